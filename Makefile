@@ -1,0 +1,44 @@
+# Two commands on a fresh machine: `make run` and `make test` (see README.md).
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: install index run serve test lint format bench eval loadtest clean
+
+# Re-install only when pyproject.toml changes.
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+# Idempotent: unchanged documents are skipped, changed ones replaced.
+index: install
+	$(BIN)/policy-qa ingest
+
+run: index
+	$(BIN)/policy-qa serve
+
+test: install
+	$(BIN)/python -m pytest
+
+lint: install
+	$(BIN)/ruff check . && $(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff format . && $(BIN)/ruff check --fix .
+
+bench: install
+	$(BIN)/python -m evals.bench
+
+eval: index
+	$(BIN)/policy-qa eval
+
+loadtest: index
+	$(BIN)/python -m evals.loadtest
+
+clean:
+	rm -rf $(VENV) .policy-qa .pytest_cache

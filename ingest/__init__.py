@@ -1,0 +1,1 @@
+"""Ingestion stage: files -> Documents -> cleaned, structured text -> Chunks."""

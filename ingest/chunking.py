@@ -1,0 +1,151 @@
+"""Sentence-aware chunking sized in tokens; every chunk knows its section and its span."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from itertools import groupby
+from typing import Literal
+
+from ingest.sentences import Span, split_clauses, split_sentences
+from ingest.structure import SECTION_SEPARATOR, Block
+from ingest.tokens import count_tokens, truncate_to_tokens
+
+ChunkKind = Literal["text", "table_row"]
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """A retrievable piece of one document.
+
+    `start`/`end` are character offsets into the document's cleaned text, so a citation can
+    always be traced back to the exact place it came from.
+    """
+
+    id: str
+    doc_id: str
+    text: str
+    section: str
+    start: int
+    end: int
+    tokens: int
+    kind: ChunkKind = "text"
+    ordinal: int = 0
+
+
+def chunk_id(doc_id: str, text: str) -> str:
+    """Stable id: the same text in the same document always gets the same id (idempotent re-ingest)."""
+    return hashlib.sha1(f"{doc_id}\x00{text}".encode()).hexdigest()[:20]
+
+
+@dataclass(frozen=True)
+class ChunkingConfig:
+    """Chunk sizes in tokens; the defaults were chosen with the eval suite (see README)."""
+
+    target_tokens: int = 180
+    max_tokens: int = 320
+    overlap_sentences: int = 1
+    max_overlap_tokens: int = 80
+
+
+def _fit_sentence(sentence: Span, limit: int) -> list[Span]:
+    """Cut a sentence longer than `limit` at commas, and only as a last resort mid-clause."""
+    if count_tokens(sentence.text) <= limit:
+        return [sentence]
+    pieces: list[Span] = []
+    for clause in split_clauses(sentence):
+        while count_tokens(clause.text) > limit:
+            head = truncate_to_tokens(clause.text, limit) or clause.text[:1]
+            pieces.append(Span(head, clause.start, clause.start + len(head)))
+            clause = Span(clause.text[len(head) :], clause.start + len(head), clause.end)
+        pieces.append(clause)
+    return _merge_small(pieces, limit)
+
+
+def _merge_small(pieces: list[Span], limit: int) -> list[Span]:
+    merged: list[Span] = []
+    for piece in pieces:
+        if merged and count_tokens(merged[-1].text + piece.text) <= limit:
+            last = merged[-1]
+            merged[-1] = Span(last.text + piece.text, last.start, piece.end)
+        else:
+            merged.append(piece)
+    return merged
+
+
+def _pack(sentences: list[Span], config: ChunkingConfig) -> Iterator[tuple[int, int]]:
+    """Greedy packing of whole sentences into [start, end) spans, with sentence overlap.
+
+    Every chunk after the first repeats up to `overlap_sentences` short sentences of the
+    previous one and always adds at least one new sentence; the overlap is dropped when
+    it would push the chunk over `max_tokens`.
+    """
+    sizes = [count_tokens(s.text) for s in sentences]
+    first, fresh = 0, 0
+    while fresh < len(sentences):
+        if sum(sizes[first : fresh + 1]) > config.max_tokens:
+            first = fresh
+        last = fresh
+        total = sum(sizes[first : last + 1])
+        while last + 1 < len(sentences) and total + sizes[last + 1] <= config.target_tokens:
+            last += 1
+            total += sizes[last]
+        yield sentences[first].start, sentences[last].end
+        overlap = 0
+        while (
+            overlap < config.overlap_sentences
+            and last - overlap > first
+            and sizes[last - overlap] <= config.max_overlap_tokens
+        ):
+            overlap += 1
+        first, fresh = last + 1 - overlap, last + 1
+
+
+def _section_sentences(blocks: Sequence[Block], text: str, config: ChunkingConfig) -> list[Span]:
+    sentences: list[Span] = []
+    for block in blocks:
+        for sentence in split_sentences(text[block.start : block.end], block.start):
+            sentences.extend(_fit_sentence(sentence, config.max_tokens))
+    return sentences
+
+
+def _make_chunk(
+    doc_id: str, text: str, section: str, span: tuple[int, int], kind: ChunkKind, ordinal: int
+) -> Chunk:
+    body = text
+    return Chunk(
+        chunk_id(doc_id, body),
+        doc_id,
+        body,
+        section,
+        span[0],
+        span[1],
+        count_tokens(body),
+        kind,
+        ordinal,
+    )
+
+
+def chunk_blocks(
+    doc_id: str, text: str, blocks: Sequence[Block], config: ChunkingConfig | None = None
+) -> list[Chunk]:
+    """Chunks of one document: text chunks never cross a section, each table row is a chunk."""
+    config = config or ChunkingConfig()
+    chunks: list[Chunk] = []
+    for (kind, section), group in groupby(blocks, key=lambda b: (b.kind == "table_row", b.section)):
+        path = SECTION_SEPARATOR.join(section)
+        members = list(group)
+        if kind:
+            for row in members:
+                chunks.append(
+                    _make_chunk(
+                        doc_id, row.text, path, (row.start, row.end), "table_row", len(chunks)
+                    )
+                )
+            continue
+        for start, end in _pack(_section_sentences(members, text, config), config):
+            chunks.append(
+                _make_chunk(doc_id, text[start:end], path, (start, end), "text", len(chunks))
+            )
+    return chunks

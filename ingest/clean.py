@@ -1,0 +1,103 @@
+"""Repair text extracted from PDFs and web pages without changing a character of content.
+
+Only three kinds of edits are made: whitespace-only lines and line-edge whitespace go,
+markdown emphasis markers go, and lines broken in the middle of a sentence are glued
+back together. Exact duplicate paragraphs are dropped (only the repeat, never the first).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from ingest.headings import CLOSING_MARKS, SENTENCE_PUNCT, TERMINAL_PUNCT, detect_heading
+
+_EMPHASIS = re.compile(r"\*{2,}|(?<![A-Za-z0-9])_{2,}(?![A-Za-z0-9])")
+MIN_DUPLICATE_CHARS = 20
+MIN_CONTINUATION_CHARS = 8
+LONG_LINE_CHARS = 60
+
+
+@dataclass(frozen=True)
+class CleanResult:
+    """Cleaned text (paragraphs separated by single newlines) and what was changed."""
+
+    text: str
+    duplicates_removed: int
+    lines_joined: int
+
+
+def _match_key(line: str) -> str:
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", line))
+
+
+def _strip_lines(raw: str) -> list[str]:
+    text = raw.replace("\r\n", "\n").replace("\r", "\n").replace("\ufeff", "")
+    lines = (_EMPHASIS.sub("", line).strip() for line in text.split("\n"))
+    return [line for line in lines if line]
+
+
+def _drop_duplicates(lines: list[str]) -> tuple[list[str], int]:
+    """Drop repeats of long lines; short lines (table cells, "预期性") legitimately repeat."""
+    seen: set[str] = set()
+    kept: list[str] = []
+    for line in lines:
+        key = _match_key(line)
+        if len(key) >= MIN_DUPLICATE_CHARS and key in seen:
+            continue
+        seen.add(key)
+        kept.append(line)
+    return kept, len(lines) - len(kept)
+
+
+def _is_prose(line: str) -> bool:
+    return any(mark in line for mark in SENTENCE_PUNCT)
+
+
+def _ends_sentence(line: str) -> bool:
+    """A full stop, or a colon that introduces a list on the following lines."""
+    return line[-1] in TERMINAL_PUNCT + "：:" or (
+        line[-1] in CLOSING_MARKS and len(line) > 1 and line[-2] in TERMINAL_PUNCT
+    )
+
+
+def is_broken_line(line: str, following: str) -> bool:
+    """True when `line` stops mid-sentence and `following` carries the rest of it.
+
+    A PDF line break inside a sentence leaves a prose line (it has commas or the like) with
+    no sentence-ending mark, followed by a continuation that is itself prose or long enough
+    not to be a table cell. Headings on either side are never glued.
+    """
+    if _ends_sentence(line) or detect_heading(line) or detect_heading(following):
+        return False
+    if len(line) < LONG_LINE_CHARS and (not _is_prose(line) or line[-1] in CLOSING_MARKS):
+        return False
+    return _is_prose(following) or len(following) >= MIN_CONTINUATION_CHARS
+
+
+def _glue(left: str, right: str) -> str:
+    """Chinese needs no space at a line break; Latin words and numbers do."""
+    needs_space = (
+        left[-1].isascii() and left[-1].isalpha() and right[0].isascii() and right[0].isalpha()
+    )
+    return f"{left} {right}" if needs_space else left + right
+
+
+def _join_broken(lines: list[str]) -> tuple[list[str], int]:
+    joined: list[str] = []
+    count = 0
+    for line in lines:
+        if joined and is_broken_line(joined[-1], line):
+            joined[-1] = _glue(joined[-1], line)
+            count += 1
+        else:
+            joined.append(line)
+    return joined, count
+
+
+def clean_text(raw: str) -> CleanResult:
+    """Clean one document's extracted text; see the module docstring for the rules."""
+    lines, duplicates = _drop_duplicates(_strip_lines(raw))
+    lines, joins = _join_broken(lines)
+    return CleanResult("\n".join(lines), duplicates, joins)
