@@ -1,0 +1,336 @@
+"""Read one corpus file into a Document: bytes -> text, with per-file errors a person can act on.
+
+Government files arrive as GBK text, UTF-16 exports, PDFs, Word files and saved web pages; this
+module turns each into plain text (no cleaning: that is `ingest.clean`'s job) and refuses, with a
+Chinese and English reason, anything it cannot read faithfully instead of indexing garbage.
+"""
+
+from __future__ import annotations
+
+import codecs
+import hashlib
+import io
+import re
+import unicodedata
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from types import MappingProxyType
+
+import docx
+from bs4 import BeautifulSoup, NavigableString
+from charset_normalizer import from_bytes
+from docx.table import Table, _Row
+from docx.text.paragraph import Paragraph
+from pypdf import PasswordType, PdfReader
+
+from ingest.errors import IngestError
+
+SUPPORTED_SUFFIXES: MappingProxyType[str, str] = MappingProxyType(
+    {
+        ".txt": "txt",
+        ".md": "md",
+        ".markdown": "md",
+        ".html": "html",
+        ".htm": "html",
+        ".pdf": "pdf",
+        ".docx": "docx",
+    }
+)
+MAX_FILE_BYTES = 50 * 1024 * 1024
+CATALOG_FILE_NAME = "catalog.json"
+
+# Checked longest first: the UTF-8 BOM cannot be confused with the UTF-16 ones.
+_BOMS: tuple[tuple[bytes, str], ...] = (
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+_ALLOWED_CONTROLS = frozenset("\t\n\r\f\v")
+_BINARY_SAMPLE_CHARS = 200_000
+_MAX_SUSPICIOUS_RATIO = 0.01
+
+_HTML_DROPPED_TAGS = ["script", "style", "noscript", "nav", "header", "footer", "aside", "form"]
+_HTML_BLOCK_TAGS = [
+    "title",
+    "p",
+    "div",
+    "li",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "tr",
+    "table",
+    "ul",
+    "ol",
+    "section",
+    "article",
+    "main",
+    "blockquote",
+    "pre",
+    "dt",
+    "dd",
+]
+_HTML_CELL_TAGS = ["td", "th"]
+_WHITESPACE = re.compile(r"\s+")
+
+
+@dataclass(frozen=True)
+class Document:
+    """One source file as extracted text; `sha256` of the raw bytes lets re-ingest skip unchanged files."""
+
+    doc_id: str
+    path: Path
+    text: str
+    source_format: str
+    encoding: str | None
+    sha256: str
+
+
+def load_document(
+    path: Path, root: Path | None = None, max_bytes: int = MAX_FILE_BYTES
+) -> Document:
+    """Load one file; raise IngestError (never a library traceback) when it cannot be used."""
+    source_format = _source_format(path)
+    data = _read_bytes(path, max_bytes)
+    text, encoding = _EXTRACTORS[source_format](data, path)
+    if not text.strip():
+        if source_format == "pdf":
+            raise IngestError(
+                str(path),
+                "PDF 中没有可提取的文字（可能是扫描件，需要先做 OCR）",
+                "the PDF has no extractable text (probably a scan; run OCR first)",
+            )
+        raise IngestError(
+            str(path), "提取后没有任何文字内容", "no text left after extraction (only whitespace)"
+        )
+    return Document(
+        doc_id=_doc_id(path, root),
+        path=path,
+        text=text,
+        source_format=source_format,
+        encoding=encoding,
+        sha256=hashlib.sha256(data).hexdigest(),
+    )
+
+
+def iter_corpus_files(paths: list[Path]) -> list[tuple[Path, Path]]:
+    """Expand files and directories into (file, root) pairs.
+
+    Unsupported files are kept so the caller reports them instead of silently dropping them;
+    hidden files and the catalog are skipped because they are not documents.
+    """
+    pairs: list[tuple[Path, Path]] = []
+    seen: set[Path] = set()
+    for given in paths:
+        found = _directory_files(given) if given.is_dir() else [(given, given.parent)]
+        for file, root in found:
+            key = file.resolve()
+            if key not in seen:
+                seen.add(key)
+                pairs.append((file, root))
+    return pairs
+
+
+def _directory_files(root: Path) -> list[tuple[Path, Path]]:
+    """Every visible file under `root`, sorted by relative path so doc ids come out stable."""
+    files = [
+        file
+        for file in root.rglob("*")
+        if file.is_file()
+        and not _is_hidden(file.relative_to(root))
+        and file.name != CATALOG_FILE_NAME
+    ]
+    return [(file, root) for file in sorted(files, key=lambda f: f.relative_to(root).as_posix())]
+
+
+def _is_hidden(relative: Path) -> bool:
+    return any(part.startswith(".") for part in relative.parts)
+
+
+def _doc_id(path: Path, root: Path | None) -> str:
+    """POSIX path relative to the corpus root, so ids are the same on every OS."""
+    if root is not None:
+        try:
+            return path.resolve().relative_to(root.resolve()).as_posix()
+        except ValueError:
+            pass
+    return path.name
+
+
+def _source_format(path: Path) -> str:
+    source_format = SUPPORTED_SUFFIXES.get(path.suffix.lower())
+    if source_format is None:
+        supported = " ".join(sorted(SUPPORTED_SUFFIXES))
+        raise IngestError(
+            str(path),
+            f"不支持的文件类型“{path.suffix or '（无扩展名）'}”，支持：{supported}",
+            f"unsupported file type '{path.suffix or '(no extension)'}'; supported: {supported}",
+        )
+    return source_format
+
+
+def _read_bytes(path: Path, max_bytes: int) -> bytes:
+    """Check size before reading so an oversized file is never loaded into memory."""
+    try:
+        size = path.stat().st_size
+        if not path.is_file():
+            raise IngestError(str(path), "不是普通文件", "not a regular file")
+        if size > max_bytes:
+            raise IngestError(
+                str(path),
+                f"文件过大（{size} 字节，上限 {max_bytes} 字节）",
+                f"file too large ({size} bytes, limit {max_bytes} bytes)",
+            )
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise IngestError(str(path), "文件不存在", "file not found") from None
+    except OSError as exc:
+        raise IngestError(
+            str(path), f"无法读取文件：{exc.strerror or exc}", f"cannot read file: {exc}"
+        ) from None
+    if not data:
+        raise IngestError(str(path), "文件为空（0 字节）", "file is empty (0 bytes)")
+    return data
+
+
+def decode_text(data: bytes, path: Path) -> tuple[str, str]:
+    """Decode text bytes and name the encoding used.
+
+    Order matters: a BOM is certain, strict UTF-8 almost never matches by accident, GB18030
+    covers the GBK/GB2312 files Chinese government sites still publish, and charset-normalizer
+    is the last guess.
+    """
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            try:
+                text = data[len(bom) :].decode(encoding.removesuffix("-sig"))
+            except UnicodeDecodeError:
+                raise _binary_error(path) from None
+            return _refuse_binary(text, path), encoding
+    if b"\x00" in data:
+        raise _binary_error(path)
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            return _refuse_binary(data.decode(encoding), path), encoding
+        except UnicodeDecodeError:
+            continue
+    best = from_bytes(data).best()
+    if best is None:
+        raise _binary_error(path)
+    return _refuse_binary(str(best), path), best.encoding
+
+
+def _refuse_binary(text: str, path: Path) -> str:
+    """A decoder can 'succeed' on binary data; too many control or private-use characters betray it."""
+    sample = text[:_BINARY_SAMPLE_CHARS]
+    suspicious = sum(1 for ch in sample if _is_suspicious(ch))
+    if sample and suspicious / len(sample) > _MAX_SUSPICIOUS_RATIO:
+        raise _binary_error(path)
+    return text
+
+
+def _is_suspicious(ch: str) -> bool:
+    if ch == "\ufffd":
+        return True
+    return ch not in _ALLOWED_CONTROLS and unicodedata.category(ch) in ("Cc", "Co", "Cs", "Cn")
+
+
+def _binary_error(path: Path) -> IngestError:
+    return IngestError(
+        str(path),
+        "文件内容是二进制数据或无法识别的编码，不是文本",
+        "content is binary or in an unrecognised encoding, not text",
+    )
+
+
+def _extract_html(data: bytes, path: Path) -> tuple[str, str | None]:
+    markup, encoding = decode_text(data, path)
+    return html_to_text(markup), encoding
+
+
+def html_to_text(markup: str) -> str:
+    """Visible text of a web page, one block per line; menus, scripts and forms are not content."""
+    soup = BeautifulSoup(markup, "html.parser")
+    for tag in soup.find_all(_HTML_DROPPED_TAGS):
+        tag.decompose()
+    # Source whitespace is insignificant in HTML; collapse it before adding our own line breaks.
+    for string in list(soup.find_all(string=True)):
+        if type(string) is NavigableString:
+            string.replace_with(_WHITESPACE.sub(" ", string))
+    for br in soup.find_all("br"):
+        br.replace_with("\n")
+    for cell in soup.find_all(_HTML_CELL_TAGS):
+        if cell.find_previous_sibling(_HTML_CELL_TAGS) is not None:
+            cell.insert_before(" | ")
+    for block in soup.find_all(_HTML_BLOCK_TAGS):
+        block.insert_before("\n")
+        block.append("\n")
+    lines = (line.strip() for line in soup.get_text().split("\n"))
+    return "\n".join(line for line in lines if line)
+
+
+def _extract_pdf(data: bytes, path: Path) -> tuple[str, str | None]:
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        if reader.is_encrypted and reader.decrypt("") == PasswordType.NOT_DECRYPTED:
+            raise IngestError(
+                str(path), "PDF 已加密，无法读取", "the PDF is encrypted and cannot be read"
+            )
+        text = "\n".join(page.extract_text() or "" for page in reader.pages)
+    except IngestError:
+        raise
+    except Exception as exc:  # pypdf raises many unrelated types on broken files
+        raise _corrupt_error(path, "PDF", exc) from None
+    return text, None
+
+
+def _extract_docx(data: bytes, path: Path) -> tuple[str, str | None]:
+    try:
+        document = docx.Document(io.BytesIO(data))
+        lines = list(_docx_lines(document.iter_inner_content()))
+    except Exception as exc:  # python-docx surfaces zip, XML and key errors alike
+        raise _corrupt_error(path, "DOCX", exc) from None
+    return "\n".join(lines), None
+
+
+def _docx_lines(blocks: Iterable[Paragraph | Table]) -> Iterator[str]:
+    """Paragraphs and table rows in document order; a table row becomes 'cell | cell'."""
+    for block in blocks:
+        if isinstance(block, Table):
+            for row in block.rows:
+                yield " | ".join(_docx_row_cells(row))
+        else:
+            yield block.text
+
+
+def _docx_row_cells(row: _Row) -> list[str]:
+    """Cell texts of one row; a merged cell is reported by python-docx once per grid column."""
+    cells: list[str] = []
+    previous = None
+    for cell in row.cells:
+        if cell._tc is not previous:
+            cells.append(" ".join(cell.text.split("\n")))
+        previous = cell._tc
+    return cells
+
+
+def _corrupt_error(path: Path, kind: str, exc: Exception) -> IngestError:
+    detail = f"{type(exc).__name__}: {exc}"[:200]
+    return IngestError(
+        str(path),
+        f"{kind} 文件已损坏或格式无效（{detail}）",
+        f"corrupt or invalid {kind} file ({detail})",
+    )
+
+
+_EXTRACTORS: dict[str, Callable[[bytes, Path], tuple[str, str | None]]] = {
+    "txt": decode_text,
+    "md": decode_text,
+    "html": _extract_html,
+    "pdf": _extract_pdf,
+    "docx": _extract_docx,
+}

@@ -1,0 +1,95 @@
+"""Files -> processed documents (cleaned text, blocks, chunks), one file's failure never stopping the rest."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from ingest.catalog import CATALOG_FILE_NAME, DocMeta, load_catalog, metadata_for
+from ingest.chunking import Chunk, ChunkingConfig, chunk_blocks
+from ingest.clean import clean_text
+from ingest.errors import IngestError
+from ingest.loaders import MAX_FILE_BYTES, Document, iter_corpus_files, load_document
+from ingest.structure import Block, parse_blocks
+
+
+@dataclass(frozen=True)
+class ProcessedDocument:
+    """Everything ingest knows about one file; the vector store indexes `chunks`."""
+
+    document: Document
+    meta: DocMeta
+    cleaned: str
+    blocks: tuple[Block, ...]
+    chunks: tuple[Chunk, ...]
+    duplicates_removed: int
+    lines_joined: int
+
+    @property
+    def doc_id(self) -> str:
+        return self.document.doc_id
+
+    @property
+    def table_rows(self) -> int:
+        return sum(chunk.kind == "table_row" for chunk in self.chunks)
+
+
+@dataclass(frozen=True)
+class FailedFile:
+    """A file that could not be ingested, with the reason a person can act on."""
+
+    doc_id: str
+    path: Path
+    error: IngestError
+
+
+IngestOutcome = ProcessedDocument | FailedFile
+
+
+def process_document(document: Document, meta: DocMeta, config: ChunkingConfig | None = None) -> ProcessedDocument:
+    """Clean, structure and chunk one loaded document."""
+    cleaned = clean_text(document.text)
+    if not cleaned.text.strip():
+        raise IngestError(document.doc_id, "清理后没有可用文本", "no usable text after cleaning")
+    blocks = tuple(parse_blocks(cleaned.text))
+    chunks = tuple(chunk_blocks(document.doc_id, cleaned.text, blocks, config))
+    return ProcessedDocument(document, meta, cleaned.text, blocks, chunks, cleaned.duplicates_removed, cleaned.lines_joined)
+
+
+def _doc_id_for(path: Path, root: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return path.name
+
+
+def _read_catalog(root: Path) -> tuple[dict[str, DocMeta], FailedFile | None]:
+    """A broken catalog is reported once; its documents still ingest with guessed metadata."""
+    try:
+        return (load_catalog(root) if root.is_dir() else {}), None
+    except IngestError as error:
+        return {}, FailedFile(CATALOG_FILE_NAME, root / CATALOG_FILE_NAME, error)
+
+
+def process_paths(
+    paths: list[Path],
+    config: ChunkingConfig | None = None,
+    max_bytes: int = MAX_FILE_BYTES,
+    on_file: Callable[[Path], None] | None = None,
+) -> Iterator[IngestOutcome]:
+    """Process every file under `paths` in order; errors become FailedFile outcomes."""
+    catalogs: dict[Path, dict[str, DocMeta]] = {}
+    for path, root in iter_corpus_files(paths):
+        if root not in catalogs:
+            catalogs[root], failure = _read_catalog(root)
+            if failure is not None:
+                yield failure
+        if on_file is not None:
+            on_file(path)
+        try:
+            document = load_document(path, root, max_bytes)
+            meta = metadata_for(document.doc_id, document.text, catalogs[root])
+            yield process_document(document, meta, config)
+        except IngestError as error:
+            yield FailedFile(_doc_id_for(path, root), path, error)
