@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
 
 from ingest.pipeline import ProcessedDocument, process_paths
+from vectorstore.search import HybridSearcher
+from vectorstore.service import index_outcomes, open_searcher, open_store
+from vectorstore.settings import StoreSettings
 
 REPO = Path(__file__).resolve().parents[1]
 CORPUS = REPO / "data" / "corpus"
@@ -23,3 +27,42 @@ def processed_corpus() -> dict[str, ProcessedDocument]:
     outcomes = list(process_paths([CORPUS]))
     assert all(isinstance(o, ProcessedDocument) for o in outcomes), outcomes
     return {o.doc_id: o for o in outcomes}  # type: ignore[union-attr]
+
+
+# Embedding the corpus costs about a minute on two cores; keep the vectors between runs.
+EMBEDDING_CACHE = REPO / ".pytest_cache" / "policy-qa-embeddings.sqlite"
+
+
+def make_settings(data_dir: Path, **overrides: str) -> StoreSettings:
+    env = {"POLICY_QA_DATA_DIR": str(data_dir), **overrides}
+    return StoreSettings.from_env(env)
+
+
+def warm_cache_into(data_dir: Path) -> None:
+    """Seed a data dir with the session's embedding cache so unchanged texts are not re-embedded."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    if EMBEDDING_CACHE.is_file():
+        shutil.copyfile(EMBEDDING_CACHE, data_dir / "embedding_cache.sqlite")
+
+
+def keep_cache_from(data_dir: Path) -> None:
+    EMBEDDING_CACHE.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(data_dir / "embedding_cache.sqlite", EMBEDDING_CACHE)
+
+
+@pytest.fixture(scope="session")
+def indexed_settings(tmp_path_factory: pytest.TempPathFactory) -> StoreSettings:
+    """A real embedded Chroma index of the bundled corpus, built once per test session."""
+    data_dir = tmp_path_factory.mktemp("index")
+    warm_cache_into(data_dir)
+    settings = make_settings(data_dir)
+    store = open_store(settings)
+    results = list(index_outcomes(store, process_paths([CORPUS])))
+    assert [r.status for r in results] == ["indexed"] * 5
+    keep_cache_from(data_dir)
+    return settings
+
+
+@pytest.fixture(scope="session")
+def searcher(indexed_settings: StoreSettings) -> HybridSearcher:
+    return open_searcher(indexed_settings)

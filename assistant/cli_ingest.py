@@ -1,0 +1,183 @@
+"""`policy-qa ingest` and `policy-qa docs`: build the index and show what is in it."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+from pathlib import Path
+from typing import Any
+
+from tqdm import tqdm
+
+from ingest.pipeline import FailedFile, IngestOutcome, ProcessedDocument, process_paths
+from vectorstore.service import IndexResult, index_outcomes, open_store
+from vectorstore.settings import StoreSettings
+
+DEFAULT_CORPUS = Path("data/corpus")
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    ingest = commands.add_parser(
+        "ingest", help="导入文档并建立索引 / ingest documents into the index"
+    )
+    ingest.add_argument(
+        "paths", nargs="*", type=Path, help=f"files or folders (default {DEFAULT_CORPUS})"
+    )
+    ingest.add_argument("--dry-run", action="store_true", help="clean and chunk only; do not index")
+    ingest.add_argument("--show-chunks", metavar="DOC", help="print the chunks of this doc id")
+    ingest.add_argument("--json", action="store_true", help="print the report as JSON")
+    ingest.set_defaults(handler=run_ingest)
+    docs = commands.add_parser("docs", help="列出已索引文档 / list indexed documents")
+    docs.add_argument("--json", action="store_true")
+    docs.set_defaults(handler=run_docs)
+
+
+def _report_row(outcome: IngestOutcome, status: str, error: str = "") -> dict[str, Any]:
+    if isinstance(outcome, FailedFile):
+        return {"doc_id": outcome.doc_id, "status": "error", "error": error or str(outcome.error)}
+    return {
+        "doc_id": outcome.doc_id,
+        "status": status,
+        "title": outcome.meta.title,
+        "chars": len(outcome.cleaned),
+        "chunks": len(outcome.chunks),
+        "table_rows": outcome.table_rows,
+        "duplicates_removed": outcome.duplicates_removed,
+        "lines_joined": outcome.lines_joined,
+        "error": "",
+    }
+
+
+def _iter_outcomes(paths: list[Path], bar: tqdm) -> Any:
+    def advance(path: Path) -> None:
+        bar.set_postfix_str(path.name[:30])
+        bar.update(1)
+
+    return process_paths(paths, on_file=advance)
+
+
+def _count_files(paths: list[Path]) -> int:
+    from ingest.loaders import iter_corpus_files
+
+    return len(iter_corpus_files(paths))
+
+
+def run_ingest(args: argparse.Namespace) -> int:
+    paths = args.paths or [DEFAULT_CORPUS]
+    missing = [p for p in paths if not p.exists()]
+    if missing:
+        print(
+            f"错误 / error: 路径不存在 / path not found: {', '.join(map(str, missing))}",
+            file=sys.stderr,
+        )
+        return 2
+    rows: list[dict[str, Any]] = []
+    shown: list[ProcessedDocument] = []
+    with tqdm(total=_count_files(paths), desc="文档 documents", unit="doc", file=sys.stderr) as bar:
+        outcomes = _iter_outcomes(paths, bar)
+        if args.dry_run:
+            results = (
+                IndexResult(o, "error" if isinstance(o, FailedFile) else "dry-run")
+                for o in outcomes
+            )  # type: ignore[arg-type]
+        else:
+            results = index_outcomes(open_store(StoreSettings.from_env()), outcomes, _embedding_bar)
+        for result in results:
+            rows.append(_report_row(result.outcome, result.status, result.error))
+            if (
+                isinstance(result.outcome, ProcessedDocument)
+                and result.outcome.doc_id == args.show_chunks
+            ):
+                shown.append(result.outcome)
+    _print_report(rows, shown, args.json)
+    return 0
+
+
+def _embedding_bar(processed: ProcessedDocument) -> Any:
+    bar = tqdm(
+        total=len(processed.chunks),
+        desc=f"嵌入 embedding {processed.doc_id[:24]}",
+        unit="chunk",
+        leave=False,
+        file=sys.stderr,
+    )
+
+    def advance(count: int) -> None:
+        bar.update(count)
+        if bar.n >= bar.total:
+            bar.close()
+
+    return advance
+
+
+def _print_report(
+    rows: list[dict[str, Any]], shown: list[ProcessedDocument], as_json: bool
+) -> None:
+    errors = sum(row["status"] == "error" for row in rows)
+    if as_json:
+        print(
+            json.dumps(
+                {"documents": rows, "errors": errors, "chunks": _chunk_payload(shown)},
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
+        return
+    for processed in shown:
+        for chunk in processed.chunks:
+            print(
+                f"[{chunk.ordinal}] {chunk.kind} {chunk.tokens} tok | {chunk.section}\n{chunk.text}\n"
+            )
+    print(
+        f"{'文档 doc_id':<34}{'状态 status':<12}{'字符 chars':>10}{'分块 chunks':>12}{'表格行 rows':>12}{'去重 dups':>10}"
+    )
+    for row in rows:
+        if row["status"] == "error":
+            print(f"{row['doc_id']:<34}{'error':<12}  {row['error']}")
+            continue
+        print(
+            f"{row['doc_id']:<34}{row['status']:<12}{row['chars']:>10}{row['chunks']:>12}{row['table_rows']:>12}{row['duplicates_removed']:>10}"
+        )
+    ok = len(rows) - errors
+    print(
+        f"\n共 {len(rows)} 个文件：{ok} 个成功，{errors} 个错误 / {len(rows)} files: {ok} ok, {errors} errors"
+    )
+
+
+def _chunk_payload(shown: list[ProcessedDocument]) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": c.id,
+            "kind": c.kind,
+            "section": c.section,
+            "start": c.start,
+            "end": c.end,
+            "tokens": c.tokens,
+            "text": c.text,
+        }
+        for processed in shown
+        for c in processed.chunks
+    ]
+
+
+def run_docs(args: argparse.Namespace) -> int:
+    records = open_store(StoreSettings.from_env()).documents()
+    if args.json:
+        print(json.dumps([record.__dict__ for record in records], ensure_ascii=False, indent=2))
+        return 0
+    if not records:
+        print(
+            "索引为空，请先运行 policy-qa ingest / the index is empty; run `policy-qa ingest` first"
+        )
+        return 0
+    for record in records:
+        print(
+            f"{record.doc_id}  {record.date:<10}  {record.chunk_count:>4} chunks  {record.table_rows:>3} rows  {record.title}"
+        )
+    sizes = [record.chunk_count for record in records]
+    print(
+        f"\n{len(records)} 个文档 documents, {sum(sizes)} chunks (median {statistics.median(sizes)} per document)"
+    )
+    return 0

@@ -1,0 +1,73 @@
+"""`policy-qa search`: hybrid retrieval from the command line, single or batch, text or JSON."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from vectorstore.search import HybridSearcher, SearchFilters
+from vectorstore.service import open_searcher
+from vectorstore.settings import StoreSettings
+
+RETRIEVERS = {"hybrid": ("dense", "bm25"), "dense": ("dense",), "bm25": ("bm25",)}
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    search = commands.add_parser("search", help="检索相关段落 / retrieve passages")
+    search.add_argument("question", nargs="?", help="问题 / question")
+    search.add_argument("-k", type=int, default=10, help="number of passages (default 10)")
+    search.add_argument("--batch", metavar="FILE", help="questions one per line; - for stdin")
+    search.add_argument("--json", action="store_true", help="machine-readable output")
+    search.add_argument("--retriever", choices=sorted(RETRIEVERS), default="hybrid")
+    search.add_argument("--doc", action="append", default=[], help="only this doc id (repeatable)")
+    search.add_argument(
+        "--year", action="append", type=int, default=[], help="only documents covering this year"
+    )
+    search.set_defaults(handler=run_search)
+
+
+def read_questions(source: str) -> Iterator[str]:
+    """Questions one per line from a file or stdin ("-"); blank lines are skipped."""
+    if source == "-":
+        lines: Iterable[str] = sys.stdin
+    else:
+        try:
+            lines = Path(source).read_text(encoding="utf-8-sig").splitlines()
+        except (OSError, UnicodeDecodeError) as error:
+            raise SystemExit(f"错误 / error: 无法读取问题文件 / cannot read {source}: {error}") from None
+    return (line.strip() for line in lines if line.strip())
+
+
+def _search_json(searcher: HybridSearcher, question: str, args: argparse.Namespace) -> str:
+    filters = SearchFilters(frozenset(args.doc), frozenset(args.year))
+    passages = searcher.search(question, args.k, filters, RETRIEVERS[args.retriever])
+    return json.dumps(
+        [p.to_json(rank) for rank, p in enumerate(passages, start=1)], ensure_ascii=False
+    )
+
+
+def run_search(args: argparse.Namespace) -> int:
+    if not args.question and not args.batch:
+        print(
+            "错误 / error: 请给出问题或 --batch 文件 / give a question or --batch FILE",
+            file=sys.stderr,
+        )
+        return 2
+    searcher = open_searcher(StoreSettings.from_env())
+    questions = read_questions(args.batch) if args.batch else iter([args.question])
+    for question in questions:
+        if args.json:
+            print(_search_json(searcher, question, args), flush=True)
+            continue
+        filters = SearchFilters(frozenset(args.doc), frozenset(args.year))
+        for rank, passage in enumerate(
+            searcher.search(question, args.k, filters, RETRIEVERS[args.retriever]), start=1
+        ):
+            print(
+                f"{rank:>2}. [{passage.score:.4f}] {passage.title}（{passage.date}）{passage.section}"
+            )
+            print(f"    {passage.text[:200]}")
+    return 0

@@ -1,0 +1,20 @@
+"""Store errors a person reads, in Chinese and English."""
+
+from __future__ import annotations
+
+
+class StoreError(Exception):
+    """Base class: `str(error)` is the bilingual message shown in the CLI and UI."""
+
+    def __init__(self, message_zh: str, message_en: str) -> None:
+        self.message_zh = message_zh
+        self.message_en = message_en
+        super().__init__(f"{message_zh} / {message_en}")
+
+
+class StoreUnavailable(StoreError):
+    """The Chroma server cannot be reached, or the local data dir cannot be used."""
+
+
+class EmbeddingModelMismatch(StoreError):
+    """The index was built with another embedding model; its vectors are not comparable."""

@@ -1,0 +1,224 @@
+"""Hybrid retrieval: dense (Chroma) and BM25 candidates fused by weighted reciprocal rank.
+
+Exact terms and figures dominate this corpus, so BM25 carries more weight by default;
+a year or planning period named in the question lifts chunks and documents covering it.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from langchain_core.embeddings import Embeddings
+
+from ingest.chunking import Chunk
+from vectorstore.index import SearchIndex, Snapshot
+from vectorstore.store import DocumentRecord
+from vectorstore.years import period_years, years_in
+
+
+@dataclass(frozen=True)
+class FusionConfig:
+    """Weights for reciprocal rank fusion; tuned on the eval set (see README)."""
+
+    dense_weight: float = 1.0
+    bm25_weight: float = 1.0
+    rrf_k: int = 60
+    candidates: int = 40
+    chunk_year_boost: float = 0.3
+    doc_year_boost: float = 0.3
+
+
+@dataclass(frozen=True)
+class SearchFilters:
+    """Restrict retrieval to some documents and/or documents covering some years."""
+
+    doc_ids: frozenset[str] = frozenset()
+    years: frozenset[int] = frozenset()
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A retrieved chunk with what a citation needs: title, date, publisher, scores and ranks."""
+
+    chunk: Chunk
+    document: DocumentRecord
+    score: float
+    ranks: dict[str, int] = field(default_factory=dict)
+    text: str = ""
+
+    @property
+    def doc_id(self) -> str:
+        return self.chunk.doc_id
+
+    @property
+    def title(self) -> str:
+        return self.document.title
+
+    @property
+    def date(self) -> str:
+        return self.document.date
+
+    @property
+    def section(self) -> str:
+        return self.chunk.section
+
+    def to_json(self, rank: int) -> dict[str, object]:
+        """The `policy-qa search --json` contract."""
+        return {
+            "rank": rank,
+            "doc_id": self.doc_id,
+            "title": self.title,
+            "date": self.date,
+            "section": self.section,
+            "text": self.text,
+            "score": round(self.score, 6),
+        }
+
+
+@dataclass
+class SearchTimings:
+    embed_ms: float = 0.0
+    dense_ms: float = 0.0
+    bm25_ms: float = 0.0
+    total_ms: float = 0.0
+
+
+class HybridSearcher:
+    """Dense + BM25 retrieval over a SearchIndex, fused by weighted RRF."""
+
+    def __init__(
+        self, index: SearchIndex, embeddings: Embeddings, fusion: FusionConfig | None = None
+    ) -> None:
+        self.index = index
+        self.embeddings = embeddings
+        self.fusion = fusion or FusionConfig()
+        self.last_timings = SearchTimings()
+
+    def search(
+        self,
+        query: str,
+        k: int = 10,
+        filters: SearchFilters | None = None,
+        retrievers: Sequence[str] = ("dense", "bm25"),
+        neighbours: bool = False,
+    ) -> list[Passage]:
+        """Best `k` passages for `query`; `retrievers` selects dense, bm25 or both (fusion)."""
+        started = time.perf_counter()
+        timings = SearchTimings()
+        snapshot = self.index.snapshot()
+        allowed = _allowed_docs(snapshot, filters or SearchFilters())
+        if not allowed or not query.strip():
+            self.last_timings = timings
+            return []
+        rankings: dict[str, list[str]] = {}
+        if "dense" in retrievers:
+            rankings["dense"] = self._dense(query, snapshot, allowed, timings)
+        if "bm25" in retrievers:
+            rankings["bm25"] = self._bm25(query, snapshot, allowed, timings)
+        passages = self._fuse(query, snapshot, rankings)[:k]
+        if neighbours:
+            passages = [self._with_neighbours(p, snapshot) for p in passages]
+        timings.total_ms = (time.perf_counter() - started) * 1000
+        self.last_timings = timings
+        return passages
+
+    def _dense(
+        self, query: str, snapshot: Snapshot, allowed: set[str], timings: SearchTimings
+    ) -> list[str]:
+        begin = time.perf_counter()
+        vector = self.embeddings.embed_query(query)
+        timings.embed_ms = (time.perf_counter() - begin) * 1000
+        keys = [snapshot.documents[doc_id].doc_key for doc_id in sorted(allowed)]
+        begin = time.perf_counter()
+        hits = self.index.store.dense_search(vector, self.fusion.candidates, keys)
+        timings.dense_ms = (time.perf_counter() - begin) * 1000
+        return [chunk_id for chunk_id, _ in hits if chunk_id in snapshot.chunks]
+
+    def _bm25(
+        self, query: str, snapshot: Snapshot, allowed: set[str], timings: SearchTimings
+    ) -> list[str]:
+        if snapshot.lexical is None:
+            return []
+        begin = time.perf_counter()
+        allowed_ids = None
+        if len(allowed) < len(snapshot.documents):
+            allowed_ids = {
+                chunk.id for doc_id in allowed for chunk in snapshot.by_doc.get(doc_id, [])
+            }
+        hits = snapshot.lexical.search(query, self.fusion.candidates, allowed_ids)
+        timings.bm25_ms = (time.perf_counter() - begin) * 1000
+        return [chunk_id for chunk_id, _ in hits if chunk_id in snapshot.chunks]
+
+    def _fuse(
+        self, query: str, snapshot: Snapshot, rankings: dict[str, list[str]]
+    ) -> list[Passage]:
+        weights = {"dense": self.fusion.dense_weight, "bm25": self.fusion.bm25_weight}
+        scores: dict[str, float] = {}
+        ranks: dict[str, dict[str, int]] = {}
+        for name, ranking in rankings.items():
+            for position, chunk_id in enumerate(ranking, start=1):
+                scores[chunk_id] = scores.get(chunk_id, 0.0) + weights[name] / (
+                    self.fusion.rrf_k + position
+                )
+                ranks.setdefault(chunk_id, {})[name] = position
+        question_years = years_in(query)
+        if question_years:
+            for chunk_id in scores:
+                scores[chunk_id] *= 1.0 + self._year_boost(
+                    snapshot, snapshot.chunks[chunk_id], question_years
+                )
+        ordered = sorted(scores, key=lambda chunk_id: (-scores[chunk_id], chunk_id))
+        return [
+            self._passage(snapshot, chunk_id, scores[chunk_id], ranks[chunk_id])
+            for chunk_id in ordered
+        ]
+
+    def _year_boost(self, snapshot: Snapshot, chunk: Chunk, question_years: set[int]) -> float:
+        """Lift chunks that name the asked year and documents whose period covers it."""
+        boost = 0.0
+        if question_years & years_in(chunk.text):
+            boost += self.fusion.chunk_year_boost
+        record = snapshot.documents[chunk.doc_id]
+        if question_years & period_years(record.period, record.year or None):
+            boost += self.fusion.doc_year_boost
+        return boost
+
+    @staticmethod
+    def _passage(snapshot: Snapshot, chunk_id: str, score: float, ranks: dict[str, int]) -> Passage:
+        chunk = snapshot.chunks[chunk_id]
+        return Passage(chunk, snapshot.documents[chunk.doc_id], score, ranks, chunk.text)
+
+    def _with_neighbours(self, passage: Passage, snapshot: Snapshot) -> Passage:
+        """Widen a text passage by the previous and next chunk of the same section."""
+        if passage.chunk.kind != "text":
+            return passage
+        siblings = snapshot.by_doc.get(passage.doc_id, [])
+        position = next((i for i, c in enumerate(siblings) if c.id == passage.chunk.id), None)
+        if position is None:
+            return passage
+        around = [
+            c
+            for c in siblings[max(0, position - 1) : position + 2]
+            if c.section == passage.section and c.kind == "text"
+        ]
+        start, end = min(c.start for c in around), max(c.end for c in around)
+        text = self.index.store.document_text(passage.doc_id)[start:end] or passage.text
+        return Passage(passage.chunk, passage.document, passage.score, passage.ranks, text)
+
+
+def _allowed_docs(snapshot: Snapshot, filters: SearchFilters) -> set[str]:
+    allowed = set(snapshot.documents)
+    if filters.doc_ids:
+        allowed &= set(filters.doc_ids)
+    if filters.years:
+        allowed = {
+            doc_id
+            for doc_id in allowed
+            if period_years(
+                snapshot.documents[doc_id].period, snapshot.documents[doc_id].year or None
+            )
+            & set(filters.years)
+        }
+    return allowed

