@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install index run serve test lint format bench eval loadtest clean
+.PHONY: install index run test lint format bench eval loadtest clean
 
 # Re-install only when pyproject.toml changes.
 $(STAMP): pyproject.toml
@@ -19,8 +19,9 @@ install: $(STAMP)
 index: install
 	$(BIN)/policy-qa ingest
 
+# Until the web UI lands, `run` builds the index and shows what it holds.
 run: index
-	$(BIN)/policy-qa serve
+	$(BIN)/policy-qa docs
 
 test: install
 	$(BIN)/python -m pytest

@@ -47,14 +47,24 @@ class FailedFile:
 IngestOutcome = ProcessedDocument | FailedFile
 
 
-def process_document(document: Document, meta: DocMeta, config: ChunkingConfig | None = None) -> ProcessedDocument:
+def process_document(
+    document: Document, meta: DocMeta, config: ChunkingConfig | None = None
+) -> ProcessedDocument:
     """Clean, structure and chunk one loaded document."""
     cleaned = clean_text(document.text)
     if not cleaned.text.strip():
         raise IngestError(document.doc_id, "清理后没有可用文本", "no usable text after cleaning")
     blocks = tuple(parse_blocks(cleaned.text))
     chunks = tuple(chunk_blocks(document.doc_id, cleaned.text, blocks, config))
-    return ProcessedDocument(document, meta, cleaned.text, blocks, chunks, cleaned.duplicates_removed, cleaned.lines_joined)
+    return ProcessedDocument(
+        document,
+        meta,
+        cleaned.text,
+        blocks,
+        chunks,
+        cleaned.duplicates_removed,
+        cleaned.lines_joined,
+    )
 
 
 def _doc_id_for(path: Path, root: Path) -> str:

@@ -68,4 +68,6 @@ def test_never_changes_content_characters_on_corpus(processed_corpus) -> None:
         if processed.duplicates_removed == 0:
             assert cleaned == raw, processed.doc_id
         else:
-            assert len(cleaned) < len(raw) and all(_content(line) in raw for line in processed.cleaned.split("\n"))
+            assert len(cleaned) < len(raw) and all(
+                _content(line) in raw for line in processed.cleaned.split("\n")
+            )

@@ -35,7 +35,10 @@ def test_table_2_1_gives_17_rows_with_group_labels(processed_corpus) -> None:
         "7 技术合同成交额(亿元): 2020年完成值 619; 2025年目标值 800; 指标属性 预期性"
     )
     groups = [r.text.split(" | ")[1] for r in rows]
-    assert groups == ["战略科技力量"] * 3 + ["科技成果转化"] * 5 + ["科技赋能产业"] * 5 + ["创新创业生态"] * 4
+    assert (
+        groups
+        == ["战略科技力量"] * 3 + ["科技成果转化"] * 5 + ["科技赋能产业"] * 5 + ["创新创业生态"] * 4
+    )
     high_tech = next(r for r in rows if "高新技术企业数量" in r.text)
     assert "2020年完成值 2109" in high_tech.text and "2025年目标值 2600" in high_tech.text
 
@@ -49,12 +52,18 @@ def test_repeated_paragraph_of_002_appears_once(processed_corpus) -> None:
 
 def test_section_paths_of_known_headings(processed_corpus) -> None:
     sections = {c.section for c in processed_corpus[PLAN].chunks}
-    assert "四、强化战略创新平台建设,提高科技创新策源能力 > (一)加快打造科技创新战略集群" in sections
-    assert "二、总体要求 > (四)发展目标 > 表2.1:黄埔区、广州开发区科技创新“十四五”发展目标" in sections
+    assert (
+        "四、强化战略创新平台建设,提高科技创新策源能力 > (一)加快打造科技创新战略集群" in sections
+    )
+    assert (
+        "二、总体要求 > (四)发展目标 > 表2.1:黄埔区、广州开发区科技创新“十四五”发展目标" in sections
+    )
     assert any(s.startswith("十、保障措施 > (二)完善政策体系") for s in sections)
     assert any(s.endswith("专栏10:新一代信息技术产业集群建设重点 > 2.集成电路") for s in sections)
     # after the call-out box the plan's own numbering resumes outside it
-    assert any(s.endswith("(一)以技术突破引领战略性新兴产业发展 > 2.新能源智能汽车") for s in sections)
+    assert any(
+        s.endswith("(一)以技术突破引领战略性新兴产业发展 > 2.新能源智能汽车") for s in sections
+    )
 
 
 def test_news_section_from_short_title_line(processed_corpus) -> None:
@@ -75,7 +84,11 @@ def test_every_character_is_covered_by_a_chunk(processed_corpus) -> None:
         covered = [False] * len(processed.cleaned)
         for chunk in processed.chunks:
             covered[chunk.start : chunk.end] = [True] * (chunk.end - chunk.start)
-        lost = [ch for ch, ok in zip(processed.cleaned, covered, strict=True) if not ok and not ch.isspace()]
+        lost = [
+            ch
+            for ch, ok in zip(processed.cleaned, covered, strict=True)
+            if not ok and not ch.isspace()
+        ]
         assert not lost, (processed.doc_id, "".join(lost)[:50])
 
 
@@ -88,7 +101,11 @@ def test_chunks_respect_size_and_sentence_boundaries(processed_corpus) -> None:
             assert chunk.tokens <= config.max_tokens
             if chunk.kind == "text" and chunk.end < len(processed.cleaned):
                 following = processed.cleaned[chunk.end]
-                assert chunk.text[-1] in "。！？；!?;…”’」』）)\n" or following == "\n" or chunk.tokens > config.target_tokens, chunk.text[-20:]
+                assert (
+                    chunk.text[-1] in "。！？；!?;…”’」』）)\n"
+                    or following == "\n"
+                    or chunk.tokens > config.target_tokens
+                ), chunk.text[-20:]
     assert statistics.median(sizes) > 40
 
 
@@ -99,7 +116,10 @@ def test_chunk_ids_are_stable(processed_corpus) -> None:
 
 
 def test_overlap_repeats_one_sentence_and_always_advances() -> None:
-    text = "。".join(f"第{i}句话讲的是广州科技创新政策的一个具体方面和相关内容" for i in range(30)) + "。"
+    text = (
+        "。".join(f"第{i}句话讲的是广州科技创新政策的一个具体方面和相关内容" for i in range(30))
+        + "。"
+    )
     blocks = parse_blocks(text)
     chunks = chunk_blocks("x.txt", text, blocks, ChunkingConfig(target_tokens=120, max_tokens=200))
     assert len(chunks) > 3
@@ -110,14 +130,31 @@ def test_overlap_repeats_one_sentence_and_always_advances() -> None:
 
 def test_overlong_sentence_is_cut_at_commas() -> None:
     text = "，".join(["广州市推动科技创新和产业创新深度融合发展"] * 60) + "。"
-    chunks = chunk_blocks("x.txt", text, parse_blocks(text), ChunkingConfig(target_tokens=100, max_tokens=150))
+    chunks = chunk_blocks(
+        "x.txt", text, parse_blocks(text), ChunkingConfig(target_tokens=100, max_tokens=150)
+    )
     assert len(chunks) > 1
     assert all(c.tokens <= 150 for c in chunks)
     assert all(c.text.endswith(("，", "。")) for c in chunks)
 
 
 def test_generic_table_without_groups() -> None:
-    cells = ["表3:各区孵化器数量", "序号", "区", "2022年", "数量", "1", "黄埔区", "45", "2", "天河区", "38", "3", "海珠区", "20"]
+    cells = [
+        "表3:各区孵化器数量",
+        "序号",
+        "区",
+        "2022年",
+        "数量",
+        "1",
+        "黄埔区",
+        "45",
+        "2",
+        "天河区",
+        "38",
+        "3",
+        "海珠区",
+        "20",
+    ]
     text = "\n".join(["三、孵化载体", *cells, "四、下一步工作"])
     rows = [b for b in parse_blocks(text) if b.kind == "table_row"]
     assert [r.text for r in rows] == [
