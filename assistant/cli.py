@@ -13,7 +13,7 @@ import sys
 from collections.abc import Callable
 from importlib.metadata import entry_points
 
-from assistant import cli_ingest, cli_search
+from assistant import cli_ask, cli_ingest, cli_search
 from vectorstore.errors import StoreError
 
 Handler = Callable[[argparse.Namespace], int]
@@ -45,8 +45,16 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     cli_ingest.register(commands)
     cli_search.register(commands)
+    cli_ask.register(commands)
     for plugin in entry_points(group="policy_qa.commands"):
-        plugin.load()(commands)
+        try:
+            register = plugin.load()
+        except ImportError as error:  # one broken optional command must not disable the rest
+            logging.getLogger(__name__).warning(
+                "命令 %s 不可用 / command unavailable: %s", plugin.name, error
+            )
+            continue
+        register(commands)
     return parser
 
 

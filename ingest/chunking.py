@@ -33,6 +33,11 @@ class Chunk:
     kind: ChunkKind = "text"
     ordinal: int = 0
 
+    @property
+    def searchable_text(self) -> str:
+        """What retrieval indexes: the section path carries the context its heading gives."""
+        return f"{self.section}\n{self.text}" if self.section else self.text
+
 
 def chunk_id(doc_id: str, text: str) -> str:
     """Stable id: the same text in the same document always gets the same id (idempotent re-ingest)."""
@@ -43,8 +48,8 @@ def chunk_id(doc_id: str, text: str) -> str:
 class ChunkingConfig:
     """Chunk sizes in tokens; the defaults were chosen with the eval suite (see README)."""
 
-    target_tokens: int = 180
-    max_tokens: int = 320
+    target_tokens: int = 260
+    max_tokens: int = 400
     overlap_sentences: int = 1
     max_overlap_tokens: int = 80
 

@@ -28,7 +28,7 @@ from ingest.chunking import Chunk
 
 # Bump whenever tokenization or file layout changes: a saved index is only valid with the
 # tokenizer that built it, and `load` turns a version mismatch into LexicalIndexCorrupt.
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 
 # Chinese function words and question words that carry no retrieval signal; matching only.
 _STOPWORD_LIST = """
@@ -262,7 +262,7 @@ class LexicalIndex:
         if not unique:
             return cls(None, (), tokenizer)
         retriever = bm25s.BM25(k1=_K1, b=_B)
-        retriever.index([tokenizer.tokenize(c.text) for c in unique], show_progress=False)
+        retriever.index([tokenizer.tokenize(c.searchable_text) for c in unique], show_progress=False)
         return cls(retriever, [c.id for c in unique], tokenizer)
 
     @property

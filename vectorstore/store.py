@@ -173,7 +173,7 @@ class ChunkStore:
         with self._lock:
             version = _version(processed)
             vectors = self.embeddings.embed_documents(
-                [index_text(c) for c in processed.chunks], progress
+                [c.searchable_text for c in processed.chunks], progress
             )
             self._write_chunks(processed, version, vectors)
             self._commit(processed, version)
@@ -274,11 +274,6 @@ class ChunkStore:
     def heartbeat(self) -> None:
         """Raise StoreUnavailable if the store cannot be reached right now."""
         self._guard(self._client.heartbeat)
-
-
-def index_text(chunk: Chunk) -> str:
-    """What is embedded: the section path gives a chunk the context its heading carries."""
-    return f"{chunk.section}\n{chunk.text}" if chunk.section else chunk.text
 
 
 def _chunk_metadata(chunk: Chunk, doc_key: str) -> dict[str, Any]:

@@ -1,0 +1,231 @@
+"""The assistant: question -> retrieval -> cited answer (extractive offline, or LLM with fallback).
+
+Whatever happens (empty input, LLM down or hung, no evidence) the user gets an Answer:
+the LLM path falls back to the extractive answer with a visible notice and a warning.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Generator, Iterator, Sequence
+from dataclasses import dataclass, field
+
+from assistant.config import MODES, AssistantSettings
+from assistant.extractive import Extract, extract_answer
+from assistant.followup import is_follow_up, rewrite_by_rule
+from assistant.llm import (
+    FALLBACK_NOTICE,
+    LlmClient,
+    LlmUnavailable,
+    best_quote,
+    check_answer,
+    looks_refused,
+)
+from assistant.question import Question, TermWeigher, clean_question, for_retrieval
+from vectorstore.lexical import ChineseTokenizer
+from vectorstore.search import HybridSearcher, Passage, SearchFilters
+from vectorstore.service import open_searcher
+from vectorstore.settings import StoreSettings
+
+EMPTY_QUESTION = "请输入一个问题。/ Please enter a question."
+
+
+@dataclass(frozen=True)
+class Citation:
+    """Marker [n] in the answer -> the passage and the exact span of it that supports the claim."""
+
+    n: int
+    passage: Passage
+    quote: str
+
+    def to_json(self) -> dict[str, object]:
+        passage = self.passage
+        return {
+            "n": self.n,
+            "doc_id": passage.doc_id,
+            "title": passage.title,
+            "date": passage.date,
+            "section": passage.section,
+            "text": passage.text,
+            "quote": self.quote,
+        }
+
+
+@dataclass(frozen=True)
+class Answer:
+    question: str
+    text: str
+    citations: tuple[Citation, ...]
+    mode: str
+    refused: bool
+    warnings: tuple[str, ...] = ()
+    timings_ms: dict[str, float] = field(default_factory=dict)
+    standalone_question: str = ""
+
+    def to_json(self) -> dict[str, object]:
+        """The `policy-qa ask --json` contract."""
+        return {
+            "question": self.question,
+            "answer": self.text,
+            "mode": self.mode,
+            "refused": self.refused,
+            "warnings": list(self.warnings),
+            "citations": [c.to_json() for c in self.citations],
+            "timings_ms": {name: round(ms, 1) for name, ms in self.timings_ms.items()},
+        }
+
+
+class Assistant:
+    """Answers questions over a HybridSearcher; one instance serves many questions."""
+
+    def __init__(self, searcher: HybridSearcher, settings: AssistantSettings | None = None) -> None:
+        self.searcher = searcher
+        self.settings = settings or AssistantSettings.from_env()
+        self._weigher: TermWeigher | None = None
+        self._weigher_keys: tuple[str, ...] = ()
+        self._llm: LlmClient | None = None
+
+    @classmethod
+    def from_env(cls) -> Assistant:
+        return cls(open_searcher(StoreSettings.from_env()), AssistantSettings.from_env())
+
+    def ask(
+        self,
+        question: str,
+        history: Sequence[tuple[str, str]] = (),
+        filters: SearchFilters | None = None,
+        mode: str | None = None,
+    ) -> Answer:
+        answer = None
+        for item in self.ask_stream(question, history, filters, mode):
+            if isinstance(item, Answer):
+                answer = item
+        assert answer is not None
+        return answer
+
+    def ask_stream(
+        self,
+        question: str,
+        history: Sequence[tuple[str, str]] = (),
+        filters: SearchFilters | None = None,
+        mode: str | None = None,
+    ) -> Iterator[str | Answer]:
+        """Text increments as they are produced, then the final Answer."""
+        started = time.perf_counter()
+        mode = mode or self.settings.mode
+        if mode not in MODES:
+            raise ValueError(f"未知模式 / unknown mode {mode!r}; choose {' | '.join(MODES)}")
+        text, warnings = clean_question(question)
+        if not for_retrieval(text):
+            yield EMPTY_QUESTION
+            yield Answer(
+                question, EMPTY_QUESTION, (), mode, True, tuple(warnings), {"total": 0.0}, ""
+            )
+            return
+        timings: dict[str, float] = {}
+        standalone = self._standalone(text, history, mode, warnings, timings)
+        analysed = self._analyse(standalone)
+        begin = time.perf_counter()
+        passages = self.searcher.search(analysed.text, self.settings.top_k, filters)
+        timings["retrieve"] = (time.perf_counter() - begin) * 1000
+        begin = time.perf_counter()
+        if mode == "llm":
+            answer = yield from self._llm_answer(text, analysed, passages, warnings)
+        else:
+            answer = yield from _streamed(text, extract_answer(analysed, passages), warnings)
+        timings["answer"] = (time.perf_counter() - begin) * 1000
+        timings["total"] = (time.perf_counter() - started) * 1000
+        yield Answer(
+            question,
+            answer.text,
+            answer.citations,
+            answer.mode,
+            answer.refused,
+            answer.warnings,
+            timings,
+            standalone,
+        )
+
+    def _standalone(
+        self,
+        text: str,
+        history: Sequence[tuple[str, str]],
+        mode: str,
+        warnings: list[str],
+        timings: dict[str, float],
+    ) -> str:
+        """Follow-ups are rewritten by the LLM in LLM mode (rule on failure), else by the rule."""
+        if not is_follow_up(text, history):
+            return text
+        begin = time.perf_counter()
+        try:
+            if mode == "llm":
+                return self._client().rewrite(text, history)
+        except LlmUnavailable as error:
+            warnings.append(f"追问改写失败，已按规则改写 / follow-up rewrite failed ({error})")
+        finally:
+            timings["rewrite"] = (time.perf_counter() - begin) * 1000
+        return rewrite_by_rule(text, history)
+
+    def _analyse(self, text: str) -> Question:
+        """Key terms weighted by the current corpus; the weigher is rebuilt when documents change."""
+        snapshot = self.searcher.index.snapshot()
+        if self._weigher is None or snapshot.keys != self._weigher_keys:
+            tokenizer = snapshot.lexical.tokenizer if snapshot.lexical else None
+            self._weigher = TermWeigher(
+                tokenizer or ChineseTokenizer(), [c.text for c in snapshot.chunks.values()]
+            )
+            self._weigher_keys = snapshot.keys
+        return self._weigher.analyse(text)
+
+    def _client(self) -> LlmClient:
+        if self._llm is None:
+            self._llm = LlmClient(self.settings)
+        return self._llm
+
+    def _llm_answer(
+        self, question: str, analysed: Question, passages: list[Passage], warnings: list[str]
+    ) -> Generator[str, None, Answer]:
+        """Stream the model's answer and check it; on failure, the extractive answer with a notice."""
+        pieces: list[str] = []
+        try:
+            for piece in self._client().stream_answer(analysed.text, passages):
+                pieces.append(piece)
+                yield piece
+        except LlmUnavailable as error:
+            fallback = extract_answer(analysed, passages)
+            notice = "\n\n" if pieces else ""
+            extract = Extract(
+                f"{FALLBACK_NOTICE}\n{fallback.text}",
+                fallback.quotes,
+                fallback.refused,
+                fallback.warnings,
+            )
+            warnings.append(
+                f"大模型调用失败，已改用离线摘录答案 / LLM unavailable, extractive fallback ({error})"
+            )
+            yield notice
+            return (yield from _streamed(question, extract, warnings))
+        text, cited, checks = check_answer("".join(pieces), passages)
+        citations = tuple(
+            Citation(n, passages[n - 1], best_quote(passages[n - 1], text)) for n in cited
+        )
+        return Answer(
+            question, text, citations, "llm", looks_refused(text, cited), tuple(warnings + checks)
+        )
+
+
+def _streamed(question: str, extract: Extract, warnings: list[str]) -> Generator[str, None, Answer]:
+    """Yield an extractive answer line by line; return it as an Answer (timings filled later)."""
+    lines = extract.text.split("\n")
+    for i, line in enumerate(lines):
+        yield line + ("\n" if i < len(lines) - 1 else "")
+    citations = tuple(Citation(n, p, quote) for n, (p, quote) in enumerate(extract.quotes, start=1))
+    return Answer(
+        question,
+        extract.text,
+        citations,
+        "extractive",
+        extract.refused,
+        tuple(warnings) + extract.warnings,
+    )

@@ -1,0 +1,173 @@
+"""Extractive answers on the real corpus: figures, tables, lists, measures, conflicts, refusals."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.answer import Answer, Assistant
+from assistant.config import AssistantSettings
+from assistant.followup import rewrite_by_rule
+from assistant.question import MAX_QUESTION_CHARS
+from evals.dataset import normalize_for_match
+from vectorstore.search import HybridSearcher
+
+
+@pytest.fixture(scope="module")
+def assistant(searcher: HybridSearcher) -> Assistant:
+    return Assistant(searcher, AssistantSettings())
+
+
+def _contains(text: str, expected: str) -> bool:
+    return normalize_for_match(expected) in normalize_for_match(text)
+
+
+def assert_answers(answer: Answer, *expected: str) -> None:
+    """Every expected string is in the answer and in some cited passage; quotes are verbatim."""
+    assert not answer.refused, answer.text
+    assert answer.mode == "extractive"
+    for value in expected:
+        assert _contains(answer.text, value), (value, answer.text)
+        assert any(_contains(c.passage.text, value) for c in answer.citations), value
+    for citation in answer.citations:
+        assert citation.quote and citation.quote in citation.passage.text
+        assert f"[{citation.n}]" in answer.text
+        assert f"《{citation.passage.title}》" in answer.text
+
+
+ANSWERABLE = [
+    # figures
+    ("广州超算中心用户总数同比增长了多少？", ("25%",)),
+    ("全市现有新型研发机构多少家？", ("近80家",)),
+    ("广州科技创新母基金落地了多少只子基金？", ("42只",)),
+    ("2018年广州技术合同成交额是多少？", ("719",)),
+    ("粤港澳大湾区（粤穗）开放基金每年投入的金额是多少？", ("8000",)),
+    # tables: the 2020 value and the 2025 target
+    ("黄埔区上市高企数2020年是多少，2025年目标是多少？", ("43", "60")),
+    ("黄埔区科技型中小企业备案数2025年的目标值是多少家？", ("3000",)),
+    ("黄埔区高层次人才2020年有多少人，2025年要达到多少？", ("1099", "1700")),
+    ("黄埔区每万人拥有高价值发明专利数的目标是多少？", ("50", "75")),
+    # entities
+    ("新型研发机构协同创新联盟的秘书长单位是哪家？", ("大湾区科技创新服务中心",)),
+    ("广州市科协的“一中心”指的是什么？", ("广州国际技术交易服务中心",)),
+    ("哪家广州企业是eVTOL行业内全球首个三证齐全的企业？", ("亿航智能",)),
+    # lists
+    ("创交会设置了哪些展区？", ("智能健康与生物医药", "军民融合")),
+    (
+        "广州市科协以哪“一会展”“一中心”“一站点”为支撑？",
+        ("中国创新创业成果交易会", "院士专家工作站"),
+    ),
+    # measures
+    ("企业加大研发投入有哪些支持政策？", ("加计扣除",)),
+    ("黄埔区对科技型中小企业融资有哪些支持措施？", ("科技保险",)),
+    # temporal
+    ("2024年广州在自然指数科研城市全球排名第几？", ("第8位",)),
+    ("广州高新技术企业总数从2015年到2018年增长了多少？", ("1919", "1.1万")),
+]
+
+
+@pytest.mark.parametrize(("question", "expected"), ANSWERABLE, ids=[q for q, _ in ANSWERABLE])
+def test_answers_hold_the_expected_figure_or_name(
+    assistant: Assistant, question: str, expected: tuple[str, ...]
+) -> None:
+    assert_answers(assistant.ask(question), *expected)
+
+
+def test_figure_questions_lead_with_the_figure_sentence(assistant: Assistant) -> None:
+    answer = assistant.ask("广州科技创新母基金落地了多少只子基金？")
+    first_line = answer.text.splitlines()[1]
+    assert "42只" in first_line and "[1]" in first_line
+
+
+def test_measure_questions_give_several_distinct_measures(assistant: Assistant) -> None:
+    answer = assistant.ask("黄埔区对科技型中小企业融资有哪些支持措施？")
+    quotes = [c.quote for c in answer.citations]
+    assert len(quotes) >= 3 and len(set(quotes)) == len(quotes)
+
+
+def test_documents_of_different_years_show_every_value_and_warn(assistant: Assistant) -> None:
+    answer = assistant.ask("广州在自然指数科研城市中的排名是多少？")
+    assert not answer.refused
+    assert _contains(answer.text, "第10位") and _contains(answer.text, "第8位")
+    assert len({c.passage.doc_id for c in answer.citations}) >= 2
+    assert any(w.startswith("不同年份文档中的数值不同") and "2024年" in w for w in answer.warnings)
+
+
+def test_a_named_year_answers_from_that_years_document_first(assistant: Assistant) -> None:
+    answer = assistant.ask("2024年广州在自然指数科研城市全球排名第几？")
+    assert answer.citations[0].passage.document.year == 2024
+
+
+OUT_OF_CORPUS = [
+    "深圳前海2025年高新技术企业目标是多少？",
+    "黄埔区2035年研发投入强度目标是多少？",
+    "上海浦东新区2025年研发投入目标是多少？",
+    "广州对入选“菁英计划”的博士每人奖励多少万元？",
+    "广州市人才绿卡的办理需要交多少钱？",
+    "2017年广州在自然指数科研城市中排第几？",
+]
+
+
+@pytest.mark.parametrize("question", OUT_OF_CORPUS)
+def test_out_of_corpus_questions_are_refused(assistant: Assistant, question: str) -> None:
+    answer = assistant.ask(question)
+    assert answer.refused, answer.text
+    assert answer.text.startswith("已收录的文档中没有找到")
+    if answer.citations:
+        assert "可能相关" in answer.text
+        assert all(c.quote in c.passage.text for c in answer.citations)
+
+
+def test_follow_up_carries_the_previous_subject(assistant: Assistant) -> None:
+    history = [("黄埔区上市高企数2020年是多少？", "43家")]
+    answer = assistant.ask("那2025年的目标呢？", history)
+    assert "上市高企" in answer.standalone_question and "2025" in answer.standalone_question
+    assert_answers(answer, "60")
+
+
+def test_follow_up_pronoun_is_replaced() -> None:
+    history = [("广州国际技术交易服务中心是什么时候揭牌的？", "2020年9月")]
+    assert (
+        rewrite_by_rule("它的运营主体是谁？", history) == "广州国际技术交易服务中心的运营主体是谁？"
+    )
+    assert rewrite_by_rule(
+        "那2024年呢？", [("2018年广州在自然指数科研城市中排第几？", "")]
+    ).startswith("2024年广州")
+    assert rewrite_by_rule("创交会设置了哪些展区？", history) == "创交会设置了哪些展区？"
+
+
+@pytest.mark.parametrize("question", ["", "   \n\t "])
+def test_empty_question_gets_a_bilingual_message(assistant: Assistant, question: str) -> None:
+    answer = assistant.ask(question)
+    assert answer.refused and "请输入" in answer.text and "Please" in answer.text
+    assert answer.citations == ()
+
+
+def test_long_questions_are_truncated_and_control_characters_ignored(assistant: Assistant) -> None:
+    answer = assistant.ask(
+        "广州超算中心\x00用户总数同比增长了多少？" + "。" * (MAX_QUESTION_CHARS + 50)
+    )
+    assert any("截断" in w for w in answer.warnings)
+    assert _contains(answer.text, "25%")
+
+
+def test_stream_yields_text_then_the_answer(assistant: Assistant) -> None:
+    items = list(assistant.ask_stream("创交会设置了哪些展区？"))
+    final = items[-1]
+    assert isinstance(final, Answer)
+    assert "".join(i for i in items[:-1] if isinstance(i, str)) == final.text
+
+
+def test_json_contract(assistant: Assistant) -> None:
+    data = assistant.ask("全市现有新型研发机构多少家？").to_json()
+    assert set(data) == {
+        "question",
+        "answer",
+        "mode",
+        "refused",
+        "warnings",
+        "citations",
+        "timings_ms",
+    }
+    citation = data["citations"][0]
+    assert set(citation) == {"n", "doc_id", "title", "date", "section", "text", "quote"}
+    assert citation["quote"] in citation["text"]
