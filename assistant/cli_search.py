@@ -37,7 +37,9 @@ def read_questions(source: str) -> Iterator[str]:
         try:
             lines = Path(source).read_text(encoding="utf-8-sig").splitlines()
         except (OSError, UnicodeDecodeError) as error:
-            raise SystemExit(f"错误 / error: 无法读取问题文件 / cannot read {source}: {error}") from None
+            raise SystemExit(
+                f"错误 / error: 无法读取问题文件 / cannot read {source}: {error}"
+            ) from None
     return (line.strip() for line in lines if line.strip())
 
 

@@ -262,7 +262,9 @@ class LexicalIndex:
         if not unique:
             return cls(None, (), tokenizer)
         retriever = bm25s.BM25(k1=_K1, b=_B)
-        retriever.index([tokenizer.tokenize(c.searchable_text) for c in unique], show_progress=False)
+        retriever.index(
+            [tokenizer.tokenize(c.searchable_text) for c in unique], show_progress=False
+        )
         return cls(retriever, [c.id for c in unique], tokenizer)
 
     @property
