@@ -11,7 +11,7 @@ from vectorstore.embeddings import CachedEmbeddings, EmbeddingCache, make_embedd
 from vectorstore.index import SearchIndex
 from vectorstore.search import FusionConfig, HybridSearcher
 from vectorstore.settings import StoreSettings
-from vectorstore.store import ChunkStore
+from vectorstore.store import ChunkStore, unavailable
 
 IndexStatus = Literal["indexed", "unchanged", "error"]
 
@@ -26,9 +26,13 @@ class IndexResult:
 
 
 def open_embeddings(settings: StoreSettings) -> CachedEmbeddings:
-    return CachedEmbeddings(
-        make_embeddings(settings), EmbeddingCache(settings.data_dir / "embedding_cache.sqlite")
-    )
+    """The configured model behind the on-disk cache; an unusable data dir is a StoreUnavailable."""
+    try:
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        cache = EmbeddingCache(settings.data_dir / "embedding_cache.sqlite")
+    except OSError as error:
+        raise unavailable(settings, error) from error
+    return CachedEmbeddings(make_embeddings(settings), cache)
 
 
 def open_store(settings: StoreSettings, embeddings: CachedEmbeddings | None = None) -> ChunkStore:
