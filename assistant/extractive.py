@@ -94,7 +94,9 @@ def score_sentences(question: Question, passages: list[Passage]) -> list[Sentenc
         doc_covers = _covers_year(passage, question.years) if question.years else False
         for start, end in quotable_spans(passage):
             text = passage.text[start:end]
-            body, context, share = compact(text), section, 0.5
+            # The rest of the passage is context too: a sentence listing "三大平台" may follow
+            # the one naming the centre they belong to.
+            body, context, share = compact(text), section + compact(passage.text), 0.5
             if passage.chunk.kind == "table_row":  # the caption is every row's context, not content
                 caption, _, row = text.rpartition("|")
                 body, context, share = compact(row), section + compact(caption), 0.75
