@@ -56,7 +56,7 @@ def run_ask(args: argparse.Namespace) -> int:
     except ValueError as error:
         print(f"错误 / error: {error}", file=sys.stderr)
         return 2
-    assistant = Assistant(open_searcher(StoreSettings.from_env()), settings)
+    assistant = Assistant(open_searcher(StoreSettings.from_env(), require_documents=True), settings)
     filters = (
         SearchFilters(frozenset(args.doc), frozenset(args.year)) if args.doc or args.year else None
     )

@@ -58,7 +58,7 @@ def run_search(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
-    searcher = open_searcher(StoreSettings.from_env())
+    searcher = open_searcher(StoreSettings.from_env(), require_documents=True)
     questions = read_questions(args.batch) if args.batch else iter([args.question])
     for question in questions:
         if args.json:

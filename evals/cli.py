@@ -52,7 +52,7 @@ def run_eval(args: argparse.Namespace) -> int:
         print("错误 / error: --mode llm needs OPENAI_API_KEY", file=sys.stderr)
         return 2
     items = load_dataset(args.dataset)
-    searcher = open_searcher(StoreSettings.from_env())
+    searcher = open_searcher(StoreSettings.from_env(), require_documents=True)
     comparison = compare_retrievers(searcher, items, args.k)
     answers, mode = (None, None) if args.retrieval_only else _answers(searcher, items, args.mode)
     meta = {

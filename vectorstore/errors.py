@@ -18,3 +18,7 @@ class StoreUnavailable(StoreError):
 
 class EmbeddingModelMismatch(StoreError):
     """The index was built with another embedding model; its vectors are not comparable."""
+
+
+class EmptyIndex(StoreError):
+    """Nothing has been ingested yet, so every question would come back empty."""

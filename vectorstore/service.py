@@ -8,6 +8,7 @@ from typing import Literal
 
 from ingest.pipeline import FailedFile, IngestOutcome, ProcessedDocument
 from vectorstore.embeddings import CachedEmbeddings, EmbeddingCache, make_embeddings
+from vectorstore.errors import EmptyIndex
 from vectorstore.index import SearchIndex
 from vectorstore.search import FusionConfig, HybridSearcher
 from vectorstore.settings import StoreSettings
@@ -39,8 +40,16 @@ def open_store(settings: StoreSettings, embeddings: CachedEmbeddings | None = No
     return ChunkStore(settings, embeddings or open_embeddings(settings))
 
 
-def open_searcher(settings: StoreSettings, fusion: FusionConfig | None = None) -> HybridSearcher:
+def open_searcher(
+    settings: StoreSettings, fusion: FusionConfig | None = None, require_documents: bool = False
+) -> HybridSearcher:
+    """A searcher over the store; with `require_documents`, an empty index is a clear error."""
     store = open_store(settings)
+    if require_documents and not store.documents():
+        raise EmptyIndex(
+            f"索引为空（{settings.data_dir}），请先运行 policy-qa ingest 导入文档",
+            f"the index at {settings.data_dir} is empty; run `policy-qa ingest` first",
+        )
     return HybridSearcher(SearchIndex(store), store.embeddings, fusion)
 
 
