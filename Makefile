@@ -19,9 +19,9 @@ install: $(STAMP)
 index: install
 	$(BIN)/policy-qa ingest
 
-# Until the web UI lands, `run` builds the index and shows what it holds.
+# Builds (or updates) the index, then serves the web UI on http://127.0.0.1:7860.
 run: index
-	$(BIN)/policy-qa docs
+	$(BIN)/policy-qa serve
 
 test: install
 	$(BIN)/python -m pytest

@@ -1,0 +1,517 @@
+"""The web UI: a Gradio Blocks page in Chinese — chat with cited answers, document library, uploads.
+
+Layout and event wiring only; HTML comes from `ui.render` (which escapes everything),
+upload checks from `ui.uploads`, feedback storage from `ui.feedback`.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+# Analytics must be off before gradio is imported: it reads the variable at import time.
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+
+import gradio as gr  # noqa: E402
+
+from assistant.answer import Answer, Assistant  # noqa: E402
+from assistant.config import AssistantSettings  # noqa: E402
+from ui import render  # noqa: E402
+from ui.feedback import FeedbackLog, feedback_path  # noqa: E402
+from ui.uploads import admin_password, check_password, ingest_upload, upload_limit  # noqa: E402
+from vectorstore.errors import StoreError  # noqa: E402
+from vectorstore.index import SearchIndex  # noqa: E402
+from vectorstore.search import HybridSearcher, SearchFilters  # noqa: E402
+from vectorstore.service import open_store  # noqa: E402
+from vectorstore.settings import StoreSettings  # noqa: E402
+from vectorstore.store import ChunkStore  # noqa: E402
+
+log = logging.getLogger(__name__)
+
+APP_TITLE = "广州科技创新政策问答"
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 7860
+CONCURRENCY_LIMIT = 4
+_UNSET: Any = object()
+
+STAFF_EXAMPLES = [
+    "2025年黄埔区高新技术企业要达到多少家？",
+    "黄埔区“十四五”期间要建设哪些重大创新平台？",
+    "2018年广州市技术合同成交额是多少？",
+    "广州在自然指数全球科研城市中排第几？",
+]
+ENTERPRISE_EXAMPLES = [
+    "企业申请研发投入有哪些支持政策？",
+    "广州对高新技术企业培育有哪些措施？",
+    "科技型中小企业可以获得哪些金融支持？",
+    "新型研发机构协同创新联盟能为企业提供什么服务？",
+]
+
+CSS = """
+.gradio-container { max-width: 1360px !important; width: 100% !important; margin: 0 auto !important; }
+#pqa-header { padding: 14px 20px; border-radius: 12px; color: #fff;
+  background: linear-gradient(100deg, #0b3d91 0%, #1565c0 60%, #1e88e5 100%); }
+#pqa-header h1 { margin: 0; font-size: 22px; font-weight: 700; letter-spacing: 1px; color: #fff; }
+#pqa-header p { margin: 4px 0 0; font-size: 13px; opacity: .9; color: #fff; }
+#pqa-side { gap: 10px; }
+#pqa-side .pqa-panel-title { font-weight: 600; font-size: 14px; margin: 2px 0; }
+#pqa-chat { border-radius: 12px; }
+#pqa-chat .message-wrap .message { font-size: 15px; line-height: 1.7; }
+.pqa-cites { margin-top: 10px; border-top: 1px dashed #c5cfdd; padding-top: 8px; }
+.pqa-cites-head { font-size: 12px; color: #5b6b82; margin-bottom: 6px; }
+details.pqa-cite { border: 1px solid #d6deea; border-left: 4px solid #1565c0; border-radius: 8px;
+  background: #f7f9fc; margin: 6px 0; padding: 6px 10px; font-size: 13.5px; }
+details.pqa-cite[open] { background: #fff; }
+details.pqa-cite summary { cursor: pointer; line-height: 1.6; list-style-position: inside; }
+details.pqa-cite .pqa-n { font-weight: 700; color: #1565c0; }
+details.pqa-cite .pqa-title { font-weight: 600; color: #1f2d3d; }
+.pqa-meta { color: #6b7a90; font-size: 12.5px; }
+.pqa-passage { margin: 8px 0 4px; line-height: 1.8; color: #2b3848; white-space: normal;
+  word-break: break-word; }
+.pqa-passage mark { background: #ffe58f; color: #1f2d3d; padding: 0 2px; border-radius: 3px; }
+.pqa-source { font-size: 12px; color: #8a97a8; }
+.pqa-doc { max-height: 640px; overflow-y: auto; padding: 4px 12px; border: 1px solid #e3e8f0;
+  border-radius: 10px; background: #fff; }
+.pqa-doc-head h3 { margin: 8px 0 2px; color: #0b3d91; }
+.pqa-sec h4 { margin: 16px 0 6px; padding-left: 8px; border-left: 3px solid #1565c0;
+  color: #1f2d3d; font-size: 14.5px; }
+.pqa-sec p { margin: 4px 0; line-height: 1.8; color: #2b3848; }
+.pqa-sec p.pqa-row { font-family: ui-monospace, monospace; font-size: 12.5px; background: #f5f7fa;
+  padding: 2px 6px; border-radius: 4px; }
+.pqa-doc-empty { color: #6b7a90; padding: 16px; }
+footer { display: none !important; }
+#pqa-chat .icon-button-wrapper.top-panel { display: none !important; }
+.pqa-mode { border: 1px solid #d6deea; border-radius: 10px; background: #f2f6fc; padding: 10px 12px; }
+.pqa-mode-k { font-size: 12px; color: #5b6b82; }
+.pqa-mode-v { font-size: 14px; font-weight: 600; color: #0b3d91; margin-top: 2px; }
+#pqa-send { font-size: 16px; }
+"""
+
+HEADER = (
+    '<div id="pqa-header"><h1>广州科技创新政策问答助手</h1>'
+    "<p>面向政府工作人员与企业 · 回答依据已收录的政策、规划、工作报告与新闻 · "
+    "每条结论均附原文引用</p></div>"
+)
+
+
+def _theme() -> gr.themes.Base:
+    return gr.themes.Soft(
+        primary_hue="blue",
+        neutral_hue="slate",
+        font=[
+            "PingFang SC",
+            "Microsoft YaHei",
+            "Noto Sans CJK SC",
+            "Source Han Sans SC",
+            "WenQuanYi Micro Hei",
+            "sans-serif",
+        ],
+    )
+
+
+def _filters(doc_ids: list[str] | None, years: list[str] | None) -> SearchFilters | None:
+    chosen_years = frozenset(int(y) for y in years or [] if str(y).isdigit())
+    if not doc_ids and not chosen_years:
+        return None
+    return SearchFilters(frozenset(doc_ids or []), chosen_years)
+
+
+def _assistant_index(chat: list[dict[str, Any]], index: Any) -> int | None:
+    """The chat position a like event refers to (an int, or [row, col] in older layouts)."""
+    if isinstance(index, (list, tuple)):
+        index = index[0] if index else None
+    return index if isinstance(index, int) and 0 <= index < len(chat) else None
+
+
+def chat_turn(
+    assistant: Assistant,
+    message: str,
+    chat: list[dict[str, Any]],
+    turns: list[dict[str, Any]],
+    doc_ids: list[str],
+    years: list[str],
+) -> Iterator[tuple[Any, ...]]:
+    """One question in the chat: (textbox, chat messages, turns) after each streamed step.
+
+    `turns` keeps what the assistant needs for follow-ups (question, answer text) and what
+    feedback records (citations, mode), with the chat position of each answer.
+    """
+    question = message or ""
+    chat = list(chat or [])
+    turns = list(turns or [])
+    if not question.strip():
+        gr.Warning("请输入一个问题。/ Please enter a question.")
+        yield message, chat, turns
+        return
+    chat.append({"role": "user", "content": render.user_message(question)})
+    chat.append({"role": "assistant", "content": "正在检索相关文档…"})
+    yield "", chat, turns
+    history = [(t["question"], t["answer"]) for t in turns]
+    pieces: list[str] = []
+    final: Answer | None = None
+    last_push = 0.0
+    try:
+        for item in assistant.ask_stream(question, history, _filters(doc_ids, years)):
+            if isinstance(item, Answer):
+                final = item
+                continue
+            pieces.append(item)
+            now = time.monotonic()
+            if now - last_push > 0.05:
+                chat[-1] = {
+                    "role": "assistant",
+                    "content": render.streaming_message("".join(pieces)),
+                }
+                last_push = now
+                yield "", chat, turns
+    except StoreError as error:
+        chat[-1] = {"role": "assistant", "content": render.error_message(error)}
+        yield "", chat, turns
+        return
+    except Exception as error:  # never a traceback in the page
+        log.exception("answering failed")
+        chat[-1] = {
+            "role": "assistant",
+            "content": render.error_message(
+                RuntimeError(f"内部错误，请稍后重试 / internal error ({type(error).__name__})")
+            ),
+        }
+        yield "", chat, turns
+        return
+    if final is None:
+        return
+    chat[-1] = {
+        "role": "assistant",
+        "content": render.answer_message(final.text, final.citations, final.warnings),
+    }
+    turns.append(
+        {
+            "question": question,
+            "answer": final.text,
+            "citations": [c.to_json() for c in final.citations],
+            "mode": final.mode,
+            "refused": final.refused,
+            "message_index": len(chat) - 1,
+        }
+    )
+    yield "", chat, turns
+
+
+def build_app(
+    assistant: Assistant,
+    store: ChunkStore,
+    settings: StoreSettings,
+    admin_password_value: str | None = _UNSET,
+    max_upload_bytes: int | None = None,
+) -> gr.Blocks:
+    """The whole page over one Assistant and its store; tests build it on their own index."""
+    password = admin_password() if admin_password_value is _UNSET else admin_password_value
+    upload_enabled = bool(password)
+    limit = max_upload_bytes or upload_limit()
+    feedback = FeedbackLog(feedback_path(settings.data_dir))
+    assistant_settings: AssistantSettings = assistant.settings
+
+    def documents_or_empty() -> list[Any]:
+        try:
+            return store.documents()
+        except StoreError as error:
+            log.warning("document list unavailable: %s", error)
+            return []
+
+    initial_docs = documents_or_empty()
+
+    # -- chat ------------------------------------------------------------------------------
+
+    def respond(
+        message: str,
+        chat: list[dict[str, Any]],
+        turns: list[dict[str, Any]],
+        doc_ids: list[str],
+        years: list[str],
+    ) -> Iterator[tuple[Any, ...]]:
+        yield from chat_turn(assistant, message, chat, turns, doc_ids, years)
+
+    def clear_chat() -> tuple[Any, ...]:
+        return [], [], ""
+
+    def on_like(data: gr.LikeData, turns: list[dict[str, Any]], chat: list[dict[str, Any]]) -> None:
+        index = _assistant_index(chat or [], data.index)
+        turn = next((t for t in turns or [] if t.get("message_index") == index), None)
+        if turn is None or data.liked not in (True, False):
+            return
+        feedback.record(
+            bool(data.liked),
+            turn["question"],
+            turn["answer"],
+            turn["citations"],
+            turn["mode"],
+            turn["refused"],
+        )
+        gr.Info("感谢反馈！" + ("" if data.liked else "我们会据此改进。"))
+
+    # -- documents ---------------------------------------------------------------------------
+
+    def refresh_documents() -> tuple[Any, ...]:
+        records = documents_or_empty()
+        choices = render.document_choices(records)
+        return (
+            gr.update(value=render.document_rows(records)),
+            gr.update(choices=choices),
+            gr.update(choices=choices),
+            gr.update(choices=render.year_choices(records)),
+            f"共收录 **{len(records)}** 个文档",
+        )
+
+    def read_document(doc_id: str | None) -> str:
+        if not doc_id:
+            return render.document_html(None, "")
+        try:
+            record = store.document(doc_id)
+            text = store.document_text(doc_id) if record else ""
+        except StoreError as error:
+            return f'<div class="pqa-doc-empty">{render.escape(error)}</div>'
+        return render.document_html(record, text)
+
+    def select_row(event: gr.SelectData) -> Any:
+        records = sorted(documents_or_empty(), key=lambda r: (r.date, r.doc_id), reverse=True)
+        row = event.index[0] if isinstance(event.index, (list, tuple)) else event.index
+        if isinstance(row, int) and 0 <= row < len(records):
+            return gr.update(value=records[row].doc_id)
+        return gr.update()
+
+    # -- uploads -----------------------------------------------------------------------------
+
+    def unlock(given: str) -> tuple[Any, ...]:
+        if check_password(given, password):
+            return gr.update(visible=True), "✅ 已验证管理员身份，可以上传文档。"
+        time.sleep(0.5)  # slows down guessing; the comparison itself is constant-time
+        return gr.update(visible=False), "❌ 管理员密码错误 / wrong admin password"
+
+    def upload(files: list[Any] | None, given: str, progress: gr.Progress = gr.Progress()) -> Any:  # noqa: B008
+        if not check_password(given, password):
+            time.sleep(0.5)
+            return (
+                "❌ 管理员密码错误，未导入任何文件 / wrong admin password, nothing uploaded",
+                *refresh_documents(),
+            )
+        paths = [Path(f if isinstance(f, str) else getattr(f, "name", str(f))) for f in files or []]
+        if not paths:
+            return ("请先选择要上传的文件 / choose files first", *refresh_documents())
+        results = []
+        for position, path in enumerate(paths):
+            name = path.name
+
+            def step(done: int, total: int, position: int = position, name: str = name) -> None:
+                fraction = (position + (done / total if total else 1.0)) / len(paths)
+                progress(fraction, desc=f"正在建立索引：{name}（{done}/{total} 个分块）")
+
+            progress(position / len(paths), desc=f"正在检查：{name}")
+            results.append(ingest_upload(path, name, store, settings.data_dir, limit, step))
+        progress(1.0, desc="完成")
+        return (render.upload_report(results), *refresh_documents())
+
+    # -- layout ------------------------------------------------------------------------------
+
+    with gr.Blocks(title=APP_TITLE, fill_width=False, analytics_enabled=False) as demo:
+        gr.HTML(HEADER)
+        turns_state = gr.State([])
+        with gr.Tabs(elem_id="pqa-tabs"):
+            with gr.Tab("智能问答", id="chat", elem_id="pqa-tab-chat"):  # noqa: SIM117
+                with gr.Row(equal_height=False):
+                    with gr.Column(scale=3, min_width=520):
+                        chatbot = gr.Chatbot(
+                            label="对话",
+                            show_label=False,
+                            elem_id="pqa-chat",
+                            height=700,
+                            latex_delimiters=[],
+                            buttons=["copy"],
+                            feedback_options=("Like", "Dislike"),
+                            placeholder=(
+                                "<div style='text-align:center;color:#6b7a90'>"
+                                "<h3>您好！请提问广州科技创新相关政策</h3>"
+                                "<p>每个回答都会列出引用的原文，点击引用卡片即可展开核对。</p></div>"
+                            ),
+                        )
+                        with gr.Row(equal_height=True):
+                            question_box = gr.Textbox(
+                                placeholder="请输入问题，例如：2025年黄埔区高新技术企业要达到多少家？（回车发送）",
+                                show_label=False,
+                                lines=1,
+                                max_lines=4,
+                                scale=8,
+                                elem_id="pqa-input",
+                                autofocus=True,
+                            )
+                            send = gr.Button(
+                                "发送", variant="primary", scale=1, min_width=90, elem_id="pqa-send"
+                            )
+                    with gr.Column(scale=1, min_width=300, elem_id="pqa-side"):
+                        gr.HTML(render.mode_html(assistant_settings), elem_id="pqa-mode")
+                        doc_filter = gr.Dropdown(
+                            label="按文档筛选",
+                            info="不选则检索全部文档",
+                            choices=render.document_choices(initial_docs),
+                            multiselect=True,
+                            elem_id="pqa-doc-filter",
+                        )
+                        year_filter = gr.Dropdown(
+                            label="按年份筛选",
+                            info="只检索涵盖所选年份的文档",
+                            choices=render.year_choices(initial_docs),
+                            multiselect=True,
+                            elem_id="pqa-year-filter",
+                        )
+                        clear = gr.Button("清空对话", variant="secondary", elem_id="pqa-clear")
+                        gr.Examples(
+                            examples=[[q] for q in STAFF_EXAMPLES],
+                            inputs=[question_box],
+                            label="示例问题 · 政府工作人员",
+                        )
+                        gr.Examples(
+                            examples=[[q] for q in ENTERPRISE_EXAMPLES],
+                            inputs=[question_box],
+                            label="示例问题 · 企业",
+                        )
+            with gr.Tab("文档库", id="docs", elem_id="pqa-tab-docs"):
+                doc_count = gr.Markdown(
+                    f"共收录 **{len(initial_docs)}** 个文档", elem_id="pqa-doc-count"
+                )
+                table = gr.Dataframe(
+                    value=render.document_rows(initial_docs),
+                    headers=render.DOCUMENT_HEADERS,
+                    datatype=["str", "str", "str", "number", "number"],
+                    interactive=False,
+                    wrap=True,
+                    column_widths=["46%", "12%", "22%", "10%", "10%"],
+                    elem_id="pqa-doc-table",
+                )
+                first_choices = render.document_choices(initial_docs)
+                first_doc = first_choices[0][1] if first_choices else None
+                doc_select = gr.Dropdown(
+                    label="选择文档阅读全文（按章节显示清理后的文本）",
+                    choices=first_choices,
+                    value=first_doc,
+                    elem_id="pqa-doc-select",
+                )
+                reader = gr.HTML(read_document(first_doc), elem_id="pqa-reader")
+                if upload_enabled:
+                    with gr.Accordion("上传新文档（仅限管理员）", open=False, elem_id="pqa-upload"):
+                        gr.Markdown(
+                            f"支持 txt / md / html / pdf / docx，单个文件不超过 "
+                            f"{limit // (1024 * 1024) or 1} MB。上传后自动清理、分块并建立索引。"
+                        )
+                        with gr.Row():
+                            password_box = gr.Textbox(
+                                label="管理员密码", type="password", scale=3, elem_id="pqa-password"
+                            )
+                            unlock_button = gr.Button("验证", scale=1, elem_id="pqa-unlock")
+                        unlock_status = gr.Markdown()
+                        with gr.Group(visible=False) as upload_group:
+                            files = gr.File(
+                                label="选择文件",
+                                file_count="multiple",
+                                file_types=[".txt", ".md", ".html", ".htm", ".pdf", ".docx"],
+                                elem_id="pqa-files",
+                            )
+                            upload_button = gr.Button(
+                                "导入并建立索引", variant="primary", elem_id="pqa-upload-go"
+                            )
+                        upload_status = gr.Markdown(elem_id="pqa-upload-status")
+                else:
+                    gr.Markdown(
+                        "<span class='pqa-meta'>文档上传未启用（管理员设置 POLICY_QA_ADMIN_PASSWORD 后可用）。</span>"
+                    )
+
+        # -- events ------------------------------------------------------------------------
+        chat_inputs = [question_box, chatbot, turns_state, doc_filter, year_filter]
+        chat_outputs = [question_box, chatbot, turns_state]
+        question_box.submit(
+            respond,
+            chat_inputs,
+            chat_outputs,
+            show_progress="hidden",
+            api_name="ask_submit",
+            api_visibility="undocumented",
+        )
+        send.click(respond, chat_inputs, chat_outputs, show_progress="hidden", api_name="ask")
+        clear.click(clear_chat, None, [chatbot, turns_state, question_box], queue=False)
+        chatbot.like(on_like, [turns_state, chatbot], None, api_visibility="private")
+        chatbot.clear(lambda: [], None, [turns_state], queue=False)
+        doc_outputs = [table, doc_select, doc_filter, year_filter, doc_count]
+        demo.load(refresh_documents, None, doc_outputs)
+        doc_select.change(read_document, doc_select, reader)
+        table.select(select_row, None, doc_select)
+        if upload_enabled:
+            unlock_button.click(
+                unlock, password_box, [upload_group, unlock_status], api_visibility="private"
+            )
+            password_box.submit(
+                unlock, password_box, [upload_group, unlock_status], api_visibility="private"
+            )
+            upload_button.click(
+                upload,
+                [files, password_box],
+                [upload_status, *doc_outputs],
+                api_visibility="private",
+            )
+
+    demo.queue(default_concurrency_limit=CONCURRENCY_LIMIT)
+    # Gradio 6 takes the theme and CSS at launch; these defaults make a plain launch() styled.
+    demo._deprecated_theme = _theme()
+    demo._deprecated_css = CSS
+    return demo
+
+
+def warm_up(assistant: Assistant) -> threading.Thread:
+    """Load the embedding model, BM25 index and term weights in the background."""
+
+    def run() -> None:
+        started = time.perf_counter()
+        try:
+            assistant.ask("广州科技创新")
+            log.info("warm-up done in %.1f s", time.perf_counter() - started)
+        except Exception as error:  # a cold first question is the only cost
+            log.warning("warm-up failed: %s", error)
+
+    thread = threading.Thread(target=run, name="policy-qa-warm-up", daemon=True)
+    thread.start()
+    return thread
+
+
+def create(settings: StoreSettings | None = None) -> tuple[gr.Blocks, Assistant]:
+    """The app over the configured index (what `policy-qa serve` runs)."""
+    settings = settings or StoreSettings.from_env()
+    store = open_store(settings)
+    assistant = Assistant(
+        HybridSearcher(SearchIndex(store), store.embeddings), AssistantSettings.from_env()
+    )
+    return build_app(assistant, store, settings), assistant
+
+
+def main(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT) -> None:
+    """Serve on host:port (localhost by default), never with a public share link."""
+    started = time.perf_counter()
+    demo, assistant = create()
+    warm_up(assistant)
+    print(
+        f"policy-qa 界面已就绪（{time.perf_counter() - started:.1f} s）：http://{host}:{port}  "
+        "按 Ctrl+C 退出 / press Ctrl+C to stop",
+        flush=True,
+    )
+    demo.launch(
+        server_name=host,
+        server_port=port,
+        share=False,
+        inbrowser=False,
+        show_error=False,
+        quiet=True,
+        max_file_size=max(upload_limit() * 2, 10 * 1024 * 1024),
+        footer_links=[],
+    )
