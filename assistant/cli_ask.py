@@ -5,13 +5,13 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from typing import TYPE_CHECKING
 
-from assistant.answer import Answer, Assistant
 from assistant.cli_search import read_questions
 from assistant.config import MODES, AssistantSettings
-from vectorstore.search import SearchFilters
-from vectorstore.service import open_searcher
-from vectorstore.settings import StoreSettings
+
+if TYPE_CHECKING:
+    from assistant.answer import Answer
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -45,6 +45,12 @@ def render(answer: Answer) -> str:
 
 
 def run_ask(args: argparse.Namespace) -> int:
+    # Imported here so that `policy-qa --help` does not load the models' libraries.
+    from assistant.answer import Assistant
+    from vectorstore.search import SearchFilters
+    from vectorstore.service import open_searcher
+    from vectorstore.settings import StoreSettings
+
     if not args.question and not args.batch:
         print(
             "错误 / error: 请给出问题或 --batch 文件 / give a question or --batch FILE",

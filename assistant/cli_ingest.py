@@ -12,8 +12,6 @@ from typing import Any
 from tqdm import tqdm
 
 from ingest.pipeline import FailedFile, IngestOutcome, ProcessedDocument, process_paths
-from vectorstore.service import IndexResult, index_outcomes, open_store
-from vectorstore.settings import StoreSettings
 
 DEFAULT_CORPUS = Path("data/corpus")
 
@@ -65,6 +63,10 @@ def _count_files(paths: list[Path]) -> int:
 
 
 def run_ingest(args: argparse.Namespace) -> int:
+    # Imported here so that `policy-qa --help` does not load Chroma and the embedding model.
+    from vectorstore.service import IndexResult, index_outcomes, open_store
+    from vectorstore.settings import StoreSettings
+
     paths = args.paths or [DEFAULT_CORPUS]
     missing = [p for p in paths if not p.exists()]
     if missing:
@@ -163,6 +165,9 @@ def _chunk_payload(shown: list[ProcessedDocument]) -> list[dict[str, Any]]:
 
 
 def run_docs(args: argparse.Namespace) -> int:
+    from vectorstore.service import open_store
+    from vectorstore.settings import StoreSettings
+
     records = open_store(StoreSettings.from_env()).documents()
     if args.json:
         print(json.dumps([record.__dict__ for record in records], ensure_ascii=False, indent=2))

@@ -7,10 +7,10 @@ import json
 import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from vectorstore.search import HybridSearcher, SearchFilters
-from vectorstore.service import open_searcher
-from vectorstore.settings import StoreSettings
+if TYPE_CHECKING:
+    from vectorstore.search import Passage
 
 RETRIEVERS = {"hybrid": ("dense", "bm25"), "dense": ("dense",), "bm25": ("bm25",)}
 
@@ -43,15 +43,24 @@ def read_questions(source: str) -> Iterator[str]:
     return (line.strip() for line in lines if line.strip())
 
 
-def _search_json(searcher: HybridSearcher, question: str, args: argparse.Namespace) -> str:
-    filters = SearchFilters(frozenset(args.doc), frozenset(args.year))
-    passages = searcher.search(question, args.k, filters, RETRIEVERS[args.retriever])
-    return json.dumps(
-        [p.to_json(rank) for rank, p in enumerate(passages, start=1)], ensure_ascii=False
-    )
+def _print_passages(passages: list[Passage], as_json: bool) -> None:
+    if as_json:
+        ranked = [p.to_json(rank) for rank, p in enumerate(passages, start=1)]
+        print(json.dumps(ranked, ensure_ascii=False), flush=True)
+        return
+    for rank, passage in enumerate(passages, start=1):
+        print(
+            f"{rank:>2}. [{passage.score:.4f}] {passage.title}（{passage.date}）{passage.section}"
+        )
+        print(f"    {passage.text[:200]}")
 
 
 def run_search(args: argparse.Namespace) -> int:
+    # Imported here so that `policy-qa --help` does not load the models' libraries.
+    from vectorstore.search import SearchFilters
+    from vectorstore.service import open_searcher
+    from vectorstore.settings import StoreSettings
+
     if not args.question and not args.batch:
         print(
             "错误 / error: 请给出问题或 --batch 文件 / give a question or --batch FILE",
@@ -59,17 +68,9 @@ def run_search(args: argparse.Namespace) -> int:
         )
         return 2
     searcher = open_searcher(StoreSettings.from_env(), require_documents=True)
+    filters = SearchFilters(frozenset(args.doc), frozenset(args.year))
     questions = read_questions(args.batch) if args.batch else iter([args.question])
     for question in questions:
-        if args.json:
-            print(_search_json(searcher, question, args), flush=True)
-            continue
-        filters = SearchFilters(frozenset(args.doc), frozenset(args.year))
-        for rank, passage in enumerate(
-            searcher.search(question, args.k, filters, RETRIEVERS[args.retriever]), start=1
-        ):
-            print(
-                f"{rank:>2}. [{passage.score:.4f}] {passage.title}（{passage.date}）{passage.section}"
-            )
-            print(f"    {passage.text[:200]}")
+        passages = searcher.search(question, args.k, filters, RETRIEVERS[args.retriever])
+        _print_passages(passages, args.json)
     return 0

@@ -12,7 +12,6 @@ import re
 from collections.abc import Iterator, Sequence
 
 from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
-from langchain_openai import ChatOpenAI
 from pydantic import SecretStr
 
 from assistant.config import AssistantSettings
@@ -67,6 +66,9 @@ class LlmClient:
     """ChatOpenAI with the configured endpoint, model, timeout and one retry."""
 
     def __init__(self, settings: AssistantSettings) -> None:
+        # Imported on first use: offline (extractive) runs never pay for loading the client.
+        from langchain_openai import ChatOpenAI
+
         self._key = settings.api_key or ""
         self.chat = ChatOpenAI(
             model=settings.model,
