@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import codecs
 import json
 import sys
 from collections.abc import Iterable, Iterator
@@ -30,17 +31,42 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 
 def read_questions(source: str) -> Iterator[str]:
-    """Questions one per line from a file or stdin ("-"); blank lines are skipped."""
+    """Questions one per line from a file or stdin ("-"); blank lines are skipped.
+
+    Lines end at \n (or \r\n, \r). A line that is not valid UTF-8 is still asked, with the
+    undecodable bytes replaced by U+FFFD and a warning on stderr, the same for a file and
+    for stdin, so one bad line never stops a batch.
+    """
     if source == "-":
-        lines: Iterable[str] = sys.stdin
+        stdin = getattr(sys.stdin, "buffer", None)
+        raw: Iterable[bytes] = stdin if stdin is not None else (s.encode() for s in sys.stdin)
     else:
         try:
-            lines = Path(source).read_text(encoding="utf-8-sig").splitlines()
-        except (OSError, UnicodeDecodeError) as error:
+            raw = Path(source).read_bytes().splitlines()
+        except OSError as error:
             raise SystemExit(
                 f"错误 / error: 无法读取问题文件 / cannot read {source}: {error}"
             ) from None
-    return (line.strip() for line in lines if line.strip())
+    return _decoded_lines(raw)
+
+
+def _decoded_lines(raw: Iterable[bytes]) -> Iterator[str]:
+    for number, data in enumerate(raw, start=1):
+        if number == 1:
+            data = data.removeprefix(codecs.BOM_UTF8)
+        try:
+            line = data.decode("utf-8")
+        except UnicodeDecodeError:
+            line = data.decode("utf-8", errors="replace")
+            print(
+                f"警告 / warning: 第 {number} 行不是有效的 UTF-8，无法解码的字节已替换为 \ufffd / "
+                f"line {number} is not valid UTF-8; undecodable bytes were replaced",
+                file=sys.stderr,
+                flush=True,
+            )
+        line = line.strip()
+        if line:
+            yield line
 
 
 def _print_passages(passages: list[Passage], as_json: bool) -> None:

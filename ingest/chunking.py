@@ -65,26 +65,31 @@ def _fit_sentence(sentence: Span, limit: int) -> list[Span]:
             pieces.append(Span(head, clause.start, clause.start + len(head)))
             clause = Span(clause.text[len(head) :], clause.start + len(head), clause.end)
         pieces.append(clause)
-    return _merge_small(pieces, limit)
+    return _merge_small(sentence, pieces, limit)
 
 
-def _merge_small(pieces: list[Span], limit: int) -> list[Span]:
+def _merge_small(sentence: Span, pieces: list[Span], limit: int) -> list[Span]:
+    """Merge adjacent pieces while the text they span (whitespace between them included) fits."""
     merged: list[Span] = []
     for piece in pieces:
-        if merged and count_tokens(merged[-1].text + piece.text) <= limit:
-            last = merged[-1]
-            merged[-1] = Span(last.text + piece.text, last.start, piece.end)
-        else:
-            merged.append(piece)
+        if merged:
+            start = merged[-1].start
+            joined = sentence.text[start - sentence.start : piece.end - sentence.start]
+            if count_tokens(joined) <= limit:
+                merged[-1] = Span(joined, start, piece.end)
+                continue
+        merged.append(piece)
     return merged
 
 
-def _pack(sentences: list[Span], config: ChunkingConfig) -> Iterator[tuple[int, int]]:
+def _pack(sentences: list[Span], config: ChunkingConfig, text: str) -> Iterator[tuple[int, int]]:
     """Greedy packing of whole sentences into [start, end) spans, with sentence overlap.
 
     Every chunk after the first repeats up to `overlap_sentences` short sentences of the
     previous one and always adds at least one new sentence; the overlap is dropped when
-    it would push the chunk over `max_tokens`.
+    it would push the chunk over `max_tokens`. Sizes are summed per sentence; a span whose
+    real text (with the whitespace between sentences) still exceeds `max_tokens` loses its
+    overlap, then trailing sentences, so no chunk is ever over the limit.
     """
     sizes = [count_tokens(s.text) for s in sentences]
     first, fresh = 0, 0
@@ -96,6 +101,13 @@ def _pack(sentences: list[Span], config: ChunkingConfig) -> Iterator[tuple[int, 
         while last + 1 < len(sentences) and total + sizes[last + 1] <= config.target_tokens:
             last += 1
             total += sizes[last]
+        while count_tokens(text[sentences[first].start : sentences[last].end]) > config.max_tokens:
+            if first < fresh:
+                first = fresh
+            elif last > fresh:
+                last -= 1
+            else:
+                break
         yield sentences[first].start, sentences[last].end
         overlap = 0
         while (
@@ -135,7 +147,11 @@ def _make_chunk(
 def chunk_blocks(
     doc_id: str, text: str, blocks: Sequence[Block], config: ChunkingConfig | None = None
 ) -> list[Chunk]:
-    """Chunks of one document: text chunks never cross a section, each table row is a chunk."""
+    """Chunks of one document: text chunks never cross a section, each table row is a chunk.
+
+    A rebuilt row too long for one chunk (over `max_tokens`) is chunked as the plain text
+    of its cells instead, so no chunk is ever over the limit.
+    """
     config = config or ChunkingConfig()
     chunks: list[Chunk] = []
     for (kind, section), group in groupby(blocks, key=lambda b: (b.kind == "table_row", b.section)):
@@ -143,13 +159,21 @@ def chunk_blocks(
         members = list(group)
         if kind:
             for row in members:
-                chunks.append(
-                    _make_chunk(
-                        doc_id, row.text, path, (row.start, row.end), "table_row", len(chunks)
+                if count_tokens(row.text) <= config.max_tokens:
+                    chunks.append(
+                        _make_chunk(
+                            doc_id, row.text, path, (row.start, row.end), "table_row", len(chunks)
+                        )
                     )
-                )
+                    continue
+                for start, end in _pack(_section_sentences([row], text, config), config, text):
+                    chunks.append(
+                        _make_chunk(
+                            doc_id, text[start:end], path, (start, end), "text", len(chunks)
+                        )
+                    )
             continue
-        for start, end in _pack(_section_sentences(members, text, config), config):
+        for start, end in _pack(_section_sentences(members, text, config), config, text):
             chunks.append(
                 _make_chunk(doc_id, text[start:end], path, (start, end), "text", len(chunks))
             )

@@ -28,7 +28,10 @@ class FakeLLM:
 
     replies: list[str] = field(default_factory=list)
     requests: list[dict[str, Any]] = field(default_factory=list)
-    failure: str = ""  # "" | "error" (HTTP 500) | "hang" (sleep past the client's timeout)
+    # "" | "error" (HTTP 500) | "hang" (sleep past the client's timeout) | "ratelimit" (HTTP 429)
+    # | "malformed" (HTTP 200, a stream of invalid JSON) | "empty" (HTTP 200, no content)
+    # | "echo_key" (HTTP 401 whose message repeats the Authorization header, as some servers do)
+    failure: str = ""
     hang_s: float = 3.0
     base_url: str = ""
 
@@ -60,6 +63,47 @@ def _sse(model: str, reply: str) -> Iterator[str]:
     yield "data: [DONE]\n\n"
 
 
+def _rate_limited(request: Request) -> Any:
+    return JSONResponse(
+        {"error": {"message": "rate limit exceeded", "type": "rate_limit_error"}},
+        status_code=429,
+        headers={"retry-after": "0"},
+    )
+
+
+def _malformed(request: Request) -> Any:
+    def lines() -> Iterator[str]:
+        yield 'data: {"id": "chatcmpl-fake", "choices": [{"delta": {"content": "半'
+        yield "\n\ndata: not json at all\n\n"
+
+    return StreamingResponse(lines(), media_type="text/event-stream")
+
+
+def _empty(request: Request) -> Any:
+    def lines() -> Iterator[str]:
+        yield _chunk("fake", {"role": "assistant", "content": ""})
+        yield _chunk("fake", {}, "stop")
+        yield "data: [DONE]\n\n"
+
+    return StreamingResponse(lines(), media_type="text/event-stream")
+
+
+def _echo_key(request: Request) -> Any:
+    header = request.headers.get("authorization", "")
+    message = f"Incorrect API key provided: {header.removeprefix('Bearer ')}"
+    return JSONResponse(
+        {"error": {"message": message, "type": "invalid_request_error"}}, status_code=401
+    )
+
+
+_FAILURES = {
+    "ratelimit": _rate_limited,
+    "malformed": _malformed,
+    "empty": _empty,
+    "echo_key": _echo_key,
+}
+
+
 def build_app(state: FakeLLM) -> FastAPI:
     app = FastAPI()
 
@@ -75,6 +119,8 @@ def build_app(state: FakeLLM) -> FastAPI:
             )
         if state.failure == "hang":
             await asyncio.sleep(state.hang_s)
+        if state.failure in _FAILURES:
+            return _FAILURES[state.failure](request)
         model = payload.get("model", "fake")
         reply = state.next_reply()
         if payload.get("stream"):

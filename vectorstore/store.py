@@ -25,6 +25,10 @@ from vectorstore.settings import StoreSettings
 CHUNK_COLLECTION = "policy_qa_chunks"
 REGISTRY_COLLECTION = "policy_qa_documents"
 WRITE_BATCH = 128
+# A wide HNSW search beam: with Chroma's default (100) the tail of the top-40 candidates
+# differed between processes, so the same question could get a different answer in the
+# CLI and the UI. At this corpus size the search is then exhaustive and repeatable.
+DENSE_EF_SEARCH = 1000
 # The registry holds metadata only; Chroma wants a vector per record, so each gets this one.
 _REGISTRY_VECTOR = [1.0]
 
@@ -127,8 +131,10 @@ class ChunkStore:
             CHUNK_COLLECTION,
             embedding_function=None,
             metadata={"embedding_model": self.model_name, "dimension": self.dimension or 0},
-            configuration={"hnsw": {"space": "cosine"}},
+            configuration={"hnsw": {"space": "cosine", "ef_search": DENSE_EF_SEARCH}},
         )
+        if (collection.configuration.get("hnsw") or {}).get("ef_search", 0) < DENSE_EF_SEARCH:
+            collection.modify(configuration={"hnsw": {"ef_search": DENSE_EF_SEARCH}})
         stored_model = (collection.metadata or {}).get("embedding_model")
         if stored_model and stored_model != self.model_name:
             raise EmbeddingModelMismatch(
