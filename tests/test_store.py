@@ -403,7 +403,7 @@ def test_dense_search_beam_is_widened_on_existing_collections(tmp_path: Path) ->
     client.get_or_create_collection(
         CHUNK_COLLECTION, embedding_function=None, configuration={"hnsw": {"space": "cosine"}}
     )
-    store = open_store(settings)
+    open_store(settings)
     reopened = chromadb.PersistentClient(
         path=str(settings.data_dir / "chroma"), settings=Settings(anonymized_telemetry=False)
     ).get_collection(CHUNK_COLLECTION, embedding_function=None)
