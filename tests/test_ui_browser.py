@@ -58,7 +58,7 @@ def _serve(settings, admin_password: str | None = None):  # type: ignore[no-unty
     """build_app over an index, launched on a free localhost port; returns (demo, url)."""
     from assistant.answer import Assistant
     from assistant.config import AssistantSettings
-    from ui.app import build_app
+    from ui.app import build_app, launch
     from vectorstore.index import SearchIndex
     from vectorstore.search import HybridSearcher
     from vectorstore.service import open_store
@@ -69,7 +69,7 @@ def _serve(settings, admin_password: str | None = None):  # type: ignore[no-unty
     )
     demo = build_app(assistant, store, settings, admin_password_value=admin_password)
     port = _free_port()
-    demo.launch(prevent_thread_lock=True, server_name="127.0.0.1", server_port=port, quiet=True)
+    launch(demo, "127.0.0.1", port, prevent_thread_lock=True)
     return demo, f"http://127.0.0.1:{port}/"
 
 

@@ -463,10 +463,27 @@ def build_app(
             )
 
     demo.queue(default_concurrency_limit=CONCURRENCY_LIMIT)
-    # Gradio 6 takes the theme and CSS at launch; these defaults make a plain launch() styled.
-    demo._deprecated_theme = _theme()
-    demo._deprecated_css = CSS
     return demo
+
+
+def launch(demo: gr.Blocks, host: str, port: int, **options: object) -> None:
+    """Serve `demo` with the product's theme and CSS (Gradio 6 takes both at launch).
+
+    Never with a public share link; `options` pass through (tests add prevent_thread_lock).
+    """
+    demo.launch(
+        server_name=host,
+        server_port=port,
+        share=False,
+        inbrowser=False,
+        show_error=False,
+        quiet=True,
+        max_file_size=max(upload_limit() * 2, 10 * 1024 * 1024),
+        footer_links=[],
+        theme=_theme(),
+        css=CSS,
+        **options,
+    )
 
 
 def warm_up(assistant: Assistant) -> threading.Thread:
@@ -505,13 +522,4 @@ def main(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT) -> None:
         "按 Ctrl+C 退出 / press Ctrl+C to stop",
         flush=True,
     )
-    demo.launch(
-        server_name=host,
-        server_port=port,
-        share=False,
-        inbrowser=False,
-        show_error=False,
-        quiet=True,
-        max_file_size=max(upload_limit() * 2, 10 * 1024 * 1024),
-        footer_links=[],
-    )
+    launch(demo, host, port)
