@@ -210,14 +210,17 @@ class RssSampler:
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="rss-sampler", daemon=True)
 
-    def _sample(self) -> int:
+    def _processes(self) -> list[psutil.Process]:
+        """The server and its live children; none once it has exited."""
         try:
             root = psutil.Process(self.pid)
-            processes = [root, *root.children(recursive=True)]
+            return [root, *root.children(recursive=True)]
         except psutil.Error:
-            return 0
+            return []
+
+    def _sample(self) -> int:
         total = 0
-        for process in processes:
+        for process in self._processes():
             with contextlib.suppress(psutil.Error):
                 total += process.memory_info().rss
         return total
@@ -232,13 +235,8 @@ class RssSampler:
 
     def cpu_seconds(self) -> float:
         """User + system CPU time so far of the process and its live children."""
-        try:
-            root = psutil.Process(self.pid)
-            processes = [root, *root.children(recursive=True)]
-        except psutil.Error:
-            return 0.0
         total = 0.0
-        for process in processes:
+        for process in self._processes():
             with contextlib.suppress(psutil.Error):
                 times = process.cpu_times()
                 total += times.user + times.system

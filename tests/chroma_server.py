@@ -8,7 +8,6 @@ started on 127.0.0.1 and a free port, waited for (bounded) and stopped again. `s
 from __future__ import annotations
 
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -16,6 +15,8 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 from types import TracebackType
+
+from tests.helpers import free_port
 
 STARTUP_TIMEOUT = 30.0
 STOP_TIMEOUT = 10.0
@@ -27,12 +28,6 @@ def chroma_cli() -> str | None:
     if beside.is_file():
         return str(beside)
     return shutil.which("chroma")
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 class ChromaServer:

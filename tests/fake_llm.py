@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -18,6 +17,8 @@ from typing import Any
 import uvicorn
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, StreamingResponse
+
+from tests.helpers import free_port
 
 DEFAULT_REPLY = "已收录的文档中没有找到相关信息。"
 
@@ -143,17 +144,11 @@ def build_app(state: FakeLLM) -> FastAPI:
     return app
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 class RunningServer:
     """uvicorn serving the fake app in a background thread, on a free port of 127.0.0.1."""
 
     def __init__(self, state: FakeLLM) -> None:
-        port = _free_port()
+        port = free_port()
         config = uvicorn.Config(build_app(state), host="127.0.0.1", port=port, log_level="warning")
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, daemon=True)

@@ -19,10 +19,10 @@ from assistant.answer import EMPTY_QUESTION, Assistant
 from assistant.cli_search import read_questions
 from assistant.config import AssistantSettings
 from assistant.question import MAX_QUESTION_CHARS
+from tests.helpers import POLICY_QA
 from vectorstore.search import HybridSearcher
 from vectorstore.settings import StoreSettings
 
-POLICY_QA = str(Path(sys.executable).with_name("policy-qa"))
 HUNDRED_KB = 100 * 1024
 # A real question followed by padding: 100 KB of UTF-8 (3 bytes per Chinese character).
 LONG_QUESTION = "广州超算中心用户总数同比增长了多少？" + "请详细说明。" * (HUNDRED_KB // 18)

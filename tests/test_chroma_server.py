@@ -14,8 +14,9 @@ import chromadb
 import pytest
 from chromadb.config import Settings
 
-from tests.chroma_server import ChromaServer, chroma_cli, free_port
+from tests.chroma_server import ChromaServer, chroma_cli
 from tests.conftest import make_settings
+from tests.helpers import free_port
 from tests.test_store import DOC_A, DOC_A_CHANGED, DOC_B, ingest, process, write_doc
 from vectorstore.errors import StoreUnavailable
 from vectorstore.index import SearchIndex

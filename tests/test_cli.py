@@ -5,12 +5,10 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 from tests.conftest import CORPUS
-
-POLICY_QA = str(Path(sys.executable).with_name("policy-qa"))
+from tests.helpers import POLICY_QA
 
 
 def run(*args: str, data_dir: Path, stdin: str | None = None) -> subprocess.CompletedProcess[str]:

@@ -12,9 +12,7 @@ import errno
 import json
 import os
 import re
-import socket
 import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -27,20 +25,13 @@ from assistant.config import AssistantSettings
 from assistant.llm import FALLBACK_NOTICE, SYSTEM_PROMPT
 from ingest.pipeline import process_paths
 from tests.fake_llm import FakeLLM, RunningServer
+from tests.helpers import POLICY_QA, free_port
 from vectorstore.search import HybridSearcher
 from vectorstore.service import index_outcomes, open_searcher, open_store
 from vectorstore.settings import StoreSettings
 
 KEY = "sk-test-SECRET-1234567890"
 QUESTION = "广州超算中心用户总数同比增长了多少？"
-POLICY_QA = str(Path(sys.executable).with_name("policy-qa"))
-
-
-def closed_port() -> int:
-    """A port on 127.0.0.1 with nothing listening (bound, then released)."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -69,7 +60,7 @@ def assert_fallback(answer: Answer) -> None:
 
 
 def test_llm_endpoint_refusing_connections_falls_back(searcher: HybridSearcher) -> None:
-    assistant = llm_assistant(searcher, f"http://127.0.0.1:{closed_port()}/v1")
+    assistant = llm_assistant(searcher, f"http://127.0.0.1:{free_port()}/v1")
     answer = assistant.ask(QUESTION)
     assert_fallback(answer)
     assert any("Connection" in w for w in answer.warnings)
@@ -97,7 +88,7 @@ def test_cli_ask_with_llm_down_prints_the_notice(indexed_settings: StoreSettings
         **{k: v for k, v in os.environ.items() if not k.startswith(("CHROMA_", "OPENAI_"))},
         "POLICY_QA_DATA_DIR": str(indexed_settings.data_dir),
         "OPENAI_API_KEY": KEY,
-        "OPENAI_BASE_URL": f"http://127.0.0.1:{closed_port()}/v1",
+        "OPENAI_BASE_URL": f"http://127.0.0.1:{free_port()}/v1",
         "POLICY_QA_LLM_TIMEOUT": "1",
     }
     done = subprocess.run(

@@ -5,9 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import os
-import socket
 import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,18 +16,12 @@ from assistant.cli_config import redact_key, redact_url
 from assistant.config import AssistantSettings
 from assistant.llm import LlmClient, LlmUnavailable
 from tests.fake_llm import FakeLLM, RunningServer
+from tests.helpers import POLICY_QA, free_port
 from vectorstore.search import HybridSearcher
 from vectorstore.settings import StoreSettings
 
 KEY = "sk-test-SECRET-1234567890"
 QUESTION = "广州超算中心用户总数同比增长了多少？"
-POLICY_QA = str(Path(sys.executable).with_name("policy-qa"))
-
-
-def closed_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def run(*args: str, data_dir: Path, **env: str) -> subprocess.CompletedProcess[str]:
@@ -90,7 +82,7 @@ def test_ask_json_with_a_failing_llm_never_shows_the_key(indexed_settings: Store
         "--json",
         QUESTION,
         data_dir=indexed_settings.data_dir,
-        OPENAI_BASE_URL=f"http://127.0.0.1:{closed_port()}/v1",
+        OPENAI_BASE_URL=f"http://127.0.0.1:{free_port()}/v1",
         POLICY_QA_LLM_TIMEOUT="1",
     )
     assert done.returncode == 0, done.stderr
@@ -108,9 +100,7 @@ def test_logs_during_an_llm_failure_hold_no_key(
 ) -> None:
     fake_llm.reset()
     fake_llm.failure = "echo_key"
-    base_url = (
-        f"http://127.0.0.1:{closed_port()}/v1" if where == "closed-port" else fake_llm.base_url
-    )
+    base_url = f"http://127.0.0.1:{free_port()}/v1" if where == "closed-port" else fake_llm.base_url
     settings = AssistantSettings.from_env(
         {"OPENAI_API_KEY": KEY, "OPENAI_BASE_URL": base_url, "POLICY_QA_LLM_TIMEOUT": "1"}
     )

@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import socket
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import REPO, make_settings, warm_cache_into
+from tests.helpers import free_port
 
 pytestmark = pytest.mark.browser
 
@@ -48,12 +48,6 @@ def _require_chromium() -> None:
     pytest.skip(f"{CHROMIUM} not found (apt-get install chromium to run the browser tests)")
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def _serve(settings, admin_password: str | None = None):  # type: ignore[no-untyped-def]
     """build_app over an index, launched on a free localhost port; returns (demo, url)."""
     from assistant.answer import Assistant
@@ -68,7 +62,7 @@ def _serve(settings, admin_password: str | None = None):  # type: ignore[no-unty
         HybridSearcher(SearchIndex(store), store.embeddings), AssistantSettings.from_env({})
     )
     demo = build_app(assistant, store, settings, admin_password_value=admin_password)
-    port = _free_port()
+    port = free_port()
     launch(demo, "127.0.0.1", port, prevent_thread_lock=True)
     return demo, f"http://127.0.0.1:{port}/"
 
