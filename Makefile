@@ -39,7 +39,7 @@ eval: index
 	$(BIN)/policy-qa eval
 
 loadtest: index
-	$(BIN)/python -m evals.loadtest
+	$(BIN)/python -m ui.loadtest
 
 clean:
 	rm -rf $(VENV) .policy-qa .pytest_cache

@@ -1,10 +1,8 @@
 """A small load test: 3 concurrent sessions × 3 questions (one a follow-up) through the Gradio API.
 
-The same module as `make loadtest`, on the session's index. Only the UI path is checked here:
-its answers are compared with single-user answers from the same server process. The CLI path
-is left to `make loadtest` because it compares across processes, and Chroma's approximate
-dense search can return a different tail of candidates in another process (which can change
-weak-evidence answers); that comparison belongs to the full run, not to a unit test.
+The same module as `make loadtest`, on the session's index: the UI answers are compared with
+single-user answers from the same server, and the CLI batch answers (another process) with
+those too, so the same question gets the same answer whichever way it is asked.
 """
 
 from __future__ import annotations
@@ -13,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from evals import loadtest
+from ui import loadtest
 from vectorstore.settings import StoreSettings
 
 

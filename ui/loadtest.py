@@ -1,4 +1,4 @@
-"""Load test (`make loadtest` / `python -m evals.loadtest`): many staff asking at once.
+"""Load test (`make loadtest` / `python -m ui.loadtest`): many staff asking at once.
 
 1. Starts `policy-qa serve` on 127.0.0.1 (a free port) over the existing index, in
    extractive mode (OPENAI_API_KEY blanked in its environment), and always stops it.
@@ -652,7 +652,7 @@ def write_report(
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="python -m evals.loadtest", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m ui.loadtest", description=__doc__)
     parser.add_argument("--sessions", type=int, default=20, help="concurrent sessions (20)")
     parser.add_argument("--questions", type=int, default=10, help="questions per session (10)")
     parser.add_argument("--port", type=int, default=0, help="server port (0: a free one)")
