@@ -92,6 +92,8 @@ def score_sentences(question: Question, passages: list[Passage]) -> list[Sentenc
     for rank, passage in enumerate(passages):
         section = compact(passage.section)
         doc_covers = _covers_year(passage, question.years) if question.years else False
+        # A work report's "2019 年重点工作安排" part answers questions about 2019.
+        section_names_year = bool(question.years & explicit_years(passage.section))
         for start, end in quotable_spans(passage):
             text = passage.text[start:end]
             # The rest of the passage is context too: a sentence listing "三大平台" may follow
@@ -114,6 +116,7 @@ def score_sentences(question: Question, passages: list[Passage]) -> list[Sentenc
                 score += min(len(_ENUMERATION.findall(text)), 6) * 0.04
             if question.years:
                 score += 0.2 * bool(question.years & years_in(text)) + 0.1 * doc_covers
+                score += 0.15 * section_names_year
             scored.append(Sentence(rank, passage, start, end, coverage, score, figures))
     return sorted(scored, key=lambda s: (-s.score, s.rank, s.start))
 
