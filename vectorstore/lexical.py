@@ -26,6 +26,9 @@ import numpy as np
 
 from ingest.chunking import Chunk
 
+# bm25s sets its own logger to DEBUG when imported, which prints on every index build.
+logging.getLogger("bm25s").setLevel(logging.WARNING)
+
 # Bump whenever tokenization or file layout changes: a saved index is only valid with the
 # tokenizer that built it, and `load` turns a version mismatch into LexicalIndexCorrupt.
 FORMAT_VERSION = 2
