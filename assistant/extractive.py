@@ -86,11 +86,18 @@ def _covers_year(passage: Passage, years: frozenset[int]) -> bool:
     return bool(years & period_years(record.period, record.year or None))
 
 
+def _coverage(question: Question, body: str, context: str, share: float) -> float:
+    """Share of the question's key-term weight in `body`, context matches counting `share`."""
+    matched = sum(t.weight * max(t.match(body), share * t.match(context)) for t in question.terms)
+    return matched / question.total_weight
+
+
 def score_sentences(question: Question, passages: list[Passage]) -> list[Sentence]:
     """Every quotable unit of the passages, scored against the question."""
     scored = []
     for rank, passage in enumerate(passages):
         section = compact(passage.section)
+        title = compact(passage.title)
         doc_covers = _covers_year(passage, question.years) if question.years else False
         # A work report's "2019 年重点工作安排" part answers questions about 2019.
         section_names_year = bool(question.years & explicit_years(passage.section))
@@ -102,14 +109,14 @@ def score_sentences(question: Question, passages: list[Passage]) -> list[Sentenc
             if passage.chunk.kind == "table_row":  # the caption is every row's context, not content
                 caption, _, row = text.rpartition("|")
                 body, context, share = compact(row), section + compact(caption), 0.75
-            coverage = sum(
-                t.weight * max(t.match(body), share * t.match(context)) for t in question.terms
-            )
-            coverage /= question.total_weight
+            coverage = _coverage(question, body, context, share)
+            # The document title places a sentence ("黄埔区…规划") and helps rank it, but is
+            # not evidence: refusals are judged on `coverage` without it.
+            placed = _coverage(question, body, context + title, share)
             figures = tuple(figures_in(_figure_clause(question, text, passage.chunk.kind)))
             # Headings and lead-ins ("十、保障措施") match the question but say nothing.
             brevity = 0.6 if len(body) < 16 else 1.0
-            score = coverage * brevity + 0.15 / (1 + rank)
+            score = placed * brevity + 0.15 / (1 + rank)
             if question.kind == "figure" and figures:
                 score += 0.15
             if question.kind in ("list", "measure"):  # enumerations name several items at once

@@ -33,10 +33,11 @@ class Chunk:
     kind: ChunkKind = "text"
     ordinal: int = 0
 
-    @property
-    def searchable_text(self) -> str:
-        """What retrieval indexes: the section path carries the context its heading gives."""
-        return f"{self.section}\n{self.text}" if self.section else self.text
+
+def retrieval_text(chunk: Chunk, title: str = "") -> str:
+    """What retrieval indexes: the document title and section path give a chunk the context
+    its headings carry ("2018 年工作总结" is in the title, not in each paragraph)."""
+    return "\n".join(part for part in (title, chunk.section, chunk.text) if part)
 
 
 def chunk_id(doc_id: str, text: str) -> str:

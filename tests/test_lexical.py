@@ -281,3 +281,20 @@ def test_empty_index_searches_saves_and_loads(tmp_path: Path) -> None:
     assert len(empty) == 0 and empty.search("技术合同成交额", k=5) == []
     empty.save(tmp_path / "lexical")
     assert LexicalIndex.load(tmp_path / "lexical").fingerprint == empty.fingerprint
+
+
+def test_document_titles_are_indexed_and_part_of_the_fingerprint(
+    chunks: list[Chunk], tmp_path: Path
+) -> None:
+    """A title word found in no paragraph still reaches the document's chunks."""
+    doc_id = chunks[0].doc_id
+    own = [c for c in chunks if c.doc_id == doc_id]
+    others = [c for c in chunks if c.doc_id != doc_id][:40]
+    titled = LexicalIndex.build(own + others, {doc_id: "Zyxwvq专项"})
+    hits = titled.search("zyxwvq", k=5)
+    assert hits and {chunk_id for chunk_id, _ in hits} <= {c.id for c in own}
+    assert LexicalIndex.build(own + others).search("zyxwvq", k=5) == []
+    retitled = LexicalIndex.build(own + others, {doc_id: "另一个标题"})
+    assert retitled.fingerprint != titled.fingerprint
+    titled.save(tmp_path / "lexical")
+    assert LexicalIndex.load(tmp_path / "lexical").fingerprint == titled.fingerprint

@@ -58,12 +58,13 @@ class SearchIndex:
         by_doc: dict[str, list[Chunk]] = {}
         for item in stored:
             by_doc.setdefault(item.chunk.doc_id, []).append(item.chunk)
-        lexical = self._lexical_for([item.chunk for item in stored]) if stored else None
+        titles = {doc_id: record.title for doc_id, record in documents.items()}
+        lexical = self._lexical_for([item.chunk for item in stored], titles) if stored else None
         return Snapshot(documents, chunks, by_doc, lexical, keys)
 
-    def _lexical_for(self, chunks: list[Chunk]) -> LexicalIndex:
+    def _lexical_for(self, chunks: list[Chunk], titles: dict[str, str]) -> LexicalIndex:
         """Load the persisted BM25 index if it matches these chunks, else rebuild and save it."""
-        wanted = fingerprint_of([chunk.id for chunk in chunks])
+        wanted = fingerprint_of([chunk.id for chunk in chunks], titles)
         if self.lexical_dir.exists():
             try:
                 loaded = LexicalIndex.load(self.lexical_dir)
@@ -71,7 +72,7 @@ class SearchIndex:
                     return loaded
             except LexicalIndexCorrupt as error:
                 log.warning("BM25 index unusable, rebuilding / BM25 索引损坏，正在重建: %s", error)
-        built = LexicalIndex.build(chunks)
+        built = LexicalIndex.build(chunks, titles)
         self.lexical_rebuilds += 1
         try:
             built.save(self.lexical_dir)

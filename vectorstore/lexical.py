@@ -17,21 +17,21 @@ import shutil
 import tempfile
 import unicodedata
 from collections import Counter
-from collections.abc import Collection, Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 
 import bm25s
 import jieba
 import numpy as np
 
-from ingest.chunking import Chunk
+from ingest.chunking import Chunk, retrieval_text
 
 # bm25s sets its own logger to DEBUG when imported, which prints on every index build.
 logging.getLogger("bm25s").setLevel(logging.WARNING)
 
 # Bump whenever tokenization or file layout changes: a saved index is only valid with the
 # tokenizer that built it, and `load` turns a version mismatch into LexicalIndexCorrupt.
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 
 # Chinese function words and question words that carry no retrieval signal; matching only.
 _STOPWORD_LIST = """
@@ -232,11 +232,14 @@ def _is_compound(words: Sequence[str]) -> bool:
     return len(words) >= 2 and all(len(w) >= 2 for w in words)
 
 
-def fingerprint_of(chunk_ids: Iterable[str]) -> str:
-    """Content fingerprint: sha256 of the sorted chunk ids (ids are content hashes)."""
+def fingerprint_of(chunk_ids: Iterable[str], titles: Mapping[str, str] | None = None) -> str:
+    """Content fingerprint: sha256 of the sorted chunk ids (ids are content hashes) and the
+    document titles indexed with them, so a retitled document makes the index stale."""
     digest = hashlib.sha256()
     for chunk_id in sorted(set(chunk_ids)):
         digest.update(chunk_id.encode("utf-8") + b"\n")
+    for doc_id, title in sorted((titles or {}).items()):
+        digest.update(f"{doc_id}\t{title}".encode() + b"\n")
     return digest.hexdigest()
 
 
@@ -245,30 +248,41 @@ class LexicalIndex:
 
     _BM25_DIR = "bm25"
     _IDS_FILE = "chunk_ids.json"
+    _TITLES_FILE = "titles.json"
     _TERMS_FILE = "terms.json"
     _MANIFEST_FILE = "manifest.json"
 
     def __init__(
-        self, retriever: bm25s.BM25 | None, chunk_ids: Sequence[str], tokenizer: ChineseTokenizer
+        self,
+        retriever: bm25s.BM25 | None,
+        chunk_ids: Sequence[str],
+        tokenizer: ChineseTokenizer,
+        titles: Mapping[str, str] | None = None,
     ) -> None:
         self._retriever = retriever
         self._ids = tuple(chunk_ids)
         self._position = {chunk_id: i for i, chunk_id in enumerate(self._ids)}
         self._tokenizer = tokenizer
-        self._fingerprint = fingerprint_of(self._ids)
+        self._titles = dict(titles or {})
+        self._fingerprint = fingerprint_of(self._ids, self._titles)
 
     @classmethod
-    def build(cls, chunks: Sequence[Chunk]) -> LexicalIndex:
-        """Mine domain terms from the chunk texts, tokenize and index; duplicate ids count once."""
+    def build(
+        cls, chunks: Sequence[Chunk], titles: Mapping[str, str] | None = None
+    ) -> LexicalIndex:
+        """Mine domain terms from the chunk texts, tokenize and index; duplicate ids count once.
+
+        `titles` (doc id -> title) are indexed with each chunk of their document.
+        """
         unique = list({chunk.id: chunk for chunk in chunks}.values())
+        titles = {c.doc_id: (titles or {}).get(c.doc_id, "") for c in unique}
         tokenizer = ChineseTokenizer(mine_domain_terms(c.text for c in unique))
         if not unique:
             return cls(None, (), tokenizer)
         retriever = bm25s.BM25(k1=_K1, b=_B)
-        retriever.index(
-            [tokenizer.tokenize(c.searchable_text) for c in unique], show_progress=False
-        )
-        return cls(retriever, [c.id for c in unique], tokenizer)
+        texts = [retrieval_text(c, titles[c.doc_id]) for c in unique]
+        retriever.index([tokenizer.tokenize(text) for text in texts], show_progress=False)
+        return cls(retriever, [c.id for c in unique], tokenizer, titles)
 
     @property
     def fingerprint(self) -> str:
@@ -320,6 +334,9 @@ class LexicalIndex:
             _verify_checksums(directory, manifest["files"])
             ids = _read_json_list(directory / cls._IDS_FILE)
             terms = _read_json_list(directory / cls._TERMS_FILE)
+            titles = json.loads((directory / cls._TITLES_FILE).read_text(encoding="utf-8"))
+            if not isinstance(titles, dict):
+                raise LexicalIndexCorrupt(f"{directory}: titles are not a mapping")
             retriever = None
             if ids:
                 retriever = bm25s.BM25.load(
@@ -329,17 +346,18 @@ class LexicalIndex:
             raise
         except Exception as err:  # any parse or shape error means the same thing: rebuild
             raise LexicalIndexCorrupt(f"{directory}: unreadable lexical index ({err})") from err
-        if fingerprint_of(ids) != manifest.get("fingerprint") or (
+        if fingerprint_of(ids, titles) != manifest.get("fingerprint") or (
             retriever is not None and retriever.scores["num_docs"] != len(ids)
         ):
             raise LexicalIndexCorrupt(f"{directory}: chunk ids do not match the manifest")
-        return cls(retriever, ids, ChineseTokenizer(terms))
+        return cls(retriever, ids, ChineseTokenizer(terms), titles)
 
     def _write_files(self, target: Path) -> None:
         if self._retriever is not None:
             self._retriever.save(str(target / self._BM25_DIR), show_progress=False)
         _write_json(target / self._IDS_FILE, list(self._ids))
         _write_json(target / self._TERMS_FILE, list(self.terms))
+        _write_json(target / self._TITLES_FILE, self._titles)
         files = sorted(p for p in target.rglob("*") if p.is_file())
         manifest = {
             "format_version": FORMAT_VERSION,

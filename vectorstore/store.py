@@ -16,7 +16,7 @@ from typing import Any
 import chromadb
 from chromadb.config import Settings
 
-from ingest.chunking import Chunk
+from ingest.chunking import Chunk, retrieval_text
 from ingest.pipeline import ProcessedDocument
 from vectorstore.embeddings import CachedEmbeddings, embedding_identity
 from vectorstore.errors import EmbeddingModelMismatch, StoreUnavailable
@@ -179,7 +179,7 @@ class ChunkStore:
         with self._lock:
             version = _version(processed)
             vectors = self.embeddings.embed_documents(
-                [c.searchable_text for c in processed.chunks], progress
+                [retrieval_text(c) for c in processed.chunks], progress
             )
             self._write_chunks(processed, version, vectors)
             self._commit(processed, version)
