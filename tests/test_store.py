@@ -408,3 +408,23 @@ def test_dense_search_beam_is_widened_on_existing_collections(tmp_path: Path) ->
         path=str(settings.data_dir / "chroma"), settings=Settings(anonymized_telemetry=False)
     ).get_collection(CHUNK_COLLECTION, embedding_function=None)
     assert reopened.configuration["hnsw"]["ef_search"] == store_module.DENSE_EF_SEARCH
+
+
+def test_catalog_edit_makes_a_new_version_without_embedding(
+    corpus: Path, settings: StoreSettings
+) -> None:
+    """Retitling a document in catalog.json reaches the registry and the BM25 index."""
+    ingest(open_store(settings), corpus)
+    (corpus / "catalog.json").write_text(
+        '{"documents": {"a.txt": {"title": "新型研发机构专题报告", "publisher": "广州市科学技术局",'
+        ' "date": "2024-05", "period": "2024", "year": 2024, "doc_type": "work_report"}}}',
+        encoding="utf-8",
+    )
+    reopened = open_store(settings)
+    assert ingest(reopened, corpus) == {"a.txt": True, "b.txt": False}
+    assert reopened.embeddings.misses == 0  # same chunk texts: vectors come from the cache
+    record = reopened.document("a.txt")
+    assert record is not None and record.title == "新型研发机构专题报告" and record.year == 2024
+    assert len(raw_records(settings)) == sum(r.chunk_count for r in reopened.documents())
+    hits = searcher_for(reopened).search("专题报告", 3, retrievers=("bm25",))
+    assert hits and hits[0].doc_id == "a.txt"

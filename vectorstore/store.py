@@ -8,6 +8,8 @@ the old records, so a crash at any moment leaves one complete version searchable
 
 from __future__ import annotations
 
+import hashlib
+import json
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
@@ -67,7 +69,9 @@ def record_id(chunk: Chunk, version: str) -> str:
 
 
 def _version(processed: ProcessedDocument) -> str:
-    return processed.document.sha256[:16]
+    """The file's bytes and its catalog metadata: editing either makes a new version."""
+    meta = json.dumps(asdict(processed.meta), sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(f"{processed.document.sha256}\n{meta}".encode()).hexdigest()[:16]
 
 
 def _connect(settings: StoreSettings) -> chromadb.ClientAPI:
