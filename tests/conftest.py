@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from ingest.pipeline import ProcessedDocument, process_paths
+from tests.fake_llm import FakeLLM, RunningServer
 from vectorstore.search import HybridSearcher
 from vectorstore.service import index_outcomes, open_searcher, open_store
 from vectorstore.settings import StoreSettings
@@ -66,3 +68,11 @@ def indexed_settings(tmp_path_factory: pytest.TempPathFactory) -> StoreSettings:
 @pytest.fixture(scope="session")
 def searcher(indexed_settings: StoreSettings) -> HybridSearcher:
     return open_searcher(indexed_settings)
+
+
+@pytest.fixture(scope="module")
+def fake_llm() -> Iterator[FakeLLM]:
+    """A local OpenAI-compatible server (tests/fake_llm.py), one per test module."""
+    state = FakeLLM()
+    with RunningServer(state):
+        yield state

@@ -4,25 +4,17 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from collections.abc import Iterator
 
 import pytest
 
 from assistant.answer import Answer, Assistant
 from assistant.config import AssistantSettings
 from assistant.llm import FALLBACK_NOTICE, passages_block
-from tests.fake_llm import FakeLLM, RunningServer
+from tests.fake_llm import FakeLLM
 from vectorstore.search import HybridSearcher
 
 KEY = "sk-test-SECRET-4711"
 QUESTION = "广州超算中心用户总数同比增长了多少？"
-
-
-@pytest.fixture(scope="module")
-def fake_llm() -> Iterator[FakeLLM]:
-    state = FakeLLM()
-    with RunningServer(state):
-        yield state
 
 
 @pytest.fixture

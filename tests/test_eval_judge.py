@@ -2,21 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from types import SimpleNamespace
 
 import pytest
 
 from evals.dataset import EvalItem
 from evals.judge import SCORES, make_judge
-from tests.fake_llm import FakeLLM, RunningServer
-
-
-@pytest.fixture(scope="module")
-def fake_llm() -> Iterator[FakeLLM]:
-    state = FakeLLM()
-    with RunningServer(state):
-        yield state
+from tests.fake_llm import FakeLLM
 
 
 def _item() -> EvalItem:

@@ -13,7 +13,6 @@ import json
 import os
 import re
 import subprocess
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -24,7 +23,7 @@ from assistant.cli import main
 from assistant.config import AssistantSettings
 from assistant.llm import FALLBACK_NOTICE, SYSTEM_PROMPT
 from ingest.pipeline import process_paths
-from tests.fake_llm import FakeLLM, RunningServer
+from tests.fake_llm import FakeLLM
 from tests.helpers import POLICY_QA, free_port
 from vectorstore.search import HybridSearcher
 from vectorstore.service import index_outcomes, open_searcher, open_store
@@ -32,13 +31,6 @@ from vectorstore.settings import StoreSettings
 
 KEY = "sk-test-SECRET-1234567890"
 QUESTION = "广州超算中心用户总数同比增长了多少？"
-
-
-@pytest.fixture(scope="module")
-def fake_llm() -> Iterator[FakeLLM]:
-    state = FakeLLM()
-    with RunningServer(state):
-        yield state
 
 
 def llm_assistant(searcher: HybridSearcher, base_url: str) -> Assistant:

@@ -6,7 +6,6 @@ import json
 import logging
 import os
 import subprocess
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -15,7 +14,7 @@ from assistant.answer import Assistant
 from assistant.cli_config import redact_key, redact_url
 from assistant.config import AssistantSettings
 from assistant.llm import LlmClient, LlmUnavailable
-from tests.fake_llm import FakeLLM, RunningServer
+from tests.fake_llm import FakeLLM
 from tests.helpers import POLICY_QA, free_port
 from vectorstore.search import HybridSearcher
 from vectorstore.settings import StoreSettings
@@ -33,13 +32,6 @@ def run(*args: str, data_dir: Path, **env: str) -> subprocess.CompletedProcess[s
         env={**base, "POLICY_QA_DATA_DIR": str(data_dir), "OPENAI_API_KEY": KEY, **env},
         timeout=300,
     )
-
-
-@pytest.fixture(scope="module")
-def fake_llm() -> Iterator[FakeLLM]:
-    state = FakeLLM()
-    with RunningServer(state):
-        yield state
 
 
 def test_config_shows_the_key_redacted(tmp_path: Path) -> None:
