@@ -101,11 +101,12 @@ def score_sentences(question: Question, passages: list[Passage]) -> list[Sentenc
         doc_covers = _covers_year(passage, question.years) if question.years else False
         # A work report's "2019 年重点工作安排" part answers questions about 2019.
         section_names_year = bool(question.years & explicit_years(passage.section))
+        # The rest of the passage is context too: a sentence listing "三大平台" may follow
+        # the one naming the centre they belong to.
+        passage_context = section + compact(passage.text)
         for start, end in quotable_spans(passage):
             text = passage.text[start:end]
-            # The rest of the passage is context too: a sentence listing "三大平台" may follow
-            # the one naming the centre they belong to.
-            body, context, share = compact(text), section + compact(passage.text), 0.5
+            body, context, share = compact(text), passage_context, 0.5
             if passage.chunk.kind == "table_row":  # the caption is every row's context, not content
                 caption, _, row = text.rpartition("|")
                 body, context, share = compact(row), section + compact(caption), 0.75
