@@ -29,6 +29,11 @@ ITEM_TYPES: frozenset[str] = frozenset(
     {"figure", "entity", "list", "policy", "table", "temporal", "unanswerable"}
 )
 DIFFICULTIES: frozenset[str] = frozenset({"easy", "medium", "hard"})
+#: How a question is worded; metrics are reported per style. Absent on disk = "plain".
+STYLES: frozenset[str] = frozenset(
+    {"plain", "framed", "colloquial", "enterprise", "multi_part", "attribute_swap"}
+)
+DEFAULT_STYLE = "plain"
 
 #: Keys every JSON line must have (and the only keys it may have: typos such as
 #: "evidance" would otherwise be silently ignored).
@@ -43,6 +48,8 @@ FIELDS: tuple[str, ...] = (
     "difficulty",
     "paraphrased",
 )
+#: Keys a line may have but need not.
+OPTIONAL_FIELDS: tuple[str, ...] = ("style",)
 
 #: Evidence must be short enough to point at one spot and long enough to be specific.
 EVIDENCE_MIN_CHARS = 8
@@ -84,6 +91,7 @@ class EvalItem:
     type: str
     difficulty: str
     paraphrased: bool
+    style: str = DEFAULT_STYLE
     line_no: int = 0
 
     @property
@@ -95,6 +103,7 @@ class EvalItem:
         """Return the on-disk JSON shape (scalar source/evidence for one document)."""
         source: str | list[str] | None
         evidence: str | list[str] | None
+        data: dict[str, Any]
         if not self.sources:
             source, evidence = None, None
         elif len(self.sources) == 1:
@@ -102,7 +111,7 @@ class EvalItem:
             evidence = self.evidences[0] if self.evidences else None
         else:
             source, evidence = list(self.sources), list(self.evidences)
-        return {
+        data = {
             "id": self.id,
             "question": self.question,
             "answer": self.answer,
@@ -113,6 +122,9 @@ class EvalItem:
             "difficulty": self.difficulty,
             "paraphrased": self.paraphrased,
         }
+        if self.style != DEFAULT_STYLE:
+            data["style"] = self.style
+        return data
 
 
 def _as_str_tuple(value: Any, field: str, where: str) -> tuple[str, ...]:
@@ -137,12 +149,14 @@ def item_from_dict(data: Any, where: str = "<item>", line_no: int = 0) -> EvalIt
     missing = [f for f in FIELDS if f not in data]
     if missing:
         raise DatasetError(f"{where}: missing field(s) {', '.join(missing)}")
-    unknown = sorted(set(data) - set(FIELDS))
+    unknown = sorted(set(data) - set(FIELDS) - set(OPTIONAL_FIELDS))
     if unknown:
         raise DatasetError(f"{where}: unknown field(s) {', '.join(unknown)}")
     for name in ("id", "question", "answer", "type", "difficulty"):
         if not isinstance(data[name], str):
             raise DatasetError(f"{where}: field {name!r} must be a string")
+    if not isinstance(data.get("style", DEFAULT_STYLE), str):
+        raise DatasetError(f"{where}: field 'style' must be a string")
     if not isinstance(data["paraphrased"], bool):
         raise DatasetError(f"{where}: field 'paraphrased' must be true or false")
     must = data["must_contain"]
@@ -158,6 +172,7 @@ def item_from_dict(data: Any, where: str = "<item>", line_no: int = 0) -> EvalIt
         type=data["type"],
         difficulty=data["difficulty"],
         paraphrased=data["paraphrased"],
+        style=data.get("style", DEFAULT_STYLE),
         line_no=line_no,
     )
 
@@ -216,6 +231,8 @@ def _check_item(
         problems.append(f"{label}: unknown type {item.type!r}")
     if item.difficulty not in DIFFICULTIES:
         problems.append(f"{label}: unknown difficulty {item.difficulty!r}")
+    if item.style not in STYLES:
+        problems.append(f"{label}: unknown style {item.style!r}")
 
     if not item.answerable:
         if item.sources:
@@ -328,6 +345,8 @@ __all__ = [
     "DIFFICULTIES",
     "FIELDS",
     "ITEM_TYPES",
+    "OPTIONAL_FIELDS",
+    "STYLES",
     "DatasetError",
     "EvalItem",
     "coverage",

@@ -1,0 +1,559 @@
+"""Metamorphic variants of eval items: framings, attribute swaps and follow-up pairs.
+
+A question set written alongside the code rewards tuning; variants test whether an answer
+survives the ways people really ask. Three relations, each generated from existing items
+so no reference answer is ever invented:
+
+- a *framing* (「据《…》，」「截至2023年6月，」「，文件里怎么说？」) must not change the answer;
+  every frame states something true of the item's source (data/corpus/catalog.json);
+- an *attribute swap* asks the same entity for an attribute the documents do not give
+  (a count -> the money spent, a rank -> a score, 2025 -> 2030); the answer must be a
+  refusal. A swap is kept only when a corpus check shows no sentence that mentions the
+  entity carries a span of the swapped type;
+- a *follow-up pair* joins two items of one source about the same indicator or entity:
+  the second is asked elliptically (「那2025年的目标呢？」, 「它…」) after the first.
+
+Everything is deterministic: limits sample with a seeded RNG keyed by the item id.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from functools import cache
+from pathlib import Path
+
+import jieba
+
+from evals.dataset import EvalItem, normalize_for_match
+
+CORPUS_DIR = Path(__file__).resolve().parents[1] / "data" / "corpus"
+SEED = 20261130
+
+_YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
+#: Words that place a question in time on their own: a time frame would clash with them.
+_TIME_WORDS = re.compile(
+    r"十三五|十四五|过去|目前|现在|眼下|如今|最近|近几年|这几年|历年|以来|下一步|接下来|"
+    r"未来|展望|计划|打算|准备|目标|前后|从.+到"
+)
+_END = re.compile(r"[？?]+$")
+
+
+# --- the catalog -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SourceFacts:
+    """What the catalog says about one document, in the shape frames need."""
+
+    doc_id: str
+    title: str
+    publisher: str
+    date: str
+    year: int
+    doc_type: str
+
+    @property
+    def publisher_name(self) -> str | None:
+        """The publisher without its parenthetical byline; None when the text is unsigned."""
+        name = re.sub(r"[（(].*?[）)]", "", self.publisher).strip()
+        return None if not name or name.startswith("未署名") else name
+
+    @property
+    def as_of(self) -> str | None:
+        """「截至…」 true of every statement in the document, or None for a plan.
+
+        A dated document speaks as of its month; one dated by year only reports on its
+        catalog year as a finished year. A plan mixes baseline values and targets, so no
+        single cut-off is true of all its figures.
+        """
+        if self.doc_type == "plan":
+            return None
+        match = re.fullmatch(r"(\d{4})-(\d{2})-\d{2}", self.date)
+        if match:
+            return f"截至{match[1]}年{int(match[2])}月"
+        return f"截至{self.year}年底"
+
+    @property
+    def kind_noun(self) -> str:
+        return {"plan": "规划", "news": "报道"}.get(self.doc_type, "材料")
+
+
+@cache
+def catalog(corpus_dir: Path = CORPUS_DIR) -> dict[str, SourceFacts]:
+    """The bundled catalog as :class:`SourceFacts` per document id."""
+    raw = json.loads((corpus_dir / "catalog.json").read_text(encoding="utf-8"))["documents"]
+    return {
+        doc_id: SourceFacts(
+            doc_id,
+            meta["title"],
+            meta["publisher"],
+            str(meta["date"]),
+            int(meta["year"]),
+            meta["doc_type"],
+        )
+        for doc_id, meta in raw.items()
+    }
+
+
+# --- framing ---------------------------------------------------------------------------------
+
+
+def _core(question: str) -> str:
+    """The question without its final question mark(s)."""
+    return _END.sub("", question.strip())
+
+
+def _has_own_time(question: str) -> bool:
+    return bool(_YEAR.search(question) or _TIME_WORDS.search(question))
+
+
+def frames_for(item: EvalItem) -> list[tuple[str, str]]:
+    """(prefix, suffix) pairs true of ``item``'s source, in a fixed order.
+
+    Source frames (title, publisher, cut-off date) only for single-document items; time
+    frames only when the question carries no time of its own, so none can contradict it.
+    """
+    frames: list[tuple[str, str]] = []
+    facts = catalog().get(item.sources[0]) if len(item.sources) == 1 else None
+    if facts:
+        frames.append((f"据《{facts.title}》，", ""))
+        if facts.publisher_name:
+            verb = "的报道" if facts.doc_type == "news" else "发布的材料"
+            frames.append((f"根据{facts.publisher_name}{verb}，", ""))
+        if facts.as_of and not _has_own_time(item.question):
+            frames.append((f"{facts.as_of}，", ""))
+            if "月" not in facts.as_of and item.type == "figure":
+                frames.append((f"从{facts.year}年的情况来看，", ""))
+    frames.append(("", "（请注明出处）"))
+    frames.append(("", "，文件里怎么说"))
+    if facts:
+        frames.append(("", f"，{facts.kind_noun}里是怎么写的"))
+    return frames
+
+
+def frame_question(question: str, prefix: str, suffix: str) -> str:
+    """Join a frame to a question: the prefix before it, the suffix before its final ？."""
+    return f"{prefix}{_core(question)}{suffix}？"
+
+
+def framing_variants(item: EvalItem, limit: int | None = None, seed: int = SEED) -> list[EvalItem]:
+    """The same answerable question in source/time frames; same expected answer.
+
+    ``limit`` keeps a seeded sample of at most that many (ids keep their frame number).
+    """
+    if not item.answerable:
+        return []
+    variants = [
+        replace(
+            item,
+            id=f"{item.id}~frame{n}",
+            question=frame_question(item.question, prefix, suffix),
+            paraphrased=True,
+            style="framed",
+            line_no=0,
+        )
+        for n, (prefix, suffix) in enumerate(frames_for(item), start=1)
+    ]
+    return _sample(variants, limit, f"{seed}:frame:{item.id}")
+
+
+def _sample(variants: list[EvalItem], limit: int | None, key: str) -> list[EvalItem]:
+    if limit is None or len(variants) <= limit:
+        return variants
+    chosen = set(random.Random(key).sample(range(len(variants)), limit))
+    return [v for i, v in enumerate(variants) if i in chosen]
+
+
+# --- the corpus check for attribute swaps ----------------------------------------------------
+
+#: Too common to mark a sentence as being about an entity.
+_GENERIC = frozenset(
+    [
+        "广州",
+        "广州市",
+        "黄埔区",
+        "广州开发区",
+        "全市",
+        "全区",
+        "全省",
+        "我市",
+        "我区",
+        "广东",
+        "广东省",
+        "企业",
+        "机构",
+        "项目",
+        "平台",
+        "数量",
+        "情况",
+        "多少",
+        "什么",
+        "哪些",
+        "哪家",
+        "哪个",
+        "一共",
+        "总共",
+        "现在",
+        "目前",
+        "达到",
+        "已经",
+        "建设",
+        "发展",
+        "科技",
+        "创新",
+        "国家",
+        "国家级",
+        "省级",
+        "市级",
+        "工作",
+        "单位",
+        "我们",
+        "这个",
+        "他们",
+        "全国",
+        "全球",
+        "规模",
+        "有关",
+        "相关",
+    ]
+)
+_SENTENCE_END = re.compile(r"[。！？；!?;]")
+
+
+@cache
+def corpus_sentences(corpus_dir: Path = CORPUS_DIR) -> tuple[str, ...]:
+    """Every sentence of every catalogued document, normalised for matching.
+
+    Whitespace is removed before splitting, so a PDF-broken sentence is whole again and a
+    table's one-cell-per-line run becomes one long "sentence": both err towards finding
+    a span, which only ever drops a swap.
+    """
+    sentences: list[str] = []
+    for doc_id in sorted(catalog(corpus_dir)):
+        text = normalize_for_match((corpus_dir / doc_id).read_text(encoding="utf-8"))
+        sentences += [s for s in _SENTENCE_END.split(text) if s]
+    return tuple(sentences)
+
+
+@cache
+def _tokenizer() -> jieba.Tokenizer:
+    return jieba.Tokenizer()
+
+
+def entity_terms(phrase: str) -> tuple[str, ...]:
+    """Content words of an entity phrase (years, places and generic words dropped)."""
+    text = _YEAR.sub("", normalize_for_match(phrase))
+    words = _tokenizer().lcut(re.sub(r"[^\w]", " ", text))
+    return tuple(dict.fromkeys(w for w in words if len(w) >= 2 and w not in _GENERIC))
+
+
+def mentions(phrase: str, corpus: Sequence[str]) -> list[str]:
+    """Sentences naming any content word of ``phrase``: wide on purpose (conservative)."""
+    terms = [normalize_for_match(t) for t in entity_terms(phrase)]
+    return [s for s in corpus if any(t in s for t in terms)]
+
+
+def unanswerable_in(phrase: str, span: re.Pattern[str], corpus: Sequence[str]) -> bool:
+    """True when the corpus names the entity and no sentence naming it holds ``span``."""
+    if not entity_terms(phrase):
+        return False
+    about = mentions(phrase, corpus)
+    return bool(about) and not any(span.search(s) for s in about)
+
+
+# --- attribute swaps -------------------------------------------------------------------------
+
+_MONEY = re.compile(r"\d[\d.,]*(?:多|余)?(?:万|亿)?元|资金|投入|经费")
+_SCORE = re.compile(r"\d+(?:\.\d+)?分|得分|分值|评分|分数")
+_PERSON = re.compile(
+    r"负责人|院长|主任|董事长|总经理|理事长|秘书长|会长|所长|局长|书记|总师|首席|主席|总裁|副总"
+)
+_CAPITAL = re.compile(r"注册资本|注册资金|资本金|\d[\d.,]*(?:万|亿)?元")
+_FOUNDED = re.compile(r"(?:19|20)\d{2}年|成立|创立|组建|设立|揭牌|注册|落户|建成")
+_TARGET_2030 = re.compile(r"2030")
+
+_ORG_SUFFIX = "研究院|研究所|实验室|中心|联盟|公司|集团|基金|大学|工作站|交易会"
+#: A named organisation: no function words, digits or quotes inside, at least three
+#: characters before its suffix (「运营公司」 is a kind of thing, not a name).
+_ORG = re.compile(
+    rf"[^\W\d的和与及哪些有在了是由把给向从到对为被其该这那几多少各家个要将已现进入等]{{3,24}}?"
+    rf"(?:{_ORG_SUFFIX})"
+)
+_COUNT_END = re.compile(
+    r"^(?P<subj>[^，,？?]+?)(?:现在|目前|一共|共|总共)?(?:要)?(?:有|达到|扩充到|发展到|集聚了|拥有)?"
+    r"(?:了)?多少(?:家|个|项|名|位)(?:了)?$"
+)
+_RANK_END = re.compile(
+    r"^(?P<subj>[^，,？?]+?)(?:全球|全国|全省)?(?:排名|排|位列|位居)第几(?:位)?$"
+)
+#: A kind of organisation (「省级重点实验室」), not one organisation: it has no 负责人.
+_ORG_KIND = re.compile(r"省级|市级|区级|国家级|高水平|重点|博士后|全球|各类")
+_ORG_ASKED = re.compile(r"哪家|哪个单位|哪一家|由谁|是谁牵头|谁研制")
+
+
+@dataclass(frozen=True)
+class Swap:
+    """One attribute swap: the new question and what the documents give instead."""
+
+    question: str
+    absent: str  # the swapped attribute, for the refusal's explanation
+    stated: str  # what kind of answer the documents give ("" = the item's own answer)
+    subject: str  # the entity whose mentions are checked
+    span: re.Pattern[str]  # a span of the swapped type
+
+
+def _count_swap(item: EvalItem, core: str) -> Swap | None:
+    match = _COUNT_END.match(core)
+    if not match or len(item.must_contain) != 1:
+        return None
+    subj = match["subj"]
+    return Swap(f"{subj}累计获得了多少亿元资金投入？", "资金投入金额", "数量", subj, _MONEY)
+
+
+def _rank_swap(item: EvalItem, core: str) -> Swap | None:
+    match = _RANK_END.match(core)
+    if not match:
+        return None
+    subj = match["subj"]
+    joiner = "中的" if "在" in subj and not subj.endswith("中") else "的"
+    return Swap(f"{subj}{joiner}得分是多少？", "得分", "排名", subj, _SCORE)
+
+
+def _target_swap(item: EvalItem, core: str) -> Swap | None:
+    years = set(_YEAR.findall(core))
+    if years != {"2025"} or "十三五" in core:
+        return None
+    subject = _YEAR.sub("", core)
+    return Swap(
+        f"{core.replace('2025', '2030')}？", "2030年目标", "2025年的目标", subject, _TARGET_2030
+    )
+
+
+def _organisations(item: EvalItem) -> list[str]:
+    """Named organisations the question asks about, or that an entity answer names.
+
+    Only names the corpus spells the same way: a regex match that is not a real name
+    (a phrase cut at the wrong place) is not in any document.
+    """
+    names = [m.group(0) for m in _ORG.finditer(item.question)]
+    if item.type == "entity" and _ORG_ASKED.search(item.question):
+        names += [m for m in item.must_contain if _ORG.fullmatch(m)]
+    corpus = "".join(corpus_sentences())
+    return [
+        name
+        for name in dict.fromkeys(names)
+        if not _ORG_KIND.search(name) and normalize_for_match(name) in corpus
+    ]
+
+
+def _organisation_swaps(item: EvalItem) -> list[Swap]:
+    swaps: list[Swap] = []
+    for org in _organisations(item):
+        swaps.append(Swap(f"{org}的负责人是谁？", "负责人", "", org, _PERSON))
+        if org.endswith(("公司", "集团")):
+            swaps.append(Swap(f"{org}的注册资本是多少？", "注册资本", "", org, _CAPITAL))
+        swaps.append(Swap(f"{org}是哪一年成立的？", "成立时间", "", org, _FOUNDED))
+    return swaps
+
+
+_SWAPPERS: tuple[Callable[[EvalItem, str], Swap | None], ...] = (
+    _count_swap,
+    _rank_swap,
+    _target_swap,
+)
+
+
+def candidate_swaps(item: EvalItem) -> list[Swap]:
+    """Every swap the question's shape allows, before the corpus check."""
+    core = _core(item.question)
+    swaps = [swap for swapper in _SWAPPERS if (swap := swapper(item, core))]
+    return swaps + _organisation_swaps(item)
+
+
+def _refusal_answer(item: EvalItem, swap: Swap) -> str:
+    """What a good refusal says: what is stated, and that the asked attribute is not."""
+    if swap.stated:
+        return (
+            f"文档只给出了{swap.stated}（{'、'.join(item.must_contain)}），没有给出{swap.absent}。"
+        )
+    return f"文档提到{swap.subject}（{item.answer.rstrip('。')}），但没有给出其{swap.absent}。"
+
+
+def attribute_swap_variants(
+    item: EvalItem,
+    limit: int | None = None,
+    seed: int = SEED,
+    corpus: Sequence[str] | None = None,
+) -> list[EvalItem]:
+    """Unanswerable variants of an answerable item, each verified against the corpus."""
+    if not item.answerable:
+        return []
+    sentences = corpus if corpus is not None else corpus_sentences()
+    variants: list[EvalItem] = []
+    for swap in candidate_swaps(item):
+        if swap.question == item.question or not unanswerable_in(
+            swap.subject, swap.span, sentences
+        ):
+            continue
+        variants.append(
+            EvalItem(
+                id=f"{item.id}~swap{len(variants) + 1}",
+                question=swap.question,
+                answer=_refusal_answer(item, swap),
+                must_contain=(),
+                sources=(),
+                evidences=(),
+                type="unanswerable",
+                difficulty=item.difficulty,
+                paraphrased=True,
+                style="attribute_swap",
+            )
+        )
+    return _sample(variants, limit, f"{seed}:swap:{item.id}")
+
+
+# --- follow-up pairs -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FollowUpCase:
+    """A first question, then an elliptical follow-up whose answer an existing item gives."""
+
+    id: str
+    kind: str  # "year" | "pronoun" | "scope"
+    history_question: str
+    follow_up: str
+    must_contain: tuple[str, ...]
+    first_id: str
+    expected_id: str
+
+
+_PLACES = ("广州开发区", "黄埔区", "广州市", "广州", "全市", "全省")
+_PRONOUN_TARGET = re.compile(r"(研究院|研究所|实验室|中心|联盟|公司|集团|基金|大学|工作站|交易会)$")
+
+
+def _single_year(item: EvalItem) -> str | None:
+    years = set(_YEAR.findall(item.question))
+    if "十四五" in item.question and "末" in item.question:
+        years.add("2025")
+    if "十三五" in item.question and "末" in item.question:
+        years.add("2020")
+    return next(iter(years)) if len(years) == 1 else None
+
+
+def _year_case(first: EvalItem, second: EvalItem) -> str | None:
+    """「那2025年的目标呢？」 when both items ask one indicator for different single years."""
+    if first.evidences != second.evidences or len(first.sources) != 1:
+        return None
+    year_a, year_b = _single_year(first), _single_year(second)
+    if not year_a or not year_b or year_a == year_b:
+        return None
+    target = "目标" in second.question or "要" in second.question or "计划" in second.question
+    return f"那{year_b}年的目标呢？" if target and year_b > year_a else f"那{year_b}年呢？"
+
+
+def _pronoun_case(first: EvalItem, second: EvalItem) -> str | None:
+    """「它…？」 when the second question is about an organisation the first one names."""
+    if first.sources != second.sources or first.evidences == second.evidences:
+        return None
+    for match in _ORG.finditer(second.question):
+        org = match.group(0)
+        if org in first.question and second.question.count(org) == 1:
+            if match.start() == 0:
+                return second.question.replace(org, "它", 1)
+            suffix = _PRONOUN_TARGET.search(org)
+            return second.question.replace(org, f"该{suffix.group(1)[-2:]}", 1) if suffix else None
+    return None
+
+
+def _scope_key(question: str) -> tuple[str, str | None]:
+    text = _core(question)
+    place = next((p for p in _PLACES if p in text), None)
+    return (text.replace(place, "", 1) if place else text), place
+
+
+def _scope_case(first: EvalItem, second: EvalItem) -> str | None:
+    """「那黄埔区呢？」 when two questions differ only in their place."""
+    key_a, place_a = _scope_key(first.question)
+    key_b, place_b = _scope_key(second.question)
+    if not place_a or not place_b or place_a == place_b or key_a != key_b:
+        return None
+    return f"那{place_b}呢？"
+
+
+_PAIRERS: tuple[tuple[str, Callable[[EvalItem, EvalItem], str | None]], ...] = (
+    ("year", _year_case),
+    ("pronoun", _pronoun_case),
+    ("scope", _scope_case),
+)
+
+
+def follow_up_pairs(items: Sequence[EvalItem]) -> list[FollowUpCase]:
+    """Every (first, follow-up) pair the answerable items support, in dataset order."""
+    answerable = [item for item in items if item.answerable]
+    cases: list[FollowUpCase] = []
+    for first in answerable:
+        for second in answerable:
+            if first.id == second.id:
+                continue
+            for kind, pairer in _PAIRERS:
+                follow_up = pairer(first, second)
+                if follow_up:
+                    cases.append(
+                        FollowUpCase(
+                            id=f"{first.id}>{second.id}~{kind}",
+                            kind=kind,
+                            history_question=first.question,
+                            follow_up=follow_up,
+                            must_contain=second.must_contain,
+                            first_id=first.id,
+                            expected_id=second.id,
+                        )
+                    )
+                    break
+    return cases
+
+
+def all_variants(
+    items: Sequence[EvalItem], limit: int | None = None, seed: int = SEED
+) -> tuple[list[EvalItem], list[EvalItem]]:
+    """(framing variants, attribute swaps) of every item, at most ``limit`` per item each.
+
+    Two items about one entity can yield the same swap, and a swap can repeat a question
+    the set already has: each question is kept once.
+    """
+    seen = {normalize_for_match(item.question) for item in items}
+    framed: list[EvalItem] = []
+    swapped: list[EvalItem] = []
+    for item in items:
+        for variants, into in (
+            (framing_variants(item, limit, seed), framed),
+            (attribute_swap_variants(item, limit, seed), swapped),
+        ):
+            for variant in variants:
+                key = normalize_for_match(variant.question)
+                if key not in seen:
+                    seen.add(key)
+                    into.append(variant)
+    return framed, swapped
+
+
+__all__ = [
+    "SEED",
+    "FollowUpCase",
+    "SourceFacts",
+    "all_variants",
+    "attribute_swap_variants",
+    "catalog",
+    "corpus_sentences",
+    "entity_terms",
+    "follow_up_pairs",
+    "frame_question",
+    "frames_for",
+    "framing_variants",
+    "unanswerable_in",
+]
