@@ -1,63 +1,255 @@
 """Follow-up questions (「那2025年的目标呢？」, 「它的运营主体是谁？」) made standalone.
 
-Retrieval needs the subject the user left out, so the previous question's subject is
-carried over: a pronoun is replaced by it, an elliptical question is appended to it.
+A Chinese question is built as place + time + indicator/entity + attribute + question
+word (「黄埔区 2020年 技术合同成交额 是多少」). A follow-up names only what changes: a year,
+a place, target instead of actual, another indicator, or an attribute of the same entity
+(with 它/该/其 for the entity). The previous question is parsed into those slots and the
+follow-up's changes are applied to it, so nothing it left unsaid is lost.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 
-_LEAD = re.compile(r"^(?:那么|那|还有|另外|此外|以及|再问一下|再问|而)[，,、\s]*")
-_TAIL = re.compile(r"(?:呢|吗|啊|呀)?[？?。！!\s]*$")
+import jieba.posseg
+
+_LEAD = re.compile(
+    r"^(?:请问|那么|那|还有|另外|此外|以及|再问一下|再问|而|换成|换作|如果是|若是)[，,、\s]*"
+)
+_TAIL = re.compile(r"(?:的情况|情况)?(?:呢|吗|啊|呀)?[？?。！!\s]*$")
 _PRONOUN = re.compile(
-    r"它们|它|其|该(?:机构|中心|平台|单位|联盟|区|文件|规划|政策)?|这个|这些|他们|她们|此"
+    r"它们|它|其|该(?:机构|中心|平台|单位|联盟|区|文件|规划|政策|指标|基金|项目|组织|会|协会|企业)?"
+    r"|这个(?:机构|中心|平台|单位|联盟|指标|基金|项目)?|这些|此(?:机构|中心|平台|联盟|指标)?"
 )
-# Where a question's subject ends: the first verb or question word after it.
+_YEAR = re.compile(
+    r"(?:(?:19|20)\d{2}\s*年(?:底|末|初|年底|年末)?|十[二三四五]五(?:期间|末|时期)?)"
+)
+# A place that starts a question: a name ending in 区/市/县/镇/省 (3+ characters, so that
+# 「上市高企」 is not read as a place), or a bare city name jieba tags as a place.
+_PLACE = re.compile(r"[\u4e00-\u9fff]{2,6}?(?:新区|开发区|区|市|县|镇|省)")
+_TARGET = re.compile(r"(?:的)?(?:目标值|目标|规划值|预期值|计划值|预计)")
+_ACTUAL = re.compile(r"完成值|实际(?:值|完成)?|完成情况|基期值?|现状")
+# Where the indicator or entity ends: the first verb or question word after it.
 _SUBJECT_END = re.compile(
-    r"(?:(?:19|20)\d{2}\s*年|是|有|在|要|将|由|的(?:目标|数量|排名|情况)|共|一共|多少|几|哪|什么|如何|怎么|怎样|为什么|何时|成立|排|达到|获得|拿|牵头|提出)"
+    r"是|有|在|要|将|由|为|共|一共|总共|多少|几|哪|什么|谁|如何|怎么|怎样|为什么|何时|成立|排|"
+    r"达到|达|获得|拿|牵头|提出|占|位居|位列|进入|设立|设置|举办|开展|实现|增长|包括|负责|属于"
 )
-_YEAR = re.compile(r"(?:19|20)\d{2}\s*年")
-_FOLLOW_UP_HINT = re.compile(
-    r"^(?:那么|那|还有|另外|此外|而)|呢[？?]?$|^(?:它|其|该|这个|这些|他们)"
+_ASKS = re.compile(r"多少|几|哪|什么|谁|如何|怎么|怎样|是否|何时|吗")
+# What is asked about an entity (its 运营主体, 成立时间): the follow-up keeps the entity.
+_ATTRIBUTE = re.compile(
+    r"(?:主体|单位|时间|日期|地点|地址|负责人|牵头人|会长|主任|规模|排名|名次|金额|数量|职责|宗旨|任务|"
+    r"作用|成员|领域|方向|内容|要求|条件|标准|期限|定位|目的|功能|特点|成效|成果|进展|背景|来源|"
+    r"全称|简称|依托单位|主管部门|业务|服务|活动|措施|政策|支持|补贴|奖励|比例|占比|比重|增速|增长率)$"
 )
+_FIGURE_ASK = re.compile(r"多少|几|第几|比例|占比|比重|排名")
+
+
+@dataclass(frozen=True)
+class Frame:
+    """The slots of a standalone question: its text (no end mark), place, years and subject."""
+
+    text: str
+    place: str
+    years: tuple[str, ...]
+    subject: str
+
+    @property
+    def entity(self) -> str:
+        """What 它/该/其 stands for: the indicator or entity, placed (黄埔区技术合同成交额)."""
+        if self.place and self.subject.startswith(self.place):
+            return self.subject
+        return self.place + self.subject
+
+    @property
+    def asks_figure(self) -> bool:
+        return bool(_FIGURE_ASK.search(self.text))
 
 
 def is_follow_up(question: str, history: Sequence[tuple[str, str]]) -> bool:
-    """Only with history: leading 那/还有, trailing 呢, a leading pronoun, or a very short question."""
+    """With history: a lead (那/还有), a trailing 呢, a pronoun, or no subject of its own."""
     if not history:
         return False
     text = question.strip()
-    return bool(_FOLLOW_UP_HINT.search(text)) or len(text) <= 6
+    if _LEAD.search(text) or re.search(r"呢[？?。!！\s]*$", text):
+        return True
+    if re.match(r"(?:它|其|该|这个|这些|此)", text):
+        return True
+    rest = _strip_changes(_TAIL.sub("", text))
+    return not rest or bool(_ATTRIBUTE.search(_ASKS.split(rest)[0].rstrip("的是有")))
 
 
-def subject_of(question: str) -> str:
-    """The leading noun phrase of a question (广州国际技术交易服务中心 in 「…是什么时候成立的？」)."""
-    text = re.sub(
-        r"^(?:到|在)?(?:19|20)\d{2}\s*年[底末初]?[，,]?", "", _LEAD.sub("", question.strip())
+def parse(question: str) -> Frame:
+    """Place, years and subject of a standalone question (「黄埔区」「2020年」「技术合同成交额」)."""
+    text = _TAIL.sub("", _LEAD.sub("", question.strip()))
+    years = tuple(m.group() for m in _YEAR.finditer(text))
+    rest = re.sub(r"^(?:到|在|截至|截止)", "", _YEAR.sub("", text)).lstrip("，,、 的")
+    place = place_in(rest, at_start=True)
+    rest = rest[len(place) :].lstrip("，,、 的") if place else rest
+    return Frame(text, place, years, _subject(rest))
+
+
+def place_in(text: str, at_start: bool = False) -> str:
+    """A place name in the text (黄埔区, 南沙区, 广州市; a bare 广州 before a verb), or ''."""
+    for match in _PLACE.finditer(text):
+        if at_start and match.start() > 0:
+            break
+        name = match.group()
+        if len(name) >= 3 and not name.startswith(("上市", "城市", "超市")):
+            return name
+    words = list(jieba.posseg.cut(text))
+    if words and words[0].flag == "ns" and len(words[0].word) >= 2:
+        following = words[1].word if len(words) > 1 else ""
+        # 「广州国际技术交易服务中心」: a city glued to a noun is part of a name, not a place.
+        if not following or following[0] in "在的是有和与及、，," or _YEAR.match(following):
+            return words[0].word
+    return ""
+
+
+def _subject(rest: str) -> str:
+    """The indicator or entity: text up to the first verb or question word, else the object."""
+    located = re.match(r"在(.{2,20}?)(?:中|里|上|内|方面)", rest)
+    if located:  # 「广州在自然指数科研城市中排第几」: the ranking the place is placed in
+        return located.group(1)
+    match = _SUBJECT_END.search(rest)
+    if match is None:
+        return _TARGET.sub("", rest).rstrip("的 ")
+    if match.start() > 0:
+        return re.sub(_TARGET.pattern + "$", "", rest[: match.start()]).rstrip("的 ，,")
+    # 「哪家单位牵头筹建新型研发机构协同创新联盟」: the entity is the object after the verbs.
+    words = list(jieba.posseg.cut(rest))
+    index = 0
+    while index < len(words) and (words[index].flag[0] in "rmqn" or words[index].word in "是有"):
+        index += 1
+    while index < len(words) and words[index].flag[0] in "vdpu":
+        index += 1
+    obj = "".join(w.word for w in words[index:])
+    end = _SUBJECT_END.search(obj)
+    return (obj[: end.start()] if end else obj).rstrip("的 ")
+
+
+def _strip_changes(body: str) -> str:
+    """What a follow-up says besides a year, place, target/actual switch or pronoun."""
+    rest = _YEAR.sub("", body)
+    place = place_in(rest)
+    if place:
+        rest = rest.replace(place, "", 1)
+    rest = _ACTUAL.sub("", _TARGET.sub("", _PRONOUN.sub("", rest)))
+    return rest.strip("，,、 的")
+
+
+def short_name(entity: str, answer: str) -> str:
+    """The name the documents use for the entity (「（以下简称交易中心）」 in the last answer)."""
+    alias = re.search(
+        re.escape(entity) + r"\s*[（(](?:以下)?简称[“\"「]?([\u4e00-\u9fffA-Za-z]{2,12})", answer
     )
-    match = _SUBJECT_END.search(text, 2)
-    subject = text[: match.start()] if match else _TAIL.sub("", text)
-    return subject.rstrip("，,、的 ")
+    return alias.group(1) if alias else entity
+
+
+def standalone_of(history: Sequence[tuple[str, str]]) -> str:
+    """The last question of the history made standalone (each turn by the turns before it)."""
+    resolved: list[tuple[str, str]] = []
+    for question, answer in history:
+        resolved.append((rewrite_by_rule(question, resolved), answer))
+    return resolved[-1][0] if resolved else ""
 
 
 def rewrite_by_rule(question: str, history: Sequence[tuple[str, str]]) -> str:
-    """A standalone question: the previous subject replaces a pronoun or is prefixed."""
+    """A standalone question: the previous question with what the follow-up changes applied."""
     if not is_follow_up(question, history):
         return question
-    previous = history[-1][0]
-    subject = subject_of(previous)
-    if not subject:
+    previous = parse(standalone_of(history))
+    if not previous.text:
         return question
     body = _TAIL.sub("", _LEAD.sub("", question.strip()))
-    year = _YEAR.search(body)
-    if year and _YEAR.search(previous) and not _YEAR.sub("", body).strip("的 "):
-        return _YEAR.sub(
-            year.group(), previous, count=1
-        )  # 「那2024年呢？」: same question, other year
-    standalone = _PRONOUN.sub(subject, body, count=1) if _PRONOUN.search(body) else subject + body
-    asks = re.search(r"多少|几|哪|什么|谁|如何|怎么|怎样|是否", standalone)
-    if not asks:
-        standalone += "是多少" if re.search(r"多少|几", previous) else "是什么"
-    return standalone + "？"
+    pronoun = _PRONOUN.search(body)
+    if pronoun and previous.entity:
+        entity = short_name(previous.entity, history[-1][1])
+        resolved = body[: pronoun.start()] + entity + body[pronoun.end() :]
+        return _with_ask(resolved, previous)
+    rest = _strip_changes(body)
+    own_ask = _ASKS.search(rest)
+    head = rest[: own_ask.start()] if own_ask else rest
+    if not head.strip("了是有为的共 "):  # 「那2024年呢？」「实际完成了多少？」: only slots change
+        rest = ""
+    if not rest:
+        return _changed(previous, body, previous.subject) + "？"
+    if _ATTRIBUTE.search(head.rstrip("的是有为")) or (own_ask and own_ask.start() == 0):
+        # 「运营主体呢？」「成立时间是什么？」「是谁牵头的？」: another attribute of the same entity.
+        years = "".join(_YEAR.findall(body))
+        return _with_ask(years + previous.entity + "的" + rest.lstrip("的"), previous)
+    if own_ask:  # 「那高新技术企业有多少家？」: its own question, placed and timed as before
+        place = place_in(body) or previous.place
+        years = "".join(_YEAR.findall(body)) or "".join(previous.years)
+        target = "目标" if _TARGET.search(body) and "目标" not in rest else ""
+        return place + years + head.rstrip("的") + target + rest[len(head) :] + "？"
+    # 「那规模以上国家高新技术企业呢？」: another indicator in the same question.
+    return _changed(previous, body, rest) + "？"
+
+
+def _changed(previous: Frame, body: str, subject: str) -> str:
+    """The previous question with the follow-up's year, place, target/actual and subject."""
+    text = previous.text
+    if subject != previous.subject and previous.subject:
+        text = text.replace(previous.subject, subject, 1)
+    elif subject != previous.subject:
+        text = _insert_before_ask(text, subject)
+        subject = subject or ""
+    years = [m.group() for m in _YEAR.finditer(body)]
+    wants_target = bool(_TARGET.search(body)) and not _TARGET.search(previous.text)
+    wants_actual = bool(_ACTUAL.search(body)) and bool(_TARGET.search(previous.text))
+    if years:
+        text = _with_years(text, previous, years)
+    elif wants_target:  # 「目标呢？」 after a 2020 figure: the target is not for 2020
+        text = _YEAR.sub("", text, count=len(previous.years))
+        text = re.sub(r"^(?:到|在|截至)(?=[^\d])", "", text)
+    place = place_in(body)
+    if place and previous.place:
+        text = text.replace(previous.place, place, 1)
+    elif place:
+        text = place + text
+    if wants_target:
+        anchor = subject if subject and subject in text else ""
+        text = (
+            text.replace(anchor, anchor + "目标", 1)
+            if anchor
+            else _insert_before_ask(text, "的目标")
+        )
+    if wants_actual:
+        text = _TARGET.sub("", text, count=1)
+        if not years:
+            text = text.replace(subject, subject + "完成值", 1) if subject else text
+    return text
+
+
+def _with_years(text: str, previous: Frame, years: list[str]) -> str:
+    """Replace the previous question's years by the follow-up's; insert them if it had none."""
+    if not previous.years:
+        anchor = previous.place or ""
+        if anchor and text.startswith(anchor):
+            return anchor + "".join(years) + text[len(anchor) :]
+        return "".join(years) + text
+    replaced = iter(years)
+    first_year = previous.years[0]
+    text = text.replace(first_year, next(replaced), 1)
+    for old in previous.years[1:]:
+        new = next(replaced, "")
+        text = text.replace(old, new, 1)
+    return text
+
+
+def _insert_before_ask(text: str, words: str) -> str:
+    """Insert words before the question's verb or question word (「…成交额」 + 「的目标」 + 「是多少」)."""
+    match = re.search(r"(?:是|有|为|达到|排)?(?:多少|几|哪|什么|谁|如何|怎么|怎样|第几)", text)
+    if match is None:
+        return text + words
+    return text[: match.start()] + words + text[match.start() :]
+
+
+def _with_ask(text: str, previous: Frame) -> str:
+    """End the question with a question word if the follow-up left it out (「它的目标呢」)."""
+    if not _ASKS.search(text):
+        text = text.rstrip("的 ")
+        text += "是多少" if previous.asks_figure or _TARGET.search(text) else "是什么"
+    return text + "？"

@@ -1,0 +1,127 @@
+"""Follow-ups keep their subject: rewritten by rule, then answered over the real corpus index."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.answer import Assistant
+from assistant.config import AssistantSettings
+from assistant.followup import is_follow_up, parse, rewrite_by_rule
+from evals.dataset import normalize_for_match
+from vectorstore.search import HybridSearcher
+
+CONTRACTS = "黄埔区2020年技术合同成交额是多少？"
+CENTRE = "广州国际技术交易服务中心是什么时候揭牌的？"
+NATURE = "2018年广州在自然指数科研城市中排第几？"
+HIGH_TECH = "2025年黄埔区高新技术企业目标是多少家？"
+
+
+def test_a_question_is_parsed_into_place_years_and_subject() -> None:
+    frame = parse(CONTRACTS)
+    assert (frame.place, frame.years, frame.subject) == ("黄埔区", ("2020年",), "技术合同成交额")
+    # A city glued to a noun is part of the entity's name, not a place.
+    assert parse(CENTRE).place == "" and parse(CENTRE).subject == "广州国际技术交易服务中心"
+    # 「上市高企」 starts with 上市, which is no place.
+    assert parse("上市高企数2020年是多少？").place == ""
+    # The entity may be the object: 「哪家单位牵头筹建…联盟」.
+    assert parse("哪家单位牵头筹建新型研发机构协同创新联盟？").subject == "新型研发机构协同创新联盟"
+    assert parse(NATURE).subject == "自然指数科研城市"
+
+
+@pytest.mark.parametrize(
+    ("previous", "follow_up", "expected"),
+    [
+        # another year, and target instead of actual: place and indicator are kept
+        (CONTRACTS, "那2025年的目标呢？", "黄埔区2025年技术合同成交额目标是多少？"),
+        (CONTRACTS, "2025年目标呢？", "黄埔区2025年技术合同成交额目标是多少？"),
+        (CONTRACTS, "目标呢？", "黄埔区技术合同成交额目标是多少？"),
+        (CONTRACTS, "那2024年呢？", "黄埔区2024年技术合同成交额是多少？"),
+        (CONTRACTS, "它的目标是多少？", "黄埔区技术合同成交额的目标是多少？"),
+        # another place
+        (CONTRACTS, "南沙区呢？", "南沙区2020年技术合同成交额是多少？"),
+        # another indicator, same place and year
+        (CONTRACTS, "那上市高企数呢？", "黄埔区2020年上市高企数是多少？"),
+        (CONTRACTS, "还有上市高企数呢？", "黄埔区2020年上市高企数是多少？"),
+        (CONTRACTS, "那高新技术企业有多少家？", "黄埔区2020年高新技术企业有多少家？"),
+        (
+            HIGH_TECH,
+            "那规模以上国家高新技术企业呢？",
+            "2025年黄埔区规模以上国家高新技术企业目标是多少家？",
+        ),
+        (HIGH_TECH, "2020年完成值呢？", "2020年黄埔区高新技术企业是多少家？"),
+        # pronouns stand for the entity, not the place
+        (CENTRE, "它的运营主体是谁？", "广州国际技术交易服务中心的运营主体是谁？"),
+        (CENTRE, "该中心的运营主体是谁？", "广州国际技术交易服务中心的运营主体是谁？"),
+        (CENTRE, "其运营主体是谁？", "广州国际技术交易服务中心运营主体是谁？"),
+        (CENTRE, "这个中心由谁运营？", "广州国际技术交易服务中心由谁运营？"),
+        (CENTRE, "那它促成了多少项交易？", "广州国际技术交易服务中心促成了多少项交易？"),
+        # an attribute alone asks about the same entity
+        (CENTRE, "运营主体呢？", "广州国际技术交易服务中心的运营主体是什么？"),
+        (
+            "哪家单位牵头筹建新型研发机构协同创新联盟？",
+            "它什么时候成立的？",
+            "新型研发机构协同创新联盟什么时候成立的？",
+        ),
+        (NATURE, "那2019年呢？", "2019年广州在自然指数科研城市中排第几？"),
+        (NATURE, "还有2022年呢？", "2022年广州在自然指数科研城市中排第几？"),
+    ],
+)
+def test_follow_up_keeps_what_it_does_not_change(
+    previous: str, follow_up: str, expected: str
+) -> None:
+    assert rewrite_by_rule(follow_up, [(previous, "")]) == expected
+
+
+def test_a_standalone_question_is_left_alone() -> None:
+    history = [(CENTRE, "2020年9月")]
+    assert not is_follow_up("创交会设置了哪些展区？", history)
+    assert rewrite_by_rule("创交会设置了哪些展区？", history) == "创交会设置了哪些展区？"
+    assert not is_follow_up("那2025年的目标呢？", [])
+
+
+def test_follow_ups_chain_through_the_history() -> None:
+    history = [(CONTRACTS, "619"), ("那2025年的目标呢？", "800")]
+    assert rewrite_by_rule("南沙区呢？", history) == "南沙区2025年技术合同成交额目标是多少？"
+
+
+def test_a_pronoun_takes_the_short_name_the_answer_defines() -> None:
+    answer = "「广州国际技术交易服务中心（以下简称交易中心）是……」"
+    assert rewrite_by_rule("它的运营主体是谁？", [(CENTRE, answer)]) == "交易中心的运营主体是谁？"
+
+
+@pytest.fixture(scope="module")
+def assistant(searcher: HybridSearcher) -> Assistant:
+    return Assistant(searcher, AssistantSettings())
+
+
+def _holds(text: str, value: str) -> bool:
+    return normalize_for_match(value) in normalize_for_match(text)
+
+
+def _conversation(assistant: Assistant, *questions: str) -> list[str]:
+    history: list[tuple[str, str]] = []
+    answers = []
+    for question in questions:
+        answer = assistant.ask(question, history)
+        history.append((question, answer.text))
+        answers.append(answer.text)
+    return answers
+
+
+@pytest.mark.parametrize(
+    ("questions", "expected"),
+    [
+        ((CONTRACTS, "那2025年的目标呢？"), "800"),
+        ((CONTRACTS, "目标呢？"), "800"),
+        ((CONTRACTS, "那上市高企数呢？"), "43"),
+        ((HIGH_TECH, "那规模以上国家高新技术企业呢？"), "800"),
+        ((HIGH_TECH, "2020年完成值呢？"), "2109"),
+        ((CENTRE, "它的运营主体是谁？"), "混合制公司"),
+        ((NATURE, "那2024年呢？"), "第8位"),
+    ],
+)
+def test_follow_up_is_answered_end_to_end(
+    assistant: Assistant, questions: tuple[str, ...], expected: str
+) -> None:
+    answers = _conversation(assistant, *questions)
+    assert _holds(answers[-1], expected), answers[-1]
