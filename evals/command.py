@@ -1,7 +1,10 @@
-"""What `policy-qa eval` does: run the question set, write the report, print the comparisons.
+"""What `policy-qa eval` does: run the splits, write the report, print the comparisons.
 
-The assistant is imported only when answers are evaluated, so `--retrieval-only` works on
-a machine (or a branch) without it.
+By default both splits run (dev: tuned on; test: frozen) and the report shows the gap
+between them; `--dataset PATH` runs one file instead. Each split gets the metamorphic
+suite generated from its own items (framings, attribute swaps, follow-ups). The assistant
+is imported only when answers are evaluated, so `--retrieval-only` works on a machine (or
+a branch) without it.
 """
 
 from __future__ import annotations
@@ -12,22 +15,23 @@ import os
 import sys
 from collections.abc import Mapping, Sequence
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
-from evals.dataset import EvalItem, load_dataset
-from evals.metrics import AnswerResult
+from evals.dataset import SPLIT_PATHS, EvalItem, load_dataset
+from evals.judge import Judge
+from evals.metamorphic import build_suite, run_suite
 from evals.report import (
     REPORTS_DIR,
     Delta,
     build_report,
-    compare,
+    build_split,
+    comparisons_for,
+    headline_table,
     load_baseline,
     previous_report,
     write_report,
 )
-from evals.runner import compare_retrievers, run_answers
-from vectorstore.search import HybridSearcher
+from evals.runner import AssistantLike, compare_retrievers, run_answers
 from vectorstore.service import open_searcher
 from vectorstore.settings import StoreSettings
 
@@ -37,29 +41,65 @@ def run_eval(args: argparse.Namespace) -> int:
     if args.mode == "llm" and not os.environ.get("OPENAI_API_KEY"):
         print("错误 / error: --mode llm needs OPENAI_API_KEY", file=sys.stderr)
         return 2
-    items = load_dataset(args.dataset)
+    paths = {args.dataset.stem: args.dataset} if args.dataset else dict(SPLIT_PATHS)
+    datasets = {name: load_dataset(path) for name, path in paths.items()}
     searcher = open_searcher(StoreSettings.from_env(), require_documents=True)
-    comparison = compare_retrievers(searcher, items, args.k)
-    answers, mode = (None, None) if args.retrieval_only else _answers(searcher, items, args.mode)
+    assistant, judge, mode = (
+        (None, None, None) if args.retrieval_only else _assistant(searcher, args.mode)
+    )
+    metamorphic = assistant is not None and not args.no_metamorphic
+    parts = {}
+    for name, items in datasets.items():
+        print(f"{name}: {len(items)} items", file=sys.stderr)
+        parts[name] = _run_split(
+            searcher, items, args.k, assistant, judge, metamorphic, args.frames_per_item
+        )
     meta = {
         "created": datetime.now().isoformat(timespec="seconds"),
-        "dataset": str(args.dataset),
-        "items": len(items),
+        "datasets": {name: str(path) for name, path in paths.items()},
+        "items": {name: len(items) for name, items in datasets.items()},
         "k": args.k,
         "mode": mode or "retrieval-only",
+        "metamorphic": (
+            f"all attribute swaps and follow-up pairs, {args.frames_per_item} framing(s) per "
+            "answerable item (seeded sample)"
+            if metamorphic
+            else "not run"
+        ),
     }
-    report = build_report(items, comparison.results, answers, meta)
-    comparisons = _comparisons(report["headline"], args.out or REPORTS_DIR)
-    out = write_report(report, args.out or REPORTS_DIR, comparisons)
+    report = build_report(parts, meta)
+    reports_dir = args.out or REPORTS_DIR
+    baseline = {name: load_baseline(name) for name in parts}
+    comparisons = comparisons_for(report, previous_report(reports_dir), baseline)
+    out = write_report(report, reports_dir, comparisons)
     _print_summary(report, comparisons)
     print(f"\nreport: {out / 'report.md'}")
     return 0
 
 
-def _answers(
-    searcher: HybridSearcher, items: Sequence[EvalItem], mode: str | None
-) -> tuple[list[AnswerResult], str]:
-    """Answer every item with the assistant in ``mode``; judge them when an LLM is set up."""
+def _run_split(
+    searcher: Any,
+    items: Sequence[EvalItem],
+    k: int,
+    assistant: AssistantLike | None,
+    judge: Judge | None,
+    metamorphic: bool,
+    frames_per_item: int,
+) -> dict[str, Any]:
+    """Retrieval, answers and (if asked) the metamorphic suite of one split."""
+    comparison = compare_retrievers(searcher, items, k)
+    if assistant is None:
+        return build_split(items, comparison.results, None)
+    answers = run_answers(assistant, items, judge)
+    variants = None
+    if metamorphic:
+        suite = build_suite(items, frames_per_item)
+        variants = run_suite(assistant, suite, {a.item_id: a for a in answers})
+    return build_split(items, comparison.results, answers, variants)
+
+
+def _assistant(searcher: Any, mode: str | None) -> tuple[AssistantLike, Judge | None, str]:
+    """The assistant in ``mode``, and a judge when an LLM is set up."""
     from assistant.answer import Assistant
     from assistant.config import AssistantSettings
 
@@ -73,29 +113,19 @@ def _answers(
         judge = make_judge(settings.model, settings.base_url, settings.api_key)
     else:
         print("note: judge metrics (faithfulness, answer relevance) need an LLM; skipped")
-    return run_answers(Assistant(searcher, settings), items, judge), settings.mode
-
-
-def _comparisons(headline: Mapping[str, Any], reports_dir: Path) -> dict[str, list[Delta]]:
-    comparisons: dict[str, list[Delta]] = {}
-    previous = previous_report(reports_dir)
-    if previous:
-        comparisons[f"previous report ({previous['meta'].get('created')})"] = compare(
-            headline, previous["headline"]
-        )
-    comparisons["baseline"] = compare(headline, load_baseline())
-    return comparisons
+    return Assistant(searcher, settings), judge, settings.mode
 
 
 def _print_summary(report: Mapping[str, Any], comparisons: Mapping[str, Sequence[Delta]]) -> None:
-    print("\nheadline:")
-    for metric, value in report["headline"].items():
-        print(f"  {metric:<20} {'–' if value is None else f'{value:.3f}'}")
-    print("\nretriever   hit@1  hit@3  hit@5  hit@10  MRR    p50ms  p95ms")
-    for name, row in report["retrievers"].items():
-        values = [row[f"hit@{k}"] for k in (1, 3, 5, 10)] + [row["mrr"]]
-        latency = f"{row['p50_ms']:6.1f} {row['p95_ms']:6.1f}"
-        print(f"{name:<10} " + " ".join(f"{v:6.3f}" for v in values) + f" {latency}")
+    print("\n" + "\n".join(headline_table(report)))
+    for name, split in report["splits"].items():
+        print(f"\n{name}: retriever  hit@1  hit@3  hit@5  hit@10  MRR    p50ms  p95ms")
+        for retriever, row in split["retrievers"].items():
+            values = [row[f"hit@{k}"] for k in (1, 3, 5, 10)] + [row["mrr"]]
+            latency = f"{row['p50_ms']:6.1f} {row['p95_ms']:6.1f}"
+            print(f"  {retriever:<16} " + " ".join(f"{v:6.3f}" for v in values) + f" {latency}")
+        if split.get("metamorphic"):
+            print(f"  metamorphic cases: {split['metamorphic']['n']}")
     for name, deltas in comparisons.items():
         print(f"\nvs {name}:")
         for delta in deltas:

@@ -2,11 +2,13 @@
 
 The eval suite measures whether a change makes answers better or worse, so the
 question set itself must be trustworthy: every reference answer has to be provable
-from the bundled corpus. This module loads ``evals/datasets/qa.jsonl`` into typed
-:class:`EvalItem` objects and checks each item against the corpus files (evidence is
-an exact substring of its source, required answer strings really occur in the source,
-unanswerable items point at nothing), so a broken dataset fails loudly in the tests
-instead of silently skewing metrics.
+from the bundled corpus. The set is split in two: ``evals/datasets/dev.jsonl`` (tune on
+it) and ``evals/datasets/test.jsonl`` (frozen, never tuned on). This module loads a split
+into typed :class:`EvalItem` objects and checks each item against the corpus files
+(evidence is an exact substring of its source, required answer strings really occur in
+the source, unanswerable items point at nothing), and the splits against each other (no
+id in both, no question of one that is a copy or near-copy of the other's), so a broken
+dataset fails loudly in the tests instead of silently skewing metrics.
 
 Matching of ``must_contain`` strings uses :func:`normalize_for_match` (NFKC plus
 removal of all whitespace) because the corpus is extracted from PDFs: doc 004 writes
@@ -18,6 +20,7 @@ citation can always be located verbatim.
 from __future__ import annotations
 
 import json
+import re
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
@@ -57,7 +60,14 @@ EVIDENCE_MAX_CHARS = 60
 #: A correct answer is judged by a few short strings, not by a copy of the source.
 MUST_CONTAIN_MAX = 3
 
-DEFAULT_DATASET_PATH: Path = Path(__file__).resolve().parent / "datasets" / "qa.jsonl"
+DATASETS_DIR: Path = Path(__file__).resolve().parent / "datasets"
+#: The eval splits by name: tune on dev; test is frozen and only reported.
+SPLIT_PATHS: dict[str, Path] = {
+    "dev": DATASETS_DIR / "dev.jsonl",
+    "test": DATASETS_DIR / "test.jsonl",
+}
+#: Questions of two splits this similar (character bigrams) with the same numbers leak.
+NEAR_DUPLICATE_JACCARD = 0.75
 
 
 class DatasetError(ValueError):
@@ -177,7 +187,7 @@ def item_from_dict(data: Any, where: str = "<item>", line_no: int = 0) -> EvalIt
     )
 
 
-def load_dataset(path: str | Path = DEFAULT_DATASET_PATH) -> list[EvalItem]:
+def load_dataset(path: str | Path) -> list[EvalItem]:
     """Load a JSONL question set; blank lines are skipped.
 
     Raises :class:`DatasetError` naming ``path:line`` on invalid JSON or a field of
@@ -318,8 +328,51 @@ def validate_dataset(items: Sequence[EvalItem], corpus_dir: str | Path) -> list[
     return problems
 
 
+def _question_key(question: str) -> str:
+    return re.sub(r"[^\w]", "", normalize_for_match(question))
+
+
+def near_duplicate(first: str, second: str) -> bool:
+    """One question repeats the other: contains it whole (a framed copy), or shares most
+    character bigrams and every number (a light rewording). Same wording with another
+    year is a different question."""
+    a, b = _question_key(first), _question_key(second)
+    if a in b or b in a:
+        return True
+    if re.findall(r"\d+", a) != re.findall(r"\d+", b):
+        return False
+    bigrams_a = {a[i : i + 2] for i in range(len(a) - 1)}
+    bigrams_b = {b[i : i + 2] for i in range(len(b) - 1)}
+    union = bigrams_a | bigrams_b
+    return bool(union) and len(bigrams_a & bigrams_b) / len(union) >= NEAR_DUPLICATE_JACCARD
+
+
+def validate_splits(splits: Mapping[str, Sequence[EvalItem]]) -> list[str]:
+    """Problems between splits: an id in two splits, or a near-duplicate question.
+
+    A test question that is a dev question reworded would let tuning on dev leak into
+    the frozen numbers.
+    """
+    problems: list[str] = []
+    names = list(splits)
+    for i, first_name in enumerate(names):
+        for second_name in names[i + 1 :]:
+            first_ids = {item.id for item in splits[first_name]}
+            for item in splits[second_name]:
+                if item.id in first_ids:
+                    problems.append(f"{item.id}: id in both {first_name} and {second_name}")
+            for a in splits[first_name]:
+                for b in splits[second_name]:
+                    if near_duplicate(a.question, b.question):
+                        problems.append(
+                            f"{first_name} {a.id} and {second_name} {b.id}: near-duplicate "
+                            f"questions {a.question!r} / {b.question!r}"
+                        )
+    return problems
+
+
 def coverage(items: Iterable[EvalItem]) -> dict[str, Counter[str]]:
-    """Count items by type, source document, difficulty and paraphrased flag.
+    """Count items by type, source document, difficulty, style and paraphrased flag.
 
     A multi-document temporal item counts once for each document it cites;
     unanswerable items are counted under source ``"none"``. Paraphrased is keyed
@@ -329,11 +382,13 @@ def coverage(items: Iterable[EvalItem]) -> dict[str, Counter[str]]:
         "type": Counter(),
         "source": Counter(),
         "difficulty": Counter(),
+        "style": Counter(),
         "paraphrased": Counter(),
     }
     for item in items:
         counts["type"][item.type] += 1
         counts["difficulty"][item.difficulty] += 1
+        counts["style"][item.style] += 1
         counts["paraphrased"]["true" if item.paraphrased else "false"] += 1
         for doc_id in item.sources or ("none",):
             counts["source"][doc_id] += 1
@@ -341,11 +396,13 @@ def coverage(items: Iterable[EvalItem]) -> dict[str, Counter[str]]:
 
 
 __all__ = [
-    "DEFAULT_DATASET_PATH",
+    "DATASETS_DIR",
+    "DEFAULT_STYLE",
     "DIFFICULTIES",
     "FIELDS",
     "ITEM_TYPES",
     "OPTIONAL_FIELDS",
+    "SPLIT_PATHS",
     "STYLES",
     "DatasetError",
     "EvalItem",
@@ -353,6 +410,8 @@ __all__ = [
     "item_from_dict",
     "load_corpus_texts",
     "load_dataset",
+    "near_duplicate",
     "normalize_for_match",
     "validate_dataset",
+    "validate_splits",
 ]

@@ -14,13 +14,14 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol, TypeVar
 
-from evals.dataset import EvalItem, normalize_for_match
+from evals.dataset import DEFAULT_STYLE, EvalItem, normalize_for_match
 
 HIT_KS: tuple[int, ...] = (1, 3, 5, 10)
 #: Beyond this rank a passage is worth nothing to the answerer, so MRR ignores it.
 MRR_CUTOFF = 10
 
 _PUNCTUATION = re.compile(r"[^\w%.]")
+_DIGIT = re.compile(r"\d")
 
 
 class ChunkLike(Protocol):
@@ -90,6 +91,7 @@ class RetrievalResult:
     rank: int | None
     latency_ms: float
     top: tuple[str, ...] = ()
+    style: str = DEFAULT_STYLE
 
     def hit_at(self, k: int) -> bool:
         return self.rank is not None and self.rank <= k
@@ -111,6 +113,12 @@ def retrieval_summary(results: Sequence[RetrievalResult]) -> dict[str, float | i
 
 
 # --- answers -------------------------------------------------------------------------------
+
+
+def asks_figure(item: EvalItem) -> bool:
+    """An answerable item whose required strings hold a number (a count, amount, share,
+    rank, year or table value): what "figure accuracy" is measured on, whatever its type."""
+    return item.answerable and any(_DIGIT.search(m) for m in item.must_contain)
 
 
 def answer_correct(item: EvalItem, text: str) -> bool:
@@ -145,6 +153,8 @@ class AnswerResult:
     answer: str = ""
     cited_docs: tuple[str, ...] = ()
     judge: Mapping[str, float] = field(default_factory=dict)
+    style: str = DEFAULT_STYLE
+    figure: bool = False
 
 
 def _share(flags: Sequence[bool]) -> float | None:
@@ -152,9 +162,10 @@ def _share(flags: Sequence[bool]) -> float | None:
 
 
 def answer_summary(results: Sequence[AnswerResult]) -> dict[str, Any]:
-    """Accuracy, citation support, refusal recall, false-refusal rate and latency.
+    """Accuracy, figure accuracy, citation support, refusal recall, false refusals, latency.
 
-    Accuracy and false refusals are over answerable items; citation support only over
+    Accuracy and false refusals are over answerable items (figure accuracy over those whose
+    required strings hold a number, see :func:`asks_figure`); citation support only over
     answers actually given (a refusal has nothing to support), so it measures whether
     citations are right rather than repeating the refusal rate.
     """
@@ -165,6 +176,7 @@ def answer_summary(results: Sequence[AnswerResult]) -> dict[str, Any]:
     summary: dict[str, Any] = {
         "n": len(results),
         "accuracy": _share([r.correct for r in answerable]),
+        "figure_accuracy": _share([r.correct for r in answerable if r.figure]),
         "citation_support": _share([r.supported for r in answered]),
         "refusal_recall": _share([r.refused for r in unanswerable]),
         "false_refusal_rate": _share([r.refused for r in answerable]),
@@ -196,11 +208,12 @@ R = TypeVar("R", RetrievalResult, AnswerResult)
 def breakdown(
     results: Sequence[R], summarize: Callable[[Sequence[R]], dict[str, Any]]
 ) -> dict[str, Any]:
-    """``summarize`` overall, per question type and per difficulty."""
+    """``summarize`` overall, per question type, difficulty and wording style."""
     return {
         "overall": summarize(results),
         "by_type": _grouped(results, summarize, lambda r: r.type),
         "by_difficulty": _grouped(results, summarize, lambda r: r.difficulty),
+        "by_style": _grouped(results, summarize, lambda r: r.style),
     }
 
 
@@ -215,21 +228,42 @@ def _grouped(
     return {name: summarize(group) for name, group in sorted(groups.items())}
 
 
-def headline(retrieval: Mapping[str, Any], answers: Mapping[str, Any] | None) -> dict[str, Any]:
+#: The numbers a report leads with, compared across splits, reports and the baseline.
+HEADLINE_KEYS: tuple[str, ...] = (
+    "hit@1",
+    "hit@5",
+    "mrr",
+    "accuracy",
+    "figure_accuracy",
+    "refusal_recall",
+    "false_refusal_rate",
+    "citation_support",
+    "answer_p50_ms",
+    "framing_consistency",
+    "attribute_swap_refusal",
+    "follow_up_accuracy",
+)
+
+
+def headline(
+    retrieval: Mapping[str, Any],
+    answers: Mapping[str, Any] | None,
+    metamorphic: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
     """The few numbers compared against the baseline and the previous report."""
-    keys = ("accuracy", "citation_support", "refusal_recall", "false_refusal_rate")
-    head: dict[str, Any] = {f"hit@{k}": retrieval.get(f"hit@{k}") for k in HIT_KS}
-    head["mrr"] = retrieval.get("mrr")
-    head.update({key: (answers or {}).get(key) for key in keys})
-    return head
+    answers, metamorphic = answers or {}, metamorphic or {}
+    values = {**retrieval, **answers, "answer_p50_ms": answers.get("p50_ms"), **metamorphic}
+    return {key: values.get(key) for key in HEADLINE_KEYS}
 
 
 __all__ = [
+    "HEADLINE_KEYS",
     "HIT_KS",
     "AnswerResult",
     "RetrievalResult",
     "answer_correct",
     "answer_summary",
+    "asks_figure",
     "breakdown",
     "citation_supported",
     "first_hit_rank",

@@ -2,7 +2,10 @@
 
 A report is a plain dict (see :func:`build_report`) so it can be written, re-read and
 compared with an older run or with ``evals/baseline.json`` without any of the code that
-produced it. Charts use English labels: a CJK font is often missing on CI machines.
+produced it. It holds one part per split (dev, test, or a single ``--dataset`` file) and,
+when both dev and test ran, the gap test − dev per headline metric: a gap is what tuning
+on dev bought that does not carry over. Charts use English labels: a CJK font is often
+missing on CI machines.
 """
 
 from __future__ import annotations
@@ -20,7 +23,9 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402  (the backend must be chosen first)
 
 from evals.dataset import EvalItem  # noqa: E402
+from evals.metamorphic import VariantResult, metamorphic_summary  # noqa: E402
 from evals.metrics import (  # noqa: E402
+    HEADLINE_KEYS,
     HIT_KS,
     AnswerResult,
     RetrievalResult,
@@ -34,33 +39,80 @@ EVALS_DIR = Path(__file__).resolve().parent
 REPORTS_DIR = EVALS_DIR / "reports"
 BASELINE_PATH = EVALS_DIR / "baseline.json"
 #: Metrics where a smaller value is the improvement.
-LOWER_IS_BETTER = frozenset({"false_refusal_rate", "p50_ms", "p95_ms"})
+LOWER_IS_BETTER = frozenset({"false_refusal_rate", "p50_ms", "p95_ms", "answer_p50_ms"})
+#: Issue 10's targets on the test split (extractive mode); false refusals is a ceiling.
+TARGETS: dict[str, float] = {
+    "accuracy": 0.90,
+    "figure_accuracy": 0.85,
+    "refusal_recall": 0.85,
+    "false_refusal_rate": 0.05,
+    "citation_support": 0.95,
+    "framing_consistency": 0.95,
+    "attribute_swap_refusal": 0.85,
+    "follow_up_accuracy": 0.85,
+}
+#: The largest |test − dev| on a targeted metric that still counts as generalising.
+GAP_TARGET = 0.03
 #: Changes smaller than this are shown as "=": the baseline is written to three decimals.
 EPSILON = 5e-4
 #: Longest Markdown table cell; the full answer text stays in report.json.
 CELL_CHARS = 160
 
 
-def build_report(
+def build_split(
     items: Sequence[EvalItem],
     retrieval: Mapping[str, Sequence[RetrievalResult]],
     answers: Sequence[AnswerResult] | None,
-    meta: Mapping[str, Any],
+    variants: Sequence[VariantResult] | None = None,
 ) -> dict[str, Any]:
-    """Everything a reader needs, as JSON-ready data.
+    """One split's part of a report, as JSON-ready data.
 
     ``retrieval`` maps retriever name to per-item results and must hold "hybrid" (what
     the assistant uses); the others only fill the comparison table.
     """
     hybrid = breakdown(retrieval["hybrid"], retrieval_summary)
     answer_part = breakdown(answers, answer_summary) if answers else None
+    metamorphic = metamorphic_summary(variants) if variants else None
     return {
-        "meta": dict(meta),
-        "headline": headline(hybrid["overall"], answer_part and answer_part["overall"]),
+        "items": len(items),
+        "headline": headline(
+            hybrid["overall"], answer_part and answer_part["overall"], metamorphic
+        ),
         "retrieval": hybrid,
         "retrievers": {name: retrieval_summary(rs) for name, rs in retrieval.items()},
         "answers": answer_part,
+        "metamorphic": metamorphic,
         "failures": failures(items, retrieval["hybrid"], answers or []),
+        "variant_failures": [_variant_failure(v) for v in variants or () if not v.passed],
+    }
+
+
+def build_report(
+    splits: Mapping[str, Mapping[str, Any]], meta: Mapping[str, Any]
+) -> dict[str, Any]:
+    """The report: meta, each split's part, and the gap test − dev when both ran."""
+    report: dict[str, Any] = {"meta": dict(meta), "splits": dict(splits)}
+    if "dev" in splits and "test" in splits:
+        report["gap"] = gap(splits["dev"]["headline"], splits["test"]["headline"])
+    return report
+
+
+def gap(dev: Mapping[str, Any], test: Mapping[str, Any]) -> dict[str, float | None]:
+    """test − dev per headline metric (None where either is missing)."""
+    return {
+        key: None if dev.get(key) is None or test.get(key) is None else test[key] - dev[key]
+        for key in HEADLINE_KEYS
+    }
+
+
+def _variant_failure(result: VariantResult) -> dict[str, Any]:
+    return {
+        "id": result.id,
+        "relation": result.relation,
+        "question": result.question,
+        "history": result.history,
+        "expected": result.expected,
+        "got": result.answer,
     }
 
 
@@ -147,18 +199,43 @@ def compare(current: Mapping[str, Any], previous: Mapping[str, Any]) -> list[Del
     return [Delta(metric, value, previous.get(metric)) for metric, value in current.items()]
 
 
-def load_baseline(path: Path = BASELINE_PATH) -> dict[str, Any]:
-    """The baseline's headline metrics (null = not measured yet)."""
-    return json.loads(path.read_text(encoding="utf-8"))["metrics"]
+def load_baseline(split: str = "test", path: Path = BASELINE_PATH) -> dict[str, Any]:
+    """The baseline's headline metrics for ``split`` (null = not measured; {} = no such split)."""
+    return json.loads(path.read_text(encoding="utf-8"))["splits"].get(split, {})
 
 
 def previous_report(reports_dir: Path, before: Path | None = None) -> dict[str, Any] | None:
-    """The newest report.json in ``reports_dir`` other than the one in ``before``."""
+    """The newest report.json with per-split parts in ``reports_dir``, other than ``before``.
+
+    Reports written before the dev/test split have no "splits" and are not comparable.
+    """
     paths = sorted(reports_dir.glob("*/report.json"), reverse=True)
     for path in paths:
-        if before is None or path.parent.resolve() != before.resolve():
-            return json.loads(path.read_text(encoding="utf-8"))
+        if before is not None and path.parent.resolve() == before.resolve():
+            continue
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if "splits" in data:
+            return data
     return None
+
+
+def comparisons_for(
+    report: Mapping[str, Any],
+    previous: Mapping[str, Any] | None,
+    baseline: Mapping[str, Mapping[str, Any]],
+) -> dict[str, list[Delta]]:
+    """▲/▼ of each split against the same split of the previous report and the baseline."""
+    result: dict[str, list[Delta]] = {}
+    for name, split in report["splits"].items():
+        before = (previous or {}).get("splits", {}).get(name)
+        if before:
+            created = previous["meta"].get("created")  # type: ignore[index]
+            result[f"{name}: previous report ({created})"] = compare(
+                split["headline"], before["headline"]
+            )
+        if baseline.get(name):
+            result[f"{name}: baseline"] = compare(split["headline"], baseline[name])
+    return result
 
 
 # --- writing -------------------------------------------------------------------------------
@@ -233,6 +310,7 @@ def _summary_table(
 RETRIEVAL_KEYS = (*(f"hit@{k}" for k in HIT_KS), "mrr", "p50_ms", "p95_ms")
 ANSWER_KEYS = (
     "accuracy",
+    "figure_accuracy",
     "citation_support",
     "refusal_recall",
     "false_refusal_rate",
@@ -241,76 +319,192 @@ ANSWER_KEYS = (
 )
 
 
+def meets_target(metric: str, value: float | None) -> str:
+    """✓/✗ against issue 10's target, "" where the metric has none."""
+    if metric not in TARGETS or value is None:
+        return ""
+    if metric == "false_refusal_rate":
+        return "✓" if value <= TARGETS[metric] else "✗"
+    return "✓" if value >= TARGETS[metric] else "✗"
+
+
+def _target_text(metric: str) -> str:
+    if metric not in TARGETS:
+        return ""
+    return f"{'≤' if metric == 'false_refusal_rate' else '≥'} {TARGETS[metric]:.2f}"
+
+
+def headline_table(report: Mapping[str, Any]) -> list[str]:
+    """One row per metric: each split, the gap, the target and whether the test split meets it."""
+    splits = report["splits"]
+    names = list(splits)
+    gaps = report.get("gap") or {}
+    judged = "test" if "test" in splits else names[-1]
+    headers = [
+        "metric",
+        *names,
+        *(["gap (test − dev)"] if gaps else []),
+        "target",
+        f"{judged} meets it",
+    ]
+    rows = []
+    for metric in HEADLINE_KEYS:
+        values = [splits[name]["headline"].get(metric) for name in names]
+        gap_cells = [_signed(gaps.get(metric))] if gaps else []
+        verdict = meets_target(metric, splits[judged]["headline"].get(metric))
+        if gaps and metric in TARGETS and gaps.get(metric) is not None:
+            verdict += " gap ✓" if abs(gaps[metric]) <= GAP_TARGET else " gap ✗"
+        rows.append([metric, *values, *gap_cells, _target_text(metric), verdict])
+    return _table(headers, rows)
+
+
+def _metamorphic_md(name: str, part: Mapping[str, Any]) -> list[str]:
+    counts = part["n"]
+    lines = [f"## {name}: metamorphic suite", ""]
+    rows = [
+        ["framing consistency", counts["framing"], part["framing_consistency"]],
+        ["attribute-swap refusal", counts["attribute_swap"], part["attribute_swap_refusal"]],
+        ["follow-up accuracy", counts["follow_up"], part["follow_up_accuracy"]],
+        *[
+            [f"follow-up accuracy ({kind})", "", rate]
+            for kind, rate in part["follow_up_by_kind"].items()
+        ],
+    ]
+    return lines + _table(["rate", "n", "value"], rows)
+
+
 def render_markdown(
     report: Mapping[str, Any],
     comparisons: Mapping[str, Sequence[Delta]],
     charts: Sequence[Path] = (),
 ) -> str:
-    """The human-readable report: headline, breakdowns, comparisons, failures."""
+    """The human-readable report: headline per split and gap, comparisons, breakdowns, failures."""
     meta = report["meta"]
     lines = [f"# policy-qa eval — {meta.get('created', '')}", ""]
     lines += [f"- {key}: {value}" for key, value in meta.items()] + [""]
-    lines += ["## Headline", ""]
-    lines += _table(["metric", "value"], list(report["headline"].items()))
+    lines += ["## Headline", ""] + headline_table(report)
     for name, deltas in comparisons.items():
         lines += [f"## Compared with {name}", ""]
         rows = [
             [d.metric, d.current, d.previous, d.arrow, _signed(d.change), d.verdict] for d in deltas
         ]
         lines += _table(["metric", "now", "before", "", "delta", "verdict"], rows)
-    lines += ["## Retrievers (hybrid is what the assistant uses)", ""]
-    lines += _summary_table("retriever", report["retrievers"], RETRIEVAL_KEYS)
-    for part, keys in (("retrieval", RETRIEVAL_KEYS), ("answers", ANSWER_KEYS)):
-        if report.get(part):
-            lines += _breakdown_md(part, report[part], keys)
-    lines += [f"## Failures ({len(report['failures'])})", ""]
-    rows = [
-        [f["id"], f["kind"], f["type"], f["question"], f["expected"], f["got"]]
-        for f in report["failures"]
-    ]
-    lines += _table(["id", "kind", "type", "question", "expected", "got"], rows)
+    for name, split in report["splits"].items():
+        lines += _split_md(name, split)
     lines += [f"![{chart.stem}]({chart.name})" for chart in charts]
     return "\n".join(lines) + "\n"
 
 
-def _breakdown_md(part: str, data: Mapping[str, Any], keys: Sequence[str]) -> list[str]:
-    lines = [f"## {part.capitalize()} by type", ""]
+def _split_md(name: str, split: Mapping[str, Any]) -> list[str]:
+    lines = [f"## {name}: retrievers (hybrid is what the assistant uses)", ""]
+    lines += _summary_table("retriever", split["retrievers"], RETRIEVAL_KEYS)
+    for part, keys in (("retrieval", RETRIEVAL_KEYS), ("answers", ANSWER_KEYS)):
+        if split.get(part):
+            lines += _breakdown_md(f"{name}: {part}", split[part], keys)
+    if split.get("metamorphic"):
+        lines += _metamorphic_md(name, split["metamorphic"])
+    lines += [f"## {name}: failures ({len(split['failures'])})", ""]
+    rows = [
+        [f["id"], f["kind"], f["type"], f["question"], f["expected"], f["got"]]
+        for f in split["failures"]
+    ]
+    lines += _table(["id", "kind", "type", "question", "expected", "got"], rows)
+    if split.get("variant_failures"):
+        lines += [f"## {name}: metamorphic failures ({len(split['variant_failures'])})", ""]
+        rows = [
+            [f["id"], f["relation"], f["history"], f["question"], f["expected"], f["got"]]
+            for f in split["variant_failures"]
+        ]
+        lines += _table(["id", "relation", "after", "question", "expected", "got"], rows)
+    return lines
+
+
+def _breakdown_md(title: str, data: Mapping[str, Any], keys: Sequence[str]) -> list[str]:
+    lines = [f"## {title} by type", ""]
     lines += _summary_table("type", {"overall": data["overall"], **data["by_type"]}, keys)
-    lines += [f"## {part.capitalize()} by difficulty", ""]
-    lines += _summary_table("difficulty", data["by_difficulty"], keys)
+    for group in ("difficulty", "style"):
+        lines += [f"## {title} by {group}", ""]
+        lines += _summary_table(group, data.get(f"by_{group}", {}), keys)
     return lines
 
 
 # --- charts --------------------------------------------------------------------------------
 
+#: Rate metrics drawn side by side for each split (latency has another scale).
+CHART_METRICS = (
+    "hit@1",
+    "hit@5",
+    "mrr",
+    "accuracy",
+    "figure_accuracy",
+    "refusal_recall",
+    "false_refusal_rate",
+    "citation_support",
+)
+METAMORPHIC_METRICS = ("framing_consistency", "attribute_swap_refusal", "follow_up_accuracy")
+
 
 def write_charts(report: Mapping[str, Any], out: Path) -> list[Path]:
     """PNG bar charts; English labels only, so no CJK font is needed."""
-    by_type = report["retrieval"]["by_type"]
+    splits = report["splits"]
+    charts = [
+        _split_bars(splits, CHART_METRICS, out / "headline_by_split.png", "Headline by split"),
+    ]
+    if any(split.get("metamorphic") for split in splits.values()):
+        charts.append(
+            _split_bars(
+                splits, METAMORPHIC_METRICS, out / "metamorphic_by_split.png", "Metamorphic suite"
+            )
+        )
+    for name, split in splits.items():
+        charts += _split_charts(name, split, out)
+    return charts
+
+
+def _split_charts(name: str, split: Mapping[str, Any], out: Path) -> list[Path]:
+    by_type = split["retrieval"]["by_type"]
     hit_keys = [f"hit@{k}" for k in HIT_KS]
     charts = [
         _bars(
-            out / "hit_at_k_by_type.png",
-            "Hybrid retrieval hit@k by question type",
-            {name: [group.get(k) or 0.0 for k in hit_keys] for name, group in by_type.items()},
+            out / f"{name}_hit_at_k_by_type.png",
+            f"{name}: hybrid retrieval hit@k by question type",
+            {t: [group.get(k) or 0.0 for k in hit_keys] for t, group in by_type.items()},
             hit_keys,
         ),
         _bars(
-            out / "retriever_comparison.png",
-            "Retriever comparison",
+            out / f"{name}_retriever_comparison.png",
+            f"{name}: retriever comparison",
             {
-                name: [row.get(k) or 0.0 for k in [*hit_keys, "mrr"]]
-                for name, row in report["retrievers"].items()
+                retriever: [row.get(k) or 0.0 for k in [*hit_keys, "mrr"]]
+                for retriever, row in split["retrievers"].items()
             },
             [*hit_keys, "MRR"],
         ),
     ]
-    if report.get("answers"):
-        charts.append(_accuracy_chart(report["answers"]["by_type"], out / "accuracy_by_type.png"))
+    if split.get("answers"):
+        charts.append(
+            _accuracy_chart(split["answers"]["by_type"], out / f"{name}_accuracy_by_type.png", name)
+        )
     return charts
 
 
-def _accuracy_chart(by_type: Mapping[str, Mapping[str, Any]], path: Path) -> Path:
+def _split_bars(
+    splits: Mapping[str, Mapping[str, Any]], metrics: Sequence[str], path: Path, title: str
+) -> Path:
+    """Grouped bars (one bar per split) per metric, with each target drawn as a line."""
+    series = {
+        name: [split["headline"].get(m) or 0.0 for m in metrics] for name, split in splits.items()
+    }
+    fig, ax = _grouped(series, metrics, title)
+    for index, metric in enumerate(metrics):
+        if metric in TARGETS:
+            ax.hlines(TARGETS[metric], index - 0.45, index + 0.45, colors="red", linestyles="--")
+    ax.plot([], [], "r--", label="target")
+    ax.legend(fontsize=8, ncol=4, loc="upper center", bbox_to_anchor=(0.5, -0.12))
+    return _save(fig, path)
+
+
+def _accuracy_chart(by_type: Mapping[str, Mapping[str, Any]], path: Path, split: str) -> Path:
     """One bar per type: accuracy, or refusal recall for the unanswerable questions."""
     values = {
         name: group["refusal_recall"] if name == "unanswerable" else group["accuracy"]
@@ -321,27 +515,35 @@ def _accuracy_chart(by_type: Mapping[str, Mapping[str, Any]], path: Path) -> Pat
     bars = ax.bar(labels, [v or 0.0 for v in values.values()], color="tab:blue")
     ax.bar_label(bars, fmt="%.2f", fontsize=8)
     ax.set_ylim(0, 1.1)
-    ax.set_title("Answer accuracy by question type")
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
-    return path
+    ax.set_title(f"{split}: answer accuracy by question type")
+    return _save(fig, path)
 
 
 def _bars(
     path: Path, title: str, series: Mapping[str, Sequence[float]], groups: Sequence[str]
 ) -> Path:
     """Grouped bars: one group per entry of ``groups``, one bar per series."""
-    fig, ax = plt.subplots(figsize=(min(10.0, max(6.0, 0.3 * len(groups) * len(series))), 4.5))
+    fig, ax = _grouped(series, groups, title)
+    ax.legend(fontsize=8, ncol=min(4, len(series)), loc="upper center", bbox_to_anchor=(0.5, -0.08))
+    return _save(fig, path)
+
+
+def _grouped(
+    series: Mapping[str, Sequence[float]], groups: Sequence[str], title: str
+) -> tuple[Any, Any]:
+    fig, ax = plt.subplots(figsize=(min(12.0, max(6.0, 0.35 * len(groups) * len(series))), 4.5))
     width = 0.8 / max(1, len(series))
     for index, (name, values) in enumerate(series.items()):
-        xs = [g + index * width for g in range(len(groups))]
+        xs = [g - 0.4 + width * (index + 0.5) for g in range(len(groups))]
         bars = ax.bar(xs, values, width, label=name)
         ax.bar_label(bars, fmt="%.2f", fontsize=7)
-    ax.set_xticks([g + width * (len(series) - 1) / 2 for g in range(len(groups))], groups)
+    ax.set_xticks(range(len(groups)), groups, fontsize=8)
     ax.set_ylim(0, 1.1)
     ax.set_title(title)
-    ax.legend(fontsize=8, ncol=min(4, len(series)), loc="upper center", bbox_to_anchor=(0.5, -0.08))
+    return fig, ax
+
+
+def _save(fig: Any, path: Path) -> Path:
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)

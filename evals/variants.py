@@ -277,10 +277,11 @@ _FOUNDED = re.compile(r"(?:19|20)\d{2}年|成立|创立|组建|设立|揭牌|注
 _TARGET_2030 = re.compile(r"2030")
 
 _ORG_SUFFIX = "研究院|研究所|实验室|中心|联盟|公司|集团|基金|大学|工作站|交易会"
-#: A named organisation: no function words, digits or quotes inside, at least three
-#: characters before its suffix (「运营公司」 is a kind of thing, not a name).
+#: A named organisation: no function words, digits or quotes inside (brackets may be, as
+#: in 「环港科大(广州)…基金」), at least three characters before its suffix (「运营公司」 is a
+#: kind of thing, not a name).
 _ORG = re.compile(
-    rf"[^\W\d的和与及哪些有在了是由把给向从到对为被其该这那几多少各家个要将已现进入等]{{3,24}}?"
+    rf"(?:[^\W\d的和与及哪些有在了是由把给向从到对为被其该这那几多少各家个要将已现进入等]|[()（）]){{3,24}}?"
     rf"(?:{_ORG_SUFFIX})"
 )
 _COUNT_END = re.compile(
@@ -433,7 +434,7 @@ class FollowUpCase:
 
 
 _PLACES = ("广州开发区", "黄埔区", "广州市", "广州", "全市", "全省")
-_PRONOUN_TARGET = re.compile(r"(研究院|研究所|实验室|中心|联盟|公司|集团|基金|大学|工作站|交易会)$")
+_PRONOUN_TARGET = re.compile(rf"({_ORG_SUFFIX})$")
 
 
 def _single_year(item: EvalItem) -> str | None:
@@ -456,17 +457,32 @@ def _year_case(first: EvalItem, second: EvalItem) -> str | None:
     return f"那{year_b}年的目标呢？" if target and year_b > year_a else f"那{year_b}年呢？"
 
 
+_DEMONSTRATIVE = re.compile(r"(?:这个|这家|这一|这|该|那个)$")
+#: An organisation named as part of an event (「…联盟成立大会」): the event is the subject.
+_EVENT = re.compile(r"成立大会|大会|会议|论坛|仪式|活动")
+
+
+def _names_as_subject(question: str, org: str) -> bool:
+    at = question.find(org)
+    return at >= 0 and not _EVENT.match(question, at + len(org))
+
+
 def _pronoun_case(first: EvalItem, second: EvalItem) -> str | None:
     """「它…？」 when the second question is about an organisation the first one names."""
     if first.sources != second.sources or first.evidences == second.evidences:
         return None
-    for match in _ORG.finditer(second.question):
+    question = second.question
+    for match in _ORG.finditer(question):
         org = match.group(0)
-        if org in first.question and second.question.count(org) == 1:
-            if match.start() == 0:
-                return second.question.replace(org, "它", 1)
-            suffix = _PRONOUN_TARGET.search(org)
-            return second.question.replace(org, f"该{suffix.group(1)[-2:]}", 1) if suffix else None
+        if not _names_as_subject(first.question, org) or question.count(org) != 1:
+            continue
+        if _ORG_KIND.search(org):
+            continue
+        lead = _DEMONSTRATIVE.sub("", question[: match.start()])
+        if not lead:
+            return f"它{question[match.end() :]}"
+        suffix = _PRONOUN_TARGET.search(org)
+        return f"{lead}该{suffix.group(1)}{question[match.end() :]}" if suffix else None
     return None
 
 
@@ -519,9 +535,12 @@ def follow_up_pairs(items: Sequence[EvalItem]) -> list[FollowUpCase]:
 
 
 def all_variants(
-    items: Sequence[EvalItem], limit: int | None = None, seed: int = SEED
+    items: Sequence[EvalItem],
+    frames_per_item: int | None = None,
+    swaps_per_item: int | None = None,
+    seed: int = SEED,
 ) -> tuple[list[EvalItem], list[EvalItem]]:
-    """(framing variants, attribute swaps) of every item, at most ``limit`` per item each.
+    """(framing variants, attribute swaps) of every item, each sampled to its per-item limit.
 
     Two items about one entity can yield the same swap, and a swap can repeat a question
     the set already has: each question is kept once.
@@ -531,8 +550,8 @@ def all_variants(
     swapped: list[EvalItem] = []
     for item in items:
         for variants, into in (
-            (framing_variants(item, limit, seed), framed),
-            (attribute_swap_variants(item, limit, seed), swapped),
+            (framing_variants(item, frames_per_item, seed), framed),
+            (attribute_swap_variants(item, swaps_per_item, seed), swapped),
         ):
             for variant in variants:
                 key = normalize_for_match(variant.question)

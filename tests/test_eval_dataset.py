@@ -1,8 +1,10 @@
-"""Tests for the evaluation question set and its validator.
+"""Tests for the evaluation question set (dev and test splits) and its validator.
 
 They fail when the bundled dataset drifts from the corpus (an evidence string no
 longer in its file, a figure that is not in the source), when coverage falls below
-the agreed minimums, or when the validator stops catching the mistakes it exists for.
+the agreed minimums, when the splits leak into each other (an id in both, a test
+question that repeats a dev one), or when the validator stops catching the mistakes
+it exists for.
 """
 
 from __future__ import annotations
@@ -14,17 +16,20 @@ from pathlib import Path
 import pytest
 
 from evals.dataset import (
+    ITEM_TYPES,
+    SPLIT_PATHS,
     DatasetError,
     EvalItem,
     coverage,
     item_from_dict,
     load_dataset,
+    near_duplicate,
     normalize_for_match,
     validate_dataset,
+    validate_splits,
 )
 
 ROOT = Path(__file__).resolve().parents[1]
-DATASET = ROOT / "evals" / "datasets" / "qa.jsonl"
 CORPUS = ROOT / "data" / "corpus"
 DOC000 = "000_0e5a863861ba855e.txt"
 DOC001 = "001_70d010b94859217b.txt"
@@ -34,8 +39,14 @@ DOC004 = "004_1da18392a39b6ff1.txt"
 
 
 @pytest.fixture(scope="module")
-def items() -> list[EvalItem]:
-    return load_dataset(DATASET)
+def splits() -> dict[str, list[EvalItem]]:
+    return {name: load_dataset(path) for name, path in SPLIT_PATHS.items()}
+
+
+@pytest.fixture(scope="module")
+def items(splits: dict[str, list[EvalItem]]) -> list[EvalItem]:
+    """Both splits together: coverage minimums hold for the whole question set."""
+    return [item for split in splits.values() for item in split]
 
 
 def _item(**overrides: object) -> EvalItem:
@@ -59,11 +70,25 @@ def _item(**overrides: object) -> EvalItem:
 
 
 def test_bundled_dataset_validates_against_corpus(items: list[EvalItem]) -> None:
+    # Both splits at once: an id or a question repeated across them is caught too.
     assert validate_dataset(items, CORPUS) == []
 
 
-def test_dataset_is_utf8_jsonl_with_unescaped_chinese() -> None:
-    raw = DATASET.read_text(encoding="utf-8")
+def test_splits_do_not_leak_into_each_other(splits: dict[str, list[EvalItem]]) -> None:
+    assert set(splits) == {"dev", "test"}
+    assert validate_splits(splits) == []
+
+
+def test_test_split_is_sampled_per_type(splits: dict[str, list[EvalItem]]) -> None:
+    test = splits["test"]
+    assert len(test) >= 60
+    assert set(coverage(test)["type"]) == set(ITEM_TYPES)
+    assert len(splits["dev"]) > len(test)
+
+
+@pytest.mark.parametrize("split", sorted(SPLIT_PATHS))
+def test_dataset_is_utf8_jsonl_with_unescaped_chinese(split: str) -> None:
+    raw = SPLIT_PATHS[split].read_text(encoding="utf-8")
     assert "\\u" not in raw, "write with ensure_ascii=False"
     for line in raw.splitlines():
         if line.strip():
@@ -196,10 +221,53 @@ def test_validator_catches_duplicate_id_and_question() -> None:
     assert any("duplicate question" in p for p in problems)
 
 
-def test_validator_catches_unknown_type_and_difficulty() -> None:
-    problems = validate_dataset([_item(type="trivia", difficulty="impossible")], CORPUS)
+def test_validator_catches_unknown_type_difficulty_and_style() -> None:
+    item = _item(type="trivia", difficulty="impossible", style="poetic")
+    problems = validate_dataset([item], CORPUS)
     assert any("unknown type 'trivia'" in p for p in problems)
     assert any("unknown difficulty 'impossible'" in p for p in problems)
+    assert any("unknown style 'poetic'" in p for p in problems)
+
+
+def test_style_is_optional_and_round_trips() -> None:
+    assert _item().style == "plain" and "style" not in _item().to_json()
+    framed = _item(
+        style="framed", question="据《黄埔区、广州开发区科技创新“十四五”规划》，2025年高企目标？"
+    )
+    assert validate_dataset([framed], CORPUS) == []
+    assert item_from_dict(framed.to_json()) == framed
+
+
+def test_split_validator_catches_shared_id_and_near_duplicates() -> None:
+    dev = [_item(), _item(id="t002", question="2017年广州的技术合同成交额是多少？")]
+    test = [
+        _item(question="据规划，2025年黄埔区高新技术企业要达到多少家？（请注明出处）"),
+        _item(id="t003", question="2018年广州的技术合同成交额是多少？"),
+    ]
+    problems = validate_splits({"dev": dev, "test": test})
+    assert any("t001: id in both dev and test" in p for p in problems)
+    assert sum("near-duplicate" in p for p in problems) == 1, problems
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "expected"),
+    [
+        (
+            "2025年黄埔区高新技术企业要达到多少家？",
+            "据规划，2025年黄埔区高新技术企业要达到多少家？",
+            True,
+        ),
+        (
+            "2025年黄埔区高新技术企业要达到多少家？",
+            "2025年黄埔区的高新技术企业要达到多少家呢？",
+            True,
+        ),
+        ("2017年广州的技术合同成交额是多少？", "2018年广州的技术合同成交额是多少？", False),
+        ("黄埔区瞪羚企业有多少家？", "黄埔区研发机构总量有多少？", False),
+    ],
+)
+def test_near_duplicate(first: str, second: str, expected: bool) -> None:
+    assert near_duplicate(first, second) is expected
 
 
 def test_validator_catches_unanswerable_with_source() -> None:

@@ -1,4 +1,5 @@
-"""Eval metric rules on hand-built passages, and the report writer's files and comparisons."""
+"""Eval metric rules on hand-built passages and results, and the report writer's files,
+split gap and comparisons."""
 
 from __future__ import annotations
 
@@ -10,18 +11,31 @@ import pytest
 
 from evals.dataset import EvalItem
 from evals.judge import parse_scores
+from evals.metamorphic import VariantResult, metamorphic_summary
 from evals.metrics import (
     AnswerResult,
     RetrievalResult,
     answer_correct,
     answer_summary,
+    asks_figure,
     breakdown,
     citation_supported,
     first_hit_rank,
     percentile,
     retrieval_summary,
 )
-from evals.report import Delta, build_report, compare, previous_report, write_report
+from evals.report import (
+    Delta,
+    build_report,
+    build_split,
+    compare,
+    comparisons_for,
+    headline_table,
+    meets_target,
+    previous_report,
+    write_report,
+)
+from evals.runner import AnswerView
 
 
 def item(
@@ -186,7 +200,7 @@ def test_deltas_arrows_and_verdicts() -> None:
     assert "▼ -0.050" in Delta("hit@1", 0.5, 0.55).line()
 
 
-def test_report_files_and_comparison(tmp_path: Path) -> None:
+def _split(answer_ok: bool, hit_rank: int | None, variants: list[VariantResult] | None = None):
     items = [
         item(id_="q1"),
         item("list", difficulty="hard", id_="q2"),
@@ -194,34 +208,147 @@ def test_report_files_and_comparison(tmp_path: Path) -> None:
     ]
     hybrid = [
         RetrievalResult("q1", "figure", "easy", 1, 12.0),
-        RetrievalResult("q2", "list", "hard", None, 14.0),
+        RetrievalResult("q2", "list", "hard", hit_rank, 14.0, style="framed"),
     ]
     retrieval = {"dense": hybrid[:1], "bm25": hybrid, "hybrid": hybrid}
     answers = [
-        answer("q1", True, False, True),
-        AnswerResult("q2", "list", "hard", True, False, False, False, 1.0, "第一行\n第二|行"),
+        AnswerResult("q1", "figure", "easy", True, False, answer_ok, answer_ok, 1.0, figure=True),
+        AnswerResult(
+            "q2", "list", "hard", True, False, False, False, 1.0, "第一行\n第二|行", style="framed"
+        ),
         answer("u1", False, True),
     ]
-    report = build_report(items, retrieval, answers, {"created": "now", "mode": "extractive"})
-    assert report["headline"]["hit@5"] == 0.5
-    assert report["headline"]["accuracy"] == 0.5
-    assert {f["id"] for f in report["failures"]} == {"q2"}
+    return build_split(items, retrieval, answers, variants)
 
+
+def variant(relation: str, passed: bool, kind: str = "") -> VariantResult:
+    return VariantResult(
+        f"q1~{relation}", relation, "q1", "问题？", passed, False, "答", "x", 5.0, kind=kind
+    )
+
+
+def test_figure_accuracy_and_style_breakdown() -> None:
+    split = _split(answer_ok=True, hit_rank=None)
+    answers = split["answers"]
+    assert answers["overall"]["accuracy"] == 0.5
+    assert answers["overall"]["figure_accuracy"] == 1.0
+    assert answers["by_style"]["framed"]["accuracy"] == 0.0
+    assert split["retrieval"]["by_style"]["plain"]["hit@1"] == 1.0
+
+
+def test_asks_figure_means_a_number_is_required() -> None:
+    assert asks_figure(item(must=("2000家",)))
+    assert asks_figure(item("table", must=("预期性", "40")))
+    assert not asks_figure(item("entity", must=("粤芯半导体",)))
+    assert not asks_figure(item("unanswerable", (), ()))
+
+
+def test_answer_view_reads_the_json_contract() -> None:
+    class Answer:
+        def __init__(self, data: dict) -> None:
+            self.data = data
+
+        def to_json(self) -> dict:
+            return self.data
+
+    citations = [{"n": 1, "doc_id": "d1", "text": "原文2600家"}]
+    view = AnswerView.of(
+        Answer(
+            {
+                "answer": "依据：原文",
+                "refused": False,
+                "citations": citations,
+                "direct_answer": "2600家[1]",
+            }
+        )
+    )
+    assert view.text.startswith("2600家[1]") and view.cited_docs == ("d1",)
+    assert view.cited_texts == ("原文2600家",)
+    plain = AnswerView.of(Answer({"answer": "没有找到", "refused": True, "citations": []}))
+    assert plain.refused and plain.text == "没有找到"
+
+
+def test_metamorphic_rates() -> None:
+    results = [
+        variant("framing", True),
+        variant("framing", True),
+        variant("framing", False),
+        variant("attribute_swap", True),
+        variant("follow_up", True, "year"),
+        variant("follow_up", False, "pronoun"),
+    ]
+    summary = metamorphic_summary(results)
+    assert summary["framing_consistency"] == pytest.approx(2 / 3)
+    assert summary["attribute_swap_refusal"] == 1.0
+    assert summary["follow_up_accuracy"] == 0.5
+    assert summary["follow_up_by_kind"] == {"pronoun": 0.0, "year": 1.0}
+    assert summary["n"] == {"framing": 3, "attribute_swap": 1, "follow_up": 2}
+    assert metamorphic_summary([])["framing_consistency"] is None
+
+
+def test_gap_is_test_minus_dev() -> None:
+    dev = _split(answer_ok=True, hit_rank=2, variants=[variant("framing", True)])
+    test = _split(answer_ok=False, hit_rank=None, variants=[variant("framing", False)])
+    report = build_report({"dev": dev, "test": test}, {"created": "now"})
+    assert report["gap"]["accuracy"] == -0.5
+    assert report["gap"]["hit@5"] == -0.5
+    assert report["gap"]["framing_consistency"] == -1.0
+    assert report["gap"]["citation_support"] == -0.5
+    single = build_report({"dev": dev}, {"created": "now"})
+    assert "gap" not in single
+
+
+def test_headline_table_marks_targets_and_gaps() -> None:
+    dev = _split(answer_ok=True, hit_rank=1)
+    test = _split(answer_ok=True, hit_rank=1)
+    table = "\n".join(headline_table(build_report({"dev": dev, "test": test}, {})))
+    assert "| accuracy | 0.500 | 0.500 | +0.000 | ≥ 0.90 | ✗ gap ✓ |" in table
+    assert "| false_refusal_rate | 0.000 | 0.000 | +0.000 | ≤ 0.05 | ✓ gap ✓ |" in table
+    assert meets_target("refusal_recall", 0.85) == "✓"
+    assert meets_target("hit@1", 0.1) == ""
+
+
+def test_report_files_and_comparison(tmp_path: Path) -> None:
+    dev = _split(answer_ok=True, hit_rank=None, variants=[variant("follow_up", True, "year")])
+    test = _split(answer_ok=True, hit_rank=None)
+    report = build_report({"dev": dev, "test": test}, {"created": "now", "mode": "extractive"})
+    assert report["splits"]["test"]["headline"]["hit@5"] == 0.5
+    assert report["splits"]["dev"]["headline"]["follow_up_accuracy"] == 1.0
+    assert {f["id"] for f in report["splits"]["test"]["failures"]} == {"q2"}
+
+    (tmp_path / "old").mkdir()
+    (tmp_path / "old" / "report.json").write_text('{"meta": {}, "headline": {}}', "utf-8")
     first = write_report(report, tmp_path)
-    assert previous_report(tmp_path, before=first) is None
-    improved = {**report, "headline": {**report["headline"], "hit@5": 0.75}}
-    previous = previous_report(tmp_path)
-    assert previous is not None
-    deltas = compare(improved["headline"], previous["headline"])
-    second = write_report(improved, tmp_path, {"previous report": deltas})
+    assert previous_report(tmp_path, before=first) is None  # the old-format report is skipped
+    improved_test = {**test, "headline": {**test["headline"], "hit@5": 0.75}}
+    improved = build_report({"dev": dev, "test": improved_test}, {"created": "later"})
+    baseline = {"test": {"hit@5": 0.8, "accuracy": None}}
+    comparisons = comparisons_for(improved, previous_report(tmp_path), baseline)
+    assert set(comparisons) == {
+        "dev: previous report (now)",
+        "test: previous report (now)",
+        "test: baseline",
+    }
+    second = write_report(improved, tmp_path, comparisons)
 
     assert second != first
-    for name in ("report.json", "report.md", "hit_at_k_by_type.png", "accuracy_by_type.png"):
+    for name in (
+        "report.json",
+        "report.md",
+        "test_hit_at_k_by_type.png",
+        "dev_accuracy_by_type.png",
+        "metamorphic_by_split.png",
+    ):
         assert (second / name).stat().st_size > 0
-    assert (second / "retriever_comparison.png").read_bytes()[:4] == b"\x89PNG"
+    assert (second / "headline_by_split.png").read_bytes()[:4] == b"\x89PNG"
     markdown = (second / "report.md").read_text(encoding="utf-8")
+    assert "## Compared with test: previous report (now)" in markdown
     assert "| hit@5 | 0.750 | 0.500 | ▲ | +0.250 | better |" in markdown
+    assert "| hit@5 | 0.750 | 0.800 | ▼ | -0.050 | worse |" in markdown
+    assert "## dev: metamorphic suite" in markdown
+    assert "## test: answers by style" in markdown
     assert "问题？" in markdown
     assert "| 第一行 第二\\|行 |" in markdown
     saved = json.loads((second / "report.json").read_text(encoding="utf-8"))
-    assert saved["comparisons"]["previous report"][2]["arrow"] == "▲"
+    assert saved["comparisons"]["test: previous report (now)"][1]["arrow"] == "▲"
+    assert saved["gap"]["hit@5"] == pytest.approx(0.25)

@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "data" / "corpus"
 
 # (question, a substring of every paragraph that answers it). The tokenizer and BM25 choices in
-# vectorstore/lexical.py were measured on these (and on evals/datasets/qa.jsonl).
+# vectorstore/lexical.py were measured on these (and on evals/datasets/dev.jsonl).
 QUESTIONS = [
     ("技术合同成交额是多少", "技术合同成交额"),
     ("广州在自然指数科研城市中排名第几", "自然指数"),

@@ -77,7 +77,7 @@ def test_export_drafts_from_thumbs_down(tmp_path: Path) -> None:
         "企业有哪些支持政策",
     ]
     first, second = drafts
-    assert tuple(first) == FIELDS  # exactly the qa.jsonl keys, in order
+    assert tuple(first) == FIELDS  # exactly the eval dataset keys, in order
     assert first["must_contain"] == [] and first["evidence"] == "" and first["answer"] == ""
     assert first["source"] == CITATION["doc_id"]
     assert first["type"] == "figure" and second["type"] == "list"

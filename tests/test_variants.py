@@ -152,7 +152,7 @@ def test_suite_variants_pass_the_dataset_validator(items: list[EvalItem]) -> Non
     framed, swapped = all_variants(items)
     assert framed and swapped
     assert validate_dataset(items + framed + swapped, CORPUS) == []
-    assert len(all_variants(items, limit=1)[0]) < len(framed)
+    assert len(all_variants(items, frames_per_item=1)[0]) < len(framed)
 
 
 def test_swaps_keep_the_entity(swaps: list[tuple[EvalItem, EvalItem]]) -> None:

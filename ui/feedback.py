@@ -97,7 +97,7 @@ def _guess_type(question: str, refused: bool) -> str:
 
 
 def export_drafts(path: Path) -> list[dict[str, Any]]:
-    """Draft eval items (qa.jsonl schema) from the 👎 records, one per distinct question.
+    """Draft eval items (dev.jsonl/test.jsonl schema) from the 👎 records, one per distinct question.
 
     `source` is the first cited document as a hint; `answer`, `must_contain` and
     `evidence` are left empty for a person to fill in from the document.

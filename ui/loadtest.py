@@ -6,7 +6,7 @@
    alone, or a question and its follow-up) asked sequentially through the same Gradio API
    (`/ask`), each in a fresh session.
 3. UI path: N concurrent sessions (threads, one `gradio_client.Client` each) × M questions
-   of mixed types drawn deterministically from evals/datasets/qa.jsonl, with follow-ups
+   of mixed types drawn deterministically from evals/datasets/dev.jsonl, with follow-ups
    (「那2020年呢？」, 「它的目标是多少？」) that rely on the session's own history.
    Every final answer (the assistant message the API returns: answer text, warnings and
    citation cards) must equal the single-user answer of the same conversation.
@@ -55,7 +55,7 @@ import psutil  # noqa: E402
 from assistant.followup import is_follow_up  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
-QA_FILE = REPO / "evals" / "datasets" / "qa.jsonl"
+QA_FILE = REPO / "evals" / "datasets" / "dev.jsonl"
 REPORT_DIR = REPO / "evals" / "reports"
 HOST = "127.0.0.1"
 API_NAME = "/ask"

@@ -1,0 +1,151 @@
+"""The metamorphic suite: does an answer hold when the question is framed, swapped or followed up?
+
+Variants come from :mod:`evals.variants` (generated from the split's own answerable items),
+so the three rates measure generalisation without new reference answers:
+
+- framing consistency: a framed question is answered correctly AND refused exactly when
+  its original was (a frame must change nothing);
+- attribute-swap refusal: a swapped attribute the documents do not give is refused;
+- follow-up accuracy: asked after the first question (with the assistant's own first
+  answer as history), the follow-up's answer holds the expected strings and is not refused.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from evals.dataset import EvalItem, normalize_for_match
+from evals.metrics import AnswerResult, answer_correct, percentile
+from evals.runner import AssistantLike, progress_bar, timed_ask
+from evals.variants import SEED, FollowUpCase, all_variants, follow_up_pairs
+
+RELATIONS = ("framing", "attribute_swap", "follow_up")
+
+
+@dataclass(frozen=True)
+class VariantResult:
+    """One variant's outcome; ``passed`` is what its relation's rate counts."""
+
+    id: str
+    relation: str
+    source_id: str
+    question: str
+    passed: bool
+    refused: bool
+    answer: str
+    expected: str
+    latency_ms: float
+    history: str = ""
+    kind: str = ""
+
+
+@dataclass(frozen=True)
+class Suite:
+    """The generated cases of one split, before any is asked."""
+
+    framed: list[EvalItem]
+    swapped: list[EvalItem]
+    follow_ups: list[FollowUpCase]
+
+
+def build_suite(items: Sequence[EvalItem], frames_per_item: int | None, seed: int = SEED) -> Suite:
+    """Every attribute swap and follow-up pair, and a seeded sample of framings per item
+    (None = every framing)."""
+    framed, swapped = all_variants(items, frames_per_item, None, seed)
+    return Suite(framed, swapped, follow_up_pairs(items))
+
+
+def run_suite(
+    assistant: AssistantLike,
+    suite: Suite,
+    originals: Mapping[str, AnswerResult],
+    progress: bool = True,
+) -> list[VariantResult]:
+    """Ask every case; ``originals`` (by item id) give each original's refusal and answer."""
+    results: list[VariantResult] = []
+    for item in progress_bar(suite.framed, "framings", progress):
+        _, view, latency = timed_ask(assistant, item.question)
+        original = originals[item.id.split("~")[0]]
+        results.append(
+            VariantResult(
+                item.id,
+                "framing",
+                original.item_id,
+                item.question,
+                answer_correct(item, view.text) and view.refused == original.refused,
+                view.refused,
+                view.text,
+                ", ".join(item.must_contain),
+                latency,
+            )
+        )
+    for item in progress_bar(suite.swapped, "attribute swaps", progress):
+        _, view, latency = timed_ask(assistant, item.question)
+        results.append(
+            VariantResult(
+                item.id,
+                "attribute_swap",
+                item.id.split("~")[0],
+                item.question,
+                view.refused,
+                view.refused,
+                view.text,
+                "refusal",
+                latency,
+            )
+        )
+    for case in progress_bar(suite.follow_ups, "follow-ups", progress):
+        history = ((case.history_question, originals[case.first_id].answer),)
+        _, view, latency = timed_ask(assistant, case.follow_up, history)
+        text = normalize_for_match(view.text)
+        correct = all(normalize_for_match(m) in text for m in case.must_contain)
+        results.append(
+            VariantResult(
+                case.id,
+                "follow_up",
+                case.expected_id,
+                case.follow_up,
+                correct and not view.refused,
+                view.refused,
+                view.text,
+                ", ".join(case.must_contain),
+                latency,
+                history=case.history_question,
+                kind=case.kind,
+            )
+        )
+    return results
+
+
+def _rate(results: Sequence[VariantResult]) -> float | None:
+    return sum(r.passed for r in results) / len(results) if results else None
+
+
+def metamorphic_summary(results: Sequence[VariantResult]) -> dict[str, Any]:
+    """The three rates with their counts, follow-ups also per kind, and the latency."""
+    by_relation = {name: [r for r in results if r.relation == name] for name in RELATIONS}
+    follow_ups = by_relation["follow_up"]
+    latencies = [r.latency_ms for r in results]
+    return {
+        "framing_consistency": _rate(by_relation["framing"]),
+        "attribute_swap_refusal": _rate(by_relation["attribute_swap"]),
+        "follow_up_accuracy": _rate(follow_ups),
+        "n": {name: len(group) for name, group in by_relation.items()},
+        "follow_up_by_kind": {
+            kind: _rate([r for r in follow_ups if r.kind == kind])
+            for kind in sorted({r.kind for r in follow_ups})
+        },
+        "p50_ms": percentile(latencies, 50) if latencies else None,
+    }
+
+
+__all__ = [
+    "RELATIONS",
+    "Suite",
+    "VariantResult",
+    "build_suite",
+    "metamorphic_summary",
+    "run_suite",
+]
