@@ -10,6 +10,7 @@ import time
 from collections.abc import Generator, Iterator, Sequence
 from dataclasses import dataclass, field
 
+from assistant.amend import AnswerNotes
 from assistant.config import MODES, AssistantSettings
 from assistant.extractive import Extract, extract_answer
 from assistant.followup import is_follow_up, rewrite_by_rule
@@ -84,6 +85,7 @@ class Assistant:
         self._weigher: TermWeigher | None = None
         self._weigher_keys: tuple[str, ...] = ()
         self._llm: LlmClient | None = None
+        self.notes = AnswerNotes()
 
     @classmethod
     def from_env(cls) -> Assistant:
@@ -132,7 +134,9 @@ class Assistant:
         if mode == "llm":
             answer = yield from self._llm_answer(text, analysed, passages, warnings)
         else:
-            answer = yield from _streamed(text, extract_answer(analysed, passages), warnings)
+            extract = extract_answer(analysed, passages)
+            extract = self.notes.amend(extract, standalone, history, self.searcher.index.snapshot())
+            answer = yield from _streamed(text, extract, warnings)
         timings["answer"] = (time.perf_counter() - begin) * 1000
         timings["total"] = (time.perf_counter() - started) * 1000
         yield Answer(
