@@ -40,6 +40,8 @@ _TIME_WORDS = re.compile(
     r"未来|展望|计划|打算|准备|目标|前后|从.+到"
 )
 _END = re.compile(r"[？?]+$")
+#: A question that already opens with a frame gets no second one in front.
+_OPENS_WITH_FRAME = re.compile(r"^(?:据|根据|按照|依据|截至|作为|从[^，]{1,20}来看)")
 
 
 # --- the catalog -----------------------------------------------------------------------------
@@ -114,12 +116,13 @@ def _has_own_time(question: str) -> bool:
 def frames_for(item: EvalItem) -> list[tuple[str, str]]:
     """(prefix, suffix) pairs true of ``item``'s source, in a fixed order.
 
-    Source frames (title, publisher, cut-off date) only for single-document items; time
-    frames only when the question carries no time of its own, so none can contradict it.
+    Source frames (title, publisher, cut-off date) only for single-document items whose
+    question does not open with a frame already; time frames only when the question
+    carries no time of its own, so none can contradict it.
     """
     frames: list[tuple[str, str]] = []
     facts = catalog().get(item.sources[0]) if len(item.sources) == 1 else None
-    if facts:
+    if facts and not _OPENS_WITH_FRAME.match(item.question):
         frames.append((f"据《{facts.title}》，", ""))
         if facts.publisher_name:
             verb = "的报道" if facts.doc_type == "news" else "发布的材料"
@@ -285,14 +288,14 @@ _ORG = re.compile(
     rf"(?:{_ORG_SUFFIX})"
 )
 _COUNT_END = re.compile(
-    r"^(?P<subj>[^，,？?]+?)(?:现在|目前|一共|共|总共)?(?:要)?(?:有|达到|扩充到|发展到|集聚了|拥有)?"
+    r"^(?P<subj>[^，,？?]+?)(?:现在|目前|一共|共|总共|累计)?(?:要)?(?:有|达到|扩充到|发展到|集聚了|拥有)?"
     r"(?:了)?多少(?:家|个|项|名|位)(?:了)?$"
 )
 _RANK_END = re.compile(
     r"^(?P<subj>[^，,？?]+?)(?:全球|全国|全省)?(?:排名|排|位列|位居)第几(?:位)?$"
 )
 #: A kind of organisation (「省级重点实验室」), not one organisation: it has no 负责人.
-_ORG_KIND = re.compile(r"省级|市级|区级|国家级|高水平|重点|博士后|全球|各类")
+_ORG_KIND = re.compile(r"省级|市级|区级|国家级|高水平|重点|博士后|全球|各类|企业")
 _ORG_ASKED = re.compile(r"哪家|哪个单位|哪一家|由谁|是谁牵头|谁研制")
 
 
@@ -390,30 +393,41 @@ def attribute_swap_variants(
     seed: int = SEED,
     corpus: Sequence[str] | None = None,
 ) -> list[EvalItem]:
-    """Unanswerable variants of an answerable item, each verified against the corpus."""
+    """Unanswerable variants of an answerable item, each verified against the corpus.
+
+    Each verified swap is asked plain and once more in a source frame (a seeded choice
+    among the frames true of the item's source): a frame must not talk the assistant into
+    answering what the documents do not give.
+    """
     if not item.answerable:
         return []
     sentences = corpus if corpus is not None else corpus_sentences()
-    variants: list[EvalItem] = []
+    questions: list[tuple[str, Swap]] = []
     for swap in candidate_swaps(item):
         if swap.question == item.question or not unanswerable_in(
             swap.subject, swap.span, sentences
         ):
             continue
-        variants.append(
-            EvalItem(
-                id=f"{item.id}~swap{len(variants) + 1}",
-                question=swap.question,
-                answer=_refusal_answer(item, swap),
-                must_contain=(),
-                sources=(),
-                evidences=(),
-                type="unanswerable",
-                difficulty=item.difficulty,
-                paraphrased=True,
-                style="attribute_swap",
-            )
+        questions.append((swap.question, swap))
+        prefixes = [p for p, _ in frames_for(replace(item, question=swap.question)) if p]
+        if prefixes:
+            prefix = random.Random(f"{seed}:swapframe:{swap.question}").choice(prefixes)
+            questions.append((frame_question(swap.question, prefix, ""), swap))
+    variants = [
+        EvalItem(
+            id=f"{item.id}~swap{n}",
+            question=question,
+            answer=_refusal_answer(item, swap),
+            must_contain=(),
+            sources=(),
+            evidences=(),
+            type="unanswerable",
+            difficulty=item.difficulty,
+            paraphrased=True,
+            style="attribute_swap",
         )
+        for n, (question, swap) in enumerate(questions, start=1)
+    ]
     return _sample(variants, limit, f"{seed}:swap:{item.id}")
 
 

@@ -8,6 +8,7 @@ of the assistant; these tests check each of those on every generated variant.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -109,6 +110,14 @@ def test_unsigned_source_gets_no_publisher_frame() -> None:
     assert "截至2023年6月，" in prefixes
 
 
+def test_a_framed_question_gets_no_second_frame_in_front(answerable: list[EvalItem]) -> None:
+    framed = [item for item in answerable if item.question.startswith(("据", "根据"))]
+    assert framed
+    for item in framed:
+        for variant in framing_variants(item):
+            assert variant.question.startswith(item.question.rstrip("？?")), variant.question
+
+
 def test_multi_source_items_get_no_source_frame(answerable: list[EvalItem]) -> None:
     multi = [item for item in answerable if len(item.sources) > 1]
     assert multi
@@ -155,9 +164,22 @@ def test_suite_variants_pass_the_dataset_validator(items: list[EvalItem]) -> Non
     assert len(all_variants(items, frames_per_item=1)[0]) < len(framed)
 
 
+def test_each_swap_is_also_asked_in_a_true_frame(
+    swaps: list[tuple[EvalItem, EvalItem]],
+) -> None:
+    plain = {swap.question for _, swap in swaps if not FRAME.match(swap.question)}
+    framed = [(item, swap) for item, swap in swaps if FRAME.match(swap.question)]
+    assert len(framed) >= len(plain) // 2
+    for item, swap in framed:
+        prefix = FRAME.match(swap.question).group(0)
+        bare = swap.question.removeprefix(prefix)
+        assert bare in plain
+        assert prefix in [p for p, _ in frames_for(replace(item, question=bare))]
+
+
 def test_swaps_keep_the_entity(swaps: list[tuple[EvalItem, EvalItem]]) -> None:
     for item, swap in swaps:
-        terms = entity_terms(swap.question)
+        terms = entity_terms(FRAME.sub("", swap.question))
         assert terms, swap.question
         shared = [t for t in terms if t in item.question or t in item.answer]
         assert shared, (item.question, swap.question)
@@ -174,6 +196,7 @@ SPANS = (
 
 
 ATTRIBUTE = re.compile(r"(?:中)?的(?:负责人|得分|注册资本)|是哪一年成立|累计获得")
+FRAME = re.compile(r"^(?:据《[^》]+》|根据.+?(?:的报道|发布的材料)|截至[^，]+|从\d+年的情况来看)，")
 
 
 def test_swapped_attribute_is_absent_from_the_corpus(
@@ -184,7 +207,7 @@ def test_swapped_attribute_is_absent_from_the_corpus(
     text = "".join(sentences)
     for _, swap in swaps:
         span = next(pattern for word, pattern in SPANS if word in swap.question)
-        subject = ATTRIBUTE.split(swap.question)[0]
+        subject = ATTRIBUTE.split(FRAME.sub("", swap.question))[0]
         named = [t for t in entity_terms(subject) if normalize_for_match(t) in text]
         assert named, swap.question
         main = normalize_for_match(max(named, key=len))
