@@ -492,15 +492,13 @@ def _split_bars(
     splits: Mapping[str, Mapping[str, Any]], metrics: Sequence[str], path: Path, title: str
 ) -> Path:
     """Grouped bars (one bar per split) per metric, with each target drawn as a line."""
-    series = {
-        name: [split["headline"].get(m) or 0.0 for m in metrics] for name, split in splits.items()
-    }
+    series = {name: [split["headline"].get(m) for m in metrics] for name, split in splits.items()}
     fig, ax = _grouped(series, metrics, title)
     for index, metric in enumerate(metrics):
         if metric in TARGETS:
             ax.hlines(TARGETS[metric], index - 0.45, index + 0.45, colors="red", linestyles="--")
     ax.plot([], [], "r--", label="target")
-    ax.legend(fontsize=8, ncol=4, loc="upper center", bbox_to_anchor=(0.5, -0.12))
+    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.0, 1.0))
     return _save(fig, path)
 
 
@@ -524,20 +522,22 @@ def _bars(
 ) -> Path:
     """Grouped bars: one group per entry of ``groups``, one bar per series."""
     fig, ax = _grouped(series, groups, title)
-    ax.legend(fontsize=8, ncol=min(4, len(series)), loc="upper center", bbox_to_anchor=(0.5, -0.08))
+    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.0, 1.0))
     return _save(fig, path)
 
 
 def _grouped(
-    series: Mapping[str, Sequence[float]], groups: Sequence[str], title: str
+    series: Mapping[str, Sequence[float | None]], groups: Sequence[str], title: str
 ) -> tuple[Any, Any]:
-    fig, ax = plt.subplots(figsize=(min(12.0, max(6.0, 0.35 * len(groups) * len(series))), 4.5))
+    """Bars per group and series; a missing value (None) is drawn as no bar, labelled "–"."""
+    fig, ax = plt.subplots(figsize=(min(12.0, max(7.0, 0.45 * len(groups) * len(series))), 4.8))
     width = 0.8 / max(1, len(series))
     for index, (name, values) in enumerate(series.items()):
         xs = [g - 0.4 + width * (index + 0.5) for g in range(len(groups))]
-        bars = ax.bar(xs, values, width, label=name)
-        ax.bar_label(bars, fmt="%.2f", fontsize=7)
-    ax.set_xticks(range(len(groups)), groups, fontsize=8)
+        bars = ax.bar(xs, [v or 0.0 for v in values], width, label=name)
+        labels = ["–" if v is None else f"{v:.2f}" for v in values]
+        ax.bar_label(bars, labels=labels, fontsize=7)
+    ax.set_xticks(range(len(groups)), groups, fontsize=8, rotation=25, ha="right")
     ax.set_ylim(0, 1.1)
     ax.set_title(title)
     return fig, ax
