@@ -19,10 +19,15 @@ _LEAD = re.compile(
     r"^(?:请问|那么|那|还有|另外|此外|以及|再问一下|再问|而|换成|换作|如果是|若是)[，,、\s]*"
 )
 _TAIL = re.compile(r"(?:的情况|情况)?(?:呢|吗|啊|呀)?[？?。！!\s]*$")
-_PRONOUN = re.compile(
-    r"它们|它|其|该(?:机构|中心|平台|单位|联盟|区|文件|规划|政策|指标|基金|项目|组织|会|协会|企业)?"
-    r"|这个(?:机构|中心|平台|单位|联盟|指标|基金|项目)?|这些|此(?:机构|中心|平台|联盟|指标)?"
+_CLASSIFIER = (
+    r"(?:机构|中心|平台|单位|联盟|区|文件|规划|政策|指标|基金|项目|组织|协会|企业|公司|会)"
 )
+_PRONOUN = re.compile(
+    rf"它们|它|(?<![尤极与])其(?![中他它余实次])|该{_CLASSIFIER}?|这个{_CLASSIFIER}?|这些"
+    rf"|(?<![因如彼])此(?![外后前时])(?:{_CLASSIFIER})?"
+)
+# Name endings an entity a pronoun may stand for has (「…服务中心背后的运营公司」: the 中心).
+_ORG_END = re.compile(r"(?:中心|联盟|研究院|实验室|大学|公司|协会|平台|基金|委员会|局|会)$")
 _YEAR = re.compile(
     r"(?:(?:19|20)\d{2}\s*年(?:底|末|初|年底|年末)?|十[二三四五]五(?:期间|末|时期)?)"
 )
@@ -30,6 +35,10 @@ _YEAR = re.compile(
 # 「上市高企」 is not read as a place), or a bare city name jieba tags as a place.
 _PLACE = re.compile(r"[\u4e00-\u9fff]{2,6}?(?:新区|开发区|区|市|县|镇|省)")
 _TARGET = re.compile(r"(?:的)?(?:目标值|目标|规划值|预期值|计划值|预计)")
+_FRAMING = re.compile(
+    r"(?:据|根据|按照|依据|作为|截至|截止|对照|参照|结合|从|在)[^，,？?]{1,30}[，,]\s*"
+)
+_TARGET_YEAR = re.compile(r"计划|目标|规划|力争|预计|(?:要|将)?到(?=(?:19|20)\d{2})")
 _ACTUAL = re.compile(r"完成值|实际(?:值|完成)?|完成情况|基期值?|现状")
 # Where the indicator or entity ends: the first verb or question word after it.
 _SUBJECT_END = re.compile(
@@ -57,10 +66,31 @@ class Frame:
 
     @property
     def entity(self) -> str:
-        """What 它/该/其 stands for: the indicator or entity, placed (黄埔区技术合同成交额)."""
-        if self.place and self.subject.startswith(self.place):
-            return self.subject
-        return self.place + self.subject
+        """What 它/该/其 stands for: the indicator or entity, placed (黄埔区技术合同成交额).
+
+        In 「A的B」 with A an organisation, the question is about A's B: 它 is A.
+        """
+        owner = re.sub(r"(?:背后|下属|旗下|内部|里|内)$", "", self.subject.split("的", 1)[0])
+        subject = owner if "的" in self.subject and _ORG_END.search(owner) else self.subject
+        if self.place and subject.startswith(self.place):
+            return subject
+        return self.place + subject
+
+    def named(self, classifier: str) -> str:
+        """The name ending in the classifier of 「该中心」 (广东股权交易中心), or ''."""
+        words = list(jieba.posseg.cut(self.text))
+        for i in range(len(words) - 1, -1, -1):
+            if not words[i].word.endswith(classifier):
+                continue
+            start = i
+            while (
+                start > 0 and words[start - 1].flag[0] in "nsjb" and words[start - 1].word != "和"
+            ):
+                start -= 1
+            name = "".join(w.word for w in words[start : i + 1])
+            if len(name) > len(classifier):
+                return name
+        return ""
 
     @property
     def asks_figure(self) -> bool:
@@ -74,7 +104,7 @@ def is_follow_up(question: str, history: Sequence[tuple[str, str]]) -> bool:
     text = question.strip()
     if _LEAD.search(text) or re.search(r"呢[？?。!！\s]*$", text):
         return True
-    if re.match(r"(?:它|其|该|这个|这些|此)", text):
+    if re.match(r"(?:它|其|该|这个|这些|此)", text) or re.search(r"它|该" + _CLASSIFIER, text):
         return True
     rest = _strip_changes(_TAIL.sub("", text))
     return not rest or bool(_ATTRIBUTE.search(_ASKS.split(rest)[0].rstrip("的是有")))
@@ -82,12 +112,25 @@ def is_follow_up(question: str, history: Sequence[tuple[str, str]]) -> bool:
 
 def parse(question: str) -> Frame:
     """Place, years and subject of a standalone question (「黄埔区」「2020年」「技术合同成交额」)."""
-    text = _TAIL.sub("", _LEAD.sub("", question.strip()))
+    text = _without_framing(_TAIL.sub("", _LEAD.sub("", question.strip())))
     years = tuple(m.group() for m in _YEAR.finditer(text))
     rest = re.sub(r"^(?:到|在|截至|截止)", "", _YEAR.sub("", text)).lstrip("，,、 的")
     place = place_in(rest, at_start=True)
     rest = rest[len(place) :].lstrip("，,、 的") if place else rest
     return Frame(text, place, years, _subject(rest))
+
+
+def _without_framing(text: str) -> str:
+    """The question without a leading source or standpoint clause (「作为规划基期，」「据…介绍，」).
+
+    The follow-up asks about the same subject, not from the same standpoint: a target is
+    not 「作为规划基期」.
+    """
+    while True:
+        framing = _FRAMING.match(text)
+        if framing is None or framing.end() >= len(text):
+            return text
+        text = text[framing.end() :]
 
 
 def place_in(text: str, at_start: bool = False) -> str:
@@ -116,7 +159,8 @@ def _subject(rest: str) -> str:
     if match is None:
         return _TARGET.sub("", rest).rstrip("的 ")
     if match.start() > 0:
-        return re.sub(_TARGET.pattern + "$", "", rest[: match.start()]).rstrip("的 ，,")
+        head = _before_verb(rest[: match.start()])
+        return re.sub(_TARGET.pattern + "$", "", head).rstrip("的 ，,")
     # 「哪家单位牵头筹建新型研发机构协同创新联盟」: the entity is the object after the verbs.
     words = list(jieba.posseg.cut(rest))
     index = 0
@@ -127,6 +171,20 @@ def _subject(rest: str) -> str:
     obj = "".join(w.word for w in words[index:])
     end = _SUBJECT_END.search(obj)
     return (obj[: end.start()] if end else obj).rstrip("的 ")
+
+
+def _before_verb(text: str) -> str:
+    """Cut at a verb that starts the predicate (「…服务中心揭牌以来」), not one inside a name
+    (「协同创新联盟」: a noun follows 创新)."""
+    words = list(jieba.posseg.cut(text))
+    position = 0
+    for i, word in enumerate(words):
+        following = words[i + 1].flag if i + 1 < len(words) else ""
+        verb = word.flag == "v" or (word.flag == "vn" and following.startswith(("v", "u", "p")))
+        if verb and i > 0 and not following.startswith(("n", "j", "vn")):
+            return text[:position]
+        position += len(word.word)
+    return text
 
 
 def _strip_changes(body: str) -> str:
@@ -165,7 +223,9 @@ def rewrite_by_rule(question: str, history: Sequence[tuple[str, str]]) -> str:
     body = _TAIL.sub("", _LEAD.sub("", question.strip()))
     pronoun = _PRONOUN.search(body)
     if pronoun and previous.entity:
-        entity = short_name(previous.entity, history[-1][1])
+        classifier = re.sub(r"^(?:该|这个|此)", "", pronoun.group())
+        named = previous.named(classifier) if classifier else ""
+        entity = named or short_name(previous.entity, history[-1][1])
         resolved = body[: pronoun.start()] + entity + body[pronoun.end() :]
         return _with_ask(resolved, previous)
     rest = _strip_changes(body)
@@ -200,6 +260,8 @@ def _changed(previous: Frame, body: str, subject: str) -> str:
     wants_target = bool(_TARGET.search(body)) and not _TARGET.search(previous.text)
     wants_actual = bool(_ACTUAL.search(body)) and bool(_TARGET.search(previous.text))
     if years:
+        if _TARGET_YEAR.search(text) and min(years) < min(previous.years, default=""):
+            text = _TARGET_YEAR.sub("", text)  # a year before the target year: the actual value
         text = _with_years(text, previous, years)
     elif wants_target:  # 「目标呢？」 after a 2020 figure: the target is not for 2020
         text = _YEAR.sub("", text, count=len(previous.years))
