@@ -13,6 +13,7 @@ from collections import Counter
 from typing import TYPE_CHECKING
 
 import jieba
+import jieba.posseg
 
 from vectorstore.lexical import normalize
 
@@ -55,6 +56,8 @@ _BY_LENGTH = sorted(SUFFIXES, key=len, reverse=True)
 _SUFFIX = re.compile("|".join(map(re.escape, _BY_LENGTH)))
 _NAME_CHARS = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]+")
 MIN_CHARS, MAX_CHARS = 2, 16
+# Parts of speech a name is made of: nouns, places, organisations, abbreviations, attributives.
+_NAME_POS = frozenset("nbjx")
 
 
 class NameHints:
@@ -84,7 +87,7 @@ class NameHints:
         """The question with a misspelt name corrected, or None when no name is misspelt."""
         self._refresh(snapshot)
         for candidate in _candidates(question):
-            if normalize(candidate) in self._text:
+            if normalize(candidate) in self._text or self._two_names(candidate):
                 continue
             match = self._closest(normalize(candidate))
             if match:
@@ -103,6 +106,12 @@ class NameHints:
                     found[other] += count
         ranked = sorted(found, key=lambda other: (-found[other], len(other) != len(name), other))
         return next((other for other in ranked if self._is_word_sequence(other)), None)
+
+    def _two_names(self, candidate: str) -> bool:
+        """「广州全市」: two names the corpus knows side by side, not one misspelt name."""
+        words = _words(candidate)
+        head, last = normalize("".join(words[:-1])), normalize(words[-1])
+        return len(words) > 1 and len(head) >= 2 and head in self._text and last in self._text
 
     def _is_word_sequence(self, name: str) -> bool:
         """The corpus uses it as a name: it starts a word (「华南地区」 holds no 「南地区」)."""
@@ -138,26 +147,27 @@ def _words(text: str) -> list[str]:
 
 
 def _candidates(question: str) -> list[str]:
-    """Names the question uses, longest first: word sequences ending with a name suffix.
+    """Names the question uses, longest first: runs of nouns ending with a name suffix.
 
-    A sequence starts with a word of two or more characters (「年」「由」 start no name).
+    A name starts with a word of two or more characters (「年」「由」 start none) and holds
+    no verb, preposition or particle (「产值在全市」 is no name).
     """
     found = []
     for run in _NAME_CHARS.findall(question):
-        words = _words(run)
+        words = [(w.word, w.flag) for w in jieba.posseg.cut(run)]
         bounds = [0]
-        for word in words:
+        for word, _ in words:
             bounds.append(bounds[-1] + len(word))
         for i, end in enumerate(bounds):
             if _ending(run[:end]) is None:
                 continue
-            found += [
-                run[bounds[j] : end]
-                for j in range(i)
-                if len(words[j]) >= 2 and MIN_CHARS < end - bounds[j] <= MAX_CHARS
-            ]
-    found = [name for name in found if not re.search(r"\d", name)]
-    return sorted(dict.fromkeys(found), key=len, reverse=True)
+            for j in range(i - 1, -1, -1):
+                if words[j][1][0] not in _NAME_POS:
+                    break
+                if len(words[j][0]) >= 2 and MIN_CHARS < end - bounds[j] <= MAX_CHARS:
+                    found.append((run[bounds[j] : end], run[bounds[i - 1] : end]))
+    names = [(name, last) for name, last in found if not re.search(r"\d", name)]
+    return [name for name, _ in sorted(dict.fromkeys(names), key=lambda n: -len(n[0]))]
 
 
 def _one_edit(a: str, b: str) -> bool:

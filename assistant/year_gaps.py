@@ -9,10 +9,11 @@ the asked value is not in the documents.
 from __future__ import annotations
 
 import re
-from dataclasses import replace
+from dataclasses import fields, replace
 from typing import TYPE_CHECKING
 
 from assistant.conflicts import base_years
+from assistant.followup import parse
 from assistant.question import compact
 from vectorstore.search import Passage
 
@@ -27,10 +28,8 @@ _FRAMING_YEAR = re.compile(
     r"|((?:19|20)\d{2})\s*年\s*\d{1,2}\s*月"
     r"|(?:据|根据|按照)[^，,。？?]{0,12}?((?:19|20)\d{2})\s*年[^，,。？?]{0,12}?(?:报告|规划|文件|会议|大会|介绍)"
 )
-_RANK = re.compile(r"第\s*\d+\s*[位名]")
-_VALUE = re.compile(
-    r"\d+(?:\.\d+)?\s*(?:%|％|倍|亿元|万元|元|亿|万|家|个|项|位|名|件|人|所|座|条|批|届|次|台)"
-)
+_UNITS = r"%|％|倍|亿元|万元|元|亿|万|家|个|项|位|名|件|人|所|座|条|批|届|次|台"
+_VALUE = re.compile(r"(?:第\s*)?\d+(?:\.\d+)?\s*(?:" + _UNITS + ")")
 _CELL = re.compile(r"((?:19|20)\d{2})\s*年\s*([^\s;；\d]*)\s+(-?\d+(?:\.\d+)?)")
 
 
@@ -44,12 +43,19 @@ def asked_year(question: str) -> int | None:
 
 
 def dated_values(passage: Passage, quote: str, question: str) -> list[tuple[int, str]]:
-    """(year, value) the quote states: a table row per column, a sentence for its one year."""
+    """(year, value) of the asked indicator the quote states: a table row per column, a
+    sentence for its one year; nothing when the quote is about another indicator."""
+    asked = compact(question)
+    unit = asked_unit(question)
     if passage.chunk.kind == "table_row":
-        unit = re.search(r"[（(]([^（()）]{1,4})[）)]\s*:", quote)
+        name, _, cells = quote.rsplit("|", 1)[-1].partition(":")
+        row_unit = re.search(r"[（(]([^（()）]{1,4})[）)]\s*$", name)
+        shown = row_unit.group(1) if row_unit else ""
+        core = compact(re.sub(r"^\s*\d+\s*|[（(][^）)]*[）)]?\s*$", "", name))
+        if _overlap(core, asked) < 0.6 * max(1, len(core) - 1) or (unit and unit != shown):
+            return []
         return [
-            (int(year), f"{label}{value}{unit.group(1) if unit else ''}")
-            for year, label, value in _CELL.findall(quote.rsplit("|", 1)[-1])
+            (int(year), f"{label}{value}{shown}") for year, label, value in _CELL.findall(cells)
         ]
     years = {int(y) for y in _YEAR.findall(quote)}
     for heading in passage.section.split(" > "):
@@ -61,23 +67,37 @@ def dated_values(passage: Passage, quote: str, question: str) -> list[tuple[int,
         years = {target if re.search(r"到\s*(?:19|20)\d{2}|力争|目标", quote) else actual}
     if len(years) != 1:
         return []
-    value = _value_in(quote, question)
+    value = _value_in(quote, asked, unit)
     return [(years.pop(), value)] if value else []
 
 
-def _value_in(quote: str, question: str) -> str:
-    """The figure of the clause sharing most of the question's words (a rank if one is asked)."""
-    asked = compact(question)
-    pattern = _RANK if re.search(r"第几|排名|名次|排第", question) else _VALUE
-    best, best_overlap = "", -1
+def asked_unit(question: str) -> str:
+    """The unit the question asks its value in (多少亿元 -> 亿元, 第几 -> 位), or ''."""
+    if re.search(r"第几|排名|名次|排第", question):
+        return "位"
+    if re.search(r"比例|比重|占比|百分之", question):
+        return "%"
+    match = re.search(r"(?:多少|几)\s*(" + _UNITS + ")", question)
+    return match.group(1) if match else ""
+
+
+def _overlap(text: str, asked: str) -> int:
+    """How many of the text's character bigrams the (compact) question holds."""
+    text = compact(text)
+    return sum(text[i : i + 2] in asked for i in range(len(text) - 1))
+
+
+def _value_in(quote: str, asked: str, unit: str) -> str:
+    """The figure, in the asked unit, of the clause sharing most of the question's words."""
+    best, best_overlap = "", 2  # a clause must share three bigrams with the question
     for clause in re.split(r"[，,；;。]", quote):
-        match = pattern.search(clause)
-        if match is None:
-            continue
-        text = compact(clause)
-        overlap = sum(text[i : i + 2] in asked for i in range(len(text) - 1))
-        if overlap > best_overlap:
-            best, best_overlap = " ".join(match.group().split()).replace(" ", ""), overlap
+        for match in _VALUE.finditer(clause):
+            value = "".join(match.group().split()).replace("％", "%")
+            if unit and not value.endswith(unit) or unit == "位" and not value.startswith("第"):
+                continue
+            overlap = _overlap(clause, asked)
+            if overlap > best_overlap:
+                best, best_overlap = value, overlap
     return best
 
 
@@ -86,8 +106,14 @@ def admit_missing_year(extract: Extract, question: str) -> Extract:
     year = asked_year(question)
     if year is None or not extract.quotes:
         return extract
+    if any(year in {int(y) for y in _YEAR.findall(q)} for _, q in extract.quotes):
+        return extract  # a quote names the year (「从2017年的357亿元翻番至……」)
     dated: list[tuple[int, str, int]] = []
+    place = parse(question).place
     for n, (passage, quote) in enumerate(extract.quotes, start=1):
+        where = compact(f"{passage.title}{passage.section}{passage.text}")
+        if place and compact(place) not in where:
+            continue  # another place's value (全市 for a 黄埔区 question) is no nearest year
         for value_year, value in dated_values(passage, quote, question):
             if value_year == year:
                 return extract  # the evidence states the asked year
@@ -103,4 +129,9 @@ def admit_missing_year(extract: Extract, question: str) -> Extract:
         nearest.append(min(later, key=lambda d: (d[0], d[2])))
     listed = "；".join(f"{y}年 {value}[{n}]" for y, value, n in nearest)
     head = f"文档中没有{year}年的数值；最接近的年份是：{listed}。"
-    return replace(extract, text=f"{head}\n\n{extract.text}", refused=True)
+    # A refusal's own first paragraph (「没有找到……」) says less than this line: it gives way.
+    body = extract.text.partition("\n\n")[2] if extract.refused else extract.text
+    changes: dict[str, object] = {"text": f"{head}\n\n{body}".rstrip(), "refused": True}
+    if "direct_answer" in {f.name for f in fields(extract)}:
+        changes["direct_answer"] = head  # the admission is the answer to the asked year
+    return replace(extract, **changes)  # type: ignore[arg-type]

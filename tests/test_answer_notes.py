@@ -102,10 +102,28 @@ def test_a_missing_year_is_admitted_first_with_the_nearest_years(assistant: Assi
             assert answer.citations[n - 1].quote
 
 
-def test_a_stated_year_is_not_called_missing(assistant: Assistant) -> None:
-    answer = assistant.ask("2024年广州在自然指数科研城市中排第几？")
+@pytest.mark.parametrize(
+    ("question", "stated"),
+    [
+        ("2024年广州在自然指数科研城市中排第几？", "第8位"),
+        # two years in one sentence (「从2017年的357亿元翻番至2018年的719亿元」)
+        ("2017年广州的技术合同成交额是多少亿元？", "357"),
+    ],
+)
+def test_a_stated_year_is_not_called_missing(
+    assistant: Assistant, question: str, stated: str
+) -> None:
+    answer = assistant.ask(question)
     assert not answer.text.startswith("文档中没有"), answer.text
-    assert _holds(answer.text, "第8位")
+    assert _holds(answer.text, stated)
+
+
+def test_nearest_years_are_of_the_asked_indicator_place_and_unit(assistant: Assistant) -> None:
+    answer = assistant.ask("2023年黄埔区技术合同成交额是多少亿元？")
+    first = answer.text.split("\n")[0]
+    assert answer.refused and first.startswith("文档中没有2023年的数值"), answer.text
+    assert "800亿元" in first  # the plan's own 2025 target
+    assert "2646" not in first  # the city-wide figure is another place's value
 
 
 def test_a_misspelt_place_gets_the_corrected_question(assistant: Assistant) -> None:
@@ -128,6 +146,11 @@ def test_hints_only_name_what_the_documents_contain(searcher: HybridSearcher) ->
     # 「南地区」 is part of 华南地区, no name; 「年广州市」 is no name either.
     assert hints.suggest("南莎区有哪些政策？", snapshot) is None
     assert hints.suggest("2024年广州市科技局的财政预算是多少？", snapshot) is None
+    # Verbs and particles are no part of a name; two known names side by side are no typo.
+    assert hints.suggest("黄埔区规上高技术制造业产值在全市占多少？", snapshot) is None
+    assert hints.suggest("广州市科技局认为全市还存在哪些短板？", snapshot) is None
+    assert hints.suggest("黄埔区有几家，广州全市后来有几家？", snapshot) is None
+    assert hints.suggest("中山大学获批的两大基础科学中心项目叫什么？", snapshot) is None
 
 
 def test_a_follow_up_that_adds_nothing_does_not_repeat_the_answer() -> None:
