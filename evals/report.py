@@ -430,18 +430,11 @@ def _breakdown_md(title: str, data: Mapping[str, Any], keys: Sequence[str]) -> l
 
 # --- charts --------------------------------------------------------------------------------
 
-#: Rate metrics drawn side by side for each split (latency has another scale).
-CHART_METRICS = (
-    "hit@1",
-    "hit@5",
-    "mrr",
-    "accuracy",
-    "figure_accuracy",
-    "refusal_recall",
-    "false_refusal_rate",
-    "citation_support",
-)
 METAMORPHIC_METRICS = ("framing_consistency", "attribute_swap_refusal", "follow_up_accuracy")
+#: Rate metrics drawn side by side for each split (latency has another scale).
+CHART_METRICS = tuple(
+    k for k in HEADLINE_KEYS if k not in METAMORPHIC_METRICS and not k.endswith("_ms")
+)
 
 
 def write_charts(report: Mapping[str, Any], out: Path) -> list[Path]:
