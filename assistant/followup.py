@@ -43,7 +43,8 @@ _ACTUAL = re.compile(r"完成值|实际(?:值|完成)?|完成情况|基期值?|�
 # Where the indicator or entity ends: the first verb or question word after it.
 _SUBJECT_END = re.compile(
     r"是|有|在|要|将|由|为|共|一共|总共|多少|几|哪|什么|谁|如何|怎么|怎样|为什么|何时|成立|排|"
-    r"达到|达|获得|拿|牵头|提出|占|位居|位列|进入|设立|设置|举办|开展|实现|增长|包括|负责|属于"
+    r"达到|达|获得|拿|牵头|提出|占|位居|位列|进入|设立|设置|举办|开展|实现|增长|包括|负责|属于|"
+    r"做到|多大|多高|计划|预计|力争"
 )
 _ASKS = re.compile(r"多少|几|哪|什么|谁|如何|怎么|怎样|是否|何时|吗")
 # What is asked about an entity (its 运营主体, 成立时间): the follow-up keeps the entity.
@@ -117,6 +118,7 @@ def parse(question: str) -> Frame:
     rest = re.sub(r"^(?:到|在|截至|截止)", "", _YEAR.sub("", text)).lstrip("，,、 的")
     place = place_in(rest, at_start=True)
     rest = rest[len(place) :].lstrip("，,、 的") if place else rest
+    rest = re.sub(r"^(?:(?:计划|预计|力争|要|将)(?:到|在)?|到|截至|截止)", "", rest)  # 「计划到…」
     return Frame(text, place, years, _subject(rest))
 
 
@@ -205,6 +207,28 @@ def short_name(entity: str, answer: str) -> str:
     return alias.group(1) if alias else entity
 
 
+# An indicator as the last answer names it: a table row (「7 技术合同成交额(亿元): 2020年」) or
+# its wording in words (「技术合同成交额：2020年完成值 619亿元」).
+_ANSWER_INDICATOR = re.compile(
+    r"([\u4e00-\u9fff“”]{3,30})(?:[（(][^）)]{1,6}[）)])?\s*[:：]\s*(?:19|20)\d{2}\s*年"
+)
+
+
+def indicator_name(subject: str, answer: str) -> str:
+    """The documents' name for the indicator the user worded loosely (技术交易额 -> 技术合同成交额).
+
+    A name the last answer states, ending like the subject and holding most of its characters.
+    """
+    if len(subject) < 3:
+        return subject
+    for match in _ANSWER_INDICATOR.finditer(answer):
+        name = match.group(1)
+        shared = sum(char in name for char in subject) / len(subject)
+        if name != subject and name[-1] == subject[-1] and shared >= 0.75:
+            return name
+    return subject
+
+
 def standalone_of(history: Sequence[tuple[str, str]]) -> str:
     """The last question of the history made standalone (each turn by the turns before it)."""
     resolved: list[tuple[str, str]] = []
@@ -234,7 +258,7 @@ def rewrite_by_rule(question: str, history: Sequence[tuple[str, str]]) -> str:
     if not head.strip("了是有为的共 "):  # 「那2024年呢？」「实际完成了多少？」: only slots change
         rest = ""
     if not rest:
-        return _changed(previous, body, previous.subject) + "？"
+        return _changed(previous, body, indicator_name(previous.subject, history[-1][1])) + "？"
     if _ATTRIBUTE.search(head.rstrip("的是有为")) or (own_ask and own_ask.start() == 0):
         # 「运营主体呢？」「成立时间是什么？」「是谁牵头的？」: another attribute of the same entity.
         years = "".join(_YEAR.findall(body))

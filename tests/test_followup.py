@@ -119,6 +119,20 @@ def test_follow_ups_chain_through_the_history() -> None:
     assert rewrite_by_rule("南沙区呢？", history) == "南沙区2025年技术合同成交额目标是多少？"
 
 
+def test_a_loosely_worded_indicator_takes_the_documents_name_from_the_answer() -> None:
+    first = "黄埔区计划到2025年技术交易额做到多大规模？"
+    row = "表2.1 … | 7 技术合同成交额(亿元): 2020年完成值 619; 2025年目标值 800"
+    worded = "技术合同成交额：2020年完成值 619亿元，2025年目标值 800亿元[1]"
+    for answer in (row, worded):
+        assert (
+            rewrite_by_rule("那2020年呢？", [(first, answer)])
+            == "黄埔区2020年技术合同成交额做到多大规模？"
+        )
+    # An answer naming another indicator changes nothing.
+    other = "高新技术企业数量：2020年完成值 2109家[1]"
+    assert "技术交易额" in rewrite_by_rule("那2020年呢？", [(first, other)])
+
+
 def test_a_pronoun_takes_the_short_name_the_answer_defines() -> None:
     answer = "「广州国际技术交易服务中心（以下简称交易中心）是……」"
     assert rewrite_by_rule("它的运营主体是谁？", [(CENTRE, answer)]) == "交易中心的运营主体是谁？"
