@@ -25,8 +25,8 @@ if TYPE_CHECKING:
     from assistant.extractive import Extract
     from vectorstore.index import Snapshot
 
-_UNIT = r"(?:%|％|亿元|万元|元|家|个|项|件|人|名|位|所|座|条|批|届|次|台|倍)"
-_FIGURE = re.compile(r"(\d+(?:\.\d+)?)\s*(" + _UNIT + r")")
+UNIT = r"(?:%|％|亿元|万元|元|亿|万|家|个|项|件|人|名|位|所|座|条|批|届|次|台|倍)"
+_FIGURE = re.compile(r"(\d+(?:\.\d+)?)\s*(" + UNIT + r")")
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年")
 _TARGET = re.compile(r"到\s*(?:19|20)\d{2}\s*年|力争|目标|预计|预期|计划|规划")
 # Words around an indicator that do not change which indicator it is (累计, 数量, 达到).
@@ -93,13 +93,13 @@ def base_years(record: DocumentRecord) -> tuple[int, int]:
     return record.year, max(years) if years else record.year
 
 
-def _row_statements(chunk: Chunk) -> list[Statement]:
+def row_statements(chunk: Chunk) -> list[Statement]:
     """A table row (「表2.1 … | 12 上市高企数(家): 2020年完成值 43; 2025年目标值 60」)."""
     caption = chunk.text.split("|", 1)[0].strip()
     row = chunk.text.rsplit("|", 1)[-1]
     name, _, cells = row.partition(":")
     name = re.sub(r"^\s*\d+\s*", "", name).strip()
-    unit_match = re.search(r"[（(]\s*(" + _UNIT + r")\s*[）)]\s*$", name)
+    unit_match = re.search(r"[（(]\s*(" + UNIT + r")\s*[）)]\s*$", name)
     unit = unit_match.group(1).replace("％", "%") if unit_match else ""
     table = re.match(r"表\s*[\d.]+", caption)
     where = f"{table.group() if table else caption}「{name}」行"
@@ -167,7 +167,7 @@ def _sentence_statements(chunk: Chunk, record: DocumentRecord) -> list[Statement
 
 def statements_of(chunk: Chunk, record: DocumentRecord) -> list[Statement]:
     if chunk.kind == "table_row":
-        return _row_statements(chunk)
+        return row_statements(chunk)
     return _sentence_statements(chunk, record)
 
 

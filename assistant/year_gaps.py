@@ -12,7 +12,7 @@ import re
 from dataclasses import fields, replace
 from typing import TYPE_CHECKING
 
-from assistant.conflicts import base_years
+from assistant.conflicts import UNIT, base_years, row_statements
 from assistant.followup import parse
 from assistant.question import compact
 from vectorstore.search import Passage
@@ -28,9 +28,7 @@ _FRAMING_YEAR = re.compile(
     r"|((?:19|20)\d{2})\s*年\s*\d{1,2}\s*月"
     r"|(?:据|根据|按照)[^，,。？?]{0,12}?((?:19|20)\d{2})\s*年[^，,。？?]{0,12}?(?:报告|规划|文件|会议|大会|介绍)"
 )
-_UNITS = r"%|％|倍|亿元|万元|元|亿|万|家|个|项|位|名|件|人|所|座|条|批|届|次|台"
-_VALUE = re.compile(r"(?:第\s*)?\d+(?:\.\d+)?\s*(?:" + _UNITS + ")")
-_CELL = re.compile(r"((?:19|20)\d{2})\s*年\s*([^\s;；\d]*)\s+(-?\d+(?:\.\d+)?)")
+_VALUE = re.compile(r"(?:第\s*)?\d+(?:\.\d+)?\s*" + UNIT)
 
 
 def asked_year(question: str) -> int | None:
@@ -48,14 +46,14 @@ def dated_values(passage: Passage, quote: str, question: str) -> list[tuple[int,
     asked = compact(question)
     unit = asked_unit(question)
     if passage.chunk.kind == "table_row":
-        name, _, cells = quote.rsplit("|", 1)[-1].partition(":")
-        row_unit = re.search(r"[（(]([^（()）]{1,4})[）)]\s*$", name)
-        shown = row_unit.group(1) if row_unit else ""
-        core = compact(re.sub(r"^\s*\d+\s*|[（(][^）)]*[）)]?\s*$", "", name))
-        if _overlap(core, asked) < 0.6 * max(1, len(core) - 1) or (unit and unit != shown):
+        cells = row_statements(passage.chunk)
+        core = compact(re.sub(r"[（(][^）)]*[）)]?\s*$", "", cells[0].indicator)) if cells else ""
+        if _overlap(core, asked) < 0.6 * max(1, len(core) - 1):
             return []
         return [
-            (int(year), f"{label}{value}{shown}") for year, label, value in _CELL.findall(cells)
+            (cell.year, ("目标值" if cell.target else "") + cell.shown)
+            for cell in cells
+            if not unit or cell.unit == unit
         ]
     years = {int(y) for y in _YEAR.findall(quote)}
     for heading in passage.section.split(" > "):
@@ -77,7 +75,7 @@ def asked_unit(question: str) -> str:
         return "位"
     if re.search(r"比例|比重|占比|百分之", question):
         return "%"
-    match = re.search(r"(?:多少|几)\s*(" + _UNITS + ")", question)
+    match = re.search(r"(?:多少|几)\s*(" + UNIT + ")", question)
     return match.group(1) if match else ""
 
 
