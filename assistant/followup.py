@@ -16,15 +16,19 @@ from dataclasses import dataclass
 import jieba.posseg
 
 _LEAD = re.compile(
-    r"^(?:请问|那么|那|还有|另外|此外|以及|再问一下|再问|而|换成|换作|如果是|若是)[，,、\s]*"
+    r"^(?:请问|那么|那(?![个些家位种样])|还有|另外|此外|以及|再问一下|再问|而|换成|换作|如果是|若是)"
+    r"[，,、\s]*"
 )
 _TAIL = re.compile(r"(?:的情况|情况)?(?:呢|吗|啊|呀)?[？?。！!\s]*$")
 _CLASSIFIER = (
     r"(?:机构|中心|平台|单位|联盟|区|文件|规划|政策|指标|基金|项目|组织|协会|企业|公司|会)"
 )
+# A pronoun, or a demonstrative with only a classifier (「该中心」); 「这个协同创新联盟」 names
+# its noun itself, so 这个 there is no pronoun.
 _PRONOUN = re.compile(
-    rf"它们|它|(?<![尤极与])其(?![中他它余实次])|该{_CLASSIFIER}?|这个{_CLASSIFIER}?|这些"
-    rf"|(?<![因如彼])此(?![外后前时])(?:{_CLASSIFIER})?"
+    rf"它们|它|(?<![尤极与])其(?![中他它余实次])"
+    rf"|(?:该|这个|这家|此)(?:{_CLASSIFIER}(?![\u4e00-\u9fff]*?(?:中心|联盟|平台|机构|协会)))"
+    rf"|(?:该|这个|此)(?=是|的|有|在|由|要|将|[？?，,])"
 )
 # Name endings an entity a pronoun may stand for has (「…服务中心背后的运营公司」: the 中心).
 _ORG_END = re.compile(r"(?:中心|联盟|研究院|实验室|大学|公司|协会|平台|基金|委员会|局|会)$")
@@ -105,10 +109,14 @@ def is_follow_up(question: str, history: Sequence[tuple[str, str]]) -> bool:
     text = question.strip()
     if _LEAD.search(text) or re.search(r"呢[？?。!！\s]*$", text):
         return True
-    if re.match(r"(?:它|其|该|这个|这些|此)", text) or re.search(r"它|该" + _CLASSIFIER, text):
+    if _PRONOUN.search(text):
         return True
+    # 「目标是多少？」「运营主体是谁？」: a short question with no subject of its own.
     rest = _strip_changes(_TAIL.sub("", text))
-    return not rest or bool(_ATTRIBUTE.search(_ASKS.split(rest)[0].rstrip("的是有")))
+    head = _ASKS.split(rest)[0].rstrip("的是有为")
+    return len(text) <= 10 and (
+        not head or bool(_ATTRIBUTE.search(head) or _TARGET.fullmatch(head))
+    )
 
 
 def parse(question: str) -> Frame:

@@ -114,6 +114,29 @@ def test_a_standalone_question_is_left_alone() -> None:
     assert not is_follow_up("那2025年的目标呢？", [])
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "新型研发机构协同创新联盟的宗旨是什么？",  # an attribute with its own entity
+        "粤港澳大湾区国家技术创新中心的主任是谁？",
+        "黄埔区计划到2025年技术合同成交额做到多大规模？",
+        "这个协同创新联盟准备提供哪几类服务平台？",  # 这个 + a noun names its own subject
+        "那个4亿元的资金池撬动了多少贷款？",  # 那个 is a determiner, not 「那……呢」
+        "在广州，企业研发费用加计扣除的比例是多少？",
+    ],
+)
+def test_a_question_with_its_own_subject_is_no_follow_up(question: str) -> None:
+    history = [(CONTRACTS, "619")]
+    assert not is_follow_up(question, history)
+    assert rewrite_by_rule(question, history) == question
+
+
+def test_a_short_question_without_a_subject_is_a_follow_up() -> None:
+    history = [(CENTRE, "2020年9月")]
+    assert is_follow_up("运营主体是谁？", history) and is_follow_up("宗旨是什么？", history)
+    assert rewrite_by_rule("宗旨是什么？", history) == "广州国际技术交易服务中心的宗旨是什么？"
+
+
 def test_follow_ups_chain_through_the_history() -> None:
     history = [(CONTRACTS, "619"), ("那2025年的目标呢？", "800")]
     assert rewrite_by_rule("南沙区呢？", history) == "南沙区2025年技术合同成交额目标是多少？"
