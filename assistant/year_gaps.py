@@ -28,6 +28,7 @@ _FRAMING_YEAR = re.compile(
     r"|((?:19|20)\d{2})\s*年\s*\d{1,2}\s*月"
     r"|(?:据|根据|按照)[^，,。？?]{0,12}?((?:19|20)\d{2})\s*年[^，,。？?]{0,12}?(?:报告|规划|文件|会议|大会|介绍)"
 )
+_TARGET = re.compile(r"到\s*(?:19|20)\d{2}|力争|目标")
 _VALUE = re.compile(r"(?:第\s*)?\d+(?:\.\d+)?\s*" + UNIT)
 
 
@@ -40,9 +41,10 @@ def asked_year(question: str) -> int | None:
     return years.pop() if len(years) == 1 else None
 
 
-def dated_values(passage: Passage, quote: str, question: str) -> list[tuple[int, str]]:
+def dated_values(passage: Passage, quote: str, question: str) -> list[tuple[int, str, bool]]:
     """(year, value) of the asked indicator the quote states: a table row per column, a
-    sentence for its one year; nothing when the quote is about another indicator."""
+    sentence for its one year; nothing when the quote is about another indicator. The flag
+    says whether the value is a target."""
     asked = compact(question)
     unit = asked_unit(question)
     if passage.chunk.kind == "table_row":
@@ -51,7 +53,7 @@ def dated_values(passage: Passage, quote: str, question: str) -> list[tuple[int,
         if _overlap(core, asked) < 0.6 * max(1, len(core) - 1):
             return []
         return [
-            (cell.year, ("目标值" if cell.target else "") + cell.shown)
+            (cell.year, ("目标值" if cell.target else "") + cell.shown, cell.target)
             for cell in cells
             if not unit or cell.unit == unit
         ]
@@ -62,11 +64,11 @@ def dated_values(passage: Passage, quote: str, question: str) -> list[tuple[int,
             years = named
     if not years:
         actual, target = base_years(passage.document)
-        years = {target if re.search(r"到\s*(?:19|20)\d{2}|力争|目标", quote) else actual}
+        years = {target if _TARGET.search(quote) else actual}
     if len(years) != 1:
         return []
     value = _value_in(quote, asked, unit)
-    return [(years.pop(), value)] if value else []
+    return [(years.pop(), value, bool(_TARGET.search(quote)))] if value else []
 
 
 def asked_unit(question: str) -> str:
@@ -106,13 +108,16 @@ def admit_missing_year(extract: Extract, question: str) -> Extract:
         return extract
     if any(year in {int(y) for y in _YEAR.findall(q)} for _, q in extract.quotes):
         return extract  # a quote names the year (「从2017年的357亿元翻番至……」)
+    wants_target = bool(re.search(r"目标|计划|规划|预期|预计|力争", question))
     dated: list[tuple[int, str, int]] = []
     place = parse(question).place
     for n, (passage, quote) in enumerate(extract.quotes, start=1):
         where = compact(f"{passage.title}{passage.section}{passage.text}")
         if place and compact(place) not in where:
             continue  # another place's value (全市 for a 黄埔区 question) is no nearest year
-        for value_year, value in dated_values(passage, quote, question):
+        for value_year, value, target in dated_values(passage, quote, question):
+            if wants_target and not target:
+                continue  # a target was asked: an actual value is not its nearest year
             if value_year == year:
                 return extract  # the evidence states the asked year
             dated.append((value_year, value, n))
@@ -126,7 +131,7 @@ def admit_missing_year(extract: Extract, question: str) -> Extract:
     if later:
         nearest.append(min(later, key=lambda d: (d[0], d[2])))
     listed = "；".join(f"{y}年 {value}[{n}]" for y, value, n in nearest)
-    head = f"文档中没有{year}年的数值；最接近的年份是：{listed}。"
+    head = f"已收录的文档中没有找到{year}年的数值；最接近的年份是：{listed}。"
     # A refusal's own first paragraph (「没有找到……」) says less than this line: it gives way.
     body = extract.text.partition("\n\n")[2] if extract.refused else extract.text
     changes: dict[str, object] = {"text": f"{head}\n\n{body}".rstrip(), "refused": True}

@@ -95,7 +95,7 @@ def test_a_missing_year_is_admitted_first_with_the_nearest_years(assistant: Assi
     answer = assistant.ask("那2019年呢？", history)
     assert answer.refused
     first = answer.text.split("\n")[0]
-    assert first.startswith("文档中没有2019年的数值；最接近的年份是：")
+    assert first.startswith("已收录的文档中没有找到2019年的数值；最接近的年份是：")
     assert "2018年 第25位[" in first and "2022年 第10位[" in first
     for n in (1, 2, 3):
         if f"[{n}]" in first:
@@ -114,16 +114,23 @@ def test_a_stated_year_is_not_called_missing(
     assistant: Assistant, question: str, stated: str
 ) -> None:
     answer = assistant.ask(question)
-    assert not answer.text.startswith("文档中没有"), answer.text
+    assert "年的数值；最接近的年份" not in answer.text, answer.text
     assert _holds(answer.text, stated)
 
 
 def test_nearest_years_are_of_the_asked_indicator_place_and_unit(assistant: Assistant) -> None:
     answer = assistant.ask("2023年黄埔区技术合同成交额是多少亿元？")
     first = answer.text.split("\n")[0]
-    assert answer.refused and first.startswith("文档中没有2023年的数值"), answer.text
+    assert answer.refused and first.startswith("已收录的文档中没有找到2023年的数值"), answer.text
     assert "800亿元" in first  # the plan's own 2025 target
     assert "2646" not in first  # the city-wide figure is another place's value
+
+
+def test_a_missing_target_year_lists_only_targets(assistant: Assistant) -> None:
+    answer = assistant.ask("黄埔区2035年研发投入强度目标是多少？")
+    assert answer.refused and answer.text.startswith("已收录的文档中没有找到"), answer.text
+    first = answer.text.split("\n")[0]
+    assert "5.71" not in first and "5%" not in first  # actual values are no target
 
 
 def test_a_misspelt_place_gets_the_corrected_question(assistant: Assistant) -> None:
