@@ -355,7 +355,20 @@ def headline_table(report: Mapping[str, Any]) -> list[str]:
         if gaps and metric in TARGETS and gaps.get(metric) is not None:
             verdict += " gap ✓" if abs(gaps[metric]) <= GAP_TARGET else " gap ✗"
         rows.append([metric, *values, *gap_cells, _target_text(metric), verdict])
-    return _table(headers, rows)
+    return _table(headers, rows) + _counts_lines(splits)
+
+
+def _counts_lines(splits: Mapping[str, Mapping[str, Any]]) -> list[str]:
+    """How many items and metamorphic cases each rate rests on: a rate over three
+    follow-ups moves by a third with one answer."""
+    lines = []
+    for name, split in splits.items():
+        cases = (split.get("metamorphic") or {}).get("n", {})
+        counted = ", ".join(f"{relation} {n}" for relation, n in cases.items())
+        lines.append(
+            f"- {name}: {split['items']} items" + (f"; cases: {counted}" if counted else "")
+        )
+    return [*lines, ""]
 
 
 def _metamorphic_md(name: str, part: Mapping[str, Any]) -> list[str]:

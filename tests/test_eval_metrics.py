@@ -304,6 +304,7 @@ def test_headline_table_marks_targets_and_gaps() -> None:
     table = "\n".join(headline_table(build_report({"dev": dev, "test": test}, {})))
     assert "| accuracy | 0.500 | 0.500 | +0.000 | ≥ 0.90 | ✗ gap ✓ |" in table
     assert "| false_refusal_rate | 0.000 | 0.000 | +0.000 | ≤ 0.05 | ✓ gap ✓ |" in table
+    assert "- dev: 3 items" in table
     assert meets_target("refusal_recall", 0.85) == "✓"
     assert meets_target("hit@1", 0.1) == ""
 
@@ -346,6 +347,7 @@ def test_report_files_and_comparison(tmp_path: Path) -> None:
     assert "| hit@5 | 0.750 | 0.500 | ▲ | +0.250 | better |" in markdown
     assert "| hit@5 | 0.750 | 0.800 | ▼ | -0.050 | worse |" in markdown
     assert "## dev: metamorphic suite" in markdown
+    assert "- dev: 3 items; cases: framing 0, attribute_swap 0, follow_up 1" in markdown
     assert "## test: answers by style" in markdown
     assert "问题？" in markdown
     assert "| 第一行 第二\\|行 |" in markdown
