@@ -39,7 +39,7 @@ _TIME_WORDS = re.compile(
     r"十三五|十四五|过去|目前|现在|眼下|如今|最近|近几年|这几年|历年|以来|下一步|接下来|"
     r"未来|展望|计划|打算|准备|目标|前后|从.+到"
 )
-_END = re.compile(r"[？?]+$")
+_END = re.compile(r"[？?。！!\s]+$")
 #: A question that already opens with a frame gets no second one in front.
 _OPENS_WITH_FRAME = re.compile(r"^(?:据|根据|按照|依据|截至|作为|从[^，]{1,20}来看)")
 
@@ -105,7 +105,7 @@ def catalog(corpus_dir: Path = CORPUS_DIR) -> dict[str, SourceFacts]:
 
 
 def _core(question: str) -> str:
-    """The question without its final question mark(s)."""
+    """The question without its closing punctuation (a frame adds its own ？)."""
     return _END.sub("", question.strip())
 
 
