@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.amend import SAME_AS_BEFORE, not_repeated
+from assistant.amend import SAME_AS_BEFORE, SAME_EVIDENCE, not_repeated
 from assistant.answer import Answer, Assistant
 from assistant.config import AssistantSettings
 from assistant.conflicts import StatementIndex, indicator_key
@@ -162,10 +162,14 @@ def test_hints_only_name_what_the_documents_contain(searcher: HybridSearcher) ->
 
 def test_a_follow_up_that_adds_nothing_does_not_repeat_the_answer() -> None:
     extract = Extract("根据已收录的文档，\n- 「甲」[1]（《文》）", (), False, ())
-    same = not_repeated(extract, [("问", extract.text)])
+    asked = "黄埔区2020年技术合同成交额是多少？"
+    same = not_repeated(extract, asked, [(asked, extract.text)])
     assert same.text.startswith(SAME_AS_BEFORE) and same.text != extract.text
     assert "「甲」[1]" in same.text
-    assert not_repeated(extract, [("问", "别的回答")]) is extract
+    # Another question answered by the same passages keeps its whole answer, marked.
+    other = not_repeated(extract, "黄埔区2025年技术合同成交额目标是多少？", [(asked, extract.text)])
+    assert other.text == f"{SAME_EVIDENCE}\n{extract.text}"
+    assert not_repeated(extract, asked, [(asked, "别的回答")]) is extract
 
 
 def test_a_repeated_follow_up_is_answered_briefly(assistant: Assistant) -> None:
