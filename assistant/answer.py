@@ -12,7 +12,14 @@ from dataclasses import dataclass, field
 
 from assistant.amend import AnswerNotes
 from assistant.config import MODES, AssistantSettings
-from assistant.extractive import Extract, extract_answer
+from assistant.decision import load_model
+from assistant.extractive import (
+    Candidate,
+    Extract,
+    extract_answer,
+    score_sentences,
+    weigh_candidates,
+)
 from assistant.followup import is_follow_up, rewrite_by_rule
 from assistant.llm import (
     FALLBACK_NOTICE,
@@ -23,6 +30,7 @@ from assistant.llm import (
     looks_refused,
 )
 from assistant.question import Question, TermWeigher, clean_question, for_retrieval
+from assistant.semantic import SentenceSimilarity
 from vectorstore.lexical import ChineseTokenizer
 from vectorstore.search import HybridSearcher, Passage, SearchFilters
 from vectorstore.service import open_searcher
@@ -62,6 +70,7 @@ class Answer:
     warnings: tuple[str, ...] = ()
     timings_ms: dict[str, float] = field(default_factory=dict)
     standalone_question: str = ""
+    direct_answer: str | None = None
 
     def to_json(self) -> dict[str, object]:
         """The `policy-qa ask --json` contract."""
@@ -73,6 +82,7 @@ class Answer:
             "warnings": list(self.warnings),
             "citations": [c.to_json() for c in self.citations],
             "timings_ms": {name: round(ms, 1) for name, ms in self.timings_ms.items()},
+            "direct_answer": self.direct_answer,
         }
 
 
@@ -86,6 +96,7 @@ class Assistant:
         self._weigher_keys: tuple[str, ...] = ()
         self._llm: LlmClient | None = None
         self.notes = AnswerNotes()
+        self.similarity = SentenceSimilarity(searcher.embeddings)
 
     @classmethod
     def from_env(cls) -> Assistant:
@@ -126,7 +137,9 @@ class Assistant:
             return
         timings: dict[str, float] = {}
         standalone = self._standalone(text, history, mode, warnings, timings)
+        begin = time.perf_counter()
         analysed = self._analyse(standalone)
+        timings["analyse"] = (time.perf_counter() - begin) * 1000
         begin = time.perf_counter()
         passages = self.searcher.search(analysed.text, self.settings.top_k, filters)
         timings["retrieve"] = (time.perf_counter() - begin) * 1000
@@ -134,7 +147,9 @@ class Assistant:
         if mode == "llm":
             answer = yield from self._llm_answer(text, analysed, passages, warnings)
         else:
-            extract = extract_answer(analysed, passages)
+            extract = extract_answer(
+                analysed, passages, self.similarity, outline=self.searcher.index.snapshot().by_doc
+            )
             extract = self.notes.amend(extract, standalone, history, self.searcher.index.snapshot())
             answer = yield from _streamed(text, extract, warnings)
         timings["answer"] = (time.perf_counter() - begin) * 1000
@@ -148,7 +163,17 @@ class Assistant:
             answer.warnings,
             timings,
             standalone,
+            answer.direct_answer,
         )
+
+    def candidates(
+        self, question: str, filters: SearchFilters | None = None
+    ) -> tuple[Question, list[Candidate]]:
+        """The analysed question and its weighed candidate sentences (for calibration)."""
+        analysed = self._analyse(for_retrieval(question))
+        passages = self.searcher.search(analysed.text, self.settings.top_k, filters)
+        sentences = [s for s in score_sentences(analysed, passages) if not s.heading]
+        return analysed, weigh_candidates(analysed, sentences, self.similarity, load_model())
 
     def _standalone(
         self,
@@ -197,13 +222,14 @@ class Assistant:
                 pieces.append(piece)
                 yield piece
         except LlmUnavailable as error:
-            fallback = extract_answer(analysed, passages)
+            fallback = extract_answer(analysed, passages, self.similarity)
             notice = "\n\n" if pieces else ""
             extract = Extract(
                 f"{FALLBACK_NOTICE}\n{fallback.text}",
                 fallback.quotes,
                 fallback.refused,
                 fallback.warnings,
+                fallback.direct_answer,
             )
             warnings.append(
                 f"大模型调用失败，已改用离线摘录答案 / LLM unavailable, extractive fallback ({error})"
@@ -232,4 +258,5 @@ def _streamed(question: str, extract: Extract, warnings: list[str]) -> Generator
         "extractive",
         extract.refused,
         tuple(warnings) + extract.warnings,
+        direct_answer=extract.direct_answer,
     )

@@ -1,27 +1,44 @@
 """Offline answers: quote the retrieved sentences that answer the question, verbatim.
 
-Sentences are scored by the question's weighted key terms, figures, years and the
-passage's retrieval rank; how many are kept depends on the question kind. Evidence
-that leaves the question's key terms unmatched is refused rather than stretched.
+Sentences are ranked by the focus's weighted key terms, typed answer spans, years and the
+passage's retrieval rank. The few best are then weighed by the answerability model
+(assistant.decision) over explainable signals, semantic similarity among them; the
+most probable one leads the answer, and when none is probable enough the answer is a
+refusal that says what the documents do state (a rank where a score was asked).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
+from assistant.answer_form import refusal_text, render_answer, render_items
+from assistant.answer_types import SPAN_TYPES
+from assistant.decision import AnswerabilityModel, load_model
+from assistant.evidence import TypedEvidence, is_heading, typed_evidence
+from assistant.outline import heading_children
 from assistant.question import Question, compact
+from ingest.chunking import Chunk
 from ingest.sentences import split_sentences
 from vectorstore.search import Passage
 from vectorstore.years import period_years, years_in
 
-# Share of the question's key-term weight a sentence (with its section) must match to answer.
-SUPPORT_THRESHOLD = 0.3
+# Sentences weighed by the model: embedding each costs ~50-150 ms the first time it is seen.
+CANDIDATES = 4
+# Characters of a sentence embedded for similarity: its head states what it is about.
+SIMILARITY_CHARS = 96
+# Share of the focus a sentence must hold to be quoted beside the leading one.
+_SUPPORT_SHARE = 0.6
 _MAX_LINES = {"figure": 3, "list": 4, "measure": 5, "other": 3}
 _FIGURE = re.compile(
     r"第\s*[0-9一二三四五六七八九十]+\s*[位名]|\d+(?:[.,]\d+)*\s*(?:%|％|倍|亿元|万元|亿|万|家|个|项|位|名|件|人|所|座|条|批|届|次)?"
 )
 _ENUMERATION = re.compile(r"、|一是|二是|；|第一|其一|\d[.、)]")
+
+_PLAN = re.compile(r"十[一二三四五六七八九]五")
+
+Similarity = Callable[[str, list[str]], list[float]]
 
 
 @dataclass(frozen=True)
@@ -35,10 +52,26 @@ class Sentence:
     coverage: float
     score: float
     figures: tuple[str, ...]
+    body_coverage: float = 0.0
+    evidence: TypedEvidence = TypedEvidence((), 0.0, 0.0)
+    heading: bool = False
 
     @property
     def text(self) -> str:
         return self.passage.text[self.start : self.end]
+
+    @property
+    def is_table_row(self) -> bool:
+        return self.passage.chunk.kind == "table_row"
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A sentence weighed by the answerability model."""
+
+    sentence: Sentence
+    features: dict[str, float]
+    probability: float
 
 
 @dataclass(frozen=True)
@@ -49,6 +82,7 @@ class Extract:
     quotes: tuple[tuple[Passage, str], ...]
     refused: bool
     warnings: tuple[str, ...]
+    direct_answer: str | None = None
 
 
 def figures_in(text: str) -> list[str]:
@@ -93,8 +127,9 @@ def _coverage(question: Question, body: str, context: str, share: float) -> floa
 
 
 def score_sentences(question: Question, passages: list[Passage]) -> list[Sentence]:
-    """Every quotable unit of the passages, scored against the question."""
+    """Every quotable unit of the passages, ranked for the question."""
     scored = []
+    span_question = any(t in SPAN_TYPES for t in question.types)
     for rank, passage in enumerate(passages):
         section = compact(passage.section)
         title = compact(passage.title)
@@ -104,51 +139,115 @@ def score_sentences(question: Question, passages: list[Passage]) -> list[Sentenc
         # The rest of the passage is context too: a sentence listing "三大平台" may follow
         # the one naming the centre they belong to.
         passage_context = section + compact(passage.text)
+        framing = _framing_share(question, title + passage_context)
         for start, end in quotable_spans(passage):
             text = passage.text[start:end]
             body, context, share = compact(text), passage_context, 0.5
-            if passage.chunk.kind == "table_row":  # the caption is every row's context, not content
+            is_row = passage.chunk.kind == "table_row"
+            if is_row:  # the caption is every row's context, not content
                 caption, _, row = text.rpartition("|")
                 body, context, share = compact(row), section + compact(caption), 0.75
             coverage = _coverage(question, body, context, share)
             # The document title places a sentence ("黄埔区…规划") and helps rank it, but is
-            # not evidence: refusals are judged on `coverage` without it.
+            # not evidence: the decision weighs `coverage` without it.
             placed = _coverage(question, body, context + title, share)
-            figures = tuple(figures_in(_figure_clause(question, text, passage.chunk.kind)))
+            evidence = typed_evidence(question, text, is_row)
+            heading = is_heading(text, passage.section, passage.title)
             # Headings and lead-ins ("十、保障措施") match the question but say nothing.
-            brevity = 0.6 if len(body) < 16 else 1.0
-            score = placed * brevity + 0.15 / (1 + rank)
-            if question.kind == "figure" and figures:
-                score += 0.15
+            brevity = 0.6 if len(body) < 16 or heading else 1.0
+            score = placed * brevity + 0.15 / (1 + rank) + 0.1 * framing
+            if span_question:
+                score += 0.15 * evidence.type_share + 0.05 * evidence.attribute
             if question.kind in ("list", "measure"):  # enumerations name several items at once
                 score += min(len(_ENUMERATION.findall(text)), 6) * 0.04
             if question.years:
                 score += 0.2 * bool(question.years & years_in(text)) + 0.1 * doc_covers
                 score += 0.15 * section_names_year
-            scored.append(Sentence(rank, passage, start, end, coverage, score, figures))
+            figures = tuple(figures_in(_figure_clause(question, text, passage.chunk.kind)))
+            body_coverage = _coverage(question, body, "", 0.0)
+            scored.append(
+                Sentence(
+                    rank, passage, start, end, coverage, score, figures,
+                    body_coverage, evidence, heading,
+                )
+            )  # fmt: skip
     return sorted(scored, key=lambda s: (-s.score, s.rank, s.start))
 
 
-def weak_evidence(question: Question, sentences: list[Sentence]) -> bool:
-    """Refuse when key terms go unmatched, a name or year asked is absent, or the asked unit is."""
-    relevant = [s for s in sentences if s.coverage >= SUPPORT_THRESHOLD]
-    if not relevant or question.unknown_names:
-        return True
-    about = compact(
-        " ".join(f"{s.passage.title} {s.passage.section} {s.passage.text}" for s in relevant)
+def _framing_share(question: Question, text: str) -> float:
+    """How much of the framing (「根据《……规划》」) a passage and its document name."""
+    if not question.framing_terms:
+        return 0.0
+    total = sum(t.weight for t in question.framing_terms)
+    return sum(t.weight * t.match(text) for t in question.framing_terms) / total
+
+
+def _about(passage: Passage, names: tuple[str, ...]) -> bool:
+    """The passage (with its title and section) names every asked place and quoted name."""
+    about = compact(f"{passage.title} {passage.section} {passage.text}")
+    return all(compact(name) in about for name in names)
+
+
+def features_of(question: Question, sentence: Sentence, similarity: float) -> dict[str, float]:
+    """The answerability model's inputs for one sentence (see assistant.decision.FEATURES)."""
+    passage = sentence.passage
+    about = compact(f"{passage.title} {passage.section} {passage.text}")
+    names = (
+        sum(compact(name) in about for name in question.names) / len(question.names)
+        if question.names
+        else 1.0
     )
-    if any(compact(name) not in about for name in question.names):
-        return True  # the passages are about somewhere or something else
-    if question.unit and not any(re.search(question.unit, s.text) for s in relevant):
-        return True
-    return bool(question.years) and not any(_states_year(s, question.years) for s in relevant)
+    year = 1.0 if not question.years else float(_states_year(sentence, question))
+    return {
+        "focus": sentence.coverage,
+        "body": sentence.body_coverage,
+        "similarity": similarity,
+        "type_match": sentence.evidence.type_share,
+        "attribute": sentence.evidence.attribute,
+        "rank": 1.0 / (1 + sentence.rank),
+        "year": year,
+        "names": names,
+    }
 
 
-def _states_year(sentence: Sentence, years: frozenset[int]) -> bool:
-    """The sentence or its section names the year, or its document reports on that year.
+def weigh_candidates(
+    question: Question,
+    sentences: list[Sentence],
+    similarity: Similarity | None,
+    model: AnswerabilityModel,
+) -> list[Candidate]:
+    """The best few distinct sentences by rank score, with features and answer probability."""
+    picked: list[Sentence] = []
+    seen: set[str] = set()
+    for sentence in sentences:
+        key = compact(sentence.text)
+        if key in seen:
+            continue
+        seen.add(key)
+        picked.append(sentence)
+        if len(picked) == CANDIDATES:
+            break
+    texts = [" ".join(s.text.split())[:SIMILARITY_CHARS] for s in picked]
+    # The focus, not the framing, is what the sentence must mean: framings keep the same score.
+    asked = (question.core or question.text)[:SIMILARITY_CHARS]
+    sims = similarity(asked, texts) if similarity and texts else [0.0] * len(texts)
+    weighed = []
+    for sentence, sim in zip(picked, sims, strict=True):
+        features = features_of(question, sentence, sim)
+        weighed.append(Candidate(sentence, features, model.probability(features)))
+    return weighed
+
+
+def _states_year(sentence: Sentence, question: Question) -> bool:
+    """The sentence or its section names the year (or the five-year plan the question names),
+    or its document reports on that year.
 
     A document's whole period is not enough: a plan for 2021–2025 states no 2023 figures.
     """
+    years = question.years
+    where = sentence.text + sentence.passage.section
+    if any(plan in where for plan in _PLAN.findall(question.core or question.text)):
+        return True  # 「“十三五”期间……」 answers a question about 十三五
     named = explicit_years(sentence.text)
     for heading in sentence.passage.section.split(" > "):
         if len(explicit_years(heading)) == 1:  # "2018 年工作总结和 2019 年工作安排" is the title
@@ -161,20 +260,31 @@ def explicit_years(text: str) -> set[int]:
     return years_in(re.sub(r"十[一二三四五六七八九]五", "", text))
 
 
-def _select(question: Question, sentences: list[Sentence]) -> list[Sentence]:
-    """Best sentences for the kind: distinct, near the best score, one per doc first for figures."""
-    best = sentences[0]
+def _select(question: Question, lead: Sentence, sentences: list[Sentence]) -> list[Sentence]:
+    """The lead, then sentences near its score that cover the focus; never headings.
+
+    Figure questions take other documents' best figure sentences first, so that different
+    years' values are all shown.
+    """
     limit = _MAX_LINES[question.kind]
-    floor = best.score * (0.55 if question.kind == "measure" else 0.7)
-    chosen: list[Sentence] = [best]
-    seen = {compact(best.text)}
-    pool = [s for s in sentences[1:] if s.score >= floor and s.coverage >= SUPPORT_THRESHOLD * 0.8]
+    # A list or measures gathers sentences that each name only part of the focus.
+    support = _SUPPORT_SHARE / 2 if question.kind in ("list", "measure") else _SUPPORT_SHARE
+    floor = lead.score * (0.55 if question.kind == "measure" else 0.7)
+    chosen: list[Sentence] = [lead]
+    seen = {compact(lead.text)}
+    pool = [
+        s
+        for s in sentences
+        if s is not lead
+        and not s.heading
+        and s.score >= floor
+        and s.coverage >= support * lead.coverage
+    ]
     if question.kind == "figure":
-        # Other documents' best figure sentences first, so different years' values are all shown.
-        docs = {best.passage.doc_id}
+        docs = {lead.passage.doc_id}
         others = []
         for sentence in pool:
-            if sentence.figures and sentence.passage.doc_id not in docs:
+            if sentence.evidence.spans and sentence.passage.doc_id not in docs:
                 docs.add(sentence.passage.doc_id)
                 others.append(sentence)
         pool = others + [s for s in pool if s not in others]
@@ -190,9 +300,9 @@ def _select(question: Question, sentences: list[Sentence]) -> list[Sentence]:
 
 
 def _order(question: Question, chosen: list[Sentence]) -> list[Sentence]:
-    """A named year's document first; otherwise the best sentence leads, others by doc year."""
+    """A named year's document first; otherwise the lead first, others by document year."""
     if question.years:
-        return sorted(chosen, key=lambda s: (not _covers_year(s.passage, question.years), -s.score))
+        return sorted(chosen, key=lambda s: not _covers_year(s.passage, question.years))
     return chosen[:1] + sorted(chosen[1:], key=lambda s: (s.passage.document.year or 0, -s.score))
 
 
@@ -213,49 +323,52 @@ def conflict_warning(chosen: list[Sentence]) -> str | None:
     return f"不同年份文档中的数值不同：{listed}"
 
 
-def _line(sentence: Sentence, n: int) -> str:
-    text = " ".join(sentence.text.split())
-    return f"- 「{text}」[{n}]（《{sentence.passage.title}》，{sentence.passage.date}）"
-
-
-def _numbered(chosen: list[Sentence]) -> tuple[list[str], list[tuple[Passage, str]]]:
-    lines, quotes = [], []
-    for n, sentence in enumerate(chosen, start=1):
-        lines.append(_line(sentence, n))
-        quotes.append((sentence.passage, sentence.text))
-    return lines, quotes
-
-
-def refusal(question_text: str, sentences: list[Sentence]) -> Extract:
-    """「没有找到」 plus up to three closest passages, labelled 可能相关."""
-    subject = question_text.rstrip("？?。 ")
-    text = f"已收录的文档中没有找到“{subject}”的相关信息。"
+def refusal(
+    question: Question, sentences: list[Sentence], lead: Candidate | None = None
+) -> Extract:
+    """「没有找到」 (or what the documents do state) plus up to three closest passages."""
     closest: list[Sentence] = []
-    for sentence in sentences:
+    for sentence in ([lead.sentence] if lead else []) + sentences:
         if len(closest) == 3:
             break
-        if all(sentence.passage.chunk.id != c.passage.chunk.id for c in closest):
+        if not sentence.heading and all(
+            sentence.passage.chunk.id != c.passage.chunk.id for c in closest
+        ):
             closest.append(sentence)
-    lines, quotes = _numbered(closest)
-    if lines:
-        text += "\n\n可能相关（仅供参考，未必回答该问题）：\n" + "\n".join(lines)
-    return Extract(text, tuple(quotes), True, ())
+    text, quotes = refusal_text(question, lead, closest)
+    return Extract(text, quotes, True, ())
 
 
-def extract_answer(question: Question, passages: list[Passage]) -> Extract:
-    """Quote the answering sentences, or refuse when the evidence is weak."""
+def extract_answer(
+    question: Question,
+    passages: list[Passage],
+    similarity: Similarity | None = None,
+    model: AnswerabilityModel | None = None,
+    outline: Mapping[str, list[Chunk]] | None = None,
+) -> Extract:
+    """Quote the answering sentences with a direct answer first, or refuse.
+
+    `outline` (chunks by document) lets a heading that is asked about be answered by its
+    children.
+    """
     sentences = score_sentences(question, passages)
-    if not sentences or not question.terms:
-        return refusal(question.text, sentences)
-    if weak_evidence(question, sentences):
-        return refusal(question.text, sentences)
-    chosen = _select(question, sentences)
-    lines, quotes = _numbered(chosen)
+    if not sentences or not question.terms or question.unknown_names:
+        return refusal(question, sentences)
+    children = heading_children(question, passages, outline) if outline else []
+    if children:
+        text, quotes = render_items(children)
+        return Extract(text, quotes, False, ())
+    model = model or load_model()
+    if question.names and not any(_about(s.passage, question.names) for s in sentences[:10]):
+        return refusal(question, sentences)  # the passages are about somewhere or something else
+    weighed = weigh_candidates(question, [s for s in sentences if not s.heading], similarity, model)
+    if not weighed or weighed[0].probability < model.threshold:
+        return refusal(question, sentences, weighed[0] if weighed else None)
+    lead = weighed[0].sentence
+    chosen = _select(question, lead, sentences)
     # One named year selects its document; otherwise differing values across years are flagged.
     warning = (
         conflict_warning(chosen) if question.kind == "figure" and len(question.years) != 1 else None
     )
-    head = "根据已收录的文档：" if len(chosen) > 1 else "根据已收录的文档，"
-    return Extract(
-        head + "\n" + "\n".join(lines), tuple(quotes), False, (warning,) if warning else ()
-    )
+    text, quotes, direct = render_answer(question, chosen)
+    return Extract(text, quotes, False, (warning,) if warning else (), direct)

@@ -1,9 +1,13 @@
-"""What a question asks: cleaned text, kind (figure/list/measure/...), weighted key terms, years.
+"""What a question asks: its framing and its focus, expected answer types, weighted key terms.
 
-Chinese questions signal their kind with a few words (多少/几 for figures, 哪些 for lists,
-有哪些政策/措施 for measures); key terms are the question's jieba words minus question
-words, weighted so rare and long terms (新型研发机构, 高价值发明专利) count more than
-words every document repeats (广州, 科技).
+The framing (「据……介绍，」「根据《……》，」) is split off first (assistant.framing): its
+years and titles may guide ranking, but only the focus's terms must be covered by the
+evidence. The expected answer types come from the question's cue words
+(assistant.answer_types). Key terms are the focus's jieba words minus question words,
+weighted so rare and long terms (新型研发机构, 高价值发明专利) count more than words every
+document repeats (广州, 科技). Analysis is linear in the question's length: parts of speech
+come from jieba's dictionary; its HMM tagger (seconds on long unknown text) only sees
+questions of ordinary length.
 """
 
 from __future__ import annotations
@@ -16,18 +20,23 @@ from functools import lru_cache
 
 import jieba.posseg
 
+from assistant.answer_types import (
+    LIST,
+    MEASURE,
+    SPAN_TYPES,
+    asked_counter,
+    asked_types,
+)
+from assistant.framing import split_framing
 from vectorstore.lexical import ChineseTokenizer, normalize
 from vectorstore.years import years_in
 
 MAX_QUESTION_CHARS = 2000
-
-_FIGURE = re.compile(
-    r"多少|几[个家项位名次倍年件所亿万人条批]|第几|几成|比例|比重|占比|排名|排第|多大|多高|多长|百分之|增长了?多|名次"
-)
-_LIST = re.compile(r"哪些|哪几|分别|包括什么|包括哪|有什么[^？?]*和")
-_MEASURE = re.compile(
-    r"(?:政策|措施|举措|支持|扶持|办法|怎样|如何|怎么|做法|打算|方向|路径|宗旨|任务)"
-)
+# jieba's HMM tagger finds unknown names but took 2 s on 64 random characters: only a
+# question of ordinary length gets it; longer text gets dictionary tags only.
+HMM_TAGGED_CHARS = 48
+# Terms beyond these say nothing a shorter question would not; each costs a corpus scan.
+MAX_TERMS = 48
 _QUESTION_WORDS = frozenset(
     [
         "多少",
@@ -79,22 +88,10 @@ _QUESTION_WORDS = frozenset(
 # jieba's place tag; its person/organisation tags were measured to fire on common words (养老, 托幼)
 _PROPER = frozenset({"ns"})
 _ASKING = re.compile(r"多少|几|哪|什么|怎|如何|各是|各有")
+# The attribute a question asks about is the last content word before its question word.
+_ASKED_AT = re.compile(r"多少|几|哪|什么|谁|怎|如何|何时|第几|是否")
+_LINKING = re.compile(r"(?:是|有|为|达到|达|约|要|将|能|可以|一共|总共|共|的|了|在)+$")
 _QUOTED = re.compile(r"[“\"「《]([^”\"」》]{2,20})[”\"」》]")
-_MONEY = r"\d\s*(?:多)?\s*[万亿千百]?元|[（(][万亿]?元[)）]"
-_ASKED_UNITS = (
-    (
-        re.compile(r"比例|占比|比重|百分之"),
-        r"\d\s*[%％]|[（(][%％][)）]|[一二三四五六七八九]成|\d+\s*倍",
-    ),
-    (
-        re.compile(
-            r"(?:多少|几)[^，。？]{0,4}(?:钱|经费|资金|会费|费用|金额|补贴|奖励|奖金|租金|元)"
-            r"|(?:补贴|奖励|资助|会费|费用|租金|经费)[^，。？]{0,8}多少"
-        ),
-        _MONEY,
-    ),
-    (re.compile(r"多少台|几台"), r"\d\s*台"),
-)
 # Stripped for retrieval only: they carry no meaning and confuse tokenizers.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\ufeff]")
 
@@ -119,7 +116,10 @@ class Term:
 
 @dataclass(frozen=True)
 class Question:
-    """A question prepared for retrieval and answering."""
+    """A question prepared for retrieval and answering.
+
+    `terms` are the focus's key terms (framing excluded); `framing_terms` only help rank.
+    """
 
     text: str
     kind: str  # "figure" | "list" | "measure" | "other"
@@ -129,11 +129,20 @@ class Question:
         str, ...
     ] = ()  # places, organisations, “quoted” names: the answer must be about them
     unknown_names: tuple[str, ...] = ()  # the names the corpus never mentions
-    unit: str = ""  # pattern a figure must match when the question asks for one (元, 台, %)
+    types: tuple[str, ...] = ("other",)  # expected answer types, in the order asked
+    counter: str = ""  # 家 in 「多少家」
+    attribute: str = ""  # what is asked of the entity (得分, 成交额, 负责人)
+    framing: tuple[str, ...] = ()
+    framing_terms: tuple[Term, ...] = ()
+    core: str = ""  # the question without its framing
 
     @property
     def total_weight(self) -> float:
         return sum(t.weight for t in self.terms) or 1.0
+
+    @property
+    def answer_type(self) -> str:
+        return self.types[0]
 
 
 def clean_question(raw: str) -> tuple[str, list[str]]:
@@ -153,14 +162,13 @@ def for_retrieval(text: str) -> str:
     return " ".join(_CONTROL.sub(" ", unicodedata.normalize("NFC", text)).split())
 
 
-def question_kind(text: str) -> str:
-    if _LIST.search(text):
+def question_kind(types: tuple[str, ...]) -> str:
+    """The coarse kind that decides how many lines an answer gets."""
+    if LIST in types:
         return "list"
-    if _FIGURE.search(text):
+    if any(t in SPAN_TYPES for t in types):
         return "figure"
-    if _MEASURE.search(text):
-        return "measure"
-    return "other"
+    return "measure" if MEASURE in types else "other"
 
 
 class TermWeigher:
@@ -177,15 +185,49 @@ class TermWeigher:
 
     def analyse(self, text: str) -> Question:
         clean = for_retrieval(text)
-        years = years_in(clean)
-        flags = {pair.word: pair.flag for pair in jieba.posseg.cut(clean)}
+        framed = split_framing(clean)
+        core = framed.core
+        # The year asked about is the focus's: a framing's date (「截至2023年6月，」) says when
+        # or where the asker read it, not which year's figure is wanted.
+        years = years_in(core)
+        flags = _tags(self.tokenizer.tokenize(clean))
+        if len(clean) <= HMM_TAGGED_CHARS:  # finds names jieba's dictionary lacks (前海)
+            flags |= {pair.word: pair.flag for pair in jieba.posseg.cut(clean)}
+        terms = self._terms(core, years, flags)
+        focus = {t.text for t in terms}
+        framing_terms = tuple(
+            t for t in self._terms(" ".join(framed.framing), years, flags) if t.text not in focus
+        )
+        # A place most chunks mention (广州, 广东) is the corpus's setting, not a topic to match.
+        common = 0.03 * len(self._texts)
+        names = tuple(
+            name for name in dict.fromkeys(_names(core, flags)) if self._df(compact(name)) <= common
+        )
+        unknown = tuple(name for name in names if not self._df(compact(name)))
+        types = asked_types(core)
+        return Question(
+            clean,
+            question_kind(types),
+            terms,
+            frozenset(years),
+            names,
+            unknown,
+            types,
+            asked_counter(core),
+            self._attribute(core, years),
+            framed.framing,
+            framing_terms,
+            core,
+        )
+
+    def _terms(self, text: str, years: set[int], flags: dict[str, str]) -> tuple[Term, ...]:
         tokens = [
             token
-            for token in dict.fromkeys(self.tokenizer.tokenize(clean))
+            for token in dict.fromkeys(self.tokenizer.tokenize(text))
             if token not in _QUESTION_WORDS
             and not _is_year(token, years)
             and (len(token) >= 2 or token.isdigit())
-        ]
+        ][:MAX_TERMS]
         terms = []
         for token in tokens:
             if any(token != other and token in other for other in tokens):
@@ -197,34 +239,25 @@ class TermWeigher:
                 idf * (1.0 + 0.25 * min(len(token) - 1, 4)) * _pos_factor(token, flags.get(token))
             )
             terms.append(Term(token, weight))
-        # A place most chunks mention (广州, 广东) is the corpus's setting, not a topic to match.
-        common = 0.03 * len(self._texts)
-        names = tuple(
-            name
-            for name in dict.fromkeys(_names(clean, flags))
-            if self._df(compact(name)) <= common
-        )
-        unknown = tuple(name for name in names if not self._df(compact(name)))
-        return Question(
-            clean,
-            question_kind(clean),
-            tuple(terms),
-            frozenset(years),
-            names,
-            unknown,
-            asked_unit(clean),
-        )
+        return tuple(terms)
+
+    def _attribute(self, core: str, years: set[int]) -> str:
+        """The last content word before the first question word, in its clause (得分 in
+        「……的得分是多少」, 成交额 in 「技术合同成交额是多少亿元」)."""
+        asked = _ASKED_AT.search(core)
+        if not asked:
+            return ""
+        before = re.split(r"[，,；;：:]", core[: asked.start()])[-1]
+        before = _LINKING.sub("", before)
+        words = [
+            w
+            for w in self.tokenizer.tokenize(before[-24:])
+            if len(w) >= 2 and w not in _QUESTION_WORDS and not _is_year(w, years)
+        ]
+        return words[-1] if words else ""
 
     def _df(self, term: str) -> int:
         return sum(1 for text in self._texts if term in text)
-
-
-def asked_unit(text: str) -> str:
-    """The unit a figure question asks for: money (多少钱/经费/补贴), share (比例/占比) or a counter."""
-    for pattern, unit in _ASKED_UNITS:
-        if pattern.search(text):
-            return unit
-    return ""
 
 
 def _names(text: str, flags: dict[str, str]) -> list[str]:
@@ -233,10 +266,23 @@ def _names(text: str, flags: dict[str, str]) -> list[str]:
     places = [
         m.group()
         for m in re.finditer(r"[\u4e00-\u9fff]{2,3}?[区县]", text)
-        if flags.get(m.group()[:-1]) == "ns"
+        if _tag(m.group()[:-1]) == "ns"
     ]
     proper = [word for word, flag in flags.items() if flag in _PROPER and len(word) >= 2]
     return quoted + places + proper
+
+
+def _tag(word: str) -> str | None:
+    """jieba's dictionary part of speech for a word (None for words it does not know).
+
+    A dictionary lookup, not jieba.posseg.cut: tagging runs an HMM over unknown text and took
+    seconds for a long pasted question (2 s for 64 random characters); the lookup is linear.
+    """
+    return jieba.posseg.dt.word_tag_tab.get(word)
+
+
+def _tags(words: list[str]) -> dict[str, str]:
+    return {word: tag for word in words if (tag := _tag(word))}
 
 
 def _pos_factor(term: str, flag: str | None) -> float:

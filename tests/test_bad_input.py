@@ -24,6 +24,8 @@ from vectorstore.search import HybridSearcher
 from vectorstore.settings import StoreSettings
 
 HUNDRED_KB = 100 * 1024
+# How a refusal opens: nothing found, or what the documents state instead of the asked attribute.
+REFUSALS = ("已收录的文档中没有找到", "文档只给出了", "文档提到了相关内容")
 # A real question followed by padding: 100 KB of UTF-8 (3 bytes per Chinese character).
 LONG_QUESTION = "广州超算中心用户总数同比增长了多少？" + "请详细说明。" * (HUNDRED_KB // 18)
 
@@ -159,7 +161,7 @@ def test_hundred_kb_question_is_truncated_with_a_notice(assistant: Assistant) ->
 def test_questions_with_nothing_to_ask(assistant: Assistant, question: str) -> None:
     answer = assistant.ask(question)
     assert answer.refused and answer.text
-    assert answer.text == EMPTY_QUESTION or answer.text.startswith("已收录的文档中没有找到")
+    assert answer.text == EMPTY_QUESTION or answer.text.startswith(REFUSALS)
 
 
 @pytest.mark.parametrize(
@@ -180,7 +182,7 @@ def test_odd_characters_and_other_languages(
     answer = assistant.ask(question)
     assert answer.text
     if answer.refused:
-        assert answer.text.startswith("已收录的文档中没有找到")
+        assert answer.text.startswith(REFUSALS)
     else:
         assert answer.citations
         assert all(c.quote in c.passage.text for c in answer.citations)

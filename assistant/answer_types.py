@@ -1,0 +1,246 @@
+"""Expected answer types: what a Chinese question asks for, and the spans of text that answer it.
+
+Chinese questions name the kind of answer they want with a small closed set of cues: a
+counter after 多少/几 (多少家, 几项), 多少亿元/多少钱 for money, 比例/占比 for a share,
+第几/排名 for a rank, 得分 for a score, 哪一年/何时 for a date, 谁 for a person, 哪家单位
+for an organisation, 哪里 for a place, 哪些 for a list, 如何/措施 for a measure. Official
+documents write the answers in equally fixed forms (38家, 19.79亿元, 70%, 第2位, 2015年),
+so a sentence "holds an answer of the expected type" when one of those forms occurs in it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+COUNT = "count"
+AMOUNT = "amount"
+SHARE = "share"
+RANK = "rank"
+SCORE = "score"
+DATE = "date"
+PERSON = "person"
+ORGANISATION = "organisation"
+PLACE = "place"
+NAME = "name"
+LIST = "list"
+MEASURE = "measure"
+OTHER = "other"
+
+#: Types answered by a short span (the direct answer's first line).
+SPAN_TYPES = frozenset({COUNT, AMOUNT, SHARE, RANK, SCORE, DATE, PERSON, ORGANISATION, PLACE})
+#: What each type is called in a partial refusal (「文档只给出了排名（第2位），没有给出得分。」).
+TYPE_LABELS = {
+    COUNT: "数量",
+    AMOUNT: "金额",
+    SHARE: "比例",
+    RANK: "排名",
+    SCORE: "得分",
+    DATE: "时间",
+    PERSON: "人名",
+    ORGANISATION: "单位名称",
+    PLACE: "地点",
+}
+
+_COUNTERS = "家个项位名件人所座条批届次台篇款套只支种户项目倍年"
+_CN_DIGITS = "零一二两三四五六七八九十百千万"
+_NUMBER = r"\d+(?:[.,]\d+)*"
+
+# Cues in the question, by type. Order matters within one question only through position.
+_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
+    (SCORE, re.compile(r"得分|分数|多少分|几分|评分")),
+    (
+        SHARE,
+        re.compile(r"比例|占比|比重|百分之|百分比|几成|占[^，。？]{0,12}多少|增长率|增速|增幅"),
+    ),
+    (RANK, re.compile(r"第几|排名|排第|排在|名次|位次|位列|位居|排行")),
+    (COUNT, re.compile(rf"(?:多少|几)\s*[{_COUNTERS}]")),  # 「几年」 before 「投入……几」
+    (
+        AMOUNT,
+        re.compile(
+            r"多少[万亿千百]*元|几[万亿千百]+元|多少钱|金额|多少(?:资金|经费|补贴|奖励|奖金|会费|费用|租金|预算|投资)"
+            r"|(?:补贴|奖励|资助|会费|费用|租金|经费|预算|投资|投入|资金|成交额|产值|营收|收入|规模)"
+            r"[^，。？]{0,8}(?:多少|多大|几)"
+        ),
+    ),
+    (
+        DATE,
+        re.compile(r"哪一年|哪年|什么时候|何时|几月|哪天|哪一天|什么时间|时间是|日期|哪个月|多久"),
+    ),
+    (
+        ORGANISATION,
+        re.compile(
+            r"哪[家个些]?(?:单位|机构|部门|企业|公司|高校|大学|医院|组织|平台)"
+            r"|(?:单位|机构|部门|主体)(?:是谁|是哪|有哪)|由谁|谁(?:牵头|主办|承办|负责|运营)"
+        ),
+    ),
+    (PERSON, re.compile(r"谁|哪位|何人|姓名|叫什么名字")),  # a role's holder, or an actor
+    (
+        PLACE,
+        re.compile(
+            r"哪里|哪儿|在哪(?=[？?]|$)|哪个(?:区|市|城市|地方|省|国家)|何地|何处|地点|位于哪"
+        ),
+    ),
+    (
+        LIST,
+        re.compile(
+            r"哪些|哪几|分别|包括什么|包括哪|有什么[^？?]*和|几大|几类|几个方面|哪[^，。？]{0,10}方面"
+            r"|哪[一二三四五六七八九十两]+[大个项类家条种]"
+        ),
+    ),
+    (
+        MEASURE,
+        re.compile(r"怎样|如何|怎么|措施|举措|政策|支持|扶持|办法|做法|打算|路径|任务|重点工作"),
+    ),
+    (NAME, re.compile(r"是什么|叫什么|名称|指的是|指什么|是指|含义|宗旨|定位")),
+)
+
+_SPANS: dict[str, re.Pattern[str]] = {
+    AMOUNT: re.compile(
+        rf"{_NUMBER}\s*(?:余|多)?\s*(?:万亿|亿|万|千|百)?\s*(?:美|港)?元|[（(]\s*[万亿]?元\s*[)）]"
+    ),
+    SHARE: re.compile(
+        rf"{_NUMBER}\s*[%％]|百分之[{_CN_DIGITS}\d.]+|[一二三四五六七八九]成|{_NUMBER}\s*倍|[（(]\s*[%％]\s*[)）]"
+    ),
+    RANK: re.compile(
+        rf"第\s*(?:{_NUMBER}|[{_CN_DIGITS}]+)\s*(?:[位名届个]|(?=[，,。；;、）)\s]|$))|首位|首个|首家|榜首"
+        rf"|前\s*(?:{_NUMBER}|[{_CN_DIGITS}]+)\s*[位名强]|前[万千百]分之[{_CN_DIGITS}\d]+"
+        rf"|前\s*{_NUMBER}\s*[%％]"
+    ),
+    SCORE: re.compile(rf"{_NUMBER}\s*分(?![之钟别类期批布配享])"),
+    DATE: re.compile(
+        r"(?:19|20)\d{2}\s*年(?:\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?|[底末初]|上半年|下半年)?"
+        r"|\d{1,2}\s*月\s*\d{1,2}\s*日|\d{1,2}\s*月(?:份|底|初)"
+    ),
+    PERSON: re.compile(
+        r"(?:书记|局长|主任|院士|理事长|秘书长|教授|市长|董事长|总经理|院长|会长|厅长|部长|主席|委员)"
+        r"\s*(?!单位|机构|部门|职务|一职)[\u4e00-\u9fff]{2,3}"
+        r"(?=[，。、；：（(\s]|$|指出|表示|强调|提出|介绍|要求|说|进行|作|做)"
+        r"|[\u4e00-\u9fff]{2,3}(?=院士|教授|博士|研究员)"
+    ),
+    ORGANISATION: re.compile(
+        r"[\u4e00-\u9fff“”（）()]{2,30}?(?:局|委员会|委|办公室|中心|研究院|研究所|实验室|大学|学院"
+        r"|公司|集团|协会|学会|联盟|基金会|银行|医院|部|厅|政府|服务中心|科协)"
+    ),
+    PLACE: re.compile(r"[\u4e00-\u9fff]{2,6}?(?:省|市|区|县|镇|街道|新城|科学城|知识城|岛|湾区)"),
+}
+_COUNT_ANY = re.compile(
+    rf"{_NUMBER}\s*(?:余|多)?\s*(?:万|亿)?\s*[{_COUNTERS}]|[{_CN_DIGITS}]+\s*(?:余|多)?\s*[{_COUNTERS}]"
+)
+_ANY_COUNTER = _COUNTERS
+_BARE_COUNT = re.compile(r"多少|几(?![乎])|数量|总数|一共有|共有")
+_BARE_NUMBER = re.compile(rf"{_NUMBER}\s*(?:余|多)?\s*(?:万|亿)?")
+_YEAR_ONLY = re.compile(r"(?:19|20)\d{2}")
+
+
+@dataclass(frozen=True)
+class Span:
+    """A typed answer span inside a text: [start, end) and its type."""
+
+    start: int
+    end: int
+    type: str
+    text: str
+
+
+def asked_types(question: str) -> tuple[str, ...]:
+    """Answer types a question asks for, in the order they are asked (multi-part questions)."""
+    found: list[tuple[int, str]] = []
+    taken: list[tuple[int, int]] = []
+    for answer_type, cue in _CUES:
+        for match in cue.finditer(question):
+            if any(s < match.end() and match.start() < e for s, e in taken):
+                continue  # 「多少亿元」 is an amount, not also a count
+            taken.append((match.start(), match.end()))
+            found.append((match.start(), answer_type))
+    for clause_start, clause in _clauses(question):
+        bare = _BARE_COUNT.search(clause)
+        if bare and not any(clause_start <= pos < clause_start + len(clause) for pos, _ in found):
+            found.append((clause_start + bare.start(), COUNT))  # 「多少」 alone: some number
+    ordered = [t for _, t in sorted(found)]
+    types = tuple(dict.fromkeys(ordered))
+    if LIST in types and MEASURE in types:
+        types = tuple(t for t in types if t != MEASURE)  # 「有哪些措施」 lists measures
+    return types or (OTHER,)
+
+
+def _clauses(text: str) -> list[tuple[int, str]]:
+    """(start, text) of each clause: a bare 多少 belongs to the clause it is asked in."""
+    out, start = [], 0
+    for match in re.finditer(r"[，,；;？?。！!]", text + "。"):
+        out.append((start, text[start : match.start()]))
+        start = match.end()
+    return out
+
+
+# Counters that count the same things: people (位/名/人), bodies (家/个/所), items (项/个/件);
+# 「两大」「八大」 count bodies and items too.
+_COUNTER_KIN = {
+    "位": "位名人",
+    "名": "位名人",
+    "人": "位名人",
+    "家": "家个所大",
+    "所": "家个所",
+    "个": "个家项大",
+    "项": "项个件大",
+}
+# Roles whose holder is a person; 「谁」 without one asks for an actor (a person or a body).
+ROLE = re.compile(
+    r"院长|主任|书记|局长|负责人|总经理|秘书长|首席科学家|董事长|校长|会长|理事长|部长|市长|名字|姓名"
+)
+
+
+def asked_counter(question: str) -> str:
+    """The counter words a count question accepts (位名人 for 多少位), or ''."""
+    match = re.search(rf"(?:多少|几)\s*([{_COUNTERS}])", question)
+    return _COUNTER_KIN.get(match.group(1), match.group(1)) if match else ""
+
+
+def spans_of(text: str, answer_type: str, counter: str = "") -> list[Span]:
+    """Spans of `text` that can answer a question of `answer_type` (bare years are not counts)."""
+    if answer_type == COUNT:
+        pattern = (
+            re.compile(
+                rf"{_NUMBER}\s*(?:余|多)?\s*(?:万|亿)?\s*[{counter}]"
+                rf"|[{_CN_DIGITS}]+\s*(?:余|多)?\s*[{counter}]"
+            )
+            if counter
+            else _COUNT_ANY
+        )
+        spans = [_span(m, COUNT) for m in pattern.finditer(text)]
+        if not counter:  # a bare 「多少」 asks for a figure of any kind (619亿元, 6%)
+            spans += spans_of(text, AMOUNT) + spans_of(text, SHARE)
+        if not spans and not counter:
+            spans = [
+                _span(m, COUNT)
+                for m in _BARE_NUMBER.finditer(text)
+                if not _YEAR_ONLY.fullmatch(m.group().strip())
+            ]
+        return [s for s in spans if not _is_year_count(text, s) and not _after_ordinal(text, s)]
+    pattern = _SPANS.get(answer_type)
+    return [_span(m, answer_type) for m in pattern.finditer(text)] if pattern else []
+
+
+def _span(match: re.Match[str], answer_type: str) -> Span:
+    return Span(match.start(), match.end(), answer_type, match.group())
+
+
+def _after_ordinal(text: str, span: Span) -> bool:
+    """「第2位」 is a rank, not a count of 位."""
+    return text[max(0, span.start - 2) : span.start].rstrip().endswith("第")
+
+
+def _is_year_count(text: str, span: Span) -> bool:
+    """「2020年」 read as a count of 年: a year, not a figure."""
+    return bool(_YEAR_ONLY.match(span.text)) and text[span.end - 1 : span.end] == "年"
+
+
+def stated_types(text: str) -> list[Span]:
+    """Figures of every kind a text states, the most specific kind first (a rank before the
+    count 「三年」 in 「连续三年位居第2位」): what a partial refusal reports instead."""
+    found: list[Span] = []
+    for answer_type in (SCORE, RANK, SHARE, AMOUNT, COUNT):
+        for span in spans_of(text, answer_type, _ANY_COUNTER if answer_type == COUNT else ""):
+            if not any(s.start < span.end and span.start < s.end for s in found):
+                found.append(span)
+    return found

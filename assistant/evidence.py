@@ -1,0 +1,139 @@
+"""What one candidate sentence offers as evidence: typed answer spans, the attribute next to
+them, headings, and a table row read out in words.
+
+These are the signals the answerability model weighs (assistant.decision) and the pieces
+the direct answer is built from (assistant.answer_form).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from assistant.answer_types import (
+    COUNT,
+    LIST,
+    ORGANISATION,
+    PERSON,
+    ROLE,
+    SPAN_TYPES,
+    Span,
+    spans_of,
+)
+from assistant.question import Question, Term, compact
+
+_CLAUSE_END = re.compile(r"[，,；;。！!？?]")
+_NUMBERED_HEADING = re.compile(
+    r"^\s*(?:[一二三四五六七八九十]+\s*[、.．]|[（(]\s*[一二三四五六七八九十\d]+\s*[)）]|\d+\s*[.、．](?!\d)|第[一二三四五六七八九十]+[章节条部分])"
+)
+_ENUMERATION = re.compile(r"、|一是|二是|；|第一|其一|\d[.、)]")
+_TABLE_ROW = re.compile(
+    r"^(?P<caption>[^|]*)\|(?:[^|]*\|)*\s*(?:\d+\s+)?(?P<name>[^|:]+?):\s*(?P<values>.+)$"
+)
+_ROW_UNIT = re.compile(r"[（(]([^（()）]{1,6})[)）]\s*$")
+
+
+@dataclass(frozen=True)
+class TypedEvidence:
+    """The asked-type spans a sentence holds and whether the asked attribute stands by them."""
+
+    spans: tuple[Span, ...]
+    type_share: float
+    attribute: float
+
+
+def answer_text(text: str, is_table_row: bool) -> str:
+    """The part of a unit that can hold the answer. A table row is read in words, so that
+    the unit of its indicator name (家, 亿元, %) stands after each value."""
+    if is_table_row:
+        return table_row_in_words(text) or text[text.rfind("|") + 1 :]
+    return text
+
+
+def typed_evidence(question: Question, text: str, is_table_row: bool) -> TypedEvidence:
+    """Spans of the asked types in the answer text, and the attribute in the clause of each.
+
+    Span offsets refer to `answer_text(text, is_table_row)`.
+    """
+    region = answer_text(text, is_table_row)
+    asked = [t for t in question.types if t in SPAN_TYPES]
+    if not asked:
+        share = 1.0
+        if LIST in question.types:
+            share = 0.5 + 0.5 * bool(_ENUMERATION.search(region))
+        return TypedEvidence((), share, _attribute_in(question, compact(region)))
+    spans: list[Span] = []
+    found = 0
+    for answer_type in asked:
+        typed = spans_of(region, answer_type, question.counter if answer_type == COUNT else "")
+        if answer_type == PERSON and not ROLE.search(question.core or question.text):
+            typed += spans_of(region, ORGANISATION)  # 「谁跟谁一起研制的」: an actor
+        found += bool(typed)
+        spans += typed
+    if not spans:
+        return TypedEvidence((), 0.0, 0.0)
+    near = max(
+        _attribute_in(question, compact(region if is_table_row else _clause_around(region, s)))
+        for s in spans
+    )
+    return TypedEvidence(tuple(spans), found / len(asked), near)
+
+
+def _attribute_in(question: Question, text: str) -> float:
+    if not question.attribute:
+        return 1.0
+    return Term(compact(question.attribute), 1.0).match(text)
+
+
+def _clause_around(text: str, span: Span) -> str:
+    """The clause holding a span, with the clause before it (the subject often stands there)."""
+    ends = [m.end() for m in _CLAUSE_END.finditer(text, 0, span.start)]
+    start = ends[-2] if len(ends) >= 2 else 0
+    after = _CLAUSE_END.search(text, span.end)
+    return text[start : after.start() if after else len(text)]
+
+
+def is_heading(text: str, section: str = "", title: str = "") -> bool:
+    """A heading, lead-in or title line: it names a topic and states nothing.
+
+    「十、保障措施」, 「2.加快高新技术企业自主创新能力提升。」, a sentence ending in 「：」,
+    the section's own heading, or the document's title line.
+    """
+    body = " ".join(text.split()).strip()
+    if not body:
+        return True
+    if body.rstrip().endswith(("：", ":")):
+        return True
+    key = compact(body).rstrip("。.")
+    last_heading = compact(section.split(" > ")[-1]) if section else ""
+    if key and (key == last_heading or (title and key == compact(title))):
+        return True
+    return len(key) <= 30 and bool(_NUMBERED_HEADING.match(body)) and body.count("，") == 0
+
+
+def table_row_in_words(text: str) -> str | None:
+    """「技术合同成交额：2020年完成值 619亿元，2025年目标值 800亿元（预期性指标）」 from a
+    rebuilt row 「表2.1 … | 科技成果转化 | 7 技术合同成交额(亿元): 2020年完成值 619; …」."""
+    match = _TABLE_ROW.match(" ".join(text.split()))
+    if not match:
+        return None
+    name = match.group("name").strip()
+    unit_match = _ROW_UNIT.search(name)
+    unit = unit_match.group(1) if unit_match else ""
+    if unit_match:
+        name = name[: unit_match.start()].strip()
+    name = name.rstrip("（( ")  # a name cut inside its unit by the PDF
+    values, kind = [], ""
+    for part in match.group("values").split(";"):
+        label, _, value = part.strip().rpartition(" ")
+        if not label:
+            continue
+        if label == "指标属性":
+            kind = value
+        elif re.fullmatch(r"[\d.,]+", value):
+            values.append(f"{label} {value}{unit}")
+        else:
+            values.append(f"{label} {value}")
+    if not values:
+        return None
+    return f"{name}：{'，'.join(values)}" + (f"（{kind}指标）" if kind else "")

@@ -1,0 +1,61 @@
+"""Framing: the part of a question that says where, when or from whom, not what is asked.
+
+People place a question in a source, an event, a time or a speaker before asking it:
+「据2023年6月联盟成立大会的介绍，」「截至“十三五”末，」「作为规划基期，2020年……」
+「根据《……规划》，」「从……来看，」「按照……的说法，」「……提到，」. Chinese writes such
+a qualifier as its own clause, opened by a preposition of source or time (据, 根据, 按照,
+截至, 作为, 从) or closed by a verb of saying (提到, 介绍, 来看). The
+answering sentence rarely repeats it, so it must not count against the evidence; its years
+and titles still help choose the document.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_OPENERS = (
+    r"据|根据|依据|按照|依照|参照|对照|从|截至|截止(?:到)?|作为|站在|"
+    r"在(?=[^，,]{0,30}(?:中|里|上|看来|期间|时|之际|背景下)[，,])"
+)
+_CLOSERS = r"(?:的)?(?:介绍|报道|披露|显示|表明|所述|记载|提到|指出|讲到|说|称|来看|看来)"
+_LEADING = re.compile(
+    rf"^(?:(?:{_OPENERS})[^，,？?。]{{1,40}}?|[^，,？?。]{{2,40}}?{_CLOSERS})\s*[，,：:]\s*"
+)
+_TRAILING = re.compile(rf"[，,（(]\s*(?:{_OPENERS})[^，,？?。]{{1,40}}?[)）]?\s*(?=[？?。]?\s*$)")
+# 「，文件里是怎么说的」「（请注明出处）」: asks for the source, not for something else.
+_SOURCE_SUFFIX = re.compile(
+    r"[，,]?\s*(?:[（(]\s*请?注明(?:出处|来源)\s*[)）]|(?:文件|报道|规划|文档|原文|材料|报告|文中)"
+    r"(?:里|中|上)?(?:面)?(?:是)?(?:怎么|如何)(?:说|写|讲|表述)的?)"
+)
+# A framing clause never asks: a question word in it means the clause is the question.
+_ASKS = re.compile(r"多少|几[个家项位名次倍年件所亿万人条批届]|哪|什么|谁|如何|怎|是否|吗|呢")
+
+
+@dataclass(frozen=True)
+class Framed:
+    """A question split into its framing clauses and the core that asks."""
+
+    framing: tuple[str, ...]
+    core: str
+
+
+def split_framing(text: str) -> Framed:
+    """Peel framing clauses off the start (several may stack) and the end of a question."""
+    framing: list[str] = []
+    core = text.strip()
+    while True:
+        match = _LEADING.match(core)
+        if not match or _ASKS.search(match.group()) or not core[match.end() :].strip():
+            break
+        framing.append(match.group().rstrip("，,：: "))
+        core = core[match.end() :]
+    suffix = _SOURCE_SUFFIX.search(core)
+    if suffix and suffix.start() > 4:
+        framing.append(suffix.group().strip("，,（()） "))
+        core = core[: suffix.start()] + core[suffix.end() :]
+    match = _TRAILING.search(core)
+    if match and not _ASKS.search(match.group()) and match.start() > 4:
+        framing.append(match.group().strip("，,（()） "))
+        core = core[: match.start()] + core[match.end() :]
+    return Framed(tuple(framing), core.strip())

@@ -1,0 +1,103 @@
+"""Question analysis: expected answer types, framing split from the focus, typed spans."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from assistant.answer_types import asked_types, spans_of, stated_types
+from assistant.decision import FEATURES, WEIGHTS_FILE, load_model
+from assistant.evidence import is_heading, table_row_in_words
+from assistant.framing import split_framing
+
+TYPES = [
+    ("2025年黄埔区高新技术企业目标是多少家？", ("count",)),
+    ("技术合同成交额是多少亿元？", ("amount",)),
+    ("新型研发机构靠技术服务挣了多少钱，帮扶了多少家企业？", ("amount", "count")),
+    ("研发投入占GDP的比重是多少？", ("share",)),
+    ("2019年广州在自然指数科研城市排名中位列第几？", ("rank",)),
+    ("“广深港”科技集群在全球创新指数中的得分是多少？", ("score",)),
+    ("创交会是从哪一年开始办的？", ("date",)),
+    ("联盟的秘书长单位是哪家？", ("organisation",)),
+    ("联盟秘书长是谁？", ("person",)),
+    ("中新广州知识城位于哪里？", ("place",)),
+    ("创交会设置了哪些展区？", ("list",)),
+    ("企业如何申请研发补助？", ("measure",)),
+    ("新型研发机构协同创新联盟的宗旨是什么？", ("name",)),
+    ("广州有几家新型研发机构进入高水平创新研究院梯队，占全省多大比重？", ("count", "share")),
+]
+
+
+@pytest.mark.parametrize(("question", "expected"), TYPES, ids=[q for q, _ in TYPES])
+def test_expected_answer_types(question: str, expected: tuple[str, ...]) -> None:
+    assert asked_types(question) == expected
+
+
+FRAMED = [
+    ("据2023年6月联盟成立大会的介绍，广州新型研发机构中有多少位行业领军人才？", "广州新型研发机构"),
+    ("截至“十三五”末，黄埔区有多少家高新技术企业？", "黄埔区有多少家"),
+    ("作为规划基期，2020年黄埔区技术合同成交额是多少？", "2020年黄埔区"),
+    ("根据《黄埔区、广州开发区科技创新“十四五”规划》，上市高企数目标是多少？", "上市高企"),
+    ("从全国来看，广州高新技术企业总数排第几？", "广州高新技术企业"),
+    ("按照市科技局的说法，2019年有哪些重点工作？", "2019年有哪些"),
+    ("工作总结提到，广州有几家国家重点实验室？", "广州有几家"),
+    ("联盟由哪家单位牵头筹建，报道里是怎么写的？", "联盟由哪家单位牵头筹建"),
+]
+
+
+@pytest.mark.parametrize(("question", "core_start"), FRAMED, ids=[q for q, _ in FRAMED])
+def test_framing_is_split_from_the_focus(question: str, core_start: str) -> None:
+    framed = split_framing(question)
+    assert framed.framing, question
+    assert framed.core.startswith(core_start), framed
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "广州新型研发机构中，有多少位行业领军人才？",  # a locative clause is the entity, not framing
+        "对于中小企业，有哪些扶持政策？",
+        "在全省占多大比重？",
+        "2025年黄埔区高新技术企业目标是多少家？",
+    ],
+)
+def test_questions_without_framing_keep_their_whole_text(question: str) -> None:
+    assert split_framing(question).core == question
+
+
+def test_typed_spans_tell_a_rank_from_a_score_and_a_year_from_a_count() -> None:
+    text = "“广深港”科技集群连续5年位居全球第2位，得分12.5分，2020年服务企业5438家，占比70%。"
+    assert [s.text for s in spans_of(text, "rank")] == ["第2位"]
+    assert [s.text for s in spans_of(text, "score")] == ["12.5分"]
+    assert [s.text for s in spans_of(text, "count", "家个所")] == ["5438家"]
+    assert [s.text for s in spans_of(text, "share")] == ["70%"]
+    assert not spans_of("科技集群位居全球第2位。", "score")
+    assert [s.type for s in stated_types("位居全球第2位")] == ["rank"]
+
+
+def test_headings_and_lead_ins_are_recognised() -> None:
+    assert is_heading("2.加快高新技术企业自主创新能力提升。")
+    assert is_heading("十、保障措施")
+    assert is_heading("科技创新工作主要表现为“两个率先”“三个一批”“四个突破”：")
+    assert is_heading("某某指南", title="某某指南")
+    assert not is_heading("我市有 21 项成果获国家科学技术奖，占全省获奖总数的 47%。")
+
+
+def test_a_table_row_reads_in_words_with_its_unit() -> None:
+    row = (
+        "表2.1 黄埔区、广州开发区科技创新“十四五”发展目标 | 科技成果转化 | "
+        "7 技术合同成交额(亿元): 2020年完成值 619; 2025年目标值 800; 指标属性 预期性"
+    )
+    assert table_row_in_words(row) == (
+        "技术合同成交额：2020年完成值 619亿元，2025年目标值 800亿元（预期性指标）"
+    )
+
+
+def test_the_shipped_decision_model_loads_and_weighs_its_features() -> None:
+    data = json.loads(WEIGHTS_FILE.read_text(encoding="utf-8"))
+    assert data["features"] == list(FEATURES)
+    model = load_model()
+    strong = {f: 1.0 for f in FEATURES} | {"heading": 0.0, "similarity": 0.9}
+    weak = {f: 0.0 for f in FEATURES} | {"similarity": 0.7, "rank": 0.1}
+    assert model.probability(strong) >= model.threshold > model.probability(weak)
