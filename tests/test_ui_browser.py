@@ -9,7 +9,9 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import tempfile
 import time
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -95,6 +97,9 @@ def _require_chromium() -> None:
     pytest.skip(f"{CHROMIUM} not found (apt-get install chromium to run the browser tests)")
 
 
+UPLOAD_LIMIT = 1024 * 1024
+
+
 def _serve(settings, admin_password: str | None = None, guard=None):  # type: ignore[no-untyped-def]
     """build_app over an index, launched on a free localhost port; returns (demo, url)."""
     from assistant.answer import Assistant
@@ -108,9 +113,16 @@ def _serve(settings, admin_password: str | None = None, guard=None):  # type: ig
     assistant = Assistant(
         HybridSearcher(SearchIndex(store), store.embeddings), AssistantSettings.from_env({})
     )
-    demo = build_app(assistant, store, settings, admin_password_value=admin_password, guard=guard)
+    demo = build_app(
+        assistant,
+        store,
+        settings,
+        admin_password_value=admin_password,
+        max_upload_bytes=UPLOAD_LIMIT,
+        guard=guard,
+    )
     port = free_port()
-    launch(demo, "127.0.0.1", port, prevent_thread_lock=True)
+    launch(demo, "127.0.0.1", port, max_upload_bytes=UPLOAD_LIMIT, prevent_thread_lock=True)
     return demo, f"http://127.0.0.1:{port}/"
 
 
@@ -293,11 +305,18 @@ def test_upload_needs_the_admin_password(browser, evil_app, tmp_path) -> None:  
     page.locator("#pqa-files").wait_for(state="visible")
     good = tmp_path / "新政策.txt"
     good.write_text(
-        "广州市上传测试政策\n\n一、支持措施\n对新认定的测试企业给予一次性奖励100万元。\n",
+        "广州市上传测试政策\n\n一、支持措施\n对新认定的测试企业给予一次性奖励100万元。\n"
+        f"（测试编号 {uuid.uuid4().hex}）\n",
         encoding="utf-8",
     )
     lying = tmp_path / "假的.pdf"
     lying.write_text("这不是PDF", encoding="utf-8")
+    too_big = tmp_path / "太大.txt"
+    too_big.write_bytes("大".encode() * (UPLOAD_LIMIT // 3 + 100))
+    page.locator("#pqa-files input[type=file]").set_input_files([str(too_big)])
+    page.get_by_text("文件超过大小上限").first.wait_for()  # Gradio's own check, in Chinese
+    toast = page.locator('[data-testid="toast-body"]').last.inner_text()
+    assert toast.startswith("错误") and "文件超过大小上限，未上传 / File(s) exceed" in toast
     page.locator("#pqa-files input[type=file]").set_input_files([str(good), str(lying)])
     page.locator("#pqa-upload-go").click()
     status = page.locator("#pqa-upload-status")
@@ -311,8 +330,12 @@ def test_upload_needs_the_admin_password(browser, evil_app, tmp_path) -> None:  
     page.wait_for_function("() => document.querySelector('#pqa-doc-count').innerText.includes('2')")
     stored = list((data_dir / "uploads").iterdir())
     assert len(stored) == 1 and stored[0].name.endswith("_新政策.txt")
-    # Imported files leave the picker; the upload is in the audit log, without the password.
+    # Imported files leave the picker and Gradio's temporary folder; the upload is in the
+    # audit log, without the password.
     assert page.locator("#pqa-files .file-preview, #pqa-files table").count() == 0
+    cache = Path(os.environ.get("GRADIO_TEMP_DIR") or Path(tempfile.gettempdir()) / "gradio")
+    content = good.read_bytes()
+    assert not [p for p in cache.rglob("新政策.txt") if p.read_bytes() == content]
     audit = (data_dir / "audit.jsonl").read_text(encoding="utf-8")
     uploads = [json.loads(line) for line in audit.splitlines() if '"upload"' in line]
     assert {(u["file"], u["ok"]) for u in uploads} == {("新政策.txt", True), ("假的.pdf", False)}
@@ -367,7 +390,9 @@ def test_first_screen_example_click_asks_and_no_english(browser, app_url) -> Non
     assert copy.get_attribute("title") == "复制"
     answer.locator("details.pqa-cite summary").first.click()
     assert _latin_in_view(page) == []
-    page.screenshot(path=str(SHOTS / "answer.png"))
+    page.screenshot(path=str(SHOTS / "answer.png"), full_page=True)
+    like.scroll_into_view_if_needed()
+    page.locator("#pqa-chat").screenshot(path=str(SHOTS / "answer-end-with-votes.png"))
 
     page.get_by_role("tab", name="文档库").click()
     page.wait_for_selector("#pqa-reader .pqa-sec")
@@ -531,3 +556,15 @@ def test_admin_password_guessing_is_delayed_then_locked_out(browser, strict_app)
     assert all(e["who"].startswith("client@") for e in entries if "login" in e["what"])
     assert dialogs == []
     page.close()
+
+
+def test_gradio_upload_endpoint_is_capped_at_the_upload_limit(evil_app, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """/gradio_api/upload is open to any visitor (Gradio's design); it must respect the limit."""
+    import httpx
+
+    url, _ = evil_app
+    small = {"files": ("small.txt", "小文件".encode(), "text/plain")}
+    assert httpx.post(url + "gradio_api/upload", files=small, timeout=30).status_code == 200
+    big = {"files": ("big.txt", b"x" * (UPLOAD_LIMIT + 1024), "text/plain")}
+    response = httpx.post(url + "gradio_api/upload", files=big, timeout=30)
+    assert response.status_code == 413, response.text

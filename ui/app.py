@@ -375,6 +375,10 @@ def build_app(
 
     # -- admin: password, uploads, dates ------------------------------------------------------
 
+    def admin_view(is_admin: bool, message: str) -> tuple[Any, ...]:
+        """What unlock shows: the admin tools (or not), the message, the session's role."""
+        return (gr.update(visible=is_admin), message, is_admin, *refresh_documents(is_admin))
+
     def unlock(given: str, request: gr.Request) -> tuple[Any, ...]:
         client = _client(request)
         verdict = attempts.check(client)
@@ -383,22 +387,15 @@ def build_app(
                 who(client, False), "admin_login_refused", wait_seconds=round(verdict.wait_seconds)
             )
             reason = "尝试次数过多，已锁定" if verdict.locked else "尝试过于频繁"
-            return (
-                gr.update(visible=False),
+            return admin_view(
+                False,
                 f"⏳ {reason}，请 {_wait_text(verdict.wait_seconds)}后再试 / "
                 f"too many attempts, retry in {round(verdict.wait_seconds)} s",
-                False,
-                *refresh_documents(False),
             )
         if check_password(given, password):
             attempts.succeeded(client)
             audit.write(who(client, True), "admin_unlocked")
-            return (
-                gr.update(visible=True),
-                "✅ 已验证管理员身份，可以上传文档、修改日期。",
-                True,
-                *refresh_documents(True),
-            )
+            return admin_view(True, "✅ 已验证管理员身份，可以上传文档、修改日期。")
         verdict = attempts.failed(client)
         audit.write(
             who(client, False),
@@ -406,12 +403,10 @@ def build_app(
             failures=attempts.failures(client),
         )
         then = "已锁定" if verdict.locked else "请稍候"
-        return (
-            gr.update(visible=False),
+        return admin_view(
+            False,
             f"❌ 管理员密码错误，{then} {_wait_text(verdict.wait_seconds)}后再试 / "
             f"wrong admin password, retry in {round(verdict.wait_seconds)} s",
-            False,
-            *refresh_documents(False),
         )
 
     def upload(
@@ -690,10 +685,13 @@ def build_app(
     return demo
 
 
-def launch(demo: gr.Blocks, host: str, port: int, **options: object) -> None:
-    """Serve `demo` with the product's theme and CSS (Gradio 6 takes both at launch).
+def launch(
+    demo: gr.Blocks, host: str, port: int, max_upload_bytes: int | None = None, **options: object
+) -> None:
+    """Serve `demo` with the product's theme, CSS and Chinese labels (Gradio 6 takes them here).
 
-    Never with a public share link; `options` pass through (tests add prevent_thread_lock).
+    Never with a public share link. Gradio's own upload endpoint, open to any visitor, takes
+    no file over the upload limit. `options` pass through (tests add prevent_thread_lock).
     """
     demo.launch(
         server_name=host,
@@ -702,7 +700,7 @@ def launch(demo: gr.Blocks, host: str, port: int, **options: object) -> None:
         inbrowser=False,
         show_error=False,
         quiet=True,
-        max_file_size=upload_limit(),
+        max_file_size=max_upload_bytes or upload_limit(),
         footer_links=[],
         theme=_theme(),
         css=CSS,

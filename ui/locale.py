@@ -6,7 +6,8 @@ English browser got English tooltips and toasts. Three measures make the page Ch
   zh-CN as the browser language before Gradio's own code starts;
 - `translations()` fills the keys Gradio's zh-CN table lacks (复制 on the copy button);
 - the same script renames the few labels Gradio hard-codes in English (Liked/Disliked,
-  shown once a vote is chosen) as they appear.
+  shown once a vote is chosen) as they appear, and puts Chinese in front of the English
+  error toasts its browser code writes (a file over the size limit).
 """
 
 from __future__ import annotations
@@ -35,9 +36,20 @@ HARD_CODED_LABELS = {
     "Loading...": "加载中…",
     "More tabs": "更多标签页",
     "chatbot conversation": "对话",
+    "Close": "关闭",
 }
+# Titles of the toasts Gradio's browser code raises by itself (server-side ones get ours).
+TOAST_TITLES = {"Error": "错误", "Warning": "注意", "Info": "提示", "Success": "完成"}
 # Screen-reader labels Gradio builds as "<English prefix><message text>".
 HARD_CODED_PREFIXES = {"user's message: ": "提问：", "bot's message: ": "回答："}
+# Error toasts Gradio's browser code writes in English: they get the Chinese in front,
+# bilingual like the product's own errors.
+HARD_CODED_ERRORS = {
+    "File(s) exceed the maximum allowed size": "文件超过大小上限，未上传",
+    "Invalid file type": "不支持的文件类型",
+    "Connection errored out": "与服务器的连接中断，请刷新页面",
+    "Could not resolve app config": "无法加载页面配置，请刷新页面",
+}
 
 _LABEL_ATTRIBUTES = ("aria-label", "title", "placeholder")
 _SCRIPT = """<script>(function () {
@@ -47,7 +59,18 @@ _SCRIPT = """<script>(function () {
     Object.defineProperty(Navigator.prototype, "languages", {get: function () { return langs; }, configurable: true});
   } catch (e) {}
   document.documentElement.lang = langs[0];
-  var labels = %(labels)s, prefixes = %(prefixes)s, attributes = %(attributes)s;
+  var labels = %(labels)s, prefixes = %(prefixes)s, errors = %(errors)s, attributes = %(attributes)s;
+  var titles = %(titles)s;
+  function bilingual(text) {
+    var value = text.nodeValue || "", parent = text.parentElement;
+    if (parent && parent.closest(".toast-title-row, .toast-title") && Object.prototype.hasOwnProperty.call(titles, value.trim())) {
+      text.nodeValue = titles[value.trim()];
+      return;
+    }
+    for (var english in errors) {
+      if (value.trim().indexOf(english) === 0) { text.nodeValue = errors[english] + " / " + value.trim(); return; }
+    }
+  }
   function chinese(value) {
     if (Object.prototype.hasOwnProperty.call(labels, value)) return labels[value];
     for (var prefix in prefixes) {
@@ -56,7 +79,10 @@ _SCRIPT = """<script>(function () {
     return value;
   }
   function rename(node) {
+    if (node.nodeType === 3) { bilingual(node); return; }
     if (node.nodeType !== 1) return;
+    var walker = document.createTreeWalker(node, NodeFilter.SHOW_TEXT);
+    for (var text; (text = walker.nextNode()); ) bilingual(text);
     var all = [node].concat(Array.prototype.slice.call(node.querySelectorAll("[aria-label],[title],[placeholder]")));
     all.forEach(function (el) {
       attributes.forEach(function (name) {
@@ -68,9 +94,10 @@ _SCRIPT = """<script>(function () {
   new MutationObserver(function (changes) {
     changes.forEach(function (change) {
       if (change.type === "attributes") rename(change.target);
+      else if (change.type === "characterData") bilingual(change.target);
       else change.addedNodes.forEach(rename);
     });
-  }).observe(document.documentElement, {subtree: true, childList: true, attributes: true, attributeFilter: attributes});
+  }).observe(document.documentElement, {subtree: true, childList: true, characterData: true, attributes: true, attributeFilter: attributes});
 })();</script>"""
 
 
@@ -79,6 +106,8 @@ def head_script() -> str:
     return _SCRIPT % {
         "labels": json.dumps(HARD_CODED_LABELS, ensure_ascii=False),
         "prefixes": json.dumps(HARD_CODED_PREFIXES, ensure_ascii=False),
+        "errors": json.dumps(HARD_CODED_ERRORS, ensure_ascii=False),
+        "titles": json.dumps(TOAST_TITLES, ensure_ascii=False),
         "attributes": json.dumps(list(_LABEL_ATTRIBUTES)),
     }
 
