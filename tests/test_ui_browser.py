@@ -504,6 +504,13 @@ def test_phone_layout(browser, app_url) -> None:  # type: ignore[no-untyped-def]
     assert examples["y"] - (chat["y"] + chat["height"]) <= 250
     page.screenshot(path=str(SHOTS / "phone.png"), full_page=True)
 
+    # An example below the chat, once clicked, brings the chat with its answer into view.
+    page.locator("#pqa-examples-staff").get_by_text("2018年广州市技术合同成交额是多少？").click()
+    page.locator("#pqa-chat details.pqa-cite").first.wait_for(timeout=ANSWER_TIMEOUT_MS)
+    chat_top = page.locator("#pqa-chat").bounding_box()["y"]
+    assert -5 <= chat_top < height / 2, chat_top
+    page.screenshot(path=str(SHOTS / "phone-answer.png"))
+
     page.get_by_role("tab", name="文档库").click()
     page.wait_for_selector("#pqa-doc-table td.pqa-t-date")
     # Each date's text must sit on one line (its own height, not the row's).

@@ -53,6 +53,8 @@ CONCURRENCY_LIMIT = 4
 # Gradio's temporary upload area: every 10 minutes, files older than an hour are removed.
 UPLOAD_CACHE_CLEANUP = (600, 3600)
 _UNSET: Any = object()
+# A question asked from the examples (below the chat on a phone) is answered above them.
+SCROLL_TO_CHAT_JS = "() => document.querySelector('#pqa-chat')?.scrollIntoView({block: 'start'})"
 
 STAFF_EXAMPLES = [
     "2025年黄埔区高新技术企业要达到多少家？",
@@ -621,6 +623,7 @@ def build_app(
                 show_progress="hidden",
                 api_visibility="private",
             )
+            examples.click(None, None, None, js=SCROLL_TO_CHAT_JS, queue=False)
         clear.click(
             clear_chat,
             None,
