@@ -27,6 +27,9 @@ _NUMBERED: tuple[tuple[re.Pattern[str], int], ...] = (
 # Boxed call-outs ("专栏3:...") and table titles ("表2.1:...") belong to the enclosing
 # (一)-level section, not to the "1." item printed just before them, and hold "1." items.
 _CALLOUT = re.compile(r"^(专栏|表|图)\s*\d+(\.\d+)*\s*[:：\s]")
+# Photo and byline credits ("图/广州市科技局", "文/羊城晚报记者 李钢") are short lines
+# without punctuation, like a news sub-headline, but they name who made the piece.
+_CREDIT = re.compile(r"^(文|图|摄|摄影|供图|编辑|责编|记者|通讯员)\s*[/／|｜]")
 TABLE_TITLE = re.compile(r"^表\s*\d+(\.\d+)*\s*[:：\s]?")
 CALLOUT_LEVEL = 55
 PLAIN_TITLE_LEVEL = 90
@@ -68,6 +71,8 @@ def is_plain_title(line: str) -> bool:
 
 def detect_heading(line: str) -> Heading | None:
     """Classify `line` (already stripped) as a heading, or return None for body text."""
+    if _CREDIT.match(line):
+        return None
     level = numbered_level(line)
     if level is None and _CALLOUT.match(line) and len(line) <= MAX_TITLE_CHARS:
         return Heading(line, CALLOUT_LEVEL, True)

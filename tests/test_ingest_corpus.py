@@ -71,6 +71,13 @@ def test_news_section_from_short_title_line(processed_corpus) -> None:
     assert "广州科技创新综合水平迈入全球第一方阵" in sections
 
 
+def test_photo_and_byline_credits_are_not_sections(processed_corpus) -> None:
+    sections = {c.section for c in processed_corpus[NEWS_2024].chunks}
+    assert not any("图/" in s or "文/" in s for s in sections), sections
+    blocks = parse_blocks("文/羊城晚报记者 李钢\n图/广州市科技局\n\n广州科技创新成果丰硕。")
+    assert [b.kind for b in blocks if "/" in b.text] == ["paragraph", "paragraph"]
+
+
 def test_chunk_spans_point_into_cleaned_text(processed_corpus) -> None:
     for processed in processed_corpus.values():
         for chunk in processed.chunks:

@@ -1,4 +1,5 @@
-"""Feedback: appended safely from many threads; 👎 records export as draft eval items."""
+"""Feedback: one record per answer (votes change it in place), safe from many threads;
+👎 records export as draft eval items, with the users' reasons alongside."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import threading
 from pathlib import Path
 
 from evals.dataset import FIELDS, ITEM_TYPES
-from ui.feedback import FeedbackLog, export_drafts, feedback_path, read_feedback
+from ui.feedback import FeedbackLog, draft_notes, export_drafts, feedback_path, read_feedback
 
 CITATION = {
     "n": 1,
@@ -37,22 +38,47 @@ def test_records_appended_with_question_answer_and_citations(tmp_path: Path) -> 
     assert records[1]["question"] == "问题二<script>"  # stored verbatim; escaping is the UI's job
 
 
-def test_concurrent_appends_never_interleave(tmp_path: Path) -> None:
+def test_changing_or_withdrawing_a_vote_updates_the_same_record(tmp_path: Path) -> None:
+    path = feedback_path(tmp_path)
+    log = FeedbackLog(path)
+    log.record(True, "其他问题", "答", [CITATION], question_id="q-other")
+    log.record(True, "问题", "答案[1]", [CITATION], "extractive", question_id="q1")
+    log.record(False, "问题", "答案[1]", [CITATION], "extractive", question_id="q1")
+    assert log.comment("q1", "引用不对", "  应引用2024年的新闻  ")["reason"] == "引用不对"
+    log.record(None, "问题", "答案[1]", [CITATION], "extractive", question_id="q1")
+    lines = path.read_text(encoding="utf-8").splitlines()
+    assert len(lines) == 2
+    record = read_feedback(path)[1]
+    assert record["id"] == "q1" and record["rating"] == "removed"
+    assert [h["rating"] for h in record["history"]] == ["up", "down", "removed"]
+    assert record["comment"] == "应引用2024年的新闻" and record["citations"][0]["quote"]
+    assert read_feedback(path)[0]["rating"] == "up"  # the other answer is untouched
+    assert log.comment("unknown-id", "其他", "x") is None
+    assert log.comment("q1", "不存在的理由", "x")["reason"] == ""  # only the offered reasons
+
+
+def test_concurrent_votes_never_interleave_or_duplicate(tmp_path: Path) -> None:
     path = feedback_path(tmp_path)
 
     def worker(n: int) -> None:
         log = FeedbackLog(path)
         for i in range(25):
-            log.record(i % 2 == 0, f"问题{n}-{i}" + "长" * 2000, "答" * 3000, [CITATION])
+            log.record(
+                i % 2 == 0,
+                f"问题{n}" + "长" * 2000,
+                "答" * 3000,
+                [CITATION],
+                question_id=f"q{n}-{i % 5}",
+            )
 
     threads = [threading.Thread(target=worker, args=(n,)) for n in range(8)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    lines = path.read_text(encoding="utf-8").splitlines()
-    assert len(lines) == 200
-    assert all(json.loads(line)["answer"] == "答" * 3000 for line in lines)
+    records = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    assert len(records) == 40  # 8 sessions x 5 answers, each voted on 5 times
+    assert all(len(r["history"]) == 5 and r["answer"] == "答" * 3000 for r in records)
 
 
 def test_corrupt_lines_skipped(tmp_path: Path) -> None:
@@ -60,8 +86,10 @@ def test_corrupt_lines_skipped(tmp_path: Path) -> None:
     FeedbackLog(path).record(False, "好问题", "答")
     with path.open("a", encoding="utf-8") as handle:
         handle.write('{"torn": \n[1,2]\n')
-    FeedbackLog(path).record(False, "第二个问题", "答")
+    FeedbackLog(path).record(False, "第二个问题", "答", question_id="q2")
+    FeedbackLog(path).record(True, "第二个问题", "答", question_id="q2")  # rewrites the file
     assert [r["question"] for r in read_feedback(path)] == ["好问题", "第二个问题"]
+    assert '{"torn": ' in path.read_text(encoding="utf-8")  # kept, never dropped
 
 
 def test_export_drafts_from_thumbs_down(tmp_path: Path) -> None:
@@ -87,10 +115,22 @@ def test_export_drafts_from_thumbs_down(tmp_path: Path) -> None:
     assert export_drafts(tmp_path / "missing.jsonl") == []
 
 
+def test_draft_notes_carry_the_users_reason(tmp_path: Path) -> None:
+    path = feedback_path(tmp_path)
+    log = FeedbackLog(path)
+    log.record(False, "广州有多少家新型研发机构？", "错的答案", [CITATION], question_id="a")
+    log.comment("a", "答案错误", "应为 82 家")
+    log.record(False, "没有说明的问题", "答", question_id="b")
+    [draft] = [d for d in export_drafts(path) if d["question"].startswith("广州")]
+    [note] = draft_notes(path)
+    assert note["id"] == draft["id"] and note["reason"] == "答案错误"
+    assert note["comment"] == "应为 82 家" and note["answer_shown"] == "错的答案"
+
+
 def test_cli_feedback_export(tmp_path: Path) -> None:
-    FeedbackLog(feedback_path(tmp_path)).record(
-        False, "广州有多少家新型研发机构？", "答", [CITATION]
-    )
+    log = FeedbackLog(feedback_path(tmp_path))
+    log.record(False, "广州有多少家新型研发机构？", "答", [CITATION], question_id="q")
+    log.comment("q", "没找到", "")
     out = tmp_path / "drafts.jsonl"
     env = {"POLICY_QA_DATA_DIR": str(tmp_path), "PATH": "/usr/bin:/bin", "HF_HUB_OFFLINE": "1"}
     done = subprocess.run(
@@ -105,3 +145,5 @@ def test_cli_feedback_export(tmp_path: Path) -> None:
     items = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     assert [item["question"] for item in items] == ["广州有多少家新型研发机构？"]
     assert "已导出 1 条" in done.stderr
+    notes = out.with_name("drafts.notes.jsonl").read_text(encoding="utf-8")
+    assert json.loads(notes)["reason"] == "没找到"

@@ -125,16 +125,49 @@ def test_mode_label() -> None:
     assert "sk-secret" not in label
 
 
-def test_document_rows_choices_and_years() -> None:
+def test_document_table_choices_and_years() -> None:
     records = [
         record(),
-        record(doc_id="b.txt", title="乙", date="2019", period="2018–2019", year=2018),
+        record(doc_id="b.txt", title="乙", date="", period="2018–2019", year=2018),
     ]
-    rows = render.document_rows(records)
-    assert rows[0][0] == f"标题{SCRIPT}"  # the Dataframe shows text; it is not HTML
-    assert rows[0][3:] == [3, 1]
-    assert render.document_choices(records)[1] == ("乙（2019）", "b.txt")
+    table = render.document_table_html(records)
+    assert_inert(table)
+    assert "&lt;script&gt;" in table and "分块数" not in table and "evil.txt" not in table
+    assert "日期未知" in table  # a document without a stated date
+    admin = render.document_table_html(records, admin=True)
+    assert "<th>分块数</th><th>表格行</th>" in admin and "<td>3</td><td>1</td>" in admin
+    assert render.document_choices(records)[1] == ("乙（日期未知）", "b.txt")
     assert render.year_choices(records) == ["2025", "2024", "2023", "2022", "2021", "2019", "2018"]
+
+
+def test_first_screen_says_what_is_covered() -> None:
+    records = [record(), record(doc_id="b.txt", title="乙", date="2019", year=2018, period="2018")]
+    cover = render.coverage_html(records, AssistantSettings())
+    assert_inert(cover)
+    assert "2 个文档" in cover and "发布于 2019–2024 年" in cover
+    assert "内容涉及 2018–2025 年" in cover
+    assert "《乙》" in cover and "离线检索摘录" in cover
+    assert "暂无文档" in render.coverage_html([], AssistantSettings())
+
+
+def test_rebuilt_table_rows_render_as_an_html_table() -> None:
+    rows = [
+        "表1 指标 | 科技 | 1 高新技术企业(家): 2020年完成值 2109; 2025年目标值 2600",
+        f"表1 指标 | 科技 | 2 新型研发机构{SCRIPT}(家): 2020年完成值 26; 2025年目标值 40",
+    ]
+    html = render.table_html("表1:指标\n序号\n指标", rows)
+    assert_inert(html)
+    assert "<caption>表1:指标</caption>" in html
+    assert "<th>类别</th><th>指标</th><th>2020年完成值</th><th>2025年目标值</th>" in html
+    assert "<td>科技</td><td>1 高新技术企业(家)</td><td>2109</td><td>2600</td>" in html
+    assert html.count("<tr>") == 3
+
+
+def test_reader_shows_counts_only_to_the_admin() -> None:
+    text = "一、总体要求\n到2025年，高新技术企业数量达2600家。\n"
+    assert "分块" not in render.document_html(record(), text)
+    assert "3 个分块" in render.document_html(record(), text, admin=True)
+    assert "日期未知" in render.document_html(record(date=""), text)
 
 
 def test_document_html_groups_by_section_and_escapes() -> None:

@@ -223,3 +223,27 @@ def test_upload_of_docx_indexes(tiny_store: ChunkStore, tmp_path: Path) -> None:
     result = ingest_upload(path, "政策.docx", tiny_store, tiny_store.settings.data_dir, 1_000_000)
     assert result.ok, result.message
     assert "3万亿元" in tiny_store.document_text(result.doc_id)
+
+
+def test_upload_date_is_a_stated_publication_date_or_unknown_until_set(
+    tiny_store: ChunkStore, tmp_path: Path
+) -> None:
+    data_dir = tiny_store.settings.data_dir
+    call = (
+        "广州市关于申报2024年度科技项目的通知\n\n一、申报时间\n"
+        "申报时间为2024年3月1日至2024年4月30日，逾期不予受理。\n"
+    )
+    signed = "广州市科技创新奖励办法\n\n一、奖励\n对认定企业奖励50万元。\n广州市科学技术局\n2023年12月5日\n"
+    unknown = ingest_upload(write(tmp_path, "c.txt", call.encode()), "c.txt", tiny_store, data_dir)
+    dated = ingest_upload(write(tmp_path, "s.txt", signed.encode()), "s.txt", tiny_store, data_dir)
+    assert unknown.ok and dated.ok
+    assert tiny_store.document(unknown.doc_id).date == ""  # the deadline is not a publication date
+    assert tiny_store.document(dated.doc_id).date == "2023-12-05"
+
+    assert uploads.set_upload_date(unknown.doc_id, "2024-02", tiny_store, data_dir) == "2024-02"
+    record = tiny_store.document(unknown.doc_id)
+    assert record.date == "2024-02" and record.chunk_count == unknown.chunks
+    with pytest.raises(UploadRejected):
+        uploads.set_upload_date(unknown.doc_id, "next year", tiny_store, data_dir)
+    with pytest.raises(UploadRejected):
+        uploads.set_upload_date("003_d7285df370a477b8.txt", "2024", tiny_store, data_dir)

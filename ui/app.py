@@ -19,12 +19,24 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
 import gradio as gr  # noqa: E402
+from starlette.middleware import Middleware  # noqa: E402
 
 from assistant.answer import Answer, Assistant  # noqa: E402
 from assistant.config import AssistantSettings  # noqa: E402
 from ui import render  # noqa: E402
-from ui.feedback import FeedbackLog, feedback_path  # noqa: E402
-from ui.uploads import admin_password, check_password, ingest_upload, upload_limit  # noqa: E402
+from ui.audit import AuditLog, audit_path, who  # noqa: E402
+from ui.feedback import REASONS, FeedbackLog, feedback_path, new_question_id  # noqa: E402
+from ui.guard import AttemptGuard  # noqa: E402
+from ui.locale import ChineseLocaleMiddleware, translations  # noqa: E402
+from ui.uploads import (  # noqa: E402
+    UploadRejected,
+    admin_password,
+    check_password,
+    ingest_upload,
+    set_upload_date,
+    upload_limit,
+    uploaded_doc_ids,
+)
 from vectorstore.errors import StoreError  # noqa: E402
 from vectorstore.index import SearchIndex  # noqa: E402
 from vectorstore.search import HybridSearcher, SearchFilters  # noqa: E402
@@ -38,7 +50,11 @@ APP_TITLE = "广州科技创新政策问答"
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 7860
 CONCURRENCY_LIMIT = 4
+# Gradio's temporary upload area: every 10 minutes, files older than an hour are removed.
+UPLOAD_CACHE_CLEANUP = (600, 3600)
 _UNSET: Any = object()
+# A question asked from the examples (below the chat on a phone) is answered above them.
+SCROLL_TO_CHAT_JS = "() => document.querySelector('#pqa-chat')?.scrollIntoView({block: 'start'})"
 
 STAFF_EXAMPLES = [
     "2025年黄埔区高新技术企业要达到多少家？",
@@ -82,8 +98,32 @@ details.pqa-cite .pqa-title { font-weight: 600; color: #1f2d3d; }
 .pqa-sec h4 { margin: 16px 0 6px; padding-left: 8px; border-left: 3px solid #1565c0;
   color: #1f2d3d; font-size: 14.5px; }
 .pqa-sec p { margin: 4px 0; line-height: 1.8; color: #2b3848; }
-.pqa-sec p.pqa-row { font-family: ui-monospace, monospace; font-size: 12.5px; background: #f5f7fa;
-  padding: 2px 6px; border-radius: 4px; }
+.pqa-table-wrap { overflow-x: auto; margin: 8px 0; }
+table.pqa-table { border-collapse: collapse; font-size: 13px; width: 100%; }
+table.pqa-table caption { text-align: left; font-weight: 600; padding: 4px 0; color: #1f2d3d; }
+table.pqa-table th, table.pqa-table td { border: 1px solid #d6deea; padding: 4px 8px;
+  text-align: left; vertical-align: top; }
+table.pqa-table th { background: #eef3fa; white-space: nowrap; }
+table.pqa-doctable td.pqa-t-date { white-space: nowrap; }
+table.pqa-doctable td.pqa-t-id { font-size: 12px; color: #6b7a90; }
+.pqa-cover { text-align: left; color: #2b3848; font-size: 14px; line-height: 1.7; padding: 4px 6px; }
+.pqa-cover-head { font-weight: 600; color: #0b3d91; margin-bottom: 4px; }
+.pqa-cover ul { margin: 4px 0 8px; padding-left: 18px; }
+.pqa-cover li .pqa-meta { margin-left: 6px; }
+.pqa-cover-mode { font-size: 13px; margin-bottom: 2px; }
+#pqa-chat .message-buttons .icon-button-wrapper { display: flex; }
+#pqa-chat button[aria-label="赞"], #pqa-chat button[aria-label^="已赞"] { order: 1; }
+#pqa-chat button[aria-label="踩"], #pqa-chat button[aria-label^="已踩"] { order: 2; }
+@media (max-width: 640px) {
+  #pqa-header { padding: 10px 12px; }
+  #pqa-header h1 { font-size: 18px; }
+  #pqa-input-row { flex-wrap: wrap !important; }
+  #pqa-input-row > * { flex: 1 1 100% !important; min-width: 100% !important; }
+  #pqa-chat { max-height: 60vh; }
+  #pqa-mode { display: none; }
+  .pqa-cover { font-size: 13px; line-height: 1.55; }
+  .pqa-cover li .pqa-meta { display: none; }
+}
 .pqa-doc-empty { color: #6b7a90; padding: 16px; }
 footer { display: none !important; }
 #pqa-chat .icon-button-wrapper.top-panel { display: none !important; }
@@ -146,7 +186,7 @@ def chat_turn(
     chat = list(chat or [])
     turns = list(turns or [])
     if not question.strip():
-        gr.Warning("请输入一个问题。/ Please enter a question.")
+        gr.Warning("请输入一个问题。/ Please enter a question.", title="提示")
         yield message, chat, turns
         return
     chat.append({"role": "user", "content": render.user_message(question)})
@@ -192,6 +232,7 @@ def chat_turn(
     }
     turns.append(
         {
+            "question_id": new_question_id(),
             "question": question,
             "answer": final.text,
             "citations": [c.to_json() for c in final.citations],
@@ -203,18 +244,44 @@ def chat_turn(
     yield "", chat, turns
 
 
+def _client(request: gr.Request | None) -> str:
+    """Who is asking, as far as the server can tell: the peer address of the connection."""
+    client = getattr(request, "client", None) if request is not None else None
+    return str(getattr(client, "host", None) or "unknown")
+
+
+def _wait_text(seconds: float) -> str:
+    return f"{int(seconds // 60) + 1} 分钟" if seconds >= 90 else f"{max(1, round(seconds))} 秒"
+
+
+def _uploaded_paths(files: list[Any] | None) -> list[Path]:
+    return [Path(f if isinstance(f, str) else getattr(f, "name", str(f))) for f in files or []]
+
+
+def _discard_temporary(paths: list[Path], cache_dir: Path) -> None:
+    """Remove Gradio's temporary copies of imported files (never anything outside its cache)."""
+    root = cache_dir.resolve()
+    for path in paths:
+        resolved = path.resolve()
+        if root in resolved.parents:
+            resolved.unlink(missing_ok=True)
+
+
 def build_app(
     assistant: Assistant,
     store: ChunkStore,
     settings: StoreSettings,
     admin_password_value: str | None = _UNSET,
     max_upload_bytes: int | None = None,
+    guard: AttemptGuard | None = None,
 ) -> gr.Blocks:
     """The whole page over one Assistant and its store; tests build it on their own index."""
     password = admin_password() if admin_password_value is _UNSET else admin_password_value
     upload_enabled = bool(password)
     limit = max_upload_bytes or upload_limit()
     feedback = FeedbackLog(feedback_path(settings.data_dir))
+    audit = AuditLog(audit_path(settings.data_dir))
+    attempts = guard or AttemptGuard()
     assistant_settings: AssistantSettings = assistant.settings
 
     def documents_or_empty() -> list[Any]:
@@ -237,38 +304,68 @@ def build_app(
     ) -> Iterator[tuple[Any, ...]]:
         yield from chat_turn(assistant, message, chat, turns, doc_ids, years)
 
-    def clear_chat() -> tuple[Any, ...]:
-        return [], [], ""
+    def ask_example(
+        sample: list[str] | None,
+        chat: list[dict[str, Any]],
+        turns: list[dict[str, Any]],
+        doc_ids: list[str],
+        years: list[str],
+    ) -> Iterator[tuple[Any, ...]]:
+        question = sample[0] if sample else ""
+        yield from chat_turn(assistant, question, chat, turns, doc_ids, years)
 
-    def on_like(data: gr.LikeData, turns: list[dict[str, Any]], chat: list[dict[str, Any]]) -> None:
+    def clear_chat() -> tuple[Any, ...]:
+        return [], [], "", gr.update(visible=False), ""
+
+    def on_like(
+        data: gr.LikeData, turns: list[dict[str, Any]], chat: list[dict[str, Any]]
+    ) -> tuple[Any, ...]:
+        """Record, change or withdraw the vote on one answer; 👎 opens the comment box."""
         index = _assistant_index(chat or [], data.index)
         turn = next((t for t in turns or [] if t.get("message_index") == index), None)
-        if turn is None or data.liked not in (True, False):
-            return
+        if turn is None:
+            return gr.update(), gr.update()
+        liked = data.liked if data.liked in (True, False) else None
         feedback.record(
-            bool(data.liked),
+            liked,
             turn["question"],
             turn["answer"],
             turn["citations"],
             turn["mode"],
             turn["refused"],
+            question_id=turn["question_id"],
         )
-        gr.Info("感谢反馈！" + ("" if data.liked else "我们会据此改进。"))
+        if liked is None:
+            gr.Info("已撤销评价。", title="提示")
+        elif liked:
+            gr.Info("感谢反馈！", title="提示")
+        if liked is False:
+            return gr.update(visible=True), turn["question_id"]
+        return gr.update(visible=False), ""
+
+    def save_comment(question_id: str, reason: str | None, text: str) -> tuple[Any, ...]:
+        if question_id:
+            feedback.comment(question_id, reason or "", text or "")
+            gr.Info("已记录您的说明，我们会据此改进。", title="提示")
+        return gr.update(visible=False), "", gr.update(value=None), ""
 
     # -- documents ---------------------------------------------------------------------------
 
-    def refresh_documents() -> tuple[Any, ...]:
+    def refresh_documents(is_admin: bool = False) -> tuple[Any, ...]:
         records = documents_or_empty()
         choices = render.document_choices(records)
         return (
-            gr.update(value=render.document_rows(records)),
+            render.document_table_html(records),
             gr.update(choices=choices),
             gr.update(choices=choices),
             gr.update(choices=render.year_choices(records)),
             f"共收录 **{len(records)}** 个文档",
+            gr.update(placeholder=render.coverage_html(records, assistant_settings)),
+            render.document_table_html(records, admin=True) if is_admin else "",
+            gr.update(choices=uploaded_doc_ids(settings.data_dir) if is_admin else []),
         )
 
-    def read_document(doc_id: str | None) -> str:
+    def read_document(doc_id: str | None, is_admin: bool = False) -> str:
         if not doc_id:
             return render.document_html(None, "")
         try:
@@ -276,33 +373,57 @@ def build_app(
             text = store.document_text(doc_id) if record else ""
         except StoreError as error:
             return f'<div class="pqa-doc-empty">{render.escape(error)}</div>'
-        return render.document_html(record, text)
+        return render.document_html(record, text, admin=is_admin)
 
-    def select_row(event: gr.SelectData) -> Any:
-        records = sorted(documents_or_empty(), key=lambda r: (r.date, r.doc_id), reverse=True)
-        row = event.index[0] if isinstance(event.index, (list, tuple)) else event.index
-        if isinstance(row, int) and 0 <= row < len(records):
-            return gr.update(value=records[row].doc_id)
-        return gr.update()
+    # -- admin: password, uploads, dates ------------------------------------------------------
 
-    # -- uploads -----------------------------------------------------------------------------
+    def admin_view(is_admin: bool, message: str) -> tuple[Any, ...]:
+        """What unlock shows: the admin tools (or not), the message, the session's role."""
+        return (gr.update(visible=is_admin), message, is_admin, *refresh_documents(is_admin))
 
-    def unlock(given: str) -> tuple[Any, ...]:
-        if check_password(given, password):
-            return gr.update(visible=True), "✅ 已验证管理员身份，可以上传文档。"
-        time.sleep(0.5)  # slows down guessing; the comparison itself is constant-time
-        return gr.update(visible=False), "❌ 管理员密码错误 / wrong admin password"
-
-    def upload(files: list[Any] | None, given: str, progress: gr.Progress = gr.Progress()) -> Any:  # noqa: B008
-        if not check_password(given, password):
-            time.sleep(0.5)
-            return (
-                "❌ 管理员密码错误，未导入任何文件 / wrong admin password, nothing uploaded",
-                *refresh_documents(),
+    def unlock(given: str, request: gr.Request) -> tuple[Any, ...]:
+        client = _client(request)
+        verdict = attempts.check(client)
+        if not verdict.allowed:
+            audit.write(
+                who(client, False), "admin_login_refused", wait_seconds=round(verdict.wait_seconds)
             )
-        paths = [Path(f if isinstance(f, str) else getattr(f, "name", str(f))) for f in files or []]
+            reason = "尝试次数过多，已锁定" if verdict.locked else "尝试过于频繁"
+            return admin_view(
+                False,
+                f"⏳ {reason}，请 {_wait_text(verdict.wait_seconds)}后再试 / "
+                f"too many attempts, retry in {round(verdict.wait_seconds)} s",
+            )
+        if check_password(given, password):
+            attempts.succeeded(client)
+            audit.write(who(client, True), "admin_unlocked")
+            return admin_view(True, "✅ 已验证管理员身份，可以上传文档、修改日期。")
+        verdict = attempts.failed(client)
+        audit.write(
+            who(client, False),
+            "admin_login_locked" if verdict.locked else "admin_login_failed",
+            failures=attempts.failures(client),
+        )
+        then = "已锁定" if verdict.locked else "请稍候"
+        return admin_view(
+            False,
+            f"❌ 管理员密码错误，{then} {_wait_text(verdict.wait_seconds)}后再试 / "
+            f"wrong admin password, retry in {round(verdict.wait_seconds)} s",
+        )
+
+    def upload(
+        files: list[Any] | None,
+        is_admin: bool,
+        request: gr.Request,
+        progress: gr.Progress = gr.Progress(),  # noqa: B008
+    ) -> Any:
+        client = _client(request)
+        paths = _uploaded_paths(files)
+        if not is_admin:
+            audit.write(who(client, False), "upload_refused", files=[p.name for p in paths])
+            return ("❌ 请先验证管理员身份 / admin login required", None, *refresh_documents(False))
         if not paths:
-            return ("请先选择要上传的文件 / choose files first", *refresh_documents())
+            return ("请先选择要上传的文件 / choose files first", None, *refresh_documents(True))
         results = []
         for position, path in enumerate(paths):
             name = path.name
@@ -312,48 +433,104 @@ def build_app(
                 progress(fraction, desc=f"正在建立索引：{name}（{done}/{total} 个分块）")
 
             progress(position / len(paths), desc=f"正在检查：{name}")
-            results.append(ingest_upload(path, name, store, settings.data_dir, limit, step))
+            result = ingest_upload(path, name, store, settings.data_dir, limit, step)
+            results.append(result)
+            audit.write(
+                who(client, True),
+                "upload",
+                file=result.original_name,
+                ok=result.ok,
+                doc_id=result.doc_id,
+                message=result.message,
+            )
+        _discard_temporary(paths, Path(demo.GRADIO_CACHE))
         progress(1.0, desc="完成")
-        return (render.upload_report(results), *refresh_documents())
+        return (render.upload_report(results), None, *refresh_documents(True))
+
+    def set_date(doc_id: str | None, date: str, is_admin: bool, request: gr.Request) -> Any:
+        client = _client(request)
+        if not is_admin or not doc_id:
+            message = "❌ 请先验证管理员身份并选择文档 / log in and choose a document"
+            return (message, *refresh_documents(is_admin))
+        try:
+            stored = set_upload_date(doc_id, date or "", store, settings.data_dir)
+        except (UploadRejected, StoreError) as error:
+            return (f"❌ {render.escape(error)}", *refresh_documents(True))
+        audit.write(who(client, True), "date_set", doc_id=doc_id, date=stored)
+        return (f"✅ 已将日期设为 {stored}", *refresh_documents(True))
 
     # -- layout ------------------------------------------------------------------------------
 
-    with gr.Blocks(title=APP_TITLE, fill_width=False, analytics_enabled=False) as demo:
+    with gr.Blocks(
+        title=APP_TITLE,
+        fill_width=False,
+        analytics_enabled=False,
+        delete_cache=UPLOAD_CACHE_CLEANUP,
+    ) as demo:
         gr.HTML(HEADER)
         turns_state = gr.State([])
+        pending_comment = gr.State("")
+        admin_state = gr.State(False)
         with gr.Tabs(elem_id="pqa-tabs"):
             with gr.Tab("智能问答", id="chat", elem_id="pqa-tab-chat"):  # noqa: SIM117
-                with gr.Row(equal_height=False):
-                    with gr.Column(scale=3, min_width=520):
+                with gr.Row(equal_height=False, elem_id="pqa-main"):
+                    with gr.Column(scale=3, min_width=320, elem_id="pqa-chat-col"):
                         chatbot = gr.Chatbot(
                             label="对话",
                             show_label=False,
                             elem_id="pqa-chat",
-                            height=700,
+                            height=None,
+                            max_height=720,
                             latex_delimiters=[],
                             buttons=["copy"],
                             feedback_options=("Like", "Dislike"),
-                            placeholder=(
-                                "<div style='text-align:center;color:#6b7a90'>"
-                                "<h3>您好！请提问广州科技创新相关政策</h3>"
-                                "<p>每个回答都会列出引用的原文，点击引用卡片即可展开核对。</p></div>"
-                            ),
+                            placeholder=render.coverage_html(initial_docs, assistant_settings),
                         )
-                        with gr.Row(equal_height=True):
+                        with gr.Group(visible=False, elem_id="pqa-comment") as comment_box:
+                            reason = gr.Radio(
+                                choices=list(REASONS),
+                                label="这个回答哪里不对？（可选）",
+                                elem_id="pqa-reason",
+                            )
+                            comment_text = gr.Textbox(
+                                label="补充说明（可选）",
+                                placeholder="例如：正确数字应为……，或应引用哪份文档",
+                                lines=2,
+                                max_lines=6,
+                                elem_id="pqa-comment-text",
+                            )
+                            with gr.Row():
+                                comment_send = gr.Button(
+                                    "提交说明", variant="primary", elem_id="pqa-comment-send"
+                                )
+                                comment_skip = gr.Button("跳过", elem_id="pqa-comment-skip")
+                        with gr.Row(equal_height=True, elem_id="pqa-input-row"):
                             question_box = gr.Textbox(
+                                label="问题",
                                 placeholder="请输入问题，例如：2025年黄埔区高新技术企业要达到多少家？（回车发送）",
                                 show_label=False,
                                 lines=1,
                                 max_lines=4,
                                 scale=8,
                                 elem_id="pqa-input",
-                                autofocus=True,
                             )
                             send = gr.Button(
                                 "发送", variant="primary", scale=1, min_width=90, elem_id="pqa-send"
                             )
                     with gr.Column(scale=1, min_width=300, elem_id="pqa-side"):
                         gr.HTML(render.mode_html(assistant_settings), elem_id="pqa-mode")
+                        staff_examples = gr.Dataset(
+                            components=[question_box],
+                            samples=[[q] for q in STAFF_EXAMPLES],
+                            label="示例问题 · 政府工作人员（点击即提问）",
+                            elem_id="pqa-examples-staff",
+                        )
+                        enterprise_examples = gr.Dataset(
+                            components=[question_box],
+                            samples=[[q] for q in ENTERPRISE_EXAMPLES],
+                            label="示例问题 · 企业（点击即提问）",
+                            elem_id="pqa-examples-enterprise",
+                        )
                         doc_filter = gr.Dropdown(
                             label="按文档筛选",
                             info="不选则检索全部文档",
@@ -369,29 +546,11 @@ def build_app(
                             elem_id="pqa-year-filter",
                         )
                         clear = gr.Button("清空对话", variant="secondary", elem_id="pqa-clear")
-                        gr.Examples(
-                            examples=[[q] for q in STAFF_EXAMPLES],
-                            inputs=[question_box],
-                            label="示例问题 · 政府工作人员",
-                        )
-                        gr.Examples(
-                            examples=[[q] for q in ENTERPRISE_EXAMPLES],
-                            inputs=[question_box],
-                            label="示例问题 · 企业",
-                        )
             with gr.Tab("文档库", id="docs", elem_id="pqa-tab-docs"):
                 doc_count = gr.Markdown(
                     f"共收录 **{len(initial_docs)}** 个文档", elem_id="pqa-doc-count"
                 )
-                table = gr.Dataframe(
-                    value=render.document_rows(initial_docs),
-                    headers=render.DOCUMENT_HEADERS,
-                    datatype=["str", "str", "str", "number", "number"],
-                    interactive=False,
-                    wrap=True,
-                    column_widths=["46%", "12%", "22%", "10%", "10%"],
-                    elem_id="pqa-doc-table",
-                )
+                table = gr.HTML(render.document_table_html(initial_docs), elem_id="pqa-doc-table")
                 first_choices = render.document_choices(initial_docs)
                 first_doc = first_choices[0][1] if first_choices else None
                 doc_select = gr.Dropdown(
@@ -402,22 +561,37 @@ def build_app(
                 )
                 reader = gr.HTML(read_document(first_doc), elem_id="pqa-reader")
                 if upload_enabled:
-                    with gr.Accordion("上传新文档（仅限管理员）", open=False, elem_id="pqa-upload"):
-                        gr.Markdown(
-                            f"支持 txt / md / html / pdf / docx，单个文件不超过 "
-                            f"{limit // (1024 * 1024) or 1} MB。上传后自动清理、分块并建立索引。"
-                        )
+                    with gr.Accordion("文档管理（仅限管理员）", open=False, elem_id="pqa-upload"):
                         with gr.Row():
                             password_box = gr.Textbox(
                                 label="管理员密码", type="password", scale=3, elem_id="pqa-password"
                             )
                             unlock_button = gr.Button("验证", scale=1, elem_id="pqa-unlock")
-                        unlock_status = gr.Markdown()
+                        unlock_status = gr.Markdown(elem_id="pqa-unlock-status")
                         with gr.Group(visible=False) as upload_group:
+                            admin_table = gr.HTML(elem_id="pqa-admin-table")
+                            with gr.Row():
+                                date_doc = gr.Dropdown(
+                                    label="上传的文档",
+                                    choices=[],
+                                    scale=3,
+                                    elem_id="pqa-date-doc",
+                                )
+                                date_value = gr.Textbox(
+                                    label="发布日期（YYYY、YYYY-MM 或 YYYY-MM-DD）",
+                                    scale=2,
+                                    elem_id="pqa-date-value",
+                                )
+                                date_button = gr.Button("保存日期", scale=1, elem_id="pqa-date-go")
+                            date_status = gr.Markdown(elem_id="pqa-date-status")
+                            gr.Markdown(
+                                "支持 .txt .md .html .pdf .docx 文件，单个文件不超过 "
+                                f"{limit // (1024 * 1024) or 1} MB。上传后自动清理、分块并建立索引；"
+                                "文中未写明发布日期时显示为「日期未知」，可在上方设置。"
+                            )
                             files = gr.File(
                                 label="选择文件",
                                 file_count="multiple",
-                                file_types=[".txt", ".md", ".html", ".htm", ".pdf", ".docx"],
                                 elem_id="pqa-files",
                             )
                             upload_button = gr.Button(
@@ -426,7 +600,7 @@ def build_app(
                         upload_status = gr.Markdown(elem_id="pqa-upload-status")
                 else:
                     gr.Markdown(
-                        "<span class='pqa-meta'>文档上传未启用（管理员设置 POLICY_QA_ADMIN_PASSWORD 后可用）。</span>"
+                        "<span class='pqa-meta'>文档上传未启用（需由管理员在服务器上设置管理员密码）。</span>"
                     )
 
         # -- events ------------------------------------------------------------------------
@@ -441,24 +615,72 @@ def build_app(
             api_visibility="undocumented",
         )
         send.click(respond, chat_inputs, chat_outputs, show_progress="hidden", api_name="ask")
-        clear.click(clear_chat, None, [chatbot, turns_state, question_box], queue=False)
-        chatbot.like(on_like, [turns_state, chatbot], None, api_visibility="private")
+        for examples in (staff_examples, enterprise_examples):
+            examples.click(
+                ask_example,
+                [examples, chatbot, turns_state, doc_filter, year_filter],
+                chat_outputs,
+                show_progress="hidden",
+                api_visibility="private",
+            )
+            examples.click(None, None, None, js=SCROLL_TO_CHAT_JS, queue=False)
+        clear.click(
+            clear_chat,
+            None,
+            [chatbot, turns_state, question_box, comment_box, pending_comment],
+            queue=False,
+        )
+        chatbot.like(
+            on_like,
+            [turns_state, chatbot],
+            [comment_box, pending_comment],
+            api_visibility="private",
+        )
         chatbot.clear(lambda: [], None, [turns_state], queue=False)
-        doc_outputs = [table, doc_select, doc_filter, year_filter, doc_count]
-        demo.load(refresh_documents, None, doc_outputs)
-        doc_select.change(read_document, doc_select, reader)
-        table.select(select_row, None, doc_select)
+        comment_outputs = [comment_box, pending_comment, reason, comment_text]
+        comment_send.click(
+            save_comment,
+            [pending_comment, reason, comment_text],
+            comment_outputs,
+            api_visibility="private",
+        )
+        comment_skip.click(
+            lambda: (gr.update(visible=False), "", gr.update(value=None), ""),
+            None,
+            comment_outputs,
+            queue=False,
+        )
+        doc_select.change(read_document, [doc_select, admin_state], reader)
         if upload_enabled:
-            unlock_button.click(
-                unlock, password_box, [upload_group, unlock_status], api_visibility="private"
-            )
-            password_box.submit(
-                unlock, password_box, [upload_group, unlock_status], api_visibility="private"
-            )
+            admin_outputs = [admin_table, date_doc]
+        else:
+            admin_outputs = [gr.HTML(visible=False), gr.Dropdown(visible=False)]
+        doc_outputs = [
+            table,
+            doc_select,
+            doc_filter,
+            year_filter,
+            doc_count,
+            chatbot,
+            *admin_outputs,
+        ]
+        demo.load(refresh_documents, None, doc_outputs)
+        if upload_enabled:
+            unlock_outputs = [upload_group, unlock_status, admin_state, *doc_outputs]
+            for trigger in (unlock_button.click, password_box.submit):
+                trigger(unlock, password_box, unlock_outputs, api_visibility="private").then(
+                    read_document, [doc_select, admin_state], reader
+                )
             upload_button.click(
                 upload,
-                [files, password_box],
-                [upload_status, *doc_outputs],
+                [files, admin_state],
+                [upload_status, files, *doc_outputs],
+                api_visibility="private",
+            )
+            date_button.click(
+                set_date,
+                [date_doc, date_value, admin_state],
+                [date_status, *doc_outputs],
                 api_visibility="private",
             )
 
@@ -466,10 +688,13 @@ def build_app(
     return demo
 
 
-def launch(demo: gr.Blocks, host: str, port: int, **options: object) -> None:
-    """Serve `demo` with the product's theme and CSS (Gradio 6 takes both at launch).
+def launch(
+    demo: gr.Blocks, host: str, port: int, max_upload_bytes: int | None = None, **options: object
+) -> None:
+    """Serve `demo` with the product's theme, CSS and Chinese labels (Gradio 6 takes them here).
 
-    Never with a public share link; `options` pass through (tests add prevent_thread_lock).
+    Never with a public share link. Gradio's own upload endpoint, open to any visitor, takes
+    no file over the upload limit. `options` pass through (tests add prevent_thread_lock).
     """
     demo.launch(
         server_name=host,
@@ -478,10 +703,12 @@ def launch(demo: gr.Blocks, host: str, port: int, **options: object) -> None:
         inbrowser=False,
         show_error=False,
         quiet=True,
-        max_file_size=max(upload_limit() * 2, 10 * 1024 * 1024),
+        max_file_size=max_upload_bytes or upload_limit(),
         footer_links=[],
         theme=_theme(),
         css=CSS,
+        i18n=translations(),
+        app_kwargs={"middleware": [Middleware(ChineseLocaleMiddleware)]},
         **options,
     )
 

@@ -43,16 +43,21 @@ def run_serve(args: argparse.Namespace) -> int:
 
 
 def run_feedback_export(args: argparse.Namespace) -> int:
-    from ui.feedback import export_drafts, feedback_path, write_drafts
+    from ui.feedback import draft_notes, export_drafts, feedback_path, write_drafts
     from vectorstore.settings import StoreSettings
 
     source = feedback_path(StoreSettings.from_env().data_dir)
     drafts = export_drafts(source)
     if args.out:
         write_drafts(drafts, args.out)
+        notes = draft_notes(source)
+        notes_path = args.out.with_name(args.out.stem + ".notes.jsonl")
+        if notes:
+            write_drafts(notes, notes_path)
         print(
             f"已导出 {len(drafts)} 条评测草稿到 {args.out}（来自 {source}）；请补全 answer、"
-            f"must_contain、source、evidence / exported {len(drafts)} draft items",
+            f"must_contain、source、evidence / exported {len(drafts)} draft items"
+            + (f"；用户说明见 {notes_path} / user notes in {notes_path}" if notes else ""),
             file=sys.stderr,
         )
     else:

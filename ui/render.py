@@ -18,7 +18,9 @@ from vectorstore.store import DocumentRecord
 from vectorstore.years import period_years
 
 MAX_SHOWN_QUESTION_CHARS = 2000
-DOCUMENT_HEADERS = ["标题", "日期", "发布单位", "分块数", "表格行"]
+DOCUMENT_HEADERS = ["标题", "日期", "发布单位"]
+ADMIN_DOCUMENT_HEADERS = [*DOCUMENT_HEADERS, "分块数", "表格行", "文档编号"]
+UNKNOWN_DATE = "日期未知"
 _SUMMARY_SECTION_CHARS = 60
 
 
@@ -112,9 +114,7 @@ def citation_card(citation: Any, open_: bool = False) -> str:
     )
     body = (
         f'<div class="pqa-passage">{highlight(str(fields.get("text") or ""), str(fields.get("quote") or ""))}</div>'
-        f'<div class="pqa-source">来源：{escape(fields.get("doc_id"))}'
-        + (f" · 章节：{escape(section)}" if section else "")
-        + "</div>"
+        + (f'<div class="pqa-source">章节：{escape(section)}</div>' if section else "")
     )
     opened = " open" if open_ else ""
     return _one_line(f'<details class="pqa-cite"{opened}>{summary}{body}</details>')
@@ -176,38 +176,156 @@ def mode_html(settings: AssistantSettings) -> str:
     )
 
 
-def document_rows(records: Sequence[DocumentRecord]) -> list[list[Any]]:
-    """Rows for the document table (the Dataframe shows them as plain text)."""
-    return [
-        [r.title, r.date, r.publisher, r.chunk_count, r.table_rows]
-        for r in sorted(records, key=lambda r: (r.date, r.doc_id), reverse=True)
-    ]
+def display_date(date: str) -> str:
+    return date or UNKNOWN_DATE
+
+
+def _ordered(records: Sequence[DocumentRecord]) -> list[DocumentRecord]:
+    return sorted(records, key=lambda r: (r.date, r.doc_id), reverse=True)
+
+
+def document_table_html(records: Sequence[DocumentRecord], admin: bool = False) -> str:
+    """The library table; chunk and table-row counts and file ids only in the admin view."""
+    headers = ADMIN_DOCUMENT_HEADERS if admin else DOCUMENT_HEADERS
+    head = "".join(f"<th>{escape(h)}</th>" for h in headers)
+    rows = []
+    for r in _ordered(records):
+        cells = [
+            f'<td class="pqa-t-title">{escape(r.title)}</td>',
+            f'<td class="pqa-t-date">{escape(display_date(r.date))}</td>',
+            f"<td>{escape(r.publisher)}</td>",
+        ]
+        if admin:
+            cells += [f"<td>{r.chunk_count}</td>", f"<td>{r.table_rows}</td>"]
+            cells.append(f'<td class="pqa-t-id">{escape(r.doc_id)}</td>')
+        rows.append(f"<tr>{''.join(cells)}</tr>")
+    return f'<table class="pqa-table pqa-doctable"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
 
 
 def document_choices(records: Sequence[DocumentRecord]) -> list[tuple[str, str]]:
     """(label, doc id) pairs for document pickers; labels carry the date to tell them apart."""
-    ordered = sorted(records, key=lambda r: (r.date, r.doc_id), reverse=True)
-    return [(f"{r.title}（{r.date}）" if r.date else r.title, r.doc_id) for r in ordered]
+    return [(f"{r.title}（{display_date(r.date)}）", r.doc_id) for r in _ordered(records)]
 
 
 def year_choices(records: Sequence[DocumentRecord]) -> list[str]:
+    return [str(y) for y in sorted(_content_years(records), reverse=True)]
+
+
+def _content_years(records: Sequence[DocumentRecord]) -> set[int]:
     years: set[int] = set()
     for record in records:
         years |= period_years(record.period, record.year or None)
-    return [str(y) for y in sorted(years, reverse=True)]
+    return years
 
 
-def document_html(record: DocumentRecord | None, text: str) -> str:
-    """A document's cleaned text grouped by section, every piece escaped."""
+def _span(years: Iterable[int]) -> str:
+    chosen = sorted(years)
+    if not chosen:
+        return ""
+    return f"{chosen[0]}–{chosen[-1]} 年" if chosen[0] != chosen[-1] else f"{chosen[0]} 年"
+
+
+def coverage_html(records: Sequence[DocumentRecord], settings: AssistantSettings) -> str:
+    """The first screen: which documents answers come from, the years they span, the mode."""
+    published = {int(r.date[:4]) for r in records if r.date[:4].isdigit()}
+    spans = [
+        f"发布于 {_span(published)}" if published else "",
+        f"内容涉及 {_span(_content_years(records))}" if _content_years(records) else "",
+    ]
+    summary = "，".join(part for part in spans if part)
+    items = "".join(
+        f'<li><span class="pqa-cover-title">《{escape(r.title)}》</span>'
+        f'<span class="pqa-meta">{escape(" · ".join(p for p in (r.publisher, display_date(r.date)) if p))}</span></li>'
+        for r in _ordered(records)
+    )
+    listing = f"<ul>{items}</ul>" if items else '<p class="pqa-meta">文档库暂无文档。</p>'
+    return _one_line(
+        '<div class="pqa-cover">'
+        f'<div class="pqa-cover-head">本助手依据已收录的 {len(records)} 个文档回答'
+        f"{('（' + escape(summary) + '）') if summary else ''}，每条结论附原文引用：</div>"
+        f"{listing}"
+        f'<div class="pqa-cover-mode">回答模式：{escape(mode_label(settings))}</div>'
+        '<div class="pqa-meta">在下方输入问题，或点击示例问题直接提问。</div></div>'
+    )
+
+
+def _row_cells(row_text: str) -> tuple[str, str, list[tuple[str, str]]]:
+    """(group, item, [(column, value)]) from a rebuilt row "title | group | item: col v; col v"."""
+    parts = row_text.split(" | ")
+    group = parts[1] if len(parts) >= 3 else ""
+    item, _, described = parts[-1].partition(": ")
+    values = []
+    for piece in described.split("; ") if described else []:
+        column, _, value = piece.rpartition(" ")
+        values.append((column, value))
+    return group, item, values
+
+
+def table_html(head_text: str, row_texts: Sequence[str]) -> str:
+    """A rebuilt table as an HTML <table>: title as caption, columns from the rows' cells."""
+    caption = head_text.strip().splitlines()[0] if head_text.strip() else ""
+    rows = [_row_cells(text) for text in row_texts]
+    columns: list[str] = []
+    for _, _, values in rows:
+        columns += [c for c, _ in values if c not in columns]
+    grouped = any(group for group, _, _ in rows)
+    head = ("<th>类别</th>" if grouped else "") + "<th>指标</th>"
+    head += "".join(f"<th>{escape(c)}</th>" for c in columns)
+    body = []
+    for group, item, values in rows:
+        by_column = dict(values)
+        cells = f"<td>{escape(group)}</td>" if grouped else ""
+        cells += f"<td>{escape(item)}</td>"
+        cells += "".join(f"<td>{escape(by_column.get(c, ''))}</td>" for c in columns)
+        body.append(f"<tr>{cells}</tr>")
+    return (
+        f'<div class="pqa-table-wrap"><table class="pqa-table"><caption>{escape(caption)}</caption>'
+        f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table></div>"
+    )
+
+
+def _section_bodies(text: str) -> list[tuple[str, list[str]]]:
+    """(section path, HTML pieces) in document order; a table's rows become one <table>."""
+    groups: list[tuple[str, list[str]]] = []
+    table_head: str | None = None
+    table_rows: list[str] = []
+
+    def flush_table() -> None:
+        nonlocal table_head
+        if table_head is not None or table_rows:
+            groups[-1][1].append(table_html(table_head or "", table_rows))
+        table_head = None
+        table_rows.clear()
+
+    for block in parse_blocks(text):
+        path = block.section_path
+        if block.kind != "table_row":
+            flush_table()  # anything but a row ends the table before it
+        if not groups or groups[-1][0] != path:
+            groups.append((path, []))
+        if block.kind == "table_head":
+            table_head = block.text
+            continue
+        if block.kind == "table_row":
+            table_rows.append(block.text)
+            continue
+        is_title = (
+            block.kind == "heading" and block.section and block.text.strip() == block.section[-1]
+        )
+        if is_title or not block.text.strip():
+            continue  # the section header above shows it
+        groups[-1][1].append(f'<p class="pqa-par">{_one_line(escape(block.text))}</p>')
+    flush_table()
+    return groups
+
+
+def document_html(record: DocumentRecord | None, text: str, admin: bool = False) -> str:
+    """A document's cleaned text grouped by section, tables as tables, every piece escaped."""
     if record is None:
         return '<div class="pqa-doc-empty">请选择一个文档阅读全文。</div>'
-    facts = [
-        record.publisher,
-        record.date,
-        f"{record.chunk_count} 个分块",
-        f"{record.table_rows} 个表格行",
-        f"{record.chars} 字",
-    ]
+    facts = [record.publisher, display_date(record.date), f"{record.chars} 字"]
+    if admin:
+        facts += [f"{record.chunk_count} 个分块", f"{record.table_rows} 个表格行"]
     meta = " · ".join(escape(fact) for fact in facts if fact)
     head = (
         f'<div class="pqa-doc-head"><h3>{escape(record.title)}</h3>'
@@ -215,21 +333,10 @@ def document_html(record: DocumentRecord | None, text: str) -> str:
     )
     if not text.strip():
         return head + '<div class="pqa-doc-empty">该文档没有可显示的文本。</div>'
-    groups: list[tuple[str, list[str]]] = []
-    for block in parse_blocks(text):
-        path = block.section_path
-        if not groups or groups[-1][0] != path:
-            groups.append((path, []))
-        is_title = (
-            block.kind == "heading" and block.section and block.text.strip() == block.section[-1]
-        )
-        if is_title or not block.text.strip():
-            continue  # the section header above shows it
-        css = "pqa-row" if block.kind in ("table_row", "table_head") else "pqa-par"
-        groups[-1][1].append(f'<p class="{css}">{_one_line(escape(block.text))}</p>')
     sections = "".join(
         f'<section class="pqa-sec"><h4>{escape(path) if path else "（正文）"}</h4>{"".join(body)}</section>'
-        for path, body in groups
+        for path, body in _section_bodies(text)
+        if body or path
     )
     return f'<div class="pqa-doc">{head}{sections}</div>'
 

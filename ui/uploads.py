@@ -19,11 +19,12 @@ import time
 import unicodedata
 import zipfile
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ingest.loaders import MAX_FILE_BYTES, SUPPORTED_SUFFIXES
 from ingest.pipeline import FailedFile, ProcessedDocument, process_paths
+from ui.dates import publication_date, valid_admin_date
 from vectorstore.errors import StoreError
 from vectorstore.store import ChunkStore
 
@@ -276,7 +277,7 @@ def ingest_upload(
                 f"无法导入：{error.reason_zh}" if error else "无法导入：没有得到文档",
                 f"cannot ingest: {error.reason_en}" if error else "cannot ingest: no document",
             )
-        document = processed[0]
+        document = _with_date(processed[0], publication_date(processed[0].cleaned))
         total = len(document.chunks)
         done = 0
 
@@ -313,6 +314,45 @@ def ingest_upload(
             False,
             f"导入失败，原有索引未改变 / ingest failed, index unchanged ({type(error).__name__})",
         )
+
+
+def _with_date(document: ProcessedDocument, date: str) -> ProcessedDocument:
+    """The document with `date` as its publication date ("" = unknown, shown as 日期未知)."""
+    return replace(document, meta=replace(document.meta, date=date))
+
+
+def uploaded_doc_ids(data_dir: Path) -> list[str]:
+    """Ids of documents that came in through the UI (their files live in the uploads dir)."""
+    directory = uploads_dir(data_dir)
+    if not directory.is_dir():
+        return []
+    return sorted(p.name for p in directory.iterdir() if p.is_file() and not p.name.startswith("."))
+
+
+def set_upload_date(doc_id: str, date: str, store: ChunkStore, data_dir: Path) -> str:
+    """Set an uploaded document's publication date (re-registers it from cached vectors).
+
+    Raises UploadRejected for a malformed date or a document that was not uploaded here.
+    """
+    date = date.strip()
+    if not valid_admin_date(date):
+        raise UploadRejected(
+            "日期格式应为 YYYY、YYYY-MM 或 YYYY-MM-DD", "date must be YYYY, YYYY-MM or YYYY-MM-DD"
+        )
+    if doc_id not in uploaded_doc_ids(data_dir):
+        raise UploadRejected(
+            "只能修改通过网页上传的文档的日期（收录文档的日期在 catalog.json 中维护）",
+            "only uploaded documents' dates can be set here (catalog.json holds the others)",
+        )
+    outcomes = [
+        o
+        for o in process_paths([uploads_dir(data_dir) / doc_id])
+        if isinstance(o, ProcessedDocument)
+    ]
+    if len(outcomes) != 1:
+        raise UploadRejected("无法重新读取该文档", "cannot re-read the document")
+    store.upsert_document(_with_date(outcomes[0], date))
+    return date
 
 
 def _discard(stored: Path | None) -> None:
