@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import shutil
+import sqlite3
 from collections.abc import Iterator
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -40,16 +41,22 @@ def make_settings(data_dir: Path, **overrides: str) -> StoreSettings:
     return StoreSettings.from_env(env)
 
 
+def _copy_sqlite(source: Path, target: Path) -> None:
+    """Copy through SQLite's backup API: a plain file copy misses rows still in the -wal file."""
+    with closing(sqlite3.connect(source)) as src, closing(sqlite3.connect(target)) as dst:
+        src.backup(dst)
+
+
 def warm_cache_into(data_dir: Path) -> None:
     """Seed a data dir with the session's embedding cache so unchanged texts are not re-embedded."""
     data_dir.mkdir(parents=True, exist_ok=True)
     if EMBEDDING_CACHE.is_file():
-        shutil.copyfile(EMBEDDING_CACHE, data_dir / "embedding_cache.sqlite")
+        _copy_sqlite(EMBEDDING_CACHE, data_dir / "embedding_cache.sqlite")
 
 
 def keep_cache_from(data_dir: Path) -> None:
     EMBEDDING_CACHE.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(data_dir / "embedding_cache.sqlite", EMBEDDING_CACHE)
+    _copy_sqlite(data_dir / "embedding_cache.sqlite", EMBEDDING_CACHE)
 
 
 @pytest.fixture(scope="session")
