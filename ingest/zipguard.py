@@ -78,6 +78,6 @@ def _invalid_zip(path: str | Path, exc: Exception) -> IngestError:
     detail = f"{type(exc).__name__}: {exc}"[:200]
     return IngestError(
         str(path),
-        f"不是有效的 zip 压缩包或已损坏（{detail}）",
-        f"not a valid or an intact zip archive ({detail})",
+        f"zip 压缩包已损坏或格式无效（{detail}）",
+        f"corrupt or invalid zip archive ({detail})",
     )

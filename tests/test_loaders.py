@@ -14,8 +14,10 @@ from pathlib import Path
 import docx
 import pytest
 
+from ingest import loaders
 from ingest.errors import IngestError
 from ingest.loaders import SUPPORTED_SUFFIXES, iter_corpus_files, load_document
+from tests.hostile import empty_paragraphs_docx, zip_bomb_docx
 
 CORPUS = Path(__file__).resolve().parents[1] / "data" / "corpus"
 CORPUS_FILES = sorted(CORPUS.glob("*.txt"))
@@ -150,6 +152,34 @@ def test_docx_paragraphs_and_table_rows_in_document_order(tmp_path: Path) -> Non
         "结尾段。",
     ]
     assert (document.source_format, document.encoding) == ("docx", None)
+
+
+def test_docx_of_empty_paragraphs_keeps_its_text(tmp_path: Path) -> None:
+    path = write(tmp_path / "empty.docx", empty_paragraphs_docx(2_000, "唯一的正文。"))
+    document = load_document(path)
+    assert document.text.strip() == "唯一的正文。"
+    assert document.text.count("\n") == 2_000
+
+
+def test_docx_with_too_many_elements_is_refused_before_parsing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = write(tmp_path / "many.docx", empty_paragraphs_docx(2_000))
+    monkeypatch.setattr(loaders, "DOCX_MAX_XML_ELEMENTS", 1_000)
+    with pytest.raises(IngestError) as caught:
+        load_document(path)
+    assert_bilingual(caught.value, path, "too many xml elements")
+
+
+def test_zip_bomb_docx_is_refused_by_its_unpacked_size(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = write(tmp_path / "bomb.docx", zip_bomb_docx(3_000_000))
+    assert path.stat().st_size < 45_000  # a 36 KB template plus ~4 KB for 3 MB of XML
+    monkeypatch.setattr(loaders, "DOCX_MAX_UNCOMPRESSED", 1_000_000)
+    with pytest.raises(IngestError) as caught:
+        load_document(path)
+    assert_bilingual(caught.value, path, "zip bomb")
 
 
 def test_hand_written_pdf_text_is_extracted(tmp_path: Path) -> None:

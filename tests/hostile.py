@@ -1,0 +1,63 @@
+"""Hostile inputs, generated at any size: the fast suite checks them small for correctness,
+the `bench` tests check them big against time and memory ceilings."""
+
+from __future__ import annotations
+
+import io
+import random
+import zipfile
+from pathlib import Path
+
+import docx
+
+CORPUS = Path(__file__).resolve().parents[1] / "data" / "corpus"
+_CJK = "广州科技创新政策企业研发投入高新技术黄埔区瞪羚新型机构国家中心目标完成值预期性人才平台"
+
+
+def punctuation_free_line(chars: int, seed: int = 5) -> str:
+    """One line of Chinese characters with no punctuation and no line break: nothing to split at."""
+    rng = random.Random(seed)
+    return "".join(rng.choices(_CJK, k=chars))
+
+
+def one_long_paragraph(chars: int) -> str:
+    """Real corpus sentences joined into a single line of `chars` characters."""
+    lines = (CORPUS / "003_d7285df370a477b8.txt").read_text(encoding="utf-8").split("\n")
+    prose = "".join(line.strip() for line in lines if "。" in line)
+    return (prose * (chars // len(prose) + 1))[:chars]
+
+
+def repeated_corpus(times: int) -> str:
+    """A corpus document concatenated `times` times plus table cells that repeat, which the
+    cleaner keeps (short lines legitimately repeat) and the table rebuilder does not claim."""
+    text = (CORPUS / "000_0e5a863861ba855e.txt").read_text(encoding="utf-8")
+    cells = "\n指标\n属性\n预期性\n预期性\n约束性\n预期性\n"
+    return (text + cells) * times
+
+
+def _docx_with_body(body_xml: str) -> bytes:
+    """A real python-docx package whose document body is replaced by `body_xml`."""
+    template = io.BytesIO()
+    docx.Document().save(template)
+    source = zipfile.ZipFile(template)
+    document_xml = source.read("word/document.xml").decode()
+    head = document_xml.split("<w:body>")[0]
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for member in source.infolist():
+            data = source.read(member)
+            if member.filename == "word/document.xml":
+                data = f"{head}<w:body>{body_xml}<w:sectPr/></w:body></w:document>".encode()
+            archive.writestr(member, data)
+    return out.getvalue()
+
+
+def empty_paragraphs_docx(paragraphs: int, text: str = "正文段落。") -> bytes:
+    """A .docx of `paragraphs` empty paragraphs around one paragraph of text."""
+    empties = "<w:p/>" * (paragraphs // 2)
+    return _docx_with_body(f"{empties}<w:p><w:r><w:t>{text}</w:t></w:r></w:p>{empties}")
+
+
+def zip_bomb_docx(unpacked_bytes: int) -> bytes:
+    """A .docx whose document.xml unpacks to `unpacked_bytes` (kilobytes on disk)."""
+    return _docx_with_body("<w:p/>" * (unpacked_bytes // 6))
