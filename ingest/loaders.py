@@ -25,6 +25,13 @@ from docx.text.paragraph import Paragraph
 from pypdf import PasswordType, PdfReader
 
 from ingest.errors import IngestError
+from ingest.extraction import Extraction
+from ingest.grid import GridTable
+from ingest.legacy_doc import read_doc
+from ingest.ocr import OcrOptions
+from ingest.ofd import read_ofd
+from ingest.scans import ocr_image_file, ocr_pdf
+from ingest.sheets import read_csv, read_xlsx
 from ingest.zipguard import check_xml_elements, open_zip
 
 SUPPORTED_SUFFIXES: MappingProxyType[str, str] = MappingProxyType(
@@ -36,6 +43,15 @@ SUPPORTED_SUFFIXES: MappingProxyType[str, str] = MappingProxyType(
         ".htm": "html",
         ".pdf": "pdf",
         ".docx": "docx",
+        ".doc": "doc",
+        ".ofd": "ofd",
+        ".xlsx": "xlsx",
+        ".csv": "csv",
+        ".png": "image",
+        ".jpg": "image",
+        ".jpeg": "image",
+        ".tif": "image",
+        ".tiff": "image",
     }
 )
 MAX_FILE_BYTES = 50 * 1024 * 1024
@@ -94,6 +110,10 @@ class Document:
     source_format: str
     encoding: str | None
     sha256: str
+    page_starts: tuple[int, ...] = ()
+    tables: tuple[GridTable, ...] = ()
+    ocr_pages: tuple[int, ...] = ()
+    low_confidence_pages: tuple[int, ...] = ()
 
 
 def load_document(
@@ -102,13 +122,14 @@ def load_document(
     """Load one file; raise IngestError (never a library traceback) when it cannot be used."""
     source_format = _source_format(path)
     data = _read_bytes(path, max_bytes)
-    text, encoding = _EXTRACTORS[source_format](data, path)
-    if not text.strip():
-        if source_format == "pdf":
+    extracted, encoding = _extract(source_format, data, path)
+    text = extracted.text
+    if not text.strip() and not extracted.tables:
+        if source_format in ("pdf", "image"):
             raise IngestError(
                 str(path),
-                "PDF 中没有可提取的文字（可能是扫描件，需要先做 OCR）",
-                "the PDF has no extractable text (probably a scan; run OCR first)",
+                "没有可提取的文字（没有文字层，OCR 也未识别出文字）",
+                "no extractable text (no text layer, and OCR found no text either)",
             )
         raise IngestError(
             str(path), "提取后没有任何文字内容", "no text left after extraction (only whitespace)"
@@ -120,7 +141,19 @@ def load_document(
         source_format=source_format,
         encoding=encoding,
         sha256=hashlib.sha256(data).hexdigest(),
+        page_starts=extracted.page_starts,
+        tables=extracted.tables,
+        ocr_pages=extracted.ocr_pages,
+        low_confidence_pages=extracted.low_confidence_pages,
     )
+
+
+def _extract(source_format: str, data: bytes, path: Path) -> tuple[Extraction, str | None]:
+    """Text formats give plain text; paged, scanned and tabular formats give an Extraction."""
+    if source_format in _EXTRACTORS:
+        text, encoding = _EXTRACTORS[source_format](data, path)
+        return Extraction(text), encoding
+    return _READERS[source_format](data, path)
 
 
 def iter_corpus_files(paths: list[Path]) -> list[tuple[Path, Path]]:
@@ -279,19 +312,20 @@ def html_to_text(markup: str) -> str:
     return "\n".join(line for line in lines if line)
 
 
-def _extract_pdf(data: bytes, path: Path) -> tuple[str, str | None]:
+def _extract_pdf(data: bytes, path: Path) -> tuple[Extraction, str | None]:
+    """Each page's text layer; pages without one are OCR'd (`ingest.scans`)."""
     try:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted and reader.decrypt("") == PasswordType.NOT_DECRYPTED:
             raise IngestError(
                 str(path), "PDF 已加密，无法读取", "the PDF is encrypted and cannot be read"
             )
-        text = "\n".join(page.extract_text() or "" for page in reader.pages)
+        page_texts = [page.extract_text() or "" for page in reader.pages]
     except IngestError:
         raise
     except Exception as exc:  # pypdf raises many unrelated types on broken files
         raise _corrupt_error(path, "PDF", exc) from None
-    return text, None
+    return ocr_pdf(data, page_texts, path, OcrOptions.from_env()), None
 
 
 def _extract_docx(data: bytes, path: Path) -> tuple[str, str | None]:
@@ -343,6 +377,20 @@ _EXTRACTORS: dict[str, Callable[[bytes, Path], tuple[str, str | None]]] = {
     "txt": decode_text,
     "md": decode_text,
     "html": _extract_html,
-    "pdf": _extract_pdf,
     "docx": _extract_docx,
+}
+
+
+def _extract_csv(data: bytes, path: Path) -> tuple[Extraction, str | None]:
+    text, encoding = decode_text(data, path)
+    return read_csv(text, path), encoding
+
+
+_READERS: dict[str, Callable[[bytes, Path], tuple[Extraction, str | None]]] = {
+    "pdf": _extract_pdf,
+    "image": lambda data, path: (ocr_image_file(data, path, OcrOptions.from_env()), None),
+    "ofd": lambda data, path: (read_ofd(data, path), None),
+    "xlsx": lambda data, path: (read_xlsx(data, path), None),
+    "csv": _extract_csv,
+    "doc": lambda data, path: (Extraction(read_doc(data, path)), None),
 }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -10,7 +11,9 @@ from ingest.catalog import CATALOG_FILE_NAME, DocMeta, load_catalog, metadata_fo
 from ingest.chunking import Chunk, ChunkingConfig, chunk_blocks
 from ingest.clean import clean_text
 from ingest.errors import IngestError
+from ingest.grid import append_tables
 from ingest.loaders import MAX_FILE_BYTES, Document, iter_corpus_files, load_document
+from ingest.pages import chunk_pages
 from ingest.structure import Block, parse_blocks
 
 
@@ -25,6 +28,8 @@ class ProcessedDocument:
     chunks: tuple[Chunk, ...]
     duplicates_removed: int
     lines_joined: int
+    pages: tuple[int, ...] = ()
+    """The page each chunk starts on, in chunk order (0: unknown, or not a paged format)."""
 
     @property
     def doc_id(self) -> str:
@@ -52,18 +57,27 @@ def process_document(
 ) -> ProcessedDocument:
     """Clean, structure and chunk one loaded document."""
     cleaned = clean_text(document.text)
-    if not cleaned.text.strip():
+    # Tables that arrived as grids (sheets, OCR'd tables) follow the prose, one row a block.
+    text, table_blocks, table_pages = append_tables(cleaned.text, document.tables)
+    if not text.strip():
         raise IngestError(document.doc_id, "清理后没有可用文本", "no usable text after cleaning")
-    blocks = tuple(parse_blocks(cleaned.text))
-    chunks = tuple(chunk_blocks(document.doc_id, cleaned.text, blocks, config))
+    blocks = (*parse_blocks(cleaned.text), *table_blocks)
+    chunks = tuple(chunk_blocks(document.doc_id, text, blocks, config))
+    prose = [chunk for chunk in chunks if chunk.start < len(cleaned.text)]
+    pages = chunk_pages(
+        document.text, document.page_starts, cleaned.text, [(c.start, c.end) for c in prose]
+    )
+    starts = [block.start for block in table_blocks]
+    pages += [table_pages[bisect_right(starts, c.start) - 1] for c in chunks[len(prose) :]]
     return ProcessedDocument(
         document,
         meta,
-        cleaned.text,
+        text,
         blocks,
         chunks,
         cleaned.duplicates_removed,
         cleaned.lines_joined,
+        tuple(pages),
     )
 
 
