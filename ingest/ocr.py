@@ -129,13 +129,13 @@ def _is_sideways(boxes: tuple[Box, ...]) -> bool:
 
 
 def ocr_image(image: Image.Image) -> OcrPage:
-    """OCR one page, turning a sideways scan upright first: of the two quarter turns, the
-    one read with the higher confidence is the upright one."""
+    """OCR one page, turning a sideways scan upright first: when nothing is read upright or
+    the lines found are standing, the quarter turn read with the higher confidence wins."""
     upright = image.convert("RGB")
     if upright.convert("L").getextrema()[0] > _BLANK_LEVEL:
         return OcrPage((), upright.width, upright.height)  # a blank page: nothing to read
     boxes = _recognise(np.asarray(upright))
-    if _is_sideways(boxes):
+    if not boxes or _is_sideways(boxes):  # sideways lines are often not read at all
         candidates = []
         for angle in (90, 270):
             turned = upright.rotate(angle, expand=True)
