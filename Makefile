@@ -34,6 +34,7 @@ format: install
 
 bench: install
 	$(BIN)/python -m evals.bench
+	$(BIN)/python -m evals.bench_ocr
 
 eval: index
 	$(BIN)/policy-qa eval

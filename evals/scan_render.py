@@ -1,5 +1,6 @@
-"""Scanned-document fixtures drawn on the spot: Chinese text rendered with the WQY font by PIL,
-saved as page images or as an image-only PDF (no text layer), like a photocopier's output."""
+"""Scanned pages drawn on the spot (for the OCR tests and `make bench`): Chinese text rendered
+with the WQY font by PIL, saved as page images or as an image-only PDF (no text layer), like a
+photocopier's output. Nothing is downloaded."""
 
 from __future__ import annotations
 
@@ -132,3 +133,44 @@ def character_accuracy(expected: str, recognised: str) -> float:
             current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
         previous = current
     return 1 - previous[-1] / max(len(a), 1)
+
+
+def text_layer_pdf(pages: int, words: Sequence[str], per_line: int = 12, lines: int = 45) -> bytes:
+    """A typed PDF (a real text layer, Helvetica) of `pages` pages filled with `words`, to
+    compare OCR with the cost of reading a text layer."""
+    streams = []
+    cursor = 0
+    for _ in range(pages):
+        body = []
+        for _ in range(lines):
+            chunk = [words[(cursor + i) % len(words)] for i in range(per_line)]
+            cursor += per_line
+            body.append("(" + " ".join(chunk).replace("(", "").replace(")", "") + ") Tj T*")
+        streams.append(("BT /F1 10 Tf 14 TL 50 800 Td " + " ".join(body) + " ET").encode())
+    font = 3 + 2 * pages
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids ["
+        + b" ".join(b"%d 0 R" % (3 + 2 * n) for n in range(pages))
+        + b"] /Count %d >>" % pages,
+    ]
+    for n, stream in enumerate(streams):
+        objects.append(
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents %d 0 R"
+            b" /Resources << /Font << /F1 %d 0 R >> >> >>" % (4 + 2 * n, font)
+        )
+        objects.append(b"<< /Length %d >>\nstream\n%s\nendstream" % (len(stream), stream))
+    objects.append(b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>")
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    table = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1,
+        table,
+    )
+    return bytes(out)

@@ -13,12 +13,7 @@ import pytest
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 from pypdf import PdfReader, PdfWriter
 
-from ingest import ocr
-from ingest.loaders import load_document
-from ingest.ocr import Box, OcrPage
-from ingest.ocr_layout import lay_out
-from ingest.pipeline import ProcessedDocument, process_paths
-from tests.scan_fixtures import (
+from evals.scan_render import (
     character_accuracy,
     font_path,
     pdf_bytes,
@@ -27,6 +22,11 @@ from tests.scan_fixtures import (
     table_page,
     text_pages,
 )
+from ingest import ocr
+from ingest.loaders import load_document
+from ingest.ocr import Box, OcrPage
+from ingest.ocr_layout import lay_out
+from ingest.pipeline import ProcessedDocument, process_paths
 from tests.test_loaders import minimal_pdf
 
 pytestmark = pytest.mark.skipif(font_path() is None, reason="fonts-wqy-microhei not installed")
