@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-import os
+import shutil
 import zipfile
 from pathlib import Path
 
@@ -13,6 +13,7 @@ from openpyxl import Workbook
 from ingest.errors import IngestError
 from ingest.loaders import load_document
 from ingest.pipeline import ProcessedDocument, process_paths
+from tests.word97 import word97_doc
 
 OFD_NS = "http://www.ofdspec.org/2016"
 
@@ -222,10 +223,26 @@ def test_doc_without_the_tool_names_it(tmp_path: Path, monkeypatch: pytest.Monke
     assert "antiword" in caught.value.reason_zh and "antiword" in caught.value.reason_en
 
 
-@pytest.mark.skipif(
-    not any(os.access(Path(d) / "antiword", os.X_OK) for d in os.environ["PATH"].split(os.pathsep)),
+NEEDS_ANTIWORD = pytest.mark.skipif(
+    shutil.which("antiword") is None,
     reason="antiword not installed (apt-get install antiword catdoc; .ci/run does it)",
 )
+
+
+@NEEDS_ANTIWORD
+def test_doc_text_is_read_by_antiword(tmp_path: Path) -> None:
+    paragraphs = [
+        "广州市科学技术局关于组织申报2025年度广州市重点研发计划项目的通知",
+        "各有关单位：现将有关事项通知如下，申报截止时间为2025年3月31日。",
+    ]
+    path = tmp_path / "通知.doc"
+    path.write_bytes(word97_doc(paragraphs))
+    processed = ingest_one(path)
+    assert processed.document.source_format == "doc"
+    assert processed.cleaned.split("\n") == paragraphs
+
+
+@NEEDS_ANTIWORD
 def test_corrupt_doc_is_refused_with_the_tools_reason(tmp_path: Path) -> None:
     path = tmp_path / "broken.doc"
     path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504)
