@@ -394,22 +394,6 @@ def test_unusable_data_dir_through_open_store(tmp_path: Path) -> None:
         data_dir.parent.chmod(0o700) if data_dir.parent.is_dir() else None
 
 
-def test_dense_search_beam_is_widened_on_existing_collections(tmp_path: Path) -> None:
-    """An index made with Chroma's default beam (100) gets the wide one when opened."""
-    settings = make_settings(tmp_path / "data")
-    client = chromadb.PersistentClient(
-        path=str(settings.data_dir / "chroma"), settings=Settings(anonymized_telemetry=False)
-    )
-    client.get_or_create_collection(
-        CHUNK_COLLECTION, embedding_function=None, configuration={"hnsw": {"space": "cosine"}}
-    )
-    open_store(settings)
-    reopened = chromadb.PersistentClient(
-        path=str(settings.data_dir / "chroma"), settings=Settings(anonymized_telemetry=False)
-    ).get_collection(CHUNK_COLLECTION, embedding_function=None)
-    assert reopened.configuration["hnsw"]["ef_search"] == store_module.DENSE_EF_SEARCH
-
-
 def test_catalog_edit_makes_a_new_version_without_embedding(
     corpus: Path, settings: StoreSettings
 ) -> None:
