@@ -47,7 +47,7 @@ def _report_row(outcome: IngestOutcome, status: str, error: str = "") -> dict[st
         "pages": len(outcome.document.page_starts),
         "ocr_pages": list(outcome.document.ocr_pages),
         "low_confidence_pages": list(outcome.document.low_confidence_pages),
-        "error": "",
+        "error": error,
     }
 
 
@@ -97,7 +97,7 @@ def run_ingest(args: argparse.Namespace) -> int:
             ):
                 shown.append(result.outcome)
     _print_report(rows, shown, args.json)
-    return 0
+    return 1 if any(row["status"] == "error" for row in rows) else 0
 
 
 def _embedding_bar(processed: ProcessedDocument) -> Any:

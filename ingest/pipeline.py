@@ -114,6 +114,16 @@ def process_paths(
         try:
             document = load_document(path, root, max_bytes)
             meta = metadata_for(document.doc_id, document.text, catalogs[root])
-            yield process_document(document, meta, config)
+            processed = process_document(document, meta, config)
         except IngestError as error:
             yield FailedFile(_doc_id_for(path, root), path, error)
+        except Exception as error:  # a bug or a library failure on one file must not stop the rest
+            yield FailedFile(_doc_id_for(path, root), path, unexpected_error(str(path), error))
+        else:
+            yield processed
+
+
+def unexpected_error(path: str, error: Exception) -> IngestError:
+    """An error nobody anticipated, still reported against its file in both languages."""
+    detail = f"{type(error).__name__}: {error}"[:300]
+    return IngestError(path, f"处理时出现意外错误（{detail}）", f"unexpected error ({detail})")

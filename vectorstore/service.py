@@ -8,13 +8,15 @@ from typing import Literal
 
 from ingest.pipeline import FailedFile, IngestOutcome, ProcessedDocument
 from vectorstore.embeddings import CachedEmbeddings, EmbeddingCache, make_embeddings
-from vectorstore.errors import EmptyIndex
+from vectorstore.errors import EmbeddingModelMismatch, EmptyIndex, StoreError, StoreUnavailable
 from vectorstore.index import SearchIndex
 from vectorstore.search import FusionConfig, HybridSearcher
 from vectorstore.settings import StoreSettings
 from vectorstore.store import ChunkStore, unavailable
 
 IndexStatus = Literal["indexed", "unchanged", "error"]
+# Errors of the store itself rather than of one document: they end the run (exit code 2).
+_STORE_UNUSABLE = (StoreUnavailable, EmbeddingModelMismatch)
 
 
 @dataclass(frozen=True)
@@ -64,5 +66,18 @@ def index_outcomes(
             yield IndexResult(outcome, "error", str(outcome.error))
             continue
         progress = progress_for(outcome) if progress_for else None
-        written = store.upsert_document(outcome, progress)
+        try:
+            written = store.upsert_document(outcome, progress)
+        except _STORE_UNUSABLE:
+            raise  # no later file could be indexed either: the caller reports it once
+        except Exception as error:  # one document's failure must not stop the others
+            yield IndexResult(outcome, "error", _index_error(outcome.doc_id, error))
+            continue
         yield IndexResult(outcome, "indexed" if written else "unchanged")
+
+
+def _index_error(doc_id: str, error: Exception) -> str:
+    if isinstance(error, StoreError):
+        return f"{doc_id}: {error}"
+    detail = f"{type(error).__name__}: {error}"[:300]
+    return f"{doc_id}: 写入索引失败（{detail}）/ indexing failed ({detail})"
