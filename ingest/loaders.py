@@ -24,7 +24,7 @@ from docx.table import Table, _Row
 from docx.text.paragraph import Paragraph
 from pypdf import PasswordType, PdfReader
 
-from ingest.errors import IngestError
+from ingest.errors import IngestError, corrupt_file_error
 from ingest.extraction import Extraction
 from ingest.grid import GridTable
 from ingest.legacy_doc import read_doc
@@ -324,7 +324,7 @@ def _extract_pdf(data: bytes, path: Path) -> tuple[Extraction, str | None]:
     except IngestError:
         raise
     except Exception as exc:  # pypdf raises many unrelated types on broken files
-        raise _corrupt_error(path, "PDF", exc) from None
+        raise corrupt_file_error(path, "PDF", exc) from None
     return ocr_pdf(data, page_texts, path, OcrOptions.from_env()), None
 
 
@@ -337,7 +337,7 @@ def _extract_docx(data: bytes, path: Path) -> tuple[str, str | None]:
         document = docx.Document(io.BytesIO(data))
         lines = list(_docx_lines(document.iter_inner_content()))
     except Exception as exc:  # python-docx surfaces zip, XML and key errors alike
-        raise _corrupt_error(path, "DOCX", exc) from None
+        raise corrupt_file_error(path, "DOCX", exc) from None
     return "\n".join(lines), None
 
 
@@ -362,15 +362,6 @@ def _docx_row_cells(row: _Row) -> list[str]:
             cells.append(" ".join(cell.text.split("\n")))
         previous = cell._tc
     return cells
-
-
-def _corrupt_error(path: Path, kind: str, exc: Exception) -> IngestError:
-    detail = f"{type(exc).__name__}: {exc}"[:200]
-    return IngestError(
-        str(path),
-        f"{kind} 文件已损坏或格式无效（{detail}）",
-        f"corrupt or invalid {kind} file ({detail})",
-    )
 
 
 _EXTRACTORS: dict[str, Callable[[bytes, Path], tuple[str, str | None]]] = {

@@ -14,7 +14,7 @@ from pathlib import Path
 import pypdfium2
 from PIL import Image, ImageSequence
 
-from ingest.errors import IngestError
+from ingest.errors import IngestError, corrupt_file_error
 from ingest.extraction import Extraction, join_pages
 from ingest.grid import GridTable
 from ingest.ocr import LOW_CONFIDENCE, OcrOptions, OcrPage, ocr_pages
@@ -94,9 +94,4 @@ def ocr_image_file(data: bytes, path: Path, options: OcrOptions) -> Extraction:
         texts = [""] * total
         return _assemble(texts, ocr_pages(_frames(image), total, options, path.name))
     except (OSError, ValueError, Image.DecompressionBombError) as exc:
-        detail = f"{type(exc).__name__}: {exc}"[:200]
-        raise IngestError(
-            str(path),
-            f"图片文件已损坏或格式无效（{detail}）",
-            f"corrupt or invalid image file ({detail})",
-        ) from None
+        raise corrupt_file_error(path, path.suffix.lstrip(".").upper() or "image", exc) from None

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from ingest.errors import IngestError
+from ingest.errors import corrupt_file_error
 from ingest.extraction import Extraction
 from ingest.grid import GridTable
 from ingest.zipguard import check_xml_elements, open_zip
@@ -97,12 +97,7 @@ def read_xlsx(data: bytes, path: Path) -> Extraction:
     try:
         workbook = load_workbook(io.BytesIO(data), data_only=True)
     except Exception as exc:  # openpyxl raises zip, XML and key errors alike on broken files
-        detail = f"{type(exc).__name__}: {exc}"[:200]
-        raise IngestError(
-            str(path),
-            f"XLSX 文件已损坏或格式无效（{detail}）",
-            f"corrupt or invalid XLSX file ({detail})",
-        ) from None
+        raise corrupt_file_error(path, "XLSX", exc) from None
     tables = []
     for sheet in workbook.worksheets:
         rows = _sheet_rows(sheet)

@@ -249,3 +249,14 @@ def test_corrupt_doc_is_refused_with_the_tools_reason(tmp_path: Path) -> None:
     with pytest.raises(IngestError) as caught:
         load_document(path)
     assert "DOC" in caught.value.reason_zh and "cannot be read" in caught.value.reason_en
+
+
+def test_broken_image_is_refused_before_ocr(tmp_path: Path) -> None:
+    path = tmp_path / "scan.png"
+    path.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 64)
+    with pytest.raises(IngestError) as caught:
+        load_document(path)
+    assert (
+        "PNG" in caught.value.reason_zh
+        and "corrupt or invalid png" in caught.value.reason_en.lower()
+    )
