@@ -20,11 +20,24 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 def run_check(args: argparse.Namespace) -> int:
     # Imported here so that `policy-qa --help` does not load Chroma and the embedding model.
-    from vectorstore.consistency import check, repair
+    from vectorstore.consistency import check, repair, set_aside_damaged
+    from vectorstore.errors import StoreCorrupt
     from vectorstore.service import open_store
     from vectorstore.settings import StoreSettings
 
-    store = open_store(StoreSettings.from_env())
+    settings = StoreSettings.from_env()
+    try:
+        store = open_store(settings)
+    except StoreCorrupt:
+        if not args.repair:
+            raise
+        moved = set_aside_damaged(settings)
+        print(
+            f"已将损坏的索引数据库移到 {moved}，请重新运行 policy-qa ingest（向量来自缓存）/ "
+            f"moved the damaged index to {moved}; run `policy-qa ingest` again "
+            "(vectors come from the cache)"
+        )
+        return 1
     report = repair(store) if args.repair else check(store)
     if args.json:
         print(json.dumps(report.to_json(), ensure_ascii=False, indent=2))

@@ -11,13 +11,17 @@ Problems (exit 1 until repaired):
 - bm25: the saved BM25 index cannot be read — repair rebuilds it;
 - cache: a cached vector differs from the stored one, so a re-index would write a wrong
   vector — repair overwrites the cache entry with the stored vector.
+A damaged `chroma.sqlite3` cannot be opened at all: `--repair` then renames `chroma/` to
+`chroma.corrupt-<time>` so that `policy-qa ingest` can rebuild it (vectors from the cache).
 Notes (not problems): a BM25 index that is stale (rebuilt on the next search anyway) and
 vectors missing from this machine's cache (another machine may have embedded them).
 """
 
 from __future__ import annotations
 
+import time
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -27,7 +31,9 @@ from vectorstore import registry
 from vectorstore.index import SearchIndex
 from vectorstore.lexical import LexicalIndex, LexicalIndexCorrupt, fingerprint_of
 from vectorstore.registry import Registration
+from vectorstore.settings import StoreSettings
 from vectorstore.store import ChunkStore, LoadedVersion
+from vectorstore.writelock import writer_lock
 
 # float32 vectors written and read back may differ in the last bits only.
 _VECTOR_TOLERANCE = 1e-4
@@ -229,3 +235,12 @@ def repair(store: ChunkStore) -> CheckReport:
         ["[bm25] rebuilt"] if found._bm25_broken else []
     )
     return after
+
+
+def set_aside_damaged(settings: StoreSettings) -> Path:
+    """Rename a damaged embedded `chroma/` to `chroma.corrupt-<time>` (kept, never deleted)."""
+    with writer_lock(settings.data_dir, settings.lock_timeout_s):
+        source = settings.data_dir / "chroma"
+        target = source.with_name(f"chroma.corrupt-{time.strftime('%Y%m%d-%H%M%S')}")
+        source.rename(target)
+    return target

@@ -10,6 +10,7 @@ from ingest.pipeline import FailedFile, IngestOutcome, ProcessedDocument
 from vectorstore.embeddings import CachedEmbeddings, EmbeddingCache, make_embeddings
 from vectorstore.errors import EmbeddingModelMismatch, EmptyIndex, StoreError, StoreUnavailable
 from vectorstore.index import SearchIndex
+from vectorstore.readonly import for_reading, private_copy
 from vectorstore.search import FusionConfig, HybridSearcher
 from vectorstore.settings import StoreSettings
 from vectorstore.store import ChunkStore, unavailable
@@ -30,15 +31,21 @@ class IndexResult:
 
 def open_embeddings(settings: StoreSettings) -> CachedEmbeddings:
     """The configured model behind the on-disk cache; an unusable data dir is a StoreUnavailable."""
+    cache_path = settings.data_dir / "embedding_cache.sqlite"
     try:
-        settings.data_dir.mkdir(parents=True, exist_ok=True)
-        cache = EmbeddingCache(settings.data_dir / "embedding_cache.sqlite")
+        if settings.read_only:
+            cache_path = private_copy(cache_path)
+        else:
+            settings.data_dir.mkdir(parents=True, exist_ok=True)
+        cache = EmbeddingCache(cache_path)
     except OSError as error:
         raise unavailable(settings, error) from error
     return CachedEmbeddings(make_embeddings(settings), cache)
 
 
 def open_store(settings: StoreSettings, embeddings: CachedEmbeddings | None = None) -> ChunkStore:
+    """The store; a data dir we may not write is opened read-only (writes then fail clearly)."""
+    settings = for_reading(settings)
     return ChunkStore(settings, embeddings or open_embeddings(settings))
 
 

@@ -303,6 +303,8 @@ class ChunkStore:
         A writer must not apply its records to an embedded index state that is older than
         another process's last write, or persisting it could drop that write's vectors.
         """
+        if self.settings.read_only:
+            raise unavailable(self.settings, PermissionError("the data dir is read-only"))
         with self._lock, writer_lock(self.settings.data_dir, self.settings.lock_timeout_s):
             if not self.settings.chroma_host and self.registry_state() != self._seen_state:
                 self.reopen()  # another process wrote since we looked: load its changes first
@@ -314,10 +316,19 @@ class ChunkStore:
     def upsert_document(
         self, processed: ProcessedDocument, progress: Callable[[int], None] | None = None
     ) -> bool:
-        """Index a document unless this exact version is already current; True if written."""
-        if self.is_current(processed):
-            return False
+        """Index a document unless this exact version is already current; True if written.
+
+        An unchanged document whose cleanup was interrupted (a writer killed after its commit
+        point) gets that cleanup now.
+        """
         version = _version(processed)
+        entries = self.registrations().get(processed.doc_id, [])
+        now = registry.current(entries, self.is_complete)
+        if now is not None and not now.deleted and now.version == version:
+            if len(entries) > 1:
+                with self.writing():
+                    self.cleanup(processed.doc_id)
+            return False
 
         def advance(count: int) -> None:
             if progress is not None:
