@@ -28,6 +28,8 @@ def _word_document(text: str) -> tuple[bytes, bytes]:
     encoded = text.encode("utf-16-le")
     clx = b"\x02" + struct.pack("<I", 16) + struct.pack("<II", 0, len(text))
     clx += struct.pack("<HIH", 0, TEXT_AT, 0)  # one piece, Unicode (bit 30 clear)
+    # A style sheet with no styles: readers index into it without checking its length.
+    stylesheet = struct.pack("<H", 18) + struct.pack("<HHHHHH", 0, 10, 0, 0, 0, 0) + bytes(6)
     stream = bytearray(_padded(b"", max(MIN_STREAM, TEXT_AT + len(encoded))))
     struct.pack_into("<HHHH", stream, 0x00, 0xA5EC, 0x00C1, 0, 0x0804)  # ident, nFib, lid
     struct.pack_into("<HH", stream, 0x0A, 0x0200, 0x00BF)  # 1Table in use, nFibBack
@@ -37,9 +39,10 @@ def _word_document(text: str) -> tuple[bytes, bytes]:
     struct.pack_into("<I", stream, 0x40, len(stream))  # cbMac
     struct.pack_into("<I", stream, 0x4C, len(text))  # ccpText
     struct.pack_into("<H", stream, 0x98, 93)  # cbRgFcLcb
+    struct.pack_into("<II", stream, 0xA2, len(clx), len(stylesheet))  # fcStshf, lcbStshf
     struct.pack_into("<II", stream, 0x1A2, 0, len(clx))  # fcClx, lcbClx
     stream[TEXT_AT : TEXT_AT + len(encoded)] = encoded
-    return bytes(stream), _padded(clx, MIN_STREAM)
+    return bytes(stream), _padded(clx + stylesheet, MIN_STREAM)
 
 
 def _entry(name: str, kind: int, left: int, right: int, child: int, start: int, size: int) -> bytes:
