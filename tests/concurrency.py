@@ -84,7 +84,7 @@ def start(args: list[str], env: dict[str, str], **kwargs: object) -> subprocess.
     )
 
 
-def run(args: list[str], env: dict[str, str], timeout: float = 300) -> subprocess.CompletedProcess:
+def run(args: list[str], env: dict[str, str], timeout: float = 600) -> subprocess.CompletedProcess:
     return subprocess.run(
         [POLICY_QA, *args], env=env, text=True, capture_output=True, timeout=timeout
     )

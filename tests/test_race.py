@@ -27,6 +27,7 @@ from tests.concurrency import (
     version_dirs,
 )
 from vectorstore.faultpoints import PAUSE_ENV, PAUSED, PHASES
+from vectorstore.settings import StoreSettings
 
 RACE_ROUNDS = 20
 SERVER_ROUNDS = 4
@@ -99,9 +100,13 @@ PROBLEMS_AFTER_KILL = {
 @pytest.mark.race
 @pytest.mark.parametrize("phase", PHASES)
 def test_kill_at_every_phase_then_reingest_is_consistent(
-    tmp_path: Path, corpus_dir: Path, phase: str
+    tmp_path: Path, corpus_dir: Path, indexed_settings: StoreSettings, phase: str
 ) -> None:
-    """SIGKILL while replacing 003 (292 chunks: three write batches) by an edited version."""
+    """SIGKILL while replacing 003 (292 chunks: three write batches) by an edited version.
+
+    `indexed_settings` is asked for its side effect: the session's embedding cache then holds
+    003's vectors, so only the edited paragraph is embedded.
+    """
     original = next(corpus_dir.glob("003_*.txt"))
     old_dir, new_dir = tmp_path / "old", tmp_path / "new"
     old_dir.mkdir()

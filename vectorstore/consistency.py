@@ -117,20 +117,7 @@ def _check_document(
     chosen: Registration | None,
     counts: dict[str, int],
 ) -> None:
-    newer = [r for r in entries if chosen is None or r.order > chosen.order]
-    for dead in newer:
-        if chosen is not None:  # a lost document keeps its registrations until re-ingested
-            report._dead_entries.append(dead)
-        report.problems.append(
-            Finding(
-                "incomplete",
-                doc_id,
-                f"登记 {dead.entry_id} 只有 {counts.get(dead.doc_key, 0)}/{dead.chunk_count} 条记录",
-                f"registration {dead.entry_id} has {counts.get(dead.doc_key, 0)} of "
-                f"{dead.chunk_count} records",
-            )
-        )
-    if chosen is None:
+    if chosen is None:  # its registrations stay until a re-ingest supersedes them
         report.problems.append(
             Finding(
                 "lost",
@@ -140,6 +127,17 @@ def _check_document(
             )
         )
         return
+    for dead in (r for r in entries if r.order > chosen.order):
+        report._dead_entries.append(dead)
+        report.problems.append(
+            Finding(
+                "incomplete",
+                doc_id,
+                f"登记 {dead.entry_id} 只有 {counts.get(dead.doc_key, 0)}/{dead.chunk_count} 条记录",
+                f"registration {dead.entry_id} has {counts.get(dead.doc_key, 0)} of "
+                f"{dead.chunk_count} records",
+            )
+        )
     plan = registry.superseded(entries, chosen)
     if plan.doc_keys or plan.entry_ids:
         report._stale_docs.append(doc_id)

@@ -90,7 +90,8 @@ class SearchIndex:
     def __init__(self, store: ChunkStore, background: bool = True) -> None:
         self.store = store
         self.background = background
-        self._lock = threading.Lock()
+        self._lock = threading.Lock()  # held for a whole build: one build at a time
+        self._worker_lock = threading.Lock()  # held for an instant: starting the worker
         self._snapshot = Snapshot()
         self._worker: threading.Thread | None = None
         self._failed_at = 0.0
@@ -126,7 +127,7 @@ class SearchIndex:
         return self.store.last_written_state == state
 
     def _start_worker(self, state: tuple[str, ...]) -> None:
-        with self._lock:
+        with self._worker_lock:
             busy = self._worker is not None and self._worker.is_alive()
             if busy or time.monotonic() - self._failed_at < RETRY_AFTER_S:
                 return
