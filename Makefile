@@ -33,6 +33,7 @@ format: install
 	$(BIN)/ruff format . && $(BIN)/ruff check --fix .
 
 bench: install
+	$(BIN)/python -m pytest -m bench -s
 	$(BIN)/python -m evals.bench
 	$(BIN)/python -m evals.bench_ocr
 

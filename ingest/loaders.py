@@ -18,7 +18,7 @@ from pathlib import Path
 from types import MappingProxyType
 
 import docx
-from bs4 import BeautifulSoup, NavigableString
+from bs4 import BeautifulSoup, CData, NavigableString, PageElement, Tag
 from charset_normalizer import from_bytes
 from docx.table import Table, _Row
 from docx.text.paragraph import Paragraph
@@ -60,6 +60,8 @@ MAX_FILE_BYTES = 50 * 1024 * 1024
 DOCX_MAX_MEMBERS = 2_000
 DOCX_MAX_UNCOMPRESSED = 128 * 1024 * 1024
 DOCX_MAX_XML_ELEMENTS = 1_500_000
+# BeautifulSoup keeps ~1.3 KB per tag and its text: ~550 MB at this limit.
+HTML_MAX_TAGS = 400_000
 CATALOG_FILE_NAME = "catalog.json"
 
 # Checked longest first: the UTF-8 BOM cannot be confused with the UTF-16 ones.
@@ -72,31 +74,35 @@ _ALLOWED_CONTROLS = frozenset("\t\n\r\f\v")
 _BINARY_SAMPLE_CHARS = 200_000
 _MAX_SUSPICIOUS_RATIO = 0.01
 
-_HTML_DROPPED_TAGS = ["script", "style", "noscript", "nav", "header", "footer", "aside", "form"]
-_HTML_BLOCK_TAGS = [
-    "title",
-    "p",
-    "div",
-    "li",
-    "h1",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
-    "tr",
-    "table",
-    "ul",
-    "ol",
-    "section",
-    "article",
-    "main",
-    "blockquote",
-    "pre",
-    "dt",
-    "dd",
-]
-_HTML_CELL_TAGS = ["td", "th"]
+_HTML_DROPPED_TAGS = frozenset(
+    ["script", "style", "noscript", "nav", "header", "footer", "aside", "form"]
+)
+_HTML_BLOCK_TAGS = frozenset(
+    [
+        "title",
+        "p",
+        "div",
+        "li",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "tr",
+        "table",
+        "ul",
+        "ol",
+        "section",
+        "article",
+        "main",
+        "blockquote",
+        "pre",
+        "dt",
+        "dd",
+    ]
+)
+_HTML_CELL_TAGS = frozenset(["td", "th"])
 _WHITESPACE = re.compile(r"\s+")
 
 
@@ -288,28 +294,58 @@ def _binary_error(path: Path) -> IngestError:
 
 def _extract_html(data: bytes, path: Path) -> tuple[str, str | None]:
     markup, encoding = decode_text(data, path)
+    tags = markup.count("<")  # an upper bound on the elements, counted before parsing
+    if tags > HTML_MAX_TAGS:
+        raise IngestError(
+            str(path),
+            f"网页元素过多（{tags} 个，上限 {HTML_MAX_TAGS} 个），无法安全解析",
+            f"too many HTML elements ({tags}, limit {HTML_MAX_TAGS}); refusing to parse",
+        )
     return html_to_text(markup), encoding
 
 
 def html_to_text(markup: str) -> str:
-    """Visible text of a web page, one block per line; menus, scripts and forms are not content."""
+    """Visible text of a web page, one block per line; menus, scripts and forms are not content.
+
+    One walk over the parsed tree with an explicit stack, never editing it: inserting line
+    breaks into the tree costs a search of the parent's children per insertion (quadratic on a
+    page of 10^5 paragraphs), and recursion would fail on deep nesting.
+    """
     soup = BeautifulSoup(markup, "html.parser")
-    for tag in soup.find_all(_HTML_DROPPED_TAGS):
-        tag.decompose()
-    # Source whitespace is insignificant in HTML; collapse it before adding our own line breaks.
-    for string in list(soup.find_all(string=True)):
-        if type(string) is NavigableString:
-            string.replace_with(_WHITESPACE.sub(" ", string))
-    for br in soup.find_all("br"):
-        br.replace_with("\n")
-    for cell in soup.find_all(_HTML_CELL_TAGS):
-        if cell.find_previous_sibling(_HTML_CELL_TAGS) is not None:
-            cell.insert_before(" | ")
-    for block in soup.find_all(_HTML_BLOCK_TAGS):
-        block.insert_before("\n")
-        block.append("\n")
-    lines = (line.strip() for line in soup.get_text().split("\n"))
+    pieces: list[str] = []
+    stack: list[PageElement | str] = [soup]
+    while stack:
+        node = stack.pop()
+        if type(node) is str:  # a separator pushed below
+            pieces.append(node)
+        elif type(node) is NavigableString:
+            # Source whitespace is insignificant in HTML; collapse it, keep our own breaks.
+            pieces.append(_WHITESPACE.sub(" ", node))
+        elif type(node) is CData:
+            pieces.append(str(node))
+        elif isinstance(node, Tag) and node.name not in _HTML_DROPPED_TAGS:
+            stack.extend(reversed(_html_children(node)))
+    lines = (line.strip() for line in "".join(pieces).split("\n"))
     return "\n".join(line for line in lines if line)
+
+
+def _html_children(tag: Tag) -> list[PageElement | str]:
+    """A tag's children in order, with the separators its text needs: a line break around a
+    block, " | " between table cells, a line break for <br>."""
+    if tag.name == "br":
+        return ["\n"]
+    block = tag.name in _HTML_BLOCK_TAGS
+    children: list[PageElement | str] = ["\n"] if block else []
+    after_cell = False
+    for child in tag.children:
+        if isinstance(child, Tag) and child.name in _HTML_CELL_TAGS:
+            if after_cell:
+                children.append(" | ")
+            after_cell = True
+        children.append(child)
+    if block:
+        children.append("\n")
+    return children
 
 
 def _extract_pdf(data: bytes, path: Path) -> tuple[Extraction, str | None]:

@@ -35,29 +35,40 @@ def repeated_corpus(times: int) -> str:
     return (text + cells) * times
 
 
-def _docx_with_body(body_xml: str) -> bytes:
-    """A real python-docx package whose document body is replaced by `body_xml`."""
+def _docx_with_body(body_xml: str, repeat: str = "", times: int = 0) -> bytes:
+    """A real python-docx package whose document body is `body_xml` followed by `repeat`
+    written `times` times (streamed into the zip, so a gigabyte body needs little memory)."""
     template = io.BytesIO()
     docx.Document().save(template)
     source = zipfile.ZipFile(template)
-    document_xml = source.read("word/document.xml").decode()
-    head = document_xml.split("<w:body>")[0]
+    head = source.read("word/document.xml").decode().split("<w:body>")[0]
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
         for member in source.infolist():
-            data = source.read(member)
-            if member.filename == "word/document.xml":
-                data = f"{head}<w:body>{body_xml}<w:sectPr/></w:body></w:document>".encode()
-            archive.writestr(member, data)
+            if member.filename != "word/document.xml":
+                archive.writestr(member, source.read(member))
+                continue
+            with archive.open(member.filename, "w", force_zip64=True) as document:
+                document.write(f"{head}<w:body>{body_xml}".encode())
+                block = repeat.encode() * 100_000
+                for _ in range(times // 100_000):
+                    document.write(block)
+                document.write(repeat.encode() * (times % 100_000))
+                document.write(b"<w:sectPr/></w:body></w:document>")
     return out.getvalue()
 
 
 def empty_paragraphs_docx(paragraphs: int, text: str = "正文段落。") -> bytes:
-    """A .docx of `paragraphs` empty paragraphs around one paragraph of text."""
-    empties = "<w:p/>" * (paragraphs // 2)
-    return _docx_with_body(f"{empties}<w:p><w:r><w:t>{text}</w:t></w:r></w:p>{empties}")
+    """A .docx of `paragraphs` empty paragraphs after one paragraph of text."""
+    return _docx_with_body(f"<w:p><w:r><w:t>{text}</w:t></w:r></w:p>", "<w:p/>", paragraphs)
 
 
 def zip_bomb_docx(unpacked_bytes: int) -> bytes:
-    """A .docx whose document.xml unpacks to `unpacked_bytes` (kilobytes on disk)."""
-    return _docx_with_body("<w:p/>" * (unpacked_bytes // 6))
+    """A .docx whose document.xml unpacks to about `unpacked_bytes` (kilobytes on disk)."""
+    return _docx_with_body("", "<w:p/>", unpacked_bytes // 6)
+
+
+def paragraphs_page(paragraphs: int) -> str:
+    """A web page of `paragraphs` short paragraphs (each one element and one text)."""
+    body = "".join(f"<p>第{n}段</p>" for n in range(paragraphs))
+    return f"<html><head><title>段落</title></head><body>{body}</body></html>"

@@ -17,7 +17,7 @@ import pytest
 from ingest import loaders
 from ingest.errors import IngestError
 from ingest.loaders import SUPPORTED_SUFFIXES, iter_corpus_files, load_document
-from tests.hostile import empty_paragraphs_docx, zip_bomb_docx
+from tests.hostile import empty_paragraphs_docx, paragraphs_page, zip_bomb_docx
 
 CORPUS = Path(__file__).resolve().parents[1] / "data" / "corpus"
 CORPUS_FILES = sorted(CORPUS.glob("*.txt"))
@@ -127,6 +127,21 @@ def test_html_drops_page_furniture_and_keeps_blocks(tmp_path: Path) -> None:
         "指标 | 2025年目标\n高企 | 2600"
     )
     assert (document.source_format, document.encoding) == ("html", "utf-8")
+
+
+def test_html_with_many_paragraphs_keeps_one_line_each(tmp_path: Path) -> None:
+    document = load_document(write(tmp_path / "many.html", paragraphs_page(3_000).encode()))
+    assert document.text.split("\n") == ["段落", *(f"第{n}段" for n in range(3_000))]
+
+
+def test_html_with_too_many_elements_is_refused_before_parsing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = write(tmp_path / "flood.html", paragraphs_page(3_000).encode())
+    monkeypatch.setattr(loaders, "HTML_MAX_TAGS", 5_000)
+    with pytest.raises(IngestError) as caught:
+        load_document(path)
+    assert_bilingual(caught.value, path, "too many html elements")
 
 
 def test_docx_paragraphs_and_table_rows_in_document_order(tmp_path: Path) -> None:
