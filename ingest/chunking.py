@@ -20,7 +20,8 @@ class Chunk:
     """A retrievable piece of one document.
 
     `start`/`end` are character offsets into the document's cleaned text, so a citation can
-    always be traced back to the exact place it came from.
+    always be traced back to the exact place it came from; `page` is the 1-based page it starts
+    on in paged sources (PDF, OFD, scans), 0 when the source has no pages.
     """
 
     id: str
@@ -32,6 +33,7 @@ class Chunk:
     tokens: int
     kind: ChunkKind = "text"
     ordinal: int = 0
+    page: int = 0
 
 
 def retrieval_text(chunk: Chunk, title: str = "") -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ingest.catalog import CATALOG_FILE_NAME, DocMeta, load_catalog, metadata_for
@@ -28,8 +28,6 @@ class ProcessedDocument:
     chunks: tuple[Chunk, ...]
     duplicates_removed: int
     lines_joined: int
-    pages: tuple[int, ...] = ()
-    """The page each chunk starts on, in chunk order (0: unknown, or not a paged format)."""
 
     @property
     def doc_id(self) -> str:
@@ -69,6 +67,7 @@ def process_document(
     )
     starts = [block.start for block in table_blocks]
     pages += [table_pages[bisect_right(starts, c.start) - 1] for c in chunks[len(prose) :]]
+    chunks = tuple(replace(chunk, page=page) for chunk, page in zip(chunks, pages, strict=True))
     return ProcessedDocument(
         document,
         meta,
@@ -77,7 +76,6 @@ def process_document(
         chunks,
         cleaned.duplicates_removed,
         cleaned.lines_joined,
-        tuple(pages),
     )
 
 

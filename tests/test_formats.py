@@ -169,9 +169,7 @@ def test_ofd_text_in_page_order_with_page_numbers(tmp_path: Path) -> None:
     assert document.text.split("\n") == [*OFD_PAGES[0], *OFD_PAGES[1]]
     assert document.page_starts == (0, document.text.index("一、申报条件"))
     processed = ingest_one(path)
-    by_page = {
-        chunk.text[:6]: page for chunk, page in zip(processed.chunks, processed.pages, strict=True)
-    }
+    by_page = {chunk.text[:6]: chunk.page for chunk in processed.chunks}
     assert by_page["广州市科学技"] == 1 and by_page["一、申报条件"] == 2
 
 

@@ -13,6 +13,7 @@ import pytest
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 from pypdf import PdfReader, PdfWriter
 
+from assistant.answer import Citation
 from evals.scan_render import (
     character_accuracy,
     font_path,
@@ -28,6 +29,11 @@ from ingest.loaders import load_document
 from ingest.ocr import Box, OcrPage
 from ingest.ocr_layout import lay_out
 from ingest.pipeline import ProcessedDocument, process_paths
+from tests.conftest import make_settings
+from ui.render import citation_card
+from vectorstore.index import SearchIndex
+from vectorstore.search import HybridSearcher
+from vectorstore.service import index_outcomes, open_store
 
 pytestmark = pytest.mark.skipif(font_path() is None, reason="fonts-wqy-microhei not installed")
 
@@ -132,11 +138,7 @@ def test_scanned_lines_are_joined_into_paragraphs(scan_run: ScanRun) -> None:
 
 def test_table_page_rows_are_rebuilt_with_headers(scan_run: ScanRun) -> None:
     processed = scan_run.processed
-    rows = [
-        (chunk.text, page)
-        for chunk, page in zip(processed.chunks, processed.pages, strict=True)
-        if chunk.kind == "table_row"
-    ]
+    rows = [(chunk.text, chunk.page) for chunk in processed.chunks if chunk.kind == "table_row"]
     assert rows == [
         (f"{TABLE_TITLE} | 1 高新技术企业: 2020年 2000; 2025年 2600", 3),
         (f"{TABLE_TITLE} | 2 研发投入强度: 2020年 3.1%; 2025年 3.5%", 3),
@@ -147,9 +149,23 @@ def test_table_page_rows_are_rebuilt_with_headers(scan_run: ScanRun) -> None:
 
 def test_chunks_know_their_pages(scan_run: ScanRun) -> None:
     processed = scan_run.processed
-    pages = list(zip((c.text for c in processed.chunks), processed.pages, strict=True))
+    pages = [(chunk.text, chunk.page) for chunk in processed.chunks]
     assert next(page for text, page in pages if text.startswith(TYPED_PAGE)) == 1
     assert next(page for text, page in pages if text.startswith("广州市新型研发机构")) == 2
+
+
+def test_citation_card_of_a_scanned_page_shows_its_page(scan_run: ScanRun, tmp_path: Path) -> None:
+    """The page survives the store: index the scan, retrieve a table row, render its card."""
+    store = open_store(make_settings(tmp_path / "data"))
+    results = list(index_outcomes(store, iter([scan_run.processed])))
+    assert [result.status for result in results] != ["error"]
+    searcher = HybridSearcher(SearchIndex(store), store.embeddings)
+    passage = next(
+        p for p in searcher.search("技术合同成交额 2025年", 10) if p.chunk.kind == "table_row"
+    )
+    assert passage.chunk.page == 3
+    card = citation_card(Citation(1, passage, "3000").to_json())
+    assert "第3页" in card and "3000" in card
 
 
 def test_interrupted_ocr_resumes_without_redoing_finished_pages(scan_run: ScanRun) -> None:

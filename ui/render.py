@@ -104,7 +104,8 @@ def citation_card(citation: Any, open_: bool = False) -> str:
         if len(section) <= _SUMMARY_SECTION_CHARS
         else "…" + section[-_SUMMARY_SECTION_CHARS:]
     )
-    meta = " · ".join(escape(part) for part in (fields.get("date"), short_section) if part)
+    page = f"第{fields['page']}页" if fields.get("page") else ""
+    meta = " · ".join(escape(part) for part in (fields.get("date"), short_section, page) if part)
     summary = (
         f'<summary><span class="pqa-n">[{escape(fields.get("n"))}]</span> '
         f'<span class="pqa-title">《{escape(fields.get("title"))}》</span> '
@@ -114,6 +115,7 @@ def citation_card(citation: Any, open_: bool = False) -> str:
         f'<div class="pqa-passage">{highlight(str(fields.get("text") or ""), str(fields.get("quote") or ""))}</div>'
         f'<div class="pqa-source">来源：{escape(fields.get("doc_id"))}'
         + (f" · 章节：{escape(section)}" if section else "")
+        + (f" · {escape(page)}" if page else "")
         + "</div>"
     )
     opened = " open" if open_ else ""

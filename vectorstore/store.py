@@ -506,6 +506,7 @@ def _chunk_metadata(chunk: Chunk, doc_key: str) -> dict[str, Any]:
         "tokens": chunk.tokens,
         "kind": chunk.kind,
         "ordinal": chunk.ordinal,
+        "page": chunk.page,
     }
 
 
@@ -520,6 +521,7 @@ def _chunk_from(text: str, meta: dict[str, Any]) -> Chunk:
         tokens=int(meta["tokens"]),
         kind=meta["kind"],
         ordinal=int(meta["ordinal"]),
+        page=int(meta.get("page", 0)),  # indexes built before pages were kept have none
     )
 
 
