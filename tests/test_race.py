@@ -43,15 +43,16 @@ def race_round(env_a: dict[str, str], env_b: dict[str, str], dir_a: Path, dir_b:
         assert "Traceback" not in err, err
 
 
-def assert_consistent_with_one_version(env: dict[str, str]) -> None:
+def assert_consistent_and_not_lost(env: dict[str, str]) -> None:
+    """`policy-qa check` says consistent, and the only document is there with its records."""
     code, report = check_report(env)
     assert code == 0 and report["consistent"], report["problems"]
-    record = documents(env).get(DOC_NAME)
-    assert record is not None, "the document was lost"
-    assert record["chunk_count"] >= 3
+    assert report["documents"] == 1, "the document was lost"
+    assert report["records"] >= 3
 
 
 @pytest.mark.race
+@pytest.mark.timeout(3600)  # about 4 minutes on an idle 2-core machine; far more when shared
 def test_two_ingests_of_two_versions_never_lose_the_document(tmp_path: Path) -> None:
     dir_a, dir_b = version_dirs(tmp_path / "docs")
     data_dir = tmp_path / "data"
@@ -59,12 +60,10 @@ def test_two_ingests_of_two_versions_never_lose_the_document(tmp_path: Path) -> 
     env = cli_env(data_dir)
     for folder in (dir_a, dir_b):  # embed both versions once; the rounds then cost no model time
         assert run(["ingest", str(folder)], env).returncode == 0
-    current_versions = set()
     for _ in range(RACE_ROUNDS):
         race_round(env, env, dir_a, dir_b)
-        assert_consistent_with_one_version(env)
-        current_versions.add(documents(env)[DOC_NAME]["version"])
-    assert len(current_versions) >= 1
+        assert_consistent_and_not_lost(env)
+    assert DOC_NAME in documents(env)
 
 
 @pytest.mark.race
@@ -84,8 +83,8 @@ def test_two_machines_sharing_a_chroma_server_never_lose_the_document(tmp_path: 
         assert run(["ingest", str(dir_a)], env_b).returncode == 0
         for _ in range(SERVER_ROUNDS):
             race_round(env_a, env_b, dir_a, dir_b)
-            assert_consistent_with_one_version(env_a)
-            assert_consistent_with_one_version(env_b)
+            assert_consistent_and_not_lost(env_a)
+        assert DOC_NAME in documents(env_b)
 
 
 # Before the re-ingest: what `check` must say about a writer killed at each phase.

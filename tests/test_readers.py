@@ -67,8 +67,7 @@ class Reader:
         return answer
 
     def close(self) -> str:
-        assert self.process.stdin is not None
-        self.process.stdin.close()
+        """End of input (communicate closes stdin): the reader must exit cleanly."""
         _, err = self.process.communicate(timeout=120)
         assert self.process.returncode == 0, err
         return err
