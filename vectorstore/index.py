@@ -26,6 +26,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -33,6 +34,7 @@ import numpy as np
 
 from ingest.chunking import Chunk
 from vectorstore.lexical import LexicalIndex, LexicalIndexCorrupt, fingerprint_of
+from vectorstore.registry import Registration
 from vectorstore.registry import current as current_registration
 from vectorstore.store import ChunkStore, DocumentRecord, LoadedVersion
 
@@ -162,16 +164,18 @@ class SearchIndex:
                 versions[doc_id] = loaded
         return self._assemble(state if settled else (*state, UNSETTLED), versions)
 
-    def _load_current(self, entries: list, previous: LoadedVersion | None) -> LoadedVersion | None:
+    def _load_current(
+        self, entries: list[Registration], previous: LoadedVersion | None
+    ) -> LoadedVersion | None:
         """The newest complete version, reusing what the previous snapshot already loaded."""
         loaded: dict[str, LoadedVersion | None] = {}
 
-        def complete(registration: object) -> bool:
-            key = registration.doc_key  # type: ignore[attr-defined]
+        def complete(registration: Registration) -> bool:
+            key = registration.doc_key
             if previous is not None and previous.registration.doc_key == key:
                 loaded[key] = previous
             elif key not in loaded:
-                loaded[key] = self.store.load_version(registration)  # type: ignore[arg-type]
+                loaded[key] = self.store.load_version(registration)
             return loaded[key] is not None
 
         chosen = current_registration(entries, complete)
@@ -185,7 +189,7 @@ class SearchIndex:
         chunks = {c.id: c for doc_chunks in by_doc.values() for c in doc_chunks}
         rows: list[str] = []
         rows_of_doc: dict[str, slice] = {}
-        vectors: list = []
+        vectors: list[Sequence[float]] = []
         for doc_id, version in sorted(versions.items()):
             rows_of_doc[doc_id] = slice(len(rows), len(rows) + len(version.chunks))
             rows += [c.id for c in version.chunks]
