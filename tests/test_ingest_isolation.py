@@ -17,9 +17,11 @@ import pytest
 from assistant.cli import main
 from ingest import pipeline
 from ingest.pipeline import FailedFile, process_paths
-from tests.conftest import CORPUS, warm_cache_into
+from tests.conftest import CORPUS, make_settings, warm_cache_into
 from tests.helpers import POLICY_QA
 from tests.hostile import repeated_corpus
+from vectorstore.consistency import check
+from vectorstore.service import index_outcomes, open_store
 from vectorstore.store import ChunkStore
 
 ALLIANCE = CORPUS / "000_0e5a863861ba855e.txt"  # its vectors are in the session's cache
@@ -139,3 +141,32 @@ def test_an_unexpected_exception_while_processing_one_file_is_reported(
     assert isinstance(failed, FailedFile) and failed.doc_id == "a.txt"
     assert "RecursionError" in failed.error.reason_en and "意外错误" in failed.error.reason_zh
     assert processed.doc_id == "b.txt" and processed.chunks
+
+
+def test_records_of_a_write_that_failed_midway_are_removed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """b.txt's records are written, then registering it fails: the report names b.txt, its
+    partial records are gone, c.txt after it is indexed and the store checks consistent."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for name in ("a.txt", "b.txt", "c.txt"):
+        shutil.copyfile(ALLIANCE, corpus / name)
+    data_dir = tmp_path / "data"
+    warm_cache_into(data_dir)
+    store = open_store(make_settings(data_dir))
+    real_register = ChunkStore._register
+
+    def fail_on_b(self: ChunkStore, processed, version, seq):  # type: ignore[no-untyped-def]
+        if processed.doc_id == "b.txt":
+            assert any(key.startswith("b.txt@") for key in self.record_keys())
+            raise RuntimeError("simulated crash between writing records and registering")
+        return real_register(self, processed, version, seq)
+
+    monkeypatch.setattr(ChunkStore, "_register", fail_on_b)
+    results = list(index_outcomes(store, process_paths([corpus])))
+    assert [r.status for r in results] == ["indexed", "error", "indexed"]
+    assert "simulated crash" in results[1].error
+    assert not any(key.startswith("b.txt@") for key in store.record_keys())
+    assert [record.doc_id for record in store.documents()] == ["a.txt", "c.txt"]
+    assert check(store).consistent

@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Literal
 
 from ingest.pipeline import FailedFile, IngestOutcome, ProcessedDocument
 from vectorstore.embeddings import CachedEmbeddings, EmbeddingCache, make_embeddings
-from vectorstore.errors import EmbeddingModelMismatch, EmptyIndex, StoreError, StoreUnavailable
+from vectorstore.errors import (
+    EmbeddingModelMismatch,
+    EmptyIndex,
+    StoreCorrupt,
+    StoreError,
+    StoreUnavailable,
+)
 from vectorstore.index import SearchIndex
 from vectorstore.readonly import for_reading, private_copy
 from vectorstore.search import FusionConfig, HybridSearcher
@@ -17,7 +24,9 @@ from vectorstore.store import ChunkStore, unavailable
 
 IndexStatus = Literal["indexed", "unchanged", "error"]
 # Errors of the store itself rather than of one document: they end the run (exit code 2).
-_STORE_UNUSABLE = (StoreUnavailable, EmbeddingModelMismatch)
+_STORE_UNUSABLE = (StoreUnavailable, StoreCorrupt, EmbeddingModelMismatch)
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -78,9 +87,30 @@ def index_outcomes(
         except _STORE_UNUSABLE:
             raise  # no later file could be indexed either: the caller reports it once
         except Exception as error:  # one document's failure must not stop the others
+            _discard_unregistered(store, outcome.doc_id)
             yield IndexResult(outcome, "error", _index_error(outcome.doc_id, error))
             continue
         yield IndexResult(outcome, "indexed" if written else "unchanged")
+
+
+def _discard_unregistered(store: ChunkStore, doc_id: str) -> None:
+    """Delete the records a failed write of `doc_id` left: versions no registration names.
+
+    Under the writer lock no other writer on this data dir is between writing and registering;
+    records are listed before registrations, so a version registered meanwhile is kept. If this
+    fails too, `policy-qa check --repair` removes the leftovers later.
+    """
+    try:
+        with store.writing():
+            keys = store.record_keys()
+            registered = {
+                entry.doc_key for entries in store.registrations().values() for entry in entries
+            }
+            store.delete_records(
+                [key for key in keys if key.rpartition("@")[0] == doc_id and key not in registered]
+            )
+    except Exception as error:  # the original failure is what the user must see
+        log.warning("could not remove partial records of %s: %s", doc_id, error)
 
 
 def _index_error(doc_id: str, error: Exception) -> str:
