@@ -14,7 +14,9 @@ from pathlib import Path
 import docx
 import pytest
 
+from evals import scan_render
 from ingest import loaders
+from ingest.clean import clean_text
 from ingest.errors import IngestError
 from ingest.loaders import SUPPORTED_SUFFIXES, iter_corpus_files, load_document
 from tests.hostile import empty_paragraphs_docx, paragraphs_page, zip_bomb_docx
@@ -203,6 +205,30 @@ def test_hand_written_pdf_text_is_extracted(tmp_path: Path) -> None:
     )
     assert "Guangzhou 2025 target 2600" in document.text
     assert (document.source_format, document.encoding) == ("pdf", None)
+
+
+@pytest.mark.skipif(scan_render.font_path() is None, reason="needs fonts-wqy-microhei")
+def test_multi_page_pdf_lines_join_with_a_space_only_between_latin_and_digits(
+    tmp_path: Path,
+) -> None:
+    """A typed PDF (real text layer, CJK font embedded) whose page ends with an English
+    sentence and whose next page starts with a running header: the cleaner rejoins them with
+    a space ("2026. Page 2"), and a Chinese line broken across PDF lines without one."""
+    pages = [
+        [
+            f"Page {n} of the Guangzhou science and technology annual report, continued",
+            f"本市推动第{n}批新型研发机构高质量发展，支持企业牵头组建创新联合体，提升",
+            f"自主创新能力和产业竞争力，第{n}批项目。",
+            f"The report on innovation policy, part {n}, was issued on {n} November 2026.",
+        ]
+        for n in range(1, 11)
+    ]
+    path = write(tmp_path / "report.pdf", scan_render.text_layer_pdf(pages))
+    cleaned = clean_text(load_document(path).text).text
+    for n in range(1, 10):
+        assert f"issued on {n} November 2026. Page {n + 1} of the Guangzhou" in cleaned
+        assert f"创新联合体，提升自主创新能力和产业竞争力，第{n}批项目。" in cleaned
+    assert "2026.Page" not in cleaned and "提升 自主" not in cleaned
 
 
 def test_pdf_without_text_is_reported_as_scanned(tmp_path: Path) -> None:
