@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
+import sqlite3
 import subprocess
 from pathlib import Path
 
 from tests.conftest import EMBEDDING_CACHE
 from tests.helpers import POLICY_QA
+from vectorstore.embeddings import CACHE_FILENAME
 
 DOC_NAME = "fund-brief.txt"
 # Two versions of one document; every paragraph differs, so no chunk is shared between them.
@@ -66,11 +67,16 @@ def cli_env(data_dir: Path, **extra: str) -> dict[str, str]:
     return {**env, "POLICY_QA_DATA_DIR": str(data_dir), **extra}
 
 
-def seed_cache(data_dir: Path) -> None:
-    """Start from the session's embedding cache, so unchanged texts cost nothing."""
+def seed_cache(data_dir: Path, source: Path = EMBEDDING_CACHE) -> None:
+    """Start from an embedding cache, so unchanged texts cost nothing.
+
+    SQLite's backup API copies what is still in the source's write-ahead log too, which a
+    plain file copy of a cache in WAL mode would miss.
+    """
     data_dir.mkdir(parents=True, exist_ok=True)
-    if EMBEDDING_CACHE.is_file():
-        shutil.copyfile(EMBEDDING_CACHE, data_dir / "embedding_cache.sqlite")
+    if source.is_file():
+        with sqlite3.connect(source) as src, sqlite3.connect(data_dir / CACHE_FILENAME) as dst:
+            src.backup(dst)
 
 
 def start(args: list[str], env: dict[str, str], **kwargs: object) -> subprocess.Popen[str]:

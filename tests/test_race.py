@@ -26,6 +26,7 @@ from tests.concurrency import (
     start,
     version_dirs,
 )
+from vectorstore.embeddings import CACHE_FILENAME
 from vectorstore.faultpoints import PAUSE_ENV, PAUSED, PHASES
 from vectorstore.settings import StoreSettings
 
@@ -97,14 +98,15 @@ PROBLEMS_AFTER_KILL = {
 
 
 @pytest.mark.race
+@pytest.mark.timeout(2400)  # seven CLI runs over 003; minutes when the machine is shared
 @pytest.mark.parametrize("phase", PHASES)
 def test_kill_at_every_phase_then_reingest_is_consistent(
     tmp_path: Path, corpus_dir: Path, indexed_settings: StoreSettings, phase: str
 ) -> None:
     """SIGKILL while replacing 003 (292 chunks: three write batches) by an edited version.
 
-    `indexed_settings` is asked for its side effect: the session's embedding cache then holds
-    003's vectors, so only the edited paragraph is embedded.
+    The session index's embedding cache holds 003's vectors, so only the edited paragraph is
+    embedded.
     """
     original = next(corpus_dir.glob("003_*.txt"))
     old_dir, new_dir = tmp_path / "old", tmp_path / "new"
@@ -114,7 +116,7 @@ def test_kill_at_every_phase_then_reingest_is_consistent(
     edited = original.read_text(encoding="utf-8") + "\n附：本规划由黄埔区科技局负责解释。\n"
     (new_dir / original.name).write_text(edited, encoding="utf-8")
     data_dir = tmp_path / "data"
-    seed_cache(data_dir)
+    seed_cache(data_dir, indexed_settings.data_dir / CACHE_FILENAME)
     env = cli_env(data_dir)
     assert run(["ingest", str(old_dir)], env).returncode == 0
     before = documents(env)[original.name]
