@@ -33,7 +33,9 @@ format: install
 	$(BIN)/ruff format . && $(BIN)/ruff check --fix .
 
 bench: install
+	$(BIN)/python -m pytest -m bench -s
 	$(BIN)/python -m evals.bench
+	$(BIN)/python -m evals.bench_ocr
 
 eval: index
 	$(BIN)/policy-qa eval

@@ -55,6 +55,7 @@ class Citation:
             "title": passage.title,
             "date": passage.date,
             "section": passage.section,
+            "page": passage.chunk.page,
             "text": passage.text,
             "quote": self.quote,
         }

@@ -7,7 +7,7 @@ import json
 import sys
 from typing import TYPE_CHECKING
 
-from assistant.cli_search import read_questions
+from assistant.cli_search import argument_question, read_questions
 from assistant.config import MODES, AssistantSettings
 
 if TYPE_CHECKING:
@@ -66,7 +66,9 @@ def run_ask(args: argparse.Namespace) -> int:
     filters = (
         SearchFilters(frozenset(args.doc), frozenset(args.year)) if args.doc or args.year else None
     )
-    questions = read_questions(args.batch) if args.batch else iter([args.question])
+    questions = (
+        read_questions(args.batch) if args.batch else iter([argument_question(args.question)])
+    )
     for question in questions:
         answer = assistant.ask(question, filters=filters, mode=args.mode)
         print(

@@ -44,7 +44,10 @@ def _report_row(outcome: IngestOutcome, status: str, error: str = "") -> dict[st
         "table_rows": outcome.table_rows,
         "duplicates_removed": outcome.duplicates_removed,
         "lines_joined": outcome.lines_joined,
-        "error": "",
+        "pages": len(outcome.document.page_starts),
+        "ocr_pages": list(outcome.document.ocr_pages),
+        "low_confidence_pages": list(outcome.document.low_confidence_pages),
+        "error": error,
     }
 
 
@@ -94,7 +97,7 @@ def run_ingest(args: argparse.Namespace) -> int:
             ):
                 shown.append(result.outcome)
     _print_report(rows, shown, args.json)
-    return 0
+    return 1 if any(row["status"] == "error" for row in rows) else 0
 
 
 def _embedding_bar(processed: ProcessedDocument) -> Any:
@@ -142,6 +145,12 @@ def _print_report(
         print(
             f"{row['doc_id']:<34}{row['status']:<12}{row['chars']:>10}{row['chunks']:>12}{row['table_rows']:>12}{row['duplicates_removed']:>10}"
         )
+    for row in rows:
+        if row.get("low_confidence_pages"):
+            pages = ", ".join(map(str, row["low_confidence_pages"]))
+            print(
+                f"OCR 置信度低，请人工核对 / low OCR confidence, please check: {row['doc_id']} 第 {pages} 页 / page(s) {pages}"
+            )
     ok = len(rows) - errors
     print(
         f"\n共 {len(rows)} 个文件：{ok} 个成功，{errors} 个错误 / {len(rows)} files: {ok} ok, {errors} errors"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import codecs
 import json
+import re
 import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -48,6 +49,27 @@ def read_questions(source: str) -> Iterator[str]:
                 f"错误 / error: 无法读取问题文件 / cannot read {source}: {error}"
             ) from None
     return _decoded_lines(raw)
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def argument_question(question: str) -> str:
+    """A question from the command line, safe to embed, search and print.
+
+    Python hands over command-line bytes that are not valid UTF-8 as lone surrogates, which no
+    encoder accepts; like a bad batch line, they become U+FFFD with a warning and the question
+    is still answered.
+    """
+    if not _SURROGATE.search(question):
+        return question
+    print(
+        "警告 / warning: 问题中有无法解码的字节，已替换为 \ufffd / the question has bytes that "
+        "are not valid UTF-8; they were replaced",
+        file=sys.stderr,
+        flush=True,
+    )
+    return _SURROGATE.sub("\ufffd", question)
 
 
 def _decoded_lines(raw: Iterable[bytes]) -> Iterator[str]:
@@ -95,7 +117,9 @@ def run_search(args: argparse.Namespace) -> int:
         return 2
     searcher = open_searcher(StoreSettings.from_env(), require_documents=True)
     filters = SearchFilters(frozenset(args.doc), frozenset(args.year))
-    questions = read_questions(args.batch) if args.batch else iter([args.question])
+    questions = (
+        read_questions(args.batch) if args.batch else iter([argument_question(args.question)])
+    )
     for question in questions:
         passages = searcher.search(question, args.k, filters, RETRIEVERS[args.retriever])
         _print_passages(passages, args.json)

@@ -20,7 +20,8 @@ class Chunk:
     """A retrievable piece of one document.
 
     `start`/`end` are character offsets into the document's cleaned text, so a citation can
-    always be traced back to the exact place it came from.
+    always be traced back to the exact place it came from; `page` is the 1-based page it starts
+    on in paged sources (PDF, OFD, scans), 0 when the source has no pages.
     """
 
     id: str
@@ -32,6 +33,7 @@ class Chunk:
     tokens: int
     kind: ChunkKind = "text"
     ordinal: int = 0
+    page: int = 0
 
 
 def retrieval_text(chunk: Chunk, title: str = "") -> str:
@@ -40,9 +42,10 @@ def retrieval_text(chunk: Chunk, title: str = "") -> str:
     return "\n".join(part for part in (title, chunk.section, chunk.text) if part)
 
 
-def chunk_id(doc_id: str, text: str) -> str:
-    """Stable id: the same text in the same document always gets the same id (idempotent re-ingest)."""
-    return hashlib.sha1(f"{doc_id}\x00{text}".encode()).hexdigest()[:20]
+def chunk_id(doc_id: str, start: int, text: str) -> str:
+    """Id of the chunk at `start` in the cleaned text: stable across runs for an unchanged file,
+    and unique within a document even when the same text occurs twice (table cells repeat)."""
+    return hashlib.sha1(f"{doc_id}\x00{start}\x00{text}".encode()).hexdigest()[:20]
 
 
 @dataclass(frozen=True)
@@ -56,17 +59,30 @@ class ChunkingConfig:
 
 
 def _fit_sentence(sentence: Span, limit: int) -> list[Span]:
-    """Cut a sentence longer than `limit` at commas, and only as a last resort mid-clause."""
-    if count_tokens(sentence.text) <= limit:
+    """Cut a sentence longer than `limit` at commas, and only as a last resort mid-clause.
+
+    Tokens are only ever counted on at most `_window_chars(limit)` characters, so a megabyte
+    without a comma costs one pass, not one re-count of the remaining text per piece.
+    """
+    window = _window_chars(limit)
+    if len(sentence.text) <= window and count_tokens(sentence.text) <= limit:
         return [sentence]
     pieces: list[Span] = []
     for clause in split_clauses(sentence):
-        while count_tokens(clause.text) > limit:
-            head = truncate_to_tokens(clause.text, limit) or clause.text[:1]
+        while True:
+            head = truncate_to_tokens(clause.text[:window], limit) or clause.text[:1]
+            if len(head) == len(clause.text):
+                break
             pieces.append(Span(head, clause.start, clause.start + len(head)))
             clause = Span(clause.text[len(head) :], clause.start + len(head), clause.end)
         pieces.append(clause)
     return _merge_small(sentence, pieces, limit)
+
+
+def _window_chars(limit: int) -> int:
+    """Characters that hold more than `limit` tokens of Chinese (about 1.3 tokens a character)
+    and of most English; a window with fewer tokens just becomes a shorter piece."""
+    return limit * 4
 
 
 def _merge_small(sentence: Span, pieces: list[Span], limit: int) -> list[Span]:
@@ -133,7 +149,7 @@ def _make_chunk(
 ) -> Chunk:
     body = text
     return Chunk(
-        chunk_id(doc_id, body),
+        chunk_id(doc_id, span[0], body),
         doc_id,
         body,
         section,

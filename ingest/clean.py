@@ -11,7 +11,13 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from ingest.headings import CLOSING_MARKS, SENTENCE_PUNCT, TERMINAL_PUNCT, detect_heading
+from ingest.headings import (
+    CLOSING_MARKS,
+    HEADING_PREFIX_CHARS,
+    SENTENCE_PUNCT,
+    TERMINAL_PUNCT,
+    detect_heading,
+)
 
 _EMPHASIS = re.compile(r"\*{2,}|(?<![A-Za-z0-9])_{2,}(?![A-Za-z0-9])")
 MIN_DUPLICATE_CHARS = 20
@@ -76,24 +82,65 @@ def is_broken_line(line: str, following: str) -> bool:
     return _is_prose(following) or len(following) >= MIN_CONTINUATION_CHARS
 
 
-def _glue(left: str, right: str) -> str:
-    """Chinese needs no space at a line break; Latin words and numbers do."""
-    needs_space = (
-        left[-1].isascii() and left[-1].isalpha() and right[0].isascii() and right[0].isalpha()
-    )
-    return f"{left} {right}" if needs_space else left + right
+_NUMBER_JOIN = frozenset("0123456789.,")
+
+
+def _needs_space(left: str, right: str) -> bool:
+    """Chinese needs no space at a line break; Latin words and numbers do ("2026." + "Page").
+
+    Never next to a CJK character, after a hyphen or slash ("state-" + "of-the-art"), or
+    inside what may be one number ("3." + "1%"): a space there would change the number.
+    """
+    if not (left.isascii() and right.isascii()) or left.isspace() or right.isspace():
+        return False
+    if (left in _NUMBER_JOIN and right in _NUMBER_JOIN) or left in "-/":
+        return False
+    return right.isalnum() or (left.isalnum() and right in "([{'\"")
+
+
+class _Paragraph:
+    """A paragraph glued from broken lines. Parts are joined once at the end, and gluing
+    decisions read a bounded view, so a document that is one long paragraph stays linear."""
+
+    _EDGE = max(HEADING_PREFIX_CHARS, LONG_LINE_CHARS) + 2
+
+    def __init__(self, line: str) -> None:
+        self.parts = [line]
+        self.length = len(line)
+        self.head = line[: self._EDGE]
+        self.tail = line[-self._EDGE :]
+
+    def glue(self, line: str) -> None:
+        if _needs_space(self.tail[-1], line[0]):
+            line = " " + line
+        self.parts.append(line)
+        self.length += len(line)
+        if len(self.head) < self._EDGE:
+            self.head = (self.head + line)[: self._EDGE]
+        self.tail = (self.tail + line)[-self._EDGE :]
+
+    def view(self) -> str:
+        """Text that `is_broken_line` judges exactly like the whole paragraph: it reads the
+        first HEADING_PREFIX_CHARS characters, the last two and whether the length passes
+        LONG_LINE_CHARS, all of which a long paragraph's head + tail keep."""
+        if self.length <= 2 * self._EDGE:
+            return "".join(self.parts)
+        return self.head + self.tail
+
+    def text(self) -> str:
+        return "".join(self.parts)
 
 
 def _join_broken(lines: list[str]) -> tuple[list[str], int]:
-    joined: list[str] = []
+    paragraphs: list[_Paragraph] = []
     count = 0
     for line in lines:
-        if joined and is_broken_line(joined[-1], line):
-            joined[-1] = _glue(joined[-1], line)
+        if paragraphs and is_broken_line(paragraphs[-1].view(), line):
+            paragraphs[-1].glue(line)
             count += 1
         else:
-            joined.append(line)
-    return joined, count
+            paragraphs.append(_Paragraph(line))
+    return [paragraph.text() for paragraph in paragraphs], count
 
 
 def clean_text(raw: str) -> CleanResult:

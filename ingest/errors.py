@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 
 class IngestError(Exception):
     """A file that cannot be ingested; the message names the file and the reason in both languages."""
@@ -11,3 +13,13 @@ class IngestError(Exception):
         self.reason_zh = reason_zh
         self.reason_en = reason_en
         super().__init__(f"{path}: {reason_zh} / {reason_en}")
+
+
+def corrupt_file_error(path: Path | str, kind: str, exc: BaseException) -> IngestError:
+    """A parser gave up on the file; its own message (cut short) tells a person what broke."""
+    detail = f"{type(exc).__name__}: {exc}"[:200]
+    return IngestError(
+        str(path),
+        f"{kind} 文件已损坏或格式无效（{detail}）",
+        f"corrupt or invalid {kind} file ({detail})",
+    )

@@ -35,6 +35,9 @@ CALLOUT_LEVEL = 55
 PLAIN_TITLE_LEVEL = 90
 MAX_TITLE_CHARS = 40
 MAX_LEAD_CHARS = 60
+# detect_heading never reads past this many characters of a longer line, so callers may judge a
+# huge paragraph by its start (cleaning glues lines into paragraphs of any length).
+HEADING_PREFIX_CHARS = MAX_LEAD_CHARS + 1
 
 
 @dataclass(frozen=True)
@@ -48,15 +51,16 @@ class Heading:
 
 def numbered_level(line: str) -> int | None:
     """Level of a numbered heading marker at the start of `line`, or None."""
+    prefix = line[:HEADING_PREFIX_CHARS]
     for pattern, level in _NUMBERED:
-        if pattern.match(line):
+        if pattern.match(prefix):
             return level
     return None
 
 
 def _lead_phrase(line: str) -> str | None:
     """The heading part of a line that goes on into body text: up to its first full stop."""
-    for index, char in enumerate(line):
+    for index, char in enumerate(line[:HEADING_PREFIX_CHARS]):
         if char in "。；;":
             return line[:index] if 1 < index <= MAX_LEAD_CHARS else None
     return None
@@ -74,12 +78,13 @@ def detect_heading(line: str) -> Heading | None:
     if _CREDIT.match(line):
         return None
     level = numbered_level(line)
-    if level is None and _CALLOUT.match(line) and len(line) <= MAX_TITLE_CHARS:
+    if level is None and len(line) <= MAX_TITLE_CHARS and _CALLOUT.match(line):
         return Heading(line, CALLOUT_LEVEL, True)
     if level is None:
         return Heading(line, PLAIN_TITLE_LEVEL, True) if is_plain_title(line) else None
-    stripped = line.rstrip("。；;")
-    if len(line) <= MAX_TITLE_CHARS and not any(m in stripped for m in "。；;"):
-        return Heading(stripped, level, True)
+    if len(line) <= MAX_TITLE_CHARS:
+        stripped = line.rstrip("。；;")
+        if not any(m in stripped for m in "。；;"):
+            return Heading(stripped, level, True)
     lead = _lead_phrase(line)
     return Heading(lead, level, False) if lead else None

@@ -18,13 +18,21 @@ from pathlib import Path
 from types import MappingProxyType
 
 import docx
-from bs4 import BeautifulSoup, NavigableString
+from bs4 import BeautifulSoup, CData, NavigableString, PageElement, Tag
 from charset_normalizer import from_bytes
 from docx.table import Table, _Row
 from docx.text.paragraph import Paragraph
 from pypdf import PasswordType, PdfReader
 
-from ingest.errors import IngestError
+from ingest.errors import IngestError, corrupt_file_error
+from ingest.extraction import Extraction
+from ingest.grid import GridTable
+from ingest.legacy_doc import read_doc
+from ingest.ocr import OcrOptions
+from ingest.ofd import read_ofd
+from ingest.scans import ocr_image_file, ocr_pdf
+from ingest.sheets import read_csv, read_xlsx
+from ingest.zipguard import check_xml_elements, open_zip
 
 SUPPORTED_SUFFIXES: MappingProxyType[str, str] = MappingProxyType(
     {
@@ -35,9 +43,25 @@ SUPPORTED_SUFFIXES: MappingProxyType[str, str] = MappingProxyType(
         ".htm": "html",
         ".pdf": "pdf",
         ".docx": "docx",
+        ".doc": "doc",
+        ".ofd": "ofd",
+        ".xlsx": "xlsx",
+        ".csv": "csv",
+        ".png": "image",
+        ".jpg": "image",
+        ".jpeg": "image",
+        ".tif": "image",
+        ".tiff": "image",
     }
 )
 MAX_FILE_BYTES = 50 * 1024 * 1024
+# python-docx unpacks every part and builds one tree for all of its XML: these bound its memory
+# (~330 bytes per element measured, so ~500 MB at the element limit; see README "Operating it").
+DOCX_MAX_MEMBERS = 2_000
+DOCX_MAX_UNCOMPRESSED = 128 * 1024 * 1024
+DOCX_MAX_XML_ELEMENTS = 1_500_000
+# BeautifulSoup keeps ~1.3 KB per tag and its text: ~550 MB at this limit.
+HTML_MAX_TAGS = 400_000
 CATALOG_FILE_NAME = "catalog.json"
 
 # Checked longest first: the UTF-8 BOM cannot be confused with the UTF-16 ones.
@@ -50,31 +74,35 @@ _ALLOWED_CONTROLS = frozenset("\t\n\r\f\v")
 _BINARY_SAMPLE_CHARS = 200_000
 _MAX_SUSPICIOUS_RATIO = 0.01
 
-_HTML_DROPPED_TAGS = ["script", "style", "noscript", "nav", "header", "footer", "aside", "form"]
-_HTML_BLOCK_TAGS = [
-    "title",
-    "p",
-    "div",
-    "li",
-    "h1",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
-    "tr",
-    "table",
-    "ul",
-    "ol",
-    "section",
-    "article",
-    "main",
-    "blockquote",
-    "pre",
-    "dt",
-    "dd",
-]
-_HTML_CELL_TAGS = ["td", "th"]
+_HTML_DROPPED_TAGS = frozenset(
+    ["script", "style", "noscript", "nav", "header", "footer", "aside", "form"]
+)
+_HTML_BLOCK_TAGS = frozenset(
+    [
+        "title",
+        "p",
+        "div",
+        "li",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "tr",
+        "table",
+        "ul",
+        "ol",
+        "section",
+        "article",
+        "main",
+        "blockquote",
+        "pre",
+        "dt",
+        "dd",
+    ]
+)
+_HTML_CELL_TAGS = frozenset(["td", "th"])
 _WHITESPACE = re.compile(r"\s+")
 
 
@@ -88,6 +116,10 @@ class Document:
     source_format: str
     encoding: str | None
     sha256: str
+    page_starts: tuple[int, ...] = ()
+    tables: tuple[GridTable, ...] = ()
+    ocr_pages: tuple[int, ...] = ()
+    low_confidence_pages: tuple[int, ...] = ()
 
 
 def load_document(
@@ -96,13 +128,14 @@ def load_document(
     """Load one file; raise IngestError (never a library traceback) when it cannot be used."""
     source_format = _source_format(path)
     data = _read_bytes(path, max_bytes)
-    text, encoding = _EXTRACTORS[source_format](data, path)
-    if not text.strip():
-        if source_format == "pdf":
+    extracted, encoding = _extract(source_format, data, path)
+    text = extracted.text
+    if not text.strip() and not extracted.tables:
+        if source_format in ("pdf", "image"):
             raise IngestError(
                 str(path),
-                "PDF 中没有可提取的文字（可能是扫描件，需要先做 OCR）",
-                "the PDF has no extractable text (probably a scan; run OCR first)",
+                "没有可提取的文字（没有文字层，OCR 也未识别出文字）",
+                "no extractable text (no text layer, and OCR found no text either)",
             )
         raise IngestError(
             str(path), "提取后没有任何文字内容", "no text left after extraction (only whitespace)"
@@ -114,7 +147,19 @@ def load_document(
         source_format=source_format,
         encoding=encoding,
         sha256=hashlib.sha256(data).hexdigest(),
+        page_starts=extracted.page_starts,
+        tables=extracted.tables,
+        ocr_pages=extracted.ocr_pages,
+        low_confidence_pages=extracted.low_confidence_pages,
     )
+
+
+def _extract(source_format: str, data: bytes, path: Path) -> tuple[Extraction, str | None]:
+    """Text formats give plain text; paged, scanned and tabular formats give an Extraction."""
+    if source_format in _EXTRACTORS:
+        text, encoding = _EXTRACTORS[source_format](data, path)
+        return Extraction(text), encoding
+    return _READERS[source_format](data, path)
 
 
 def iter_corpus_files(paths: list[Path]) -> list[tuple[Path, Path]]:
@@ -249,51 +294,86 @@ def _binary_error(path: Path) -> IngestError:
 
 def _extract_html(data: bytes, path: Path) -> tuple[str, str | None]:
     markup, encoding = decode_text(data, path)
+    tags = markup.count("<")  # an upper bound on the elements, counted before parsing
+    if tags > HTML_MAX_TAGS:
+        raise IngestError(
+            str(path),
+            f"网页元素过多（{tags} 个，上限 {HTML_MAX_TAGS} 个），无法安全解析",
+            f"too many HTML elements ({tags}, limit {HTML_MAX_TAGS}); refusing to parse",
+        )
     return html_to_text(markup), encoding
 
 
 def html_to_text(markup: str) -> str:
-    """Visible text of a web page, one block per line; menus, scripts and forms are not content."""
+    """Visible text of a web page, one block per line; menus, scripts and forms are not content.
+
+    One walk over the parsed tree with an explicit stack, never editing it: inserting line
+    breaks into the tree costs a search of the parent's children per insertion (quadratic on a
+    page of 10^5 paragraphs), and recursion would fail on deep nesting.
+    """
     soup = BeautifulSoup(markup, "html.parser")
-    for tag in soup.find_all(_HTML_DROPPED_TAGS):
-        tag.decompose()
-    # Source whitespace is insignificant in HTML; collapse it before adding our own line breaks.
-    for string in list(soup.find_all(string=True)):
-        if type(string) is NavigableString:
-            string.replace_with(_WHITESPACE.sub(" ", string))
-    for br in soup.find_all("br"):
-        br.replace_with("\n")
-    for cell in soup.find_all(_HTML_CELL_TAGS):
-        if cell.find_previous_sibling(_HTML_CELL_TAGS) is not None:
-            cell.insert_before(" | ")
-    for block in soup.find_all(_HTML_BLOCK_TAGS):
-        block.insert_before("\n")
-        block.append("\n")
-    lines = (line.strip() for line in soup.get_text().split("\n"))
+    pieces: list[str] = []
+    stack: list[PageElement | str] = [soup]
+    while stack:
+        node = stack.pop()
+        if type(node) is str:  # a separator pushed below
+            pieces.append(node)
+        elif type(node) is NavigableString:
+            # Source whitespace is insignificant in HTML; collapse it, keep our own breaks.
+            pieces.append(_WHITESPACE.sub(" ", node))
+        elif type(node) is CData:
+            pieces.append(str(node))
+        elif isinstance(node, Tag) and node.name not in _HTML_DROPPED_TAGS:
+            stack.extend(reversed(_html_children(node)))
+    lines = (line.strip() for line in "".join(pieces).split("\n"))
     return "\n".join(line for line in lines if line)
 
 
-def _extract_pdf(data: bytes, path: Path) -> tuple[str, str | None]:
+def _html_children(tag: Tag) -> list[PageElement | str]:
+    """A tag's children in order, with the separators its text needs: a line break around a
+    block, " | " between table cells, a line break for <br>."""
+    if tag.name == "br":
+        return ["\n"]
+    block = tag.name in _HTML_BLOCK_TAGS
+    children: list[PageElement | str] = ["\n"] if block else []
+    after_cell = False
+    for child in tag.children:
+        if isinstance(child, Tag) and child.name in _HTML_CELL_TAGS:
+            if after_cell:
+                children.append(" | ")
+            after_cell = True
+        children.append(child)
+    if block:
+        children.append("\n")
+    return children
+
+
+def _extract_pdf(data: bytes, path: Path) -> tuple[Extraction, str | None]:
+    """Each page's text layer; pages without one are OCR'd (`ingest.scans`)."""
     try:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted and reader.decrypt("") == PasswordType.NOT_DECRYPTED:
             raise IngestError(
                 str(path), "PDF 已加密，无法读取", "the PDF is encrypted and cannot be read"
             )
-        text = "\n".join(page.extract_text() or "" for page in reader.pages)
+        page_texts = [page.extract_text() or "" for page in reader.pages]
     except IngestError:
         raise
     except Exception as exc:  # pypdf raises many unrelated types on broken files
-        raise _corrupt_error(path, "PDF", exc) from None
-    return text, None
+        raise corrupt_file_error(path, "PDF", exc) from None
+    return ocr_pdf(data, page_texts, path, OcrOptions.from_env()), None
 
 
 def _extract_docx(data: bytes, path: Path) -> tuple[str, str | None]:
+    with open_zip(
+        data, max_members=DOCX_MAX_MEMBERS, max_uncompressed=DOCX_MAX_UNCOMPRESSED, path=path
+    ) as archive:
+        check_xml_elements(archive, max_elements=DOCX_MAX_XML_ELEMENTS, path=path)
     try:
         document = docx.Document(io.BytesIO(data))
         lines = list(_docx_lines(document.iter_inner_content()))
     except Exception as exc:  # python-docx surfaces zip, XML and key errors alike
-        raise _corrupt_error(path, "DOCX", exc) from None
+        raise corrupt_file_error(path, "DOCX", exc) from None
     return "\n".join(lines), None
 
 
@@ -303,8 +383,10 @@ def _docx_lines(blocks: Iterable[Paragraph | Table]) -> Iterator[str]:
         if isinstance(block, Table):
             for row in block.rows:
                 yield " | ".join(_docx_row_cells(row))
-        else:
+        elif len(block._p):
             yield block.text
+        else:
+            yield ""  # an empty <w:p/>: skip python-docx's per-paragraph XPath (10^6 of them cost 27 s)
 
 
 def _docx_row_cells(row: _Row) -> list[str]:
@@ -318,19 +400,24 @@ def _docx_row_cells(row: _Row) -> list[str]:
     return cells
 
 
-def _corrupt_error(path: Path, kind: str, exc: Exception) -> IngestError:
-    detail = f"{type(exc).__name__}: {exc}"[:200]
-    return IngestError(
-        str(path),
-        f"{kind} 文件已损坏或格式无效（{detail}）",
-        f"corrupt or invalid {kind} file ({detail})",
-    )
-
-
 _EXTRACTORS: dict[str, Callable[[bytes, Path], tuple[str, str | None]]] = {
     "txt": decode_text,
     "md": decode_text,
     "html": _extract_html,
-    "pdf": _extract_pdf,
     "docx": _extract_docx,
+}
+
+
+def _extract_csv(data: bytes, path: Path) -> tuple[Extraction, str | None]:
+    text, encoding = decode_text(data, path)
+    return read_csv(text, path), encoding
+
+
+_READERS: dict[str, Callable[[bytes, Path], tuple[Extraction, str | None]]] = {
+    "pdf": _extract_pdf,
+    "image": lambda data, path: (ocr_image_file(data, path, OcrOptions.from_env()), None),
+    "ofd": lambda data, path: (read_ofd(data, path), None),
+    "xlsx": lambda data, path: (read_xlsx(data, path), None),
+    "csv": _extract_csv,
+    "doc": lambda data, path: (Extraction(read_doc(data, path)), None),
 }

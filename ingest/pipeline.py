@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ingest.catalog import CATALOG_FILE_NAME, DocMeta, load_catalog, metadata_for
 from ingest.chunking import Chunk, ChunkingConfig, chunk_blocks
 from ingest.clean import clean_text
 from ingest.errors import IngestError
+from ingest.grid import append_tables
 from ingest.loaders import MAX_FILE_BYTES, Document, iter_corpus_files, load_document
+from ingest.pages import chunk_pages
 from ingest.structure import Block, parse_blocks
 
 
@@ -52,14 +55,23 @@ def process_document(
 ) -> ProcessedDocument:
     """Clean, structure and chunk one loaded document."""
     cleaned = clean_text(document.text)
-    if not cleaned.text.strip():
+    # Tables that arrived as grids (sheets, OCR'd tables) follow the prose, one row a block.
+    text, table_blocks, table_pages = append_tables(cleaned.text, document.tables)
+    if not text.strip():
         raise IngestError(document.doc_id, "清理后没有可用文本", "no usable text after cleaning")
-    blocks = tuple(parse_blocks(cleaned.text))
-    chunks = tuple(chunk_blocks(document.doc_id, cleaned.text, blocks, config))
+    blocks = (*parse_blocks(cleaned.text), *table_blocks)
+    chunks = tuple(chunk_blocks(document.doc_id, text, blocks, config))
+    prose = [chunk for chunk in chunks if chunk.start < len(cleaned.text)]
+    pages = chunk_pages(
+        document.text, document.page_starts, cleaned.text, [(c.start, c.end) for c in prose]
+    )
+    starts = [block.start for block in table_blocks]
+    pages += [table_pages[bisect_right(starts, c.start) - 1] for c in chunks[len(prose) :]]
+    chunks = tuple(replace(chunk, page=page) for chunk, page in zip(chunks, pages, strict=True))
     return ProcessedDocument(
         document,
         meta,
-        cleaned.text,
+        text,
         blocks,
         chunks,
         cleaned.duplicates_removed,
@@ -100,6 +112,16 @@ def process_paths(
         try:
             document = load_document(path, root, max_bytes)
             meta = metadata_for(document.doc_id, document.text, catalogs[root])
-            yield process_document(document, meta, config)
+            processed = process_document(document, meta, config)
         except IngestError as error:
             yield FailedFile(_doc_id_for(path, root), path, error)
+        except Exception as error:  # a bug or a library failure on one file must not stop the rest
+            yield FailedFile(_doc_id_for(path, root), path, unexpected_error(str(path), error))
+        else:
+            yield processed
+
+
+def unexpected_error(path: str, error: Exception) -> IngestError:
+    """An error nobody anticipated, still reported against its file in both languages."""
+    detail = f"{type(error).__name__}: {error}"[:300]
+    return IngestError(path, f"处理时出现意外错误（{detail}）", f"unexpected error ({detail})")

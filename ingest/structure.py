@@ -90,7 +90,13 @@ def parse_blocks(text: str) -> list[Block]:
         line = lines[index]
         if is_table_title(line.text):
             end = index + 1
-            while end < len(lines) and is_cell_line(lines[end].text):
+            # A table's cells end at the next table title: every line is then scanned for at
+            # most one title, so a file of titles ("表1" x 10^4) stays linear, not cubic.
+            while (
+                end < len(lines)
+                and is_cell_line(lines[end].text)
+                and not is_table_title(lines[end].text)
+            ):
                 end += 1
             table = rebuild_table(line, lines[index + 1 : end])
             if table is not None:

@@ -251,5 +251,5 @@ def test_json_contract(assistant: Assistant) -> None:
         "direct_answer",
     }
     citation = data["citations"][0]
-    assert set(citation) == {"n", "doc_id", "title", "date", "section", "text", "quote"}
+    assert set(citation) == {"n", "doc_id", "title", "date", "section", "page", "text", "quote"}
     assert citation["quote"] in citation["text"]

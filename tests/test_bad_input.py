@@ -30,7 +30,9 @@ REFUSALS = ("已收录的文档中没有找到", "文档只给出了", "文档�
 LONG_QUESTION = "广州超算中心用户总数同比增长了多少？" + "请详细说明。" * (HUNDRED_KB // 18)
 
 
-def run(*args: str, data_dir: Path, stdin: bytes | None = None) -> subprocess.CompletedProcess:
+def run(
+    *args: str | bytes, data_dir: Path, stdin: bytes | None = None
+) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("CHROMA_", "OPENAI_"))}
     env["POLICY_QA_DATA_DIR"] = str(data_dir)
     return subprocess.run(
@@ -82,6 +84,27 @@ def _batch_file(tmp_path: Path) -> tuple[Path, int]:
     path.write_bytes(b"\xef\xbb\xbf" + b"\r\n".join(lines) + b"\n\n")
     expected = sum(1 for line in lines if line.strip())
     return path, expected
+
+
+# Bytes that are not UTF-8 on the command line reach Python as lone surrogates (\udc80 ...).
+NOT_UTF8_QUESTION = b"\x80\xff" + "黄埔区高新技术企业2025年目标是多少家？".encode()
+
+
+@pytest.mark.parametrize("command", ["ask", "search"])
+def test_cli_question_with_bytes_that_are_not_utf8(
+    indexed_settings: StoreSettings, command: str
+) -> None:
+    done = run(command, "--json", NOT_UTF8_QUESTION, data_dir=indexed_settings.data_dir)
+    err = done.stderr.decode()
+    assert done.returncode == 0, err
+    assert "Traceback" not in err and "UnicodeEncodeError" not in err
+    assert "无法解码的字节" in err and "not valid UTF-8" in err
+    output = json.loads(done.stdout)
+    if command == "ask":
+        assert output["question"].startswith("\ufffd\ufffd黄埔区")
+        assert "2600" in output["answer"]
+    else:
+        assert any("2600" in passage["text"] for passage in output)
 
 
 def test_cli_ask_batch_survives_blank_huge_and_non_utf8_lines(

@@ -71,3 +71,28 @@ def test_never_changes_content_characters_on_corpus(processed_corpus) -> None:
             assert len(cleaned) < len(raw) and all(
                 _content(line) in raw for line in processed.cleaned.split("\n")
             )
+
+
+def test_latin_and_digits_get_a_space_at_a_line_join_cjk_never() -> None:
+    prose = "The annual report on innovation was published on 30 November"
+    raw = f"{prose} 2026.\nPage 1999 of the report, with tables\n{prose}\nof the year."
+    joined = clean_text(raw).text
+    assert "2026. Page 1999" in joined and "November of the year" in joined
+    cjk = "推动新型研发机构高质量发展，支持企业牵头组建创新联合体，推动新型研发机构高质量"
+    assert clean_text(f"{cjk}\n发展，提升创新能力。").text == f"{cjk}发展，提升创新能力。"
+
+
+def test_a_line_join_never_splits_a_number_or_a_hyphenated_word() -> None:
+    lead = "全社会研发经费支出占地区生产总值比重，按照规划要求到二〇二五年达到3."
+    assert clean_text(f"{lead}\n1%，创新能力持续增强。").text == f"{lead}1%，创新能力持续增强。"
+    english = "Guangzhou supports enterprises, research institutes and state-"
+    assert clean_text(f"{english}\nof-the-art laboratories.").text.endswith(
+        "state-of-the-art laboratories."
+    )
+
+
+def test_a_paragraph_broken_into_thousands_of_lines_is_rejoined_whole() -> None:
+    lines = [f"推动第{n}家新型研发机构高质量发展，支持企业牵头组建创新联合体" for n in range(3_000)]
+    result = clean_text("\n".join(lines) + "。")
+    assert result.text == "".join(lines) + "。"
+    assert result.lines_joined == 2_999

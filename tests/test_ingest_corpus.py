@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import re
 import statistics
+from pathlib import Path
 
+from ingest.catalog import metadata_for
 from ingest.chunking import ChunkingConfig, chunk_blocks
-from ingest.pipeline import process_document
+from ingest.loaders import Document
+from ingest.pipeline import ProcessedDocument, process_document
 from ingest.structure import parse_blocks
+from tests.hostile import one_long_paragraph, punctuation_free_line, repeated_corpus
 
 PLAN = "003_d7285df370a477b8.txt"
 NEWS_2024 = "002_eb9130060e5878d8.txt"
@@ -169,3 +173,51 @@ def test_generic_table_without_groups() -> None:
         "表3 各区孵化器数量 | 2 天河区: 2022年数量 38",
         "表3 各区孵化器数量 | 3 海珠区: 2022年数量 20",
     ]
+
+
+def _process(text: str) -> ProcessedDocument:
+    document = Document("hostile.txt", Path("hostile.txt"), text, "txt", "utf-8", "0" * 64)
+    return process_document(document, metadata_for("hostile.txt", text, {}))
+
+
+def _assert_chunks_cover(processed: ProcessedDocument, config: ChunkingConfig) -> None:
+    """Every chunk within the size limit, every non-space character in some chunk."""
+    covered = [False] * len(processed.cleaned)
+    for chunk in processed.chunks:
+        assert chunk.tokens <= config.max_tokens
+        covered[chunk.start : chunk.end] = [True] * (chunk.end - chunk.start)
+    assert all(ok or ch.isspace() for ch, ok in zip(processed.cleaned, covered, strict=True))
+
+
+def test_repeated_paragraphs_get_distinct_stable_chunk_ids() -> None:
+    processed = _process(repeated_corpus(5))
+    ids = [chunk.id for chunk in processed.chunks]
+    assert len(set(ids)) == len(ids)
+    assert sum(chunk.text == "预期性" for chunk in processed.chunks) >= 2
+    assert [c.id for c in _process(repeated_corpus(5)).chunks] == ids
+
+
+def test_a_punctuation_free_line_is_cut_by_length_into_limited_chunks() -> None:
+    processed = _process(punctuation_free_line(20_000))
+    _assert_chunks_cover(processed, ChunkingConfig())
+    assert len(processed.chunks) > 40
+    assert processed.cleaned == punctuation_free_line(20_000)
+
+
+def test_one_long_paragraph_is_chunked_at_sentences() -> None:
+    processed = _process(one_long_paragraph(20_000))
+    _assert_chunks_cover(processed, ChunkingConfig())
+    text_chunks = [c for c in processed.chunks if c.end < len(processed.cleaned)]
+    assert sum(c.text[-1] in "。；" for c in text_chunks) > 0.9 * len(text_chunks)
+
+
+def test_a_table_ends_at_the_next_table_title() -> None:
+    table = "\n".join(["序号", "指标", "2025年目标", "1", "研发投入", "3.1", "2", "高企", "2600"])
+    text = "表1 主要指标\n" * 300 + "表2 主要指标\n" + table
+    blocks = parse_blocks(text)
+    rows = [block.text for block in blocks if block.kind == "table_row"]
+    assert rows == [
+        "表2 主要指标 | 1 研发投入: 2025年目标 3.1",
+        "表2 主要指标 | 2 高企: 2025年目标 2600",
+    ]
+    assert sum(block.text == "表1 主要指标" for block in blocks) == 300

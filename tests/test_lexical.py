@@ -76,7 +76,7 @@ def corpus_chunks() -> list[Chunk]:
             para = match.group()
             chunks.append(
                 Chunk(
-                    id=chunk_id(doc_id, para),
+                    id=chunk_id(doc_id, match.start(), para),
                     doc_id=doc_id,
                     text=para,
                     section="",
@@ -271,7 +271,9 @@ def test_fingerprint_follows_content(chunks: list[Chunk], index: LexicalIndex) -
     assert same.fingerprint == LexicalIndex.build(subset).fingerprint
     assert same.fingerprint != LexicalIndex.build(subset[:-1]).fingerprint
     text = subset[0].text + "。"
-    edited = dataclasses.replace(subset[0], text=text, id=chunk_id(subset[0].doc_id, text))
+    edited = dataclasses.replace(
+        subset[0], text=text, id=chunk_id(subset[0].doc_id, subset[0].start, text)
+    )
     assert LexicalIndex.build([edited, *subset[1:]]).fingerprint != same.fingerprint
     assert index.fingerprint != same.fingerprint
 

@@ -14,8 +14,12 @@ from pathlib import Path
 import docx
 import pytest
 
+from evals import scan_render
+from ingest import loaders
+from ingest.clean import clean_text
 from ingest.errors import IngestError
 from ingest.loaders import SUPPORTED_SUFFIXES, iter_corpus_files, load_document
+from tests.hostile import empty_paragraphs_docx, paragraphs_page, zip_bomb_docx
 
 CORPUS = Path(__file__).resolve().parents[1] / "data" / "corpus"
 CORPUS_FILES = sorted(CORPUS.glob("*.txt"))
@@ -127,6 +131,21 @@ def test_html_drops_page_furniture_and_keeps_blocks(tmp_path: Path) -> None:
     assert (document.source_format, document.encoding) == ("html", "utf-8")
 
 
+def test_html_with_many_paragraphs_keeps_one_line_each(tmp_path: Path) -> None:
+    document = load_document(write(tmp_path / "many.html", paragraphs_page(3_000).encode()))
+    assert document.text.split("\n") == ["段落", *(f"第{n}段" for n in range(3_000))]
+
+
+def test_html_with_too_many_elements_is_refused_before_parsing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = write(tmp_path / "flood.html", paragraphs_page(3_000).encode())
+    monkeypatch.setattr(loaders, "HTML_MAX_TAGS", 5_000)
+    with pytest.raises(IngestError) as caught:
+        load_document(path)
+    assert_bilingual(caught.value, path, "too many html elements")
+
+
 def test_docx_paragraphs_and_table_rows_in_document_order(tmp_path: Path) -> None:
     built = docx.Document()
     built.add_heading("广州市科技创新政策", level=1)
@@ -152,12 +171,64 @@ def test_docx_paragraphs_and_table_rows_in_document_order(tmp_path: Path) -> Non
     assert (document.source_format, document.encoding) == ("docx", None)
 
 
+def test_docx_of_empty_paragraphs_keeps_its_text(tmp_path: Path) -> None:
+    path = write(tmp_path / "empty.docx", empty_paragraphs_docx(2_000, "唯一的正文。"))
+    document = load_document(path)
+    assert document.text.strip() == "唯一的正文。"
+    assert document.text.count("\n") == 2_000
+
+
+def test_docx_with_too_many_elements_is_refused_before_parsing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = write(tmp_path / "many.docx", empty_paragraphs_docx(2_000))
+    monkeypatch.setattr(loaders, "DOCX_MAX_XML_ELEMENTS", 1_000)
+    with pytest.raises(IngestError) as caught:
+        load_document(path)
+    assert_bilingual(caught.value, path, "too many xml elements")
+
+
+def test_zip_bomb_docx_is_refused_by_its_unpacked_size(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = write(tmp_path / "bomb.docx", zip_bomb_docx(3_000_000))
+    assert path.stat().st_size < 45_000  # a 36 KB template plus ~4 KB for 3 MB of XML
+    monkeypatch.setattr(loaders, "DOCX_MAX_UNCOMPRESSED", 1_000_000)
+    with pytest.raises(IngestError) as caught:
+        load_document(path)
+    assert_bilingual(caught.value, path, "zip bomb")
+
+
 def test_hand_written_pdf_text_is_extracted(tmp_path: Path) -> None:
     document = load_document(
         write(tmp_path / "target.pdf", minimal_pdf("Guangzhou 2025 target 2600"))
     )
     assert "Guangzhou 2025 target 2600" in document.text
     assert (document.source_format, document.encoding) == ("pdf", None)
+
+
+@pytest.mark.skipif(scan_render.font_path() is None, reason="needs fonts-wqy-microhei")
+def test_multi_page_pdf_lines_join_with_a_space_only_between_latin_and_digits(
+    tmp_path: Path,
+) -> None:
+    """A typed PDF (real text layer, CJK font embedded) whose page ends with an English
+    sentence and whose next page starts with a running header: the cleaner rejoins them with
+    a space ("2026. Page 2"), and a Chinese line broken across PDF lines without one."""
+    pages = [
+        [
+            f"Page {n} of the Guangzhou science and technology annual report, continued",
+            f"本市推动第{n}批新型研发机构高质量发展，支持企业牵头组建创新联合体，提升",
+            f"自主创新能力和产业竞争力，第{n}批项目。",
+            f"The report on innovation policy, part {n}, was issued on {n} November 2026.",
+        ]
+        for n in range(1, 11)
+    ]
+    path = write(tmp_path / "report.pdf", scan_render.text_layer_pdf(pages))
+    cleaned = clean_text(load_document(path).text).text
+    for n in range(1, 10):
+        assert f"issued on {n} November 2026. Page {n + 1} of the Guangzhou" in cleaned
+        assert f"创新联合体，提升自主创新能力和产业竞争力，第{n}批项目。" in cleaned
+    assert "2026.Page" not in cleaned and "提升 自主" not in cleaned
 
 
 def test_pdf_without_text_is_reported_as_scanned(tmp_path: Path) -> None:

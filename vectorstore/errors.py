@@ -22,3 +22,15 @@ class EmbeddingModelMismatch(StoreError):
 
 class EmptyIndex(StoreError):
     """Nothing has been ingested yet, so every question would come back empty."""
+
+
+class WriterBusy(StoreError):
+    """Another process held the data dir's writer lock for longer than we may wait."""
+
+
+class StoreCorrupt(StoreError):
+    """The embedded index database is damaged; the message says how to recover."""
+
+
+class WriteNotSettled(StoreError):
+    """Concurrent writers kept removing this writer's version; nothing was lost, retry later."""

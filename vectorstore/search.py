@@ -1,4 +1,4 @@
-"""Hybrid retrieval: dense (Chroma) and BM25 candidates fused by weighted reciprocal rank.
+"""Hybrid retrieval: dense (exact, in memory) and BM25 candidates fused by weighted reciprocal rank.
 
 Exact terms and figures dominate this corpus, so BM25 carries more weight by default;
 a year or planning period named in the question lifts chunks and documents covering it.
@@ -140,11 +140,10 @@ class HybridSearcher:
         begin = time.perf_counter()
         vector = self.embeddings.embed_query(query[:MAX_DENSE_QUERY_CHARS])
         timings.embed_ms = (time.perf_counter() - begin) * 1000
-        keys = [snapshot.documents[doc_id].doc_key for doc_id in sorted(allowed)]
         begin = time.perf_counter()
-        hits = self.index.store.dense_search(vector, self.fusion.candidates, keys)
+        hits = snapshot.dense_search(vector, self.fusion.candidates, allowed)
         timings.dense_ms = (time.perf_counter() - begin) * 1000
-        return [chunk_id for chunk_id, _ in hits if chunk_id in snapshot.chunks]
+        return hits
 
     def _bm25(
         self, query: str, snapshot: Snapshot, allowed: set[str], timings: SearchTimings
@@ -214,7 +213,7 @@ class HybridSearcher:
             if c.section == passage.section and c.kind == "text"
         ]
         start, end = min(c.start for c in around), max(c.end for c in around)
-        text = self.index.store.document_text(passage.doc_id)[start:end] or passage.text
+        text = snapshot.text_of(passage.doc_id)[start:end] or passage.text
         return Passage(passage.chunk, passage.document, passage.score, passage.ranks, text)
 
 

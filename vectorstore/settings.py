@@ -13,6 +13,8 @@ EmbeddingBackend = Literal["local", "openai"]
 DEFAULT_DATA_DIR = Path(".policy-qa")
 DEFAULT_CHROMA_PORT = 8000
 DEFAULT_OPENAI_EMBEDDING_MODEL = "text-embedding-3-small"
+# A writer waits this long for another process's write of one document before giving up.
+DEFAULT_LOCK_TIMEOUT_S = 600.0
 
 
 @dataclass(frozen=True)
@@ -26,6 +28,10 @@ class StoreSettings:
     openai_embedding_model: str = DEFAULT_OPENAI_EMBEDDING_MODEL
     openai_api_key: str | None = None
     openai_base_url: str | None = None
+    lock_timeout_s: float = DEFAULT_LOCK_TIMEOUT_S
+    # Open the index for reading only: nothing is created, migrated or saved in the data dir.
+    # Also switched on when the data dir exists but is not writable.
+    read_only: bool = False
 
     def __repr__(self) -> str:
         """Show every field except the API key, which only ever appears as '***'."""
@@ -59,6 +65,8 @@ class StoreSettings:
             or DEFAULT_OPENAI_EMBEDDING_MODEL,
             openai_api_key=get("OPENAI_API_KEY"),
             openai_base_url=get("OPENAI_BASE_URL"),
+            lock_timeout_s=_parse_seconds("POLICY_QA_LOCK_TIMEOUT", get("POLICY_QA_LOCK_TIMEOUT")),
+            read_only=(get("POLICY_QA_READ_ONLY") or "").lower() in {"1", "true", "yes"},
         )
         if settings.embedding == "openai" and not (
             settings.openai_api_key or settings.openai_base_url
@@ -98,3 +106,18 @@ def _parse_embedding(raw: str | None) -> EmbeddingBackend:
             f"POLICY_QA_EMBEDDING must be one of {', '.join(allowed)}, got {raw!r}"
         )
     return cast(EmbeddingBackend, value)
+
+
+def _parse_seconds(name: str, raw: str | None) -> float:
+    if raw is None:
+        return DEFAULT_LOCK_TIMEOUT_S
+    try:
+        seconds = float(raw)
+    except ValueError:
+        seconds = -1.0
+    if seconds < 0:
+        raise ValueError(
+            f"{name} 必须是非负的秒数，当前为 {raw!r} / {name} must be a number of seconds >= 0, "
+            f"got {raw!r}"
+        )
+    return seconds

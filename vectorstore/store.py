@@ -1,9 +1,16 @@
 """Chroma-backed chunk store with a document registry and per-document atomic replacement.
 
-Every chunk record is keyed by its chunk id plus the version (file hash) of its document,
-and the registry names each document's current version. Replacing a document writes the
-new version's records first, then flips the registry entry (the commit point), then deletes
-the old records, so a crash at any moment leaves one complete version searchable.
+Every chunk record is keyed by its chunk id plus the version (file hash + catalog metadata)
+of its document. Replacing a document writes the new version's records first, then appends
+a registration (the commit point), then deletes superseded versions, so a crash or a kill at
+any moment leaves one complete version searchable. Concurrent writers are safe: on one
+machine they take turns on the data dir's writer lock (vectorstore/writelock.py); across
+machines sharing a Chroma server the append-only registry protocol (vectorstore/registry.py)
+keeps the newest complete version of every document.
+
+Chroma's embedded client caches index state per process and fails ("Error finding id") when
+another process has changed the collection since; reads that fail that way reopen the client
+and retry, and writers reopen it once they hold the lock.
 """
 
 from __future__ import annotations
@@ -11,28 +18,39 @@ from __future__ import annotations
 import hashlib
 import json
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from typing import Any
 
 import chromadb
+from chromadb.api.shared_system_client import SharedSystemClient
 from chromadb.config import Settings
 
 from ingest.chunking import Chunk, retrieval_text
 from ingest.pipeline import ProcessedDocument
+from vectorstore import registry
 from vectorstore.embeddings import CachedEmbeddings, embedding_identity
-from vectorstore.errors import EmbeddingModelMismatch, StoreUnavailable
+from vectorstore.errors import (
+    EmbeddingModelMismatch,
+    StoreCorrupt,
+    StoreError,
+    StoreUnavailable,
+    WriteNotSettled,
+)
+from vectorstore.faultpoints import reached
+from vectorstore.readonly import private_copy
+from vectorstore.registry import Registration
 from vectorstore.settings import StoreSettings
+from vectorstore.writelock import writer_lock
 
 CHUNK_COLLECTION = "policy_qa_chunks"
 REGISTRY_COLLECTION = "policy_qa_documents"
 WRITE_BATCH = 128
-# A wide HNSW search beam: with Chroma's default (100) the tail of the top-40 candidates
-# differed between processes, so the same question could get a different answer in the
-# CLI and the UI. At this corpus size the search is then exhaustive and repeatable.
-DENSE_EF_SEARCH = 1000
 # The registry holds metadata only; Chroma wants a vector per record, so each gets this one.
 _REGISTRY_VECTOR = [1.0]
+# A writer whose version concurrent writers keep deleting re-writes it this often, then gives up.
+WRITE_ATTEMPTS = 3
 
 
 @dataclass(frozen=True)
@@ -54,6 +72,17 @@ class DocumentRecord:
     @property
     def doc_key(self) -> str:
         return f"{self.doc_id}@{self.version}"
+
+
+@dataclass(frozen=True)
+class LoadedVersion:
+    """One complete version of a document as a reader needs it: records, vectors, text."""
+
+    registration: Registration
+    record: DocumentRecord
+    chunks: list[Chunk]
+    vectors: list[Sequence[float]]
+    text: str
 
 
 @dataclass(frozen=True)
@@ -81,12 +110,37 @@ def _connect(settings: StoreSettings) -> chromadb.ClientAPI:
             return chromadb.HttpClient(
                 host=settings.chroma_host, port=settings.chroma_port, settings=chroma_settings
             )
-        settings.data_dir.mkdir(parents=True, exist_ok=True)
-        return chromadb.PersistentClient(
-            path=str(settings.data_dir / "chroma"), settings=chroma_settings
-        )
+        path = settings.data_dir / "chroma"
+        if settings.read_only:
+            path = private_copy(path)
+        else:
+            settings.data_dir.mkdir(parents=True, exist_ok=True)
+        return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
+    except StoreError:
+        raise
     except Exception as error:  # chromadb raises many types for one cause: no store to talk to
+        if is_corruption(error):
+            raise corrupt(settings, error) from error
         raise unavailable(settings, error) from error
+
+
+def is_corruption(error: BaseException) -> bool:
+    """SQLite's words for a damaged or truncated database file."""
+    text = str(error).lower()
+    return any(
+        phrase in text
+        for phrase in ("malformed", "not a database", "file is encrypted", "database corrupt")
+    )
+
+
+def corrupt(settings: StoreSettings, error: BaseException) -> StoreCorrupt:
+    where = settings.data_dir / "chroma"
+    return StoreCorrupt(
+        f"索引数据库损坏（{where / 'chroma.sqlite3'}）：请运行 policy-qa check --repair，"
+        f"或删除 {where} 后重新运行 policy-qa ingest",
+        f"the index database is damaged ({type(error).__name__}: {error}); run "
+        f"`policy-qa check --repair`, or delete {where} and run `policy-qa ingest` again",
+    )
 
 
 def unavailable(settings: StoreSettings, error: BaseException) -> StoreUnavailable:
@@ -109,9 +163,16 @@ class ChunkStore:
     def __init__(self, settings: StoreSettings, embeddings: CachedEmbeddings) -> None:
         self.settings = settings
         self.embeddings = embeddings
-        self._lock = threading.Lock()
-        self._client = _connect(settings)
+        self._lock = threading.RLock()
         self.model_name, self.dimension = embedding_identity(embeddings)
+        # The registry state right after this object's last write: a SearchIndex over this
+        # store refreshes at once for its own process's writes instead of in the background.
+        self.last_written_state: tuple[str, ...] | None = None
+        self._open()
+        self._seen_state = self.registry_state()
+
+    def _open(self) -> None:
+        self._client = _connect(self.settings)
         self._chunks = self._guard(self._open_chunk_collection)
         self._registry = self._guard(
             lambda: self._client.get_or_create_collection(
@@ -119,26 +180,51 @@ class ChunkStore:
             )
         )
 
+    def reopen(self) -> None:
+        """Drop this process's cached view of an embedded store and open it again.
+
+        Chroma shares one client state per path in a process; removing it makes the next
+        client load what other processes have written since.
+        """
+        with self._lock:
+            if not self.settings.chroma_host:
+                identifier = SharedSystemClient._get_identifier_from_settings(
+                    self._client.get_settings()
+                )
+                SharedSystemClient._identifier_to_system.pop(identifier, None)
+                SharedSystemClient._identifier_to_refcount.pop(identifier, None)
+            self._open()
+
     def _guard(self, operation: Callable[[], Any]) -> Any:
         """Run a Chroma call, turning connection failures into a clear StoreUnavailable."""
         try:
             return operation()
-        except (EmbeddingModelMismatch, StoreUnavailable):
+        except StoreError:
             raise
         except Exception as error:
+            if is_corruption(error):
+                raise corrupt(self.settings, error) from error
             if _is_connection_error(error) or isinstance(error, OSError):
                 raise unavailable(self.settings, error) from error
             raise
+
+    def _read(self, operation: Callable[[], Any]) -> Any:
+        """A read that survives another process's write: on a Chroma error, reopen and retry."""
+        try:
+            return self._guard(operation)
+        except StoreError:
+            raise
+        except Exception:
+            self.reopen()
+            return self._guard(operation)
 
     def _open_chunk_collection(self) -> Any:
         collection = self._client.get_or_create_collection(
             CHUNK_COLLECTION,
             embedding_function=None,
             metadata={"embedding_model": self.model_name, "dimension": self.dimension or 0},
-            configuration={"hnsw": {"space": "cosine", "ef_search": DENSE_EF_SEARCH}},
+            configuration={"hnsw": {"space": "cosine"}},
         )
-        if (collection.configuration.get("hnsw") or {}).get("ef_search", 0) < DENSE_EF_SEARCH:
-            collection.modify(configuration={"hnsw": {"ef_search": DENSE_EF_SEARCH}})
         stored_model = (collection.metadata or {}).get("embedding_model")
         if stored_model and stored_model != self.model_name:
             raise EmbeddingModelMismatch(
@@ -151,22 +237,58 @@ class ChunkStore:
 
     # -- registry -------------------------------------------------------------------------
 
+    def registry_state(self) -> tuple[str, ...]:
+        """Ids of all registry entries: entries are append-only, so any change shows here."""
+        got = self._read(lambda: self._registry.get(include=[]))
+        return tuple(sorted(got["ids"]))
+
+    def registrations(self) -> dict[str, list[Registration]]:
+        """Every document's registrations, newest first."""
+        got = self._read(lambda: self._registry.get(include=["metadatas"]))
+        entries = [
+            registry.parse(entry, meta or {})
+            for entry, meta in zip(got["ids"], got["metadatas"] or [], strict=True)
+        ]
+        return registry.by_document(entries)
+
+    def record_count(self, doc_key: str) -> int:
+        got = self._read(lambda: self._chunks.get(where={"doc_key": doc_key}, include=[]))
+        return len(got["ids"])
+
+    def is_complete(self, registration: Registration) -> bool:
+        return self.record_count(registration.doc_key) == registration.chunk_count
+
+    def current(self, doc_id: str) -> Registration | None:
+        """The document's newest complete registration (maybe a tombstone), or None."""
+        entries = self.registrations().get(doc_id, [])
+        return registry.current(entries, self.is_complete)
+
     def documents(self) -> list[DocumentRecord]:
-        """Registered documents, sorted by doc id."""
-        got = self._guard(lambda: self._registry.get(include=["metadatas"]))
-        records = [DocumentRecord(**_record_fields(meta)) for meta in got["metadatas"] or []]
+        """Current documents (registered and with all their records), sorted by doc id."""
+        records = []
+        for entries in self.registrations().values():
+            chosen = registry.current(entries, self.is_complete)
+            if chosen is not None and not chosen.deleted:
+                records.append(DocumentRecord(**_record_fields(chosen.meta)))
         return sorted(records, key=lambda record: record.doc_id)
 
     def document(self, doc_id: str) -> DocumentRecord | None:
-        got = self._guard(lambda: self._registry.get(ids=[doc_id], include=["metadatas"]))
-        metas = got["metadatas"] or []
-        return DocumentRecord(**_record_fields(metas[0])) if metas else None
+        chosen = self.current(doc_id)
+        if chosen is None or chosen.deleted:
+            return None
+        return DocumentRecord(**_record_fields(chosen.meta))
 
     def document_text(self, doc_id: str) -> str:
         """The cleaned text of a document (what chunk offsets index into)."""
-        got = self._guard(lambda: self._registry.get(ids=[doc_id], include=["documents"]))
+        chosen = self.current(doc_id)
+        return self.registration_text(chosen) if chosen and not chosen.deleted else ""
+
+    def registration_text(self, registration: Registration) -> str:
+        got = self._read(
+            lambda: self._registry.get(ids=[registration.entry_id], include=["documents"])
+        )
         documents = got["documents"] or []
-        return documents[0] if documents else ""
+        return documents[0] or "" if documents else ""
 
     def is_current(self, processed: ProcessedDocument) -> bool:
         record = self.document(processed.doc_id)
@@ -174,21 +296,68 @@ class ChunkStore:
 
     # -- writes ---------------------------------------------------------------------------
 
+    @contextmanager
+    def writing(self) -> Iterator[None]:
+        """The data dir's writer lock, then a fresh view of an embedded store.
+
+        A writer must not apply its records to an embedded index state that is older than
+        another process's last write, or persisting it could drop that write's vectors.
+        """
+        if self.settings.read_only:
+            raise unavailable(self.settings, PermissionError("the data dir is read-only"))
+        with self._lock, writer_lock(self.settings.data_dir, self.settings.lock_timeout_s):
+            if not self.settings.chroma_host and self.registry_state() != self._seen_state:
+                self.reopen()  # another process wrote since we looked: load its changes first
+            try:
+                yield
+            finally:
+                self.last_written_state = self._seen_state = self.registry_state()
+
     def upsert_document(
         self, processed: ProcessedDocument, progress: Callable[[int], None] | None = None
     ) -> bool:
-        """Index a document unless this exact version is already current; True if written."""
-        if self.is_current(processed):
+        """Index a document unless this exact version is already current; True if written.
+
+        An unchanged document whose cleanup was interrupted (a writer killed after its commit
+        point) gets that cleanup now.
+        """
+        version = _version(processed)
+        entries = self.registrations().get(processed.doc_id, [])
+        now = registry.current(entries, self.is_complete)
+        if now is not None and not now.deleted and now.version == version:
+            if len(entries) > 1:
+                with self.writing():
+                    self.cleanup(processed.doc_id)
             return False
-        with self._lock:
-            version = _version(processed)
-            vectors = self.embeddings.embed_documents(
-                [retrieval_text(c) for c in processed.chunks], progress
-            )
-            self._write_chunks(processed, version, vectors)
-            self._commit(processed, version)
-            self._delete_other_versions(processed.doc_id, f"{processed.doc_id}@{version}")
-        return True
+
+        def advance(count: int) -> None:
+            if progress is not None:
+                progress(count)
+            reached("embedding")
+
+        vectors = self.embeddings.embed_documents(
+            [retrieval_text(c) for c in processed.chunks], advance
+        )
+        with self.writing():
+            for _ in range(WRITE_ATTEMPTS):
+                entries = self.registrations().get(processed.doc_id, [])
+                now = registry.current(entries, self.is_complete)
+                if now is not None and not now.deleted and now.version == version:
+                    self.cleanup(processed.doc_id)
+                    return False  # another writer registered this very version meanwhile
+                self._write_chunks(processed, version, vectors)
+                reached("registry-switch")
+                mine = self._register(processed, version, registry.next_seq(entries))
+                reached("cleanup")
+                self.cleanup(processed.doc_id)
+                now = self.current(processed.doc_id)
+                if now is not None and now.order >= mine.order:
+                    return True
+        raise WriteNotSettled(
+            f"文档 {processed.doc_id} 的新版本被并发写入反复覆盖，旧版本仍完整可用，请重试",
+            f"concurrent writers kept superseding the new version of {processed.doc_id}; "
+            "the previous version is intact, try again",
+        )
 
     def _write_chunks(
         self, processed: ProcessedDocument, version: str, vectors: Sequence[Sequence[float]]
@@ -196,6 +365,8 @@ class ChunkStore:
         doc_key = f"{processed.doc_id}@{version}"
         chunks = processed.chunks
         for begin in range(0, len(chunks), WRITE_BATCH):
+            if begin:
+                reached("store-write")
             batch = chunks[begin : begin + WRITE_BATCH]
             self._guard(
                 lambda batch=batch, begin=begin: self._chunks.upsert(
@@ -206,7 +377,8 @@ class ChunkStore:
                 )
             )
 
-    def _commit(self, processed: ProcessedDocument, version: str) -> None:
+    def _register(self, processed: ProcessedDocument, version: str, seq: int) -> Registration:
+        """Append this version's registration (the commit point); never modifies an entry."""
         meta = processed.meta
         record = DocumentRecord(
             doc_id=processed.doc_id,
@@ -221,36 +393,93 @@ class ChunkStore:
             table_rows=processed.table_rows,
             chars=len(processed.cleaned),
         )
+        return self._append(asdict(record), processed.cleaned, seq)
+
+    def _append(self, fields: dict[str, Any], text: str, seq: int) -> Registration:
+        token = registry.new_token()
+        entry = registry.entry_id(fields["doc_id"], seq, token)
+        meta = {**fields, "seq": seq, "token": token, "deleted": bool(fields.get("deleted"))}
         self._guard(
-            lambda: self._registry.upsert(
-                ids=[processed.doc_id],
-                embeddings=[_REGISTRY_VECTOR],
-                documents=[processed.cleaned],
-                metadatas=[asdict(record)],
+            lambda: self._registry.add(
+                ids=[entry], embeddings=[_REGISTRY_VECTOR], documents=[text], metadatas=[meta]
             )
         )
+        return registry.parse(entry, meta)
 
-    def _delete_other_versions(self, doc_id: str, keep_key: str) -> None:
-        where = {"$and": [{"doc_id": doc_id}, {"doc_key": {"$ne": keep_key}}]}
-        self._guard(lambda: self._chunks.delete(where=where))
+    def cleanup(self, doc_id: str) -> None:
+        """Delete what the current registration supersedes (never the current version)."""
+        entries = self.registrations().get(doc_id, [])
+        keep = registry.current(entries, self.is_complete)
+        if keep is None:
+            return
+        plan = registry.superseded(entries, keep)
+        if plan.doc_keys:
+            where = {"doc_key": {"$in": list(plan.doc_keys)}}
+            self._guard(lambda: self._chunks.delete(where=where))
+        if plan.entry_ids:
+            self._guard(lambda: self._registry.delete(ids=list(plan.entry_ids)))
 
     def delete_document(self, doc_id: str) -> bool:
-        """Remove a document and all its chunks; False if it was not registered."""
-        with self._lock:
-            if self.document(doc_id) is None:
+        """Remove a document and its chunks (a tombstone registration); False if not registered."""
+        with self.writing():
+            entries = self.registrations().get(doc_id, [])
+            now = registry.current(entries, self.is_complete)
+            if now is None or now.deleted:
                 return False
-            self._guard(lambda: self._registry.delete(ids=[doc_id]))
-            self._guard(lambda: self._chunks.delete(where={"doc_id": doc_id}))
+            tombstone = {**_record_fields({"doc_id": doc_id}), "deleted": True}
+            self._append(tombstone, "", registry.next_seq(entries))
+            self.cleanup(doc_id)
         return True
 
+    def delete_entries(self, entry_ids: Sequence[str]) -> None:
+        """Remove registry entries (for repairs; writers only ever delete superseded ones)."""
+        if entry_ids:
+            self._guard(lambda: self._registry.delete(ids=list(entry_ids)))
+
+    def delete_records(self, doc_keys: Sequence[str]) -> None:
+        """Remove all records of these versions (for repairs; writers use the registry rules)."""
+        if doc_keys:
+            where = {"doc_key": {"$in": list(doc_keys)}}
+            self._guard(lambda: self._chunks.delete(where=where))
+
     # -- reads ----------------------------------------------------------------------------
+
+    def load_version(self, registration: Registration) -> LoadedVersion | None:
+        """Records, vectors and text of a registered version; None if its records are incomplete."""
+        got = self._read(
+            lambda: self._chunks.get(
+                where={"doc_key": registration.doc_key},
+                include=["documents", "metadatas", "embeddings"],
+            )
+        )
+        if len(got["ids"]) != registration.chunk_count:
+            return None
+        items = sorted(
+            zip(got["documents"], got["metadatas"], got["embeddings"], strict=True),
+            key=lambda item: int(item[1]["ordinal"]),
+        )
+        return LoadedVersion(
+            registration,
+            DocumentRecord(**_record_fields(registration.meta)),
+            [_chunk_from(text, meta) for text, meta, _ in items],
+            [vector for _, _, vector in items],
+            self.registration_text(registration),
+        )
+
+    def record_keys(self) -> dict[str, int]:
+        """How many chunk records each version (doc key) has, current or not."""
+        got = self._read(lambda: self._chunks.get(include=["metadatas"]))
+        counts: dict[str, int] = {}
+        for meta in got["metadatas"] or []:
+            counts[meta["doc_key"]] = counts.get(meta["doc_key"], 0) + 1
+        return counts
 
     def current_chunks(self) -> list[StoredChunk]:
         """Every chunk of every document's current version, in document order."""
         keys = [record.doc_key for record in self.documents()]
         if not keys:
             return []
-        got = self._guard(
+        got = self._read(
             lambda: self._chunks.get(
                 where={"doc_key": {"$in": keys}}, include=["documents", "metadatas"]
             )
@@ -260,26 +489,6 @@ class ChunkStore:
             for text, meta in zip(got["documents"], got["metadatas"], strict=True)
         ]
         return sorted(stored, key=lambda s: (s.chunk.doc_id, s.chunk.ordinal))
-
-    def dense_search(
-        self, vector: Sequence[float], n: int, doc_keys: Sequence[str]
-    ) -> list[tuple[str, float]]:
-        """(chunk id, cosine similarity) of the nearest current chunks, best first."""
-        if not doc_keys or n <= 0:
-            return []
-        got = self._guard(
-            lambda: self._chunks.query(
-                query_embeddings=[list(vector)],
-                n_results=n,
-                where={"doc_key": {"$in": list(doc_keys)}},
-                include=["metadatas", "distances"],
-            )
-        )
-        metas, distances = got["metadatas"][0], got["distances"][0]
-        return [
-            (meta["chunk_id"], 1.0 - distance)
-            for meta, distance in zip(metas, distances, strict=True)
-        ]
 
     def heartbeat(self) -> None:
         """Raise StoreUnavailable if the store cannot be reached right now."""
@@ -297,6 +506,7 @@ def _chunk_metadata(chunk: Chunk, doc_key: str) -> dict[str, Any]:
         "tokens": chunk.tokens,
         "kind": chunk.kind,
         "ordinal": chunk.ordinal,
+        "page": chunk.page,
     }
 
 
@@ -311,10 +521,11 @@ def _chunk_from(text: str, meta: dict[str, Any]) -> Chunk:
         tokens=int(meta["tokens"]),
         kind=meta["kind"],
         ordinal=int(meta["ordinal"]),
+        page=int(meta.get("page", 0)),  # indexes built before pages were kept have none
     )
 
 
-def _record_fields(meta: dict[str, Any]) -> dict[str, Any]:
+def _record_fields(meta: Mapping[str, Any]) -> dict[str, Any]:
     names = DocumentRecord.__dataclass_fields__
     return {
         name: meta.get(
