@@ -22,6 +22,7 @@ from ingest.chunking import Chunk, retrieval_text
 from ingest.pipeline import ProcessedDocument
 from vectorstore.embeddings import CachedEmbeddings, embedding_identity
 from vectorstore.errors import EmbeddingModelMismatch, StoreUnavailable
+from vectorstore.facts import FactStore
 from vectorstore.settings import StoreSettings
 
 CHUNK_COLLECTION = "policy_qa_chunks"
@@ -111,6 +112,7 @@ class ChunkStore:
         self.embeddings = embeddings
         self._lock = threading.Lock()
         self._client = _connect(settings)
+        self.facts = FactStore.in_dir(settings.data_dir)  # facts are rebuilt with their document
         self.model_name, self.dimension = embedding_identity(embeddings)
         self._chunks = self._guard(self._open_chunk_collection)
         self._registry = self._guard(
@@ -179,6 +181,7 @@ class ChunkStore:
     ) -> bool:
         """Index a document unless this exact version is already current; True if written."""
         if self.is_current(processed):
+            self.facts.sync(processed, _version(processed))
             return False
         with self._lock:
             version = _version(processed)
@@ -187,6 +190,7 @@ class ChunkStore:
             )
             self._write_chunks(processed, version, vectors)
             self._commit(processed, version)
+            self.facts.sync(processed, version)
             self._delete_other_versions(processed.doc_id, f"{processed.doc_id}@{version}")
         return True
 
@@ -241,6 +245,7 @@ class ChunkStore:
                 return False
             self._guard(lambda: self._registry.delete(ids=[doc_id]))
             self._guard(lambda: self._chunks.delete(where={"doc_id": doc_id}))
+            self.facts.delete_document(doc_id)
         return True
 
     # -- reads ----------------------------------------------------------------------------
