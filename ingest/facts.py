@@ -17,7 +17,7 @@ from typing import Literal
 
 from ingest.chunking import Chunk
 from ingest.figures import Figure, find_figures
-from ingest.indicators import indicator_key
+from ingest.indicators import indicator_key, rank_key
 from ingest.pipeline import ProcessedDocument
 from ingest.scopes import document_scope, subject_scope
 from ingest.sentences import split_sentences
@@ -77,8 +77,12 @@ _LEADING_TIME = re.compile(
 )
 _FORECAST_CUE = re.compile(r"预计|预测|有望|预期将")
 _GROWTH_CUE = re.compile(r"(增长|增加|增幅|增速|提高|提升|翻)(了|约|超过|超|近|达)?\s?$")
-_SHARE_WORDS = re.compile(r"占|比重|占比|比例|强度")
 _BOOK_TITLE = re.compile(r"《[^》]*》")
+_NOW = re.compile(r"(?:截至|截止|到)?(?:目前|当前|现阶段)")
+# "由3.7%提高到5.71%" under "“十三五”期间": the first value is the period's starting point.
+_FROM_VALUE = re.compile(r"(由|从)\s?$")
+_PLAN_SPAN = re.compile(r"十[一二三四五]五”?\s?(期间|时期|以来)")
+PLAN_YEARS = 5
 
 
 def _masked(text: str) -> str:
@@ -86,9 +90,14 @@ def _masked(text: str) -> str:
     return _BOOK_TITLE.sub(lambda m: "《" + "□" * (len(m.group(0)) - 2) + "》", text)
 
 
-def year_before(text: str) -> tuple[int, str] | None:
-    """The nearest year expression in `text` that dates what follows it, with its wording."""
+def year_before(text: str, now: int = 0) -> tuple[int, str] | None:
+    """The nearest year expression in `text` that dates what follows it, with its wording.
+
+    截至目前 / 目前 mean "when this was written": the year `now` (publication), if known.
+    """
     found: list[tuple[int, int, str]] = []
+    if now:
+        found += [(m.start(), now, m.group(0)) for m in _NOW.finditer(text)]
     for match in _YEAR.finditer(text):
         if _BASELINE_BEFORE.search(text[: match.start()]) or _START_AFTER.match(
             text[match.end() :]
@@ -107,7 +116,7 @@ def year_before(text: str) -> tuple[int, str] | None:
 
 # --- indicator wording ------------------------------------------------------------------
 
-_CLAUSE_BREAK = re.compile(r"[，,；;：:。！？!?（(）)、]")
+_CLAUSE_BREAK = re.compile(r"[，,；;：:。！？!?、]")
 _LEADING = re.compile(
     r"^(?:[\s*“”\"'、，,（(）)]|截至目前|截止目前|目前|当前|截至|截止|到|至|现有|其中|此外|同时|另外|"
     r"并且|并|且|和|及|以及|与|仅|已|共|累计(?=[^\d\s]{2})|全年|过去一年|近三年|每年|"
@@ -176,7 +185,7 @@ def _kind(figure: Figure, before: str, segment: str, surface: str, target: bool)
         return "rank"
     if figure.unit == "倍" or (figure.unit in ("%", "个百分点") and _GROWTH_CUE.search(segment)):
         return "growth"
-    if figure.unit == "%" and (_SHARE_WORDS.search(segment) or _SHARE_WORDS.search(surface)):
+    if figure.unit == "%":
         return "share"
     return "actual"
 
@@ -210,8 +219,10 @@ def _sentence_facts(
         surface, noun_end = _surface(segment, sentence[figure.end :], previous_surface)
         if not surface:
             surface = _strip(sentence[_clause_start(masked, max(clause - 1, 0)) : clause])[-12:]
-        dated = year_before(before) or section.year
+        dated = year_before(before, context.published) or section.year
         year = dated[0] if dated else context.year
+        if dated and _PLAN_SPAN.search(dated[1]) and _FROM_VALUE.search(before):
+            year -= PLAN_YEARS
         target = bool(_TARGET_CUE.search(before)) or section.plans or year > context.published
         scope = (
             subject_scope(masked[clause : figure.end], context.scope)
@@ -226,17 +237,19 @@ def _sentence_facts(
         while evidence_start < figure.start and sentence[evidence_start] in " ，,、；;：:（()）*":
             evidence_start += 1
         start, end = offset + evidence_start, offset + figure.end + noun_end
+        kind = _kind(figure, before, masked[segment_start : figure.start], surface, target)
+        key = indicator_key(surface)
         facts.append(
             Fact(
                 doc_id=chunk.doc_id,
                 chunk_id=chunk.id,
-                indicator=indicator_key(surface),
+                indicator=rank_key(key) if figure.is_rank else key,
                 surface=surface,
                 scope=scope,
                 period=str(year),
                 value=figure.value,
                 unit=figure.unit,
-                kind=_kind(figure, before, masked[segment_start : figure.start], surface, target),
+                kind=kind,
                 qualifier=figure.qualifier,
                 start=start,
                 end=end,
@@ -290,7 +303,7 @@ def text_chunk_facts(
     for sentence in split_sentences(chunk.text):
         masked = _masked(sentence.text)
         if _LEADING_TIME.match(masked):
-            opening = year_before(masked[: _LEADING_TIME.match(masked).end() + 4])
+            opening = year_before(masked[: _LEADING_TIME.match(masked).end() + 4], 0)
             if opening:
                 running[top] = opening
         section = SectionContext(heading_year or running.get(top), plans)

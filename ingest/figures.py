@@ -30,7 +30,7 @@ _NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _FIGURE = re.compile(
     rf"(?P<num>{_NUMBER})\s?(?P<approx>余|多)?\s?"
     r"(?P<scale>万亿|亿|万)?(?P<approx2>余|多)?\s?"
-    rf"(?P<unit>个百分点|%|％|美元|元|{_COUNT_UNITS}|{_PERSON_UNITS})"
+    rf"(?P<unit>个百分点|%|％|美元|元|平方米|{_COUNT_UNITS}|{_PERSON_UNITS})"
     # "10个月", "3个小时": a duration, not a count.
     r"(?!月|小时|工作日|季度|星期)"
 )
@@ -38,6 +38,10 @@ _CN_NUMBER = "[一二两三四五六七八九十]{1,3}"
 _RANK = re.compile(rf"(?P<lead>第|前)\s?(?P<num>\d{{1,4}}|{_CN_NUMBER})\s?(?P<unit>位|名)?")
 _TENTHS = re.compile(r"(?P<approx>近|约)?(?P<num>[一二三四五六七八九])成(?P<after>以上|左右)?")
 # A rank needs a ranking verb before it, or 位/名 after it: 第一股, 第三代, 第十三届 are names.
+# 居全市首位, 稳居全国首位: first place without a number.
+_FIRST_PLACE = re.compile(r"(居|位居|稳居|位列|排名)[^，,。；;]{0,8}首位")
+# "全省第一", "世界第一": a place right before 第N ranks as much as a verb does.
+_PLACE_BEFORE = re.compile(r"(全国|全省|全市|全区|全球|世界|国内|国际)$")
 _RANK_CUE = re.compile(
     r"(居|排名|排在|位列|列|跃升至|升至|进入|位于|名列|保持|稳居|排|达到)[^，,。；;]{0,12}$"
 )
@@ -113,7 +117,7 @@ def find_figures(text: str) -> list[Figure]:
     """Every figure in `text`, left to right, without overlaps."""
     found: list[Figure] = []
     for match in _RANK.finditer(text):
-        cue = _RANK_CUE.search(text[: match.start()])
+        cue = _RANK_CUE.search(text[: match.start()]) or _PLACE_BEFORE.search(text[: match.start()])
         if not match.group("unit") and (not cue or _NOT_RANK_AFTER.match(text[match.end() :])):
             continue
         if _excluded(text, match.start(), match.end()):
@@ -121,6 +125,8 @@ def find_figures(text: str) -> list[Figure]:
         qualifier = "前" if match.group("lead") == "前" else ""
         value = _number(match.group("num"))
         found.append(Figure(match.start(), match.end(), value, "位", qualifier, True))
+    for match in _FIRST_PLACE.finditer(text):
+        found.append(Figure(match.end() - 2, match.end(), 1.0, "位", "", True))
     for match in _FIGURE.finditer(text):
         start, end = match.span()
         if any(f.start <= start < f.end for f in found) or _excluded(text, start, end):

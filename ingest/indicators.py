@@ -58,6 +58,11 @@ def indicator_key(surface: str) -> str:
     return _synonyms().get(normalized, normalized)
 
 
+def rank_key(key: str) -> str:
+    """A rank is an indicator of its own: 高新技术企业数量 ranks as 高新技术企业数量排名."""
+    return key if key.endswith(("排名", "排行")) else key + "排名"
+
+
 def known_keys() -> list[str]:
     """Every canonical key in the synonym file, for pickers and query expansion."""
     return sorted(set(_synonyms().values()))

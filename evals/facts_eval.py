@@ -1,0 +1,245 @@
+"""Fact-extraction metrics against the hand-labelled gold set (evals/datasets/facts.jsonl).
+
+    python -m evals.facts_eval [--corpus data/corpus] [--out evals/reports/facts.json] [--show]
+
+Runs ingest's extraction over the corpus (no index needed) and reports:
+- precision / recall: an extracted fact counts when doc, value, unit, scope and period all
+  equal a gold fact's (one-to-one); precision only over the sections the gold set labels
+  exhaustively (facts_coverage.json), recall over every gold fact;
+- scope / period / kind / indicator accuracy over the extracted facts (in labelled sections)
+  aligned with a gold fact by document, value and quoted text, whatever their other fields say;
+- indicator accuracy also restricted to the indicators of the synonym file, the ones that
+  occur in several documents and that matching exists for.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+from pathlib import Path
+from typing import Any
+
+from evals.dataset import normalize_for_match
+from evals.report import REPORTS_DIR
+from ingest.facts import Fact, extract_facts
+from ingest.indicators import known_keys
+from ingest.pipeline import ProcessedDocument, process_paths
+
+DATASETS = Path(__file__).parent / "datasets"
+GOLD_FILE = DATASETS / "facts.jsonl"
+COVERAGE_FILE = DATASETS / "facts_coverage.json"
+CORPUS = Path(__file__).resolve().parent.parent / "data" / "corpus"
+# Aligning a gold fact with an extracted one needs this many shared characters of quote.
+MIN_SHARED_CHARS = 2
+TARGETS = {"precision": 0.92, "recall": 0.85, "scope_accuracy": 0.95, "period_accuracy": 0.92}
+
+
+@dataclass(frozen=True)
+class GoldFact:
+    doc_id: str
+    indicator: str
+    scope: str
+    period: str | None
+    value: float
+    unit: str
+    kind: str
+    evidence: str
+
+
+@dataclass(frozen=True)
+class Extracted:
+    fact: Fact
+    section: str
+
+
+def load_gold(path: Path = GOLD_FILE) -> list[GoldFact]:
+    rows = [json.loads(line) for line in path.read_text("utf-8").splitlines() if line.strip()]
+    return [GoldFact(**{**row, "value": float(row["value"])}) for row in rows]
+
+
+def load_coverage(path: Path = COVERAGE_FILE) -> dict[str, list[str]]:
+    raw = json.loads(path.read_text("utf-8"))
+    return {doc: prefixes for doc, prefixes in raw.items() if not doc.startswith("_")}
+
+
+def extract_corpus(corpus: Path) -> tuple[list[Extracted], list[ProcessedDocument]]:
+    documents = [d for d in process_paths([corpus]) if isinstance(d, ProcessedDocument)]
+    extracted = []
+    for document in documents:
+        sections = {chunk.id: chunk.section for chunk in document.chunks}
+        extracted += [Extracted(f, sections[f.chunk_id]) for f in extract_facts(document)]
+    return extracted, documents
+
+
+def covered(item: Extracted, coverage: dict[str, list[str]]) -> bool:
+    return any(item.section.startswith(prefix) for prefix in coverage.get(item.fact.doc_id, []))
+
+
+def _shared_chars(gold: GoldFact, fact: Fact) -> int:
+    a, b = normalize_for_match(gold.evidence), normalize_for_match(fact.quote)
+    return SequenceMatcher(None, a, b, autojunk=False).find_longest_match().size
+
+
+def _same_value(gold: GoldFact, fact: Fact) -> bool:
+    return fact.doc_id == gold.doc_id and math.isclose(fact.value, gold.value, abs_tol=1e-9)
+
+
+def _full_match(gold: GoldFact, fact: Fact) -> bool:
+    return (
+        _same_value(gold, fact)
+        and fact.unit == gold.unit
+        and fact.scope == gold.scope
+        and (gold.period is None or fact.period == gold.period)
+    )
+
+
+def match_one_to_one(
+    gold: Sequence[GoldFact], facts: Sequence[Fact], admissible: Callable[[GoldFact, Fact], bool]
+) -> list[tuple[GoldFact, Fact]]:
+    """Pairs, each gold and each fact used once, best-overlapping quotes first."""
+    candidates = [
+        (_shared_chars(g, f), gi, fi)
+        for gi, g in enumerate(gold)
+        for fi, f in enumerate(facts)
+        if admissible(g, f)
+    ]
+    used_gold: set[int] = set()
+    used_facts: set[int] = set()
+    pairs = []
+    for shared, gi, fi in sorted(candidates, key=lambda c: (-c[0], c[1], c[2])):
+        if gi in used_gold or fi in used_facts or shared < MIN_SHARED_CHARS:
+            continue
+        used_gold.add(gi)
+        used_facts.add(fi)
+        pairs.append((gold[gi], facts[fi]))
+    return pairs
+
+
+def _rate(hits: int, total: int) -> float | None:
+    return round(hits / total, 4) if total else None
+
+
+def evaluate(
+    gold: Sequence[GoldFact], extracted: Sequence[Extracted], coverage: dict[str, list[str]]
+) -> dict[str, Any]:
+    """All metrics plus the misses and false positives that explain them."""
+    scored = [item.fact for item in extracted if covered(item, coverage)]
+    matched = match_one_to_one(gold, scored, _full_match)
+    aligned = match_one_to_one(gold, scored, _same_value)
+    dated = [(g, f) for g, f in aligned if g.period is not None]
+    keys = set(known_keys())
+    synonym_pairs = [(g, f) for g, f in aligned if g.indicator in keys]
+    matched_ids = {id(f) for _, f in matched}
+    matched_gold = {id(g) for g, _ in matched}
+    return {
+        "gold": len(gold),
+        "extracted_in_coverage": len(scored),
+        "extracted_total": len(extracted),
+        "true_positives": len(matched),
+        "precision": _rate(len(matched), len(scored)),
+        "recall": _rate(len(matched), len(gold)),
+        "aligned": len(aligned),
+        "scope_accuracy": _rate(sum(g.scope == f.scope for g, f in aligned), len(aligned)),
+        "period_accuracy": _rate(sum(g.period == f.period for g, f in dated), len(dated)),
+        "kind_accuracy": _rate(sum(g.kind == f.kind for g, f in aligned), len(aligned)),
+        "unit_accuracy": _rate(sum(g.unit == f.unit for g, f in aligned), len(aligned)),
+        "indicator_accuracy": _rate(
+            sum(g.indicator == f.indicator for g, f in aligned), len(aligned)
+        ),
+        "indicator_accuracy_synonym_keys": _rate(
+            sum(g.indicator == f.indicator for g, f in synonym_pairs), len(synonym_pairs)
+        ),
+        "missed": [_gold_row(g) for g in gold if id(g) not in matched_gold],
+        "false_positives": [_fact_row(f) for f in scored if id(f) not in matched_ids],
+        "wrong_attributes": [
+            {"gold": _gold_row(g), "extracted": _fact_row(f)}
+            for g, f in aligned
+            if (g.scope, g.period or f.period, g.kind, g.unit)
+            != (f.scope, f.period, f.kind, f.unit)
+        ],
+    }
+
+
+def _gold_row(gold: GoldFact) -> dict[str, Any]:
+    return {
+        "doc_id": gold.doc_id,
+        "value": gold.value,
+        "unit": gold.unit,
+        "scope": gold.scope,
+        "period": gold.period,
+        "kind": gold.kind,
+        "indicator": gold.indicator,
+        "evidence": gold.evidence,
+    }
+
+
+def _fact_row(fact: Fact) -> dict[str, Any]:
+    return {
+        "doc_id": fact.doc_id,
+        "value": fact.value,
+        "unit": fact.unit,
+        "scope": fact.scope,
+        "period": fact.period,
+        "kind": fact.kind,
+        "indicator": fact.indicator,
+        "quote": fact.quote,
+    }
+
+
+HEADLINE = (
+    "precision",
+    "recall",
+    "scope_accuracy",
+    "period_accuracy",
+    "kind_accuracy",
+    "unit_accuracy",
+    "indicator_accuracy",
+    "indicator_accuracy_synonym_keys",
+)
+
+
+def print_summary(report: dict[str, Any], show: bool) -> None:
+    print(
+        f"gold facts {report['gold']}, extracted {report['extracted_total']} "
+        f"({report['extracted_in_coverage']} in labelled sections), "
+        f"matched {report['true_positives']}, aligned {report['aligned']}"
+    )
+    for name in HEADLINE:
+        value = report[name]
+        target = TARGETS.get(name)
+        verdict = (
+            "" if target is None or value is None else ("  ok" if value >= target else "  BELOW")
+        )
+        goal = f"  (target ≥ {target})" if target else ""
+        print(f"  {name:<34} {'–' if value is None else f'{value:.3f}'}{goal}{verdict}")
+    if not show:
+        return
+    for title in ("missed", "false_positives", "wrong_attributes"):
+        print(f"\n{title}:")
+        for row in report[title]:
+            print("  " + json.dumps(row, ensure_ascii=False))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m evals.facts_eval", description=__doc__)
+    parser.add_argument("--corpus", type=Path, default=CORPUS)
+    parser.add_argument("--gold", type=Path, default=GOLD_FILE)
+    parser.add_argument("--out", type=Path, default=REPORTS_DIR / "facts.json")
+    parser.add_argument("--show", action="store_true", help="list misses and false positives")
+    args = parser.parse_args(argv)
+    extracted, _ = extract_corpus(args.corpus)
+    report = evaluate(load_gold(args.gold), extracted, load_coverage())
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")
+    print_summary(report, args.show)
+    print(f"\nreport: {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
