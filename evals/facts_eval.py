@@ -3,6 +3,8 @@
     python -m evals.facts_eval [--corpus data/corpus] [--out evals/reports/facts.json] [--show]
 
 Runs ingest's extraction over the corpus (no index needed) and reports:
+Every metric is given for the 'tune' split (labelled while the rules were written), the
+'heldout' split (labelled afterwards from the text alone, never tuned on) and both:
 - precision / recall: an extracted fact counts when doc, value, unit, scope and period all
   equal a gold fact's (one-to-one); precision only over the sections the gold set labels
   exhaustively (facts_coverage.json), recall over every gold fact;
@@ -49,6 +51,7 @@ class GoldFact:
     unit: str
     kind: str
     evidence: str
+    split: str = "tune"
 
 
 @dataclass(frozen=True)
@@ -62,9 +65,21 @@ def load_gold(path: Path = GOLD_FILE) -> list[GoldFact]:
     return [GoldFact(**{**row, "value": float(row["value"])}) for row in rows]
 
 
-def load_coverage(path: Path = COVERAGE_FILE) -> dict[str, list[str]]:
+Coverage = dict[str, list[str]]
+
+
+def load_coverage(path: Path = COVERAGE_FILE) -> dict[str, Coverage]:
+    """split -> document -> labelled section prefixes."""
     raw = json.loads(path.read_text("utf-8"))
-    return {doc: prefixes for doc, prefixes in raw.items() if not doc.startswith("_")}
+    return {split: docs for split, docs in raw.items() if not split.startswith("_")}
+
+
+def merged(coverages: dict[str, Coverage]) -> Coverage:
+    union: Coverage = {}
+    for docs in coverages.values():
+        for doc, prefixes in docs.items():
+            union.setdefault(doc, []).extend(prefixes)
+    return union
 
 
 def extract_corpus(corpus: Path) -> tuple[list[Extracted], list[ProcessedDocument]]:
@@ -76,7 +91,7 @@ def extract_corpus(corpus: Path) -> tuple[list[Extracted], list[ProcessedDocumen
     return extracted, documents
 
 
-def covered(item: Extracted, coverage: dict[str, list[str]]) -> bool:
+def covered(item: Extracted, coverage: Coverage) -> bool:
     return any(item.section.startswith(prefix) for prefix in coverage.get(item.fact.doc_id, []))
 
 
@@ -124,8 +139,18 @@ def _rate(hits: int, total: int) -> float | None:
     return round(hits / total, 4) if total else None
 
 
+def evaluate_splits(
+    gold: Sequence[GoldFact], extracted: Sequence[Extracted], coverages: dict[str, Coverage]
+) -> dict[str, dict[str, Any]]:
+    """Metrics for every split ('tune', 'heldout') and for all of them together."""
+    report = {"all": evaluate(gold, extracted, merged(coverages))}
+    for split, coverage in coverages.items():
+        report[split] = evaluate([g for g in gold if g.split == split], extracted, coverage)
+    return report
+
+
 def evaluate(
-    gold: Sequence[GoldFact], extracted: Sequence[Extracted], coverage: dict[str, list[str]]
+    gold: Sequence[GoldFact], extracted: Sequence[Extracted], coverage: Coverage
 ) -> dict[str, Any]:
     """All metrics plus the misses and false positives that explain them."""
     scored = [item.fact for item in extracted if covered(item, coverage)]
@@ -203,7 +228,19 @@ HEADLINE = (
 )
 
 
-def print_summary(report: dict[str, Any], show: bool) -> None:
+def print_summary(reports: dict[str, dict[str, Any]], show: bool) -> None:
+    for split, report in reports.items():
+        print(f"\n[{split}]")
+        _print_split(report)
+    if not show:
+        return
+    for title in ("missed", "false_positives", "wrong_attributes"):
+        print(f"\n{title}:")
+        for row in reports["all"][title]:
+            print("  " + json.dumps(row, ensure_ascii=False))
+
+
+def _print_split(report: dict[str, Any]) -> None:
     print(
         f"gold facts {report['gold']}, extracted {report['extracted_total']} "
         f"({report['extracted_in_coverage']} in labelled sections), "
@@ -217,12 +254,6 @@ def print_summary(report: dict[str, Any], show: bool) -> None:
         )
         goal = f"  (target ≥ {target})" if target else ""
         print(f"  {name:<34} {'–' if value is None else f'{value:.3f}'}{goal}{verdict}")
-    if not show:
-        return
-    for title in ("missed", "false_positives", "wrong_attributes"):
-        print(f"\n{title}:")
-        for row in report[title]:
-            print("  " + json.dumps(row, ensure_ascii=False))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -233,7 +264,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--show", action="store_true", help="list misses and false positives")
     args = parser.parse_args(argv)
     extracted, _ = extract_corpus(args.corpus)
-    report = evaluate(load_gold(args.gold), extracted, load_coverage())
+    report = evaluate_splits(load_gold(args.gold), extracted, load_coverage())
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")
     print_summary(report, args.show)
