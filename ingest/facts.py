@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 from typing import Literal
 
 from ingest.chunking import Chunk
@@ -207,11 +208,14 @@ def _sentence_facts(
     sentence: str, offset: int, chunk: Chunk, context: DocContext, section: SectionContext
 ) -> list[Fact]:
     masked = _masked(sentence)
+    figures = find_figures(masked)
+    if not figures:
+        return []
     first_clause = masked[: _CLAUSE_BREAK.search(masked + "。").start()]
     opening_scope = subject_scope(first_clause, context.scope)
     facts: list[Fact] = []
     previous_end, previous_surface, previous_scope, previous_start = 0, "", "", 0
-    for figure in find_figures(masked):
+    for figure in figures:
         clause = _clause_start(masked, figure.start)
         segment_start = max(clause, previous_end)
         before = masked[: figure.start]
@@ -261,6 +265,7 @@ def _sentence_facts(
     return facts
 
 
+@cache
 def _heading_year(section: str) -> tuple[int, str] | None:
     """The year of the deepest heading that names exactly one; "2018年总结和2019年安排" names none."""
     for heading in reversed(section.split(SECTION_SEPARATOR)):
@@ -274,6 +279,7 @@ def _heading_year(section: str) -> tuple[int, str] | None:
     return None
 
 
+@cache
 def _plans_ahead(section: str) -> bool:
     """True under a heading about the future (工作安排, 发展目标) that is not also a review."""
     for heading in reversed(section.split(SECTION_SEPARATOR)):

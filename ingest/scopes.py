@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 SCOPE_FILE = "scopes.json"
@@ -93,7 +93,7 @@ def _mentions(text: str, home: str, strict: bool = True) -> list[tuple[int, int,
     candidates += [(word, home_chain.get(level, "")) for word, level in table.generic]
     taken: list[tuple[int, int, str]] = []
     for word, scope in sorted(candidates, key=lambda pair: -len(pair[0])):
-        if not scope:
+        if not scope or word not in text:
             continue
         for match in re.finditer(re.escape(word), text):
             start, end = match.span()
@@ -120,6 +120,7 @@ def _is_place(word: str, after: str) -> bool:
     return bool(_BARE_FOLLOWERS.match(after))
 
 
+@lru_cache(maxsize=4096)
 def subject_scope(text: str, home: str) -> str:
     """The place `text` (a clause, up to the figure) is about: its last subject mention."""
     mentions = _mentions(text, home)
