@@ -179,10 +179,10 @@ def evaluate(
         "indicator_accuracy_synonym_keys": _rate(
             sum(g.indicator == f.indicator for g, f in synonym_pairs), len(synonym_pairs)
         ),
-        "missed": [_gold_row(g) for g in gold if id(g) not in matched_gold],
-        "false_positives": [_fact_row(f) for f in scored if id(f) not in matched_ids],
+        "missed": [_row(g, "evidence") for g in gold if id(g) not in matched_gold],
+        "false_positives": [_row(f, "quote") for f in scored if id(f) not in matched_ids],
         "wrong_attributes": [
-            {"gold": _gold_row(g), "extracted": _fact_row(f)}
+            {"gold": _row(g, "evidence"), "extracted": _row(f, "quote")}
             for g, f in aligned
             if (g.scope, g.period or f.period, g.kind, g.unit)
             != (f.scope, f.period, f.kind, f.unit)
@@ -190,30 +190,12 @@ def evaluate(
     }
 
 
-def _gold_row(gold: GoldFact) -> dict[str, Any]:
-    return {
-        "doc_id": gold.doc_id,
-        "value": gold.value,
-        "unit": gold.unit,
-        "scope": gold.scope,
-        "period": gold.period,
-        "kind": gold.kind,
-        "indicator": gold.indicator,
-        "evidence": gold.evidence,
-    }
+_ROW_FIELDS = ("doc_id", "value", "unit", "scope", "period", "kind", "indicator")
 
 
-def _fact_row(fact: Fact) -> dict[str, Any]:
-    return {
-        "doc_id": fact.doc_id,
-        "value": fact.value,
-        "unit": fact.unit,
-        "scope": fact.scope,
-        "period": fact.period,
-        "kind": fact.kind,
-        "indicator": fact.indicator,
-        "quote": fact.quote,
-    }
+def _row(item: GoldFact | Fact, text_field: str) -> dict[str, Any]:
+    """What a report shows of a gold or an extracted fact, with its evidence or quote."""
+    return {name: getattr(item, name) for name in (*_ROW_FIELDS, text_field)}
 
 
 HEADLINE = (

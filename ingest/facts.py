@@ -20,7 +20,7 @@ from ingest.chunking import Chunk
 from ingest.figures import Figure, find_figures
 from ingest.indicators import indicator_key, rank_key
 from ingest.pipeline import ProcessedDocument
-from ingest.scopes import document_scope, subject_scope
+from ingest.scopes import document_scope, leading_place, subject_scope
 from ingest.sentences import split_sentences
 from ingest.structure import SECTION_SEPARATOR
 
@@ -64,25 +64,25 @@ class DocContext:
 # --- time -------------------------------------------------------------------------------
 
 _FIVE_YEAR_PLANS = {"十一五": 2010, "十二五": 2015, "十三五": 2020, "十四五": 2025, "十五五": 2030}
+_YEAR_WORD = r"(?:19|20)\d{2}\s?年"
+_PLAN_WORD = r"十[一二三四五]五"
 _YEAR = re.compile(r"(?P<year>(?:19|20)\d{2})\s?年(?P<suffix>底|末|初|上半年|前)?")
-_PLAN = re.compile(r"(?P<plan>十[一二三四五]五)”?\s?(?P<suffix>末|期间|时期|以来|期末)?")
+_PLAN = re.compile(rf"(?P<plan>{_PLAN_WORD})”?\s?(?P<suffix>末|期间|时期|以来|期末)?")
 _BASELINE_BEFORE = re.compile(r"(比|较|相比|同比|自|与|于)\s?$")
 _START_AFTER = re.compile(r"^\s?(起|以来|开始|至今|—|-|～)")
-_TARGET_CUE = re.compile(r"到\s?(?:19|20)\d{2}\s?年|力争|目标|规划期末")
+_TARGET_CUE = re.compile(rf"到\s?{_YEAR_WORD}|力争|目标|规划期末")
 _SECTION_TARGET_CUE = re.compile(r"安排|目标|思路|展望|任务|规划|计划")
 _SECTION_REVIEW_CUE = re.compile(r"总结|成效|回顾|成就|进展|情况|基础")
 # A sentence that opens with a time ("2018 年，…", "“十三五”期间，…", "到2025年，…") dates
 # the sentences after it in the same top-level section until another one does.
-_LEADING_TIME = re.compile(
-    r"^\s*(?:仅|在|截至|截止|到|至)?\s*“?(?:(?:19|20)\d{2}\s?年|十[一二三四五]五)"
-)
+_LEADING_TIME = re.compile(rf"^\s*(?:仅|在|截至|截止|到|至)?\s*“?(?:{_YEAR_WORD}|{_PLAN_WORD})")
 _FORECAST_CUE = re.compile(r"预计|预测|有望|预期将")
 _GROWTH_CUE = re.compile(r"(增长|增加|增幅|增速|提高|提升|翻)(了|约|超过|超|近|达)?\s?$")
 _BOOK_TITLE = re.compile(r"《[^》]*》")
 _NOW = re.compile(r"(?:截至|截止|到)?(?:目前|当前|现阶段)")
 # "由3.7%提高到5.71%" under "“十三五”期间": the first value is the period's starting point.
 _FROM_VALUE = re.compile(r"(由|从)\s?$")
-_PLAN_SPAN = re.compile(r"十[一二三四五]五”?\s?(期间|时期|以来)")
+_PLAN_SPAN = re.compile(rf"{_PLAN_WORD}”?\s?(期间|时期|以来)")
 PLAN_YEARS = 5
 
 
@@ -121,15 +121,14 @@ _CLAUSE_BREAK = re.compile(r"[，,；;：:。！？!?、]")
 _LEADING = re.compile(
     r"^(?:[\s*“”\"'、，,（(）)]|截至目前|截止目前|目前|当前|截至|截止|到|至|现有|其中|此外|同时|另外|"
     r"并且|并|且|和|及|以及|与|仅|已|共|累计(?=[^\d\s]{2})|全年|过去一年|近三年|每年|"
-    r"(?:19|20)\d{2}\s?年(?:底|末|初)?(?:的)?|“?十[一二三四五]五”?(?:末|期间|时期)?|"
-    r"全区|全市|全省|全国|我市|我区|我省|本市|本区|在穗|广州地区|广州市|广州|黄埔区|广东省|"
+    rf"{_YEAR_WORD}(?:底|末|初)?(?:的)?|“?{_PLAN_WORD}”?(?:末|期间|时期)?|"
     r"实现|推动|促进|带动|有|是|在|以)+"
 )
 _TRAILING = re.compile(
     r"(?:[\s*“”\"'、，,（(）)]|近|约|超过|超|逾|不少于|不低于|达到|达|为|是|突破|增至|增加至|增加到|"
     r"增长至|增长到|提高到|提高至|提升至|提升到|提高|提升|增长|共计|共有|共|累计|合计|总计|"
     r"实现|完成|有|已|了|从|由|的|分别|稳步|大幅|保持|规模|预计|预测|有望|"
-    r"(?:19|20)\d{2}\s?年(?:底|末)?|翻番至|翻番|增加至|至|"
+    rf"{_YEAR_WORD}(?:底|末)?|翻番至|翻番|增加至|至|"
     r"连续\S{1,2}年|连年|位居|稳居|居|跃升至|升至|排在|排名|位列|名列|列|进入|迈入|"
     r"全球|全国|全省|全市|全区|世界|国内|国际)+$"
 )
@@ -147,10 +146,12 @@ _MAX_SURFACE = 30
 
 
 def _strip(text: str) -> str:
+    """The indicator's words: no leading time, place or connective, no trailing verb or qualifier."""
     previous = None
     while previous != text:
         previous = text
         text = _TRAILING.sub("", _LEADING.sub("", text))
+        text = text[len(leading_place(text)) :]
     return text
 
 

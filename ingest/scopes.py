@@ -120,6 +120,19 @@ def _is_place(word: str, after: str) -> bool:
     return bool(_BARE_FOLLOWERS.match(after))
 
 
+@cache
+def _place_words() -> re.Pattern[str]:
+    table = scope_table()
+    words = sorted({w for w, _ in table.aliases} | {w for w, _ in table.generic}, key=len)
+    return re.compile("|".join(re.escape(w) for w in reversed(words)))
+
+
+def leading_place(text: str) -> str:
+    """The place word `text` starts with ("全市研发经费投入" -> "全市"), or ''."""
+    match = _place_words().match(text)
+    return match.group(0) if match else ""
+
+
 @lru_cache(maxsize=4096)
 def subject_scope(text: str, home: str) -> str:
     """The place `text` (a clause, up to the figure) is about: its last subject mention."""
