@@ -129,7 +129,7 @@ _TRAILING = re.compile(
     r"增长至|增长到|提高到|提高至|提升至|提升到|提高|提升|增长|共计|共有|共|累计|合计|总计|"
     r"实现|完成|有|已|了|从|由|的|分别|稳步|大幅|保持|规模|预计|预测|有望|"
     rf"{_YEAR_WORD}(?:底|末)?|翻番至|翻番|增加至|至|"
-    r"连续\S{1,2}年|连年|位居|稳居|居|跃升至|升至|排在|排名|位列|名列|列|进入|迈入|"
+    r"连续\S{1,2}年|连年|攀升|上升|位居|稳居|居|跃升至|升至|排在|排名|位列|名列|列|进入|迈入|"
     r"全球|全国|全省|全市|全区|世界|国内|国际)+$"
 )
 _GENERIC = {"总数", "总量", "累计", "总计", "合计", "数量", "规模", ""}
@@ -137,11 +137,10 @@ _VERB_END = re.compile(
     r"(实施|开展|引进|举办|促成|支持|遴选|培养|组织|吸引|设立|获得|发表|发布|建成|形成|承担|"
     r"引入|新增|培育|聚集|集聚|拥有|落地|建设|认定|服务|跟踪服务|选取|参加|参与|带动|撬动|入选|获)$"
 )
-_NOUN_AFTER = re.compile(
-    r"^\s?(?:规模)?(?:的)?([^，,。；;：:、（(）)\s\d]{1,14}?)"
-    r"(?=在|于|参与|参加|向|为|进入|获|被|[，,。；;：:、（(）)\s\d]|$)"
-)
-_NOUN_HEAD = re.compile(r"^\s?(?:规模)?(?:的)?([^，,。；;：:、（(）)\s\d]{1,8})")
+# The words after a figure up to the clause's end: 「5家国家级孵化器获A类评级」.
+_NOUN_AFTER = re.compile(r"^\s?(?:规模)?(?:的)?([^，,。；;：:、（(）)“”\s\d]{1,16})")
+_NEW = re.compile(r"(全年)?新增")
+_RELATIVE_START = ("占", "涉及")
 _MAX_SURFACE = 30
 
 
@@ -155,23 +154,29 @@ def _strip(text: str) -> str:
     return text
 
 
-def _surface(segment: str, after: str, previous: str) -> tuple[str, int]:
+def _surface(segment: str, after: str, previous: str, subject: str) -> tuple[str, int]:
     """The indicator as written: the words before the figure, completed when they are not enough.
 
-    "其中国家级147项" and "总数突破1.1万家" borrow the noun of the figure before them;
-    "引进24名两院院士" takes the noun after the figure.
+    "其中国家级147项" and "总数突破1.1万家" build on the figure before them (`previous`);
+    "5家国家级孵化器获A类评级" takes the words after the figure; a bare verb or nothing
+    ("全年新增 26 家", "跃升至全国第六") takes the subject of the clause before (`subject`).
+    Returns the words and how far past the figure they reach.
     """
     words = _strip(segment)
-    noun = _NOUN_AFTER.match(after) or _NOUN_HEAD.match(after)
+    raw = _LEADING.sub("", segment).strip(" *")
+    noun = _NOUN_AFTER.match(after)
     if noun and (len(words) < 2 or _VERB_END.search(words)):
         return (words + noun.group(1))[-_MAX_SURFACE:], noun.end()
-    if words in _GENERIC and previous:
-        words = re.sub(r"^(全年)?新增", "", previous) + words
+    generic = words if words and words in _GENERIC else raw
+    if generic in _GENERIC and generic and previous:
+        words = _NEW.sub("", previous) + generic
     elif previous and len(words) <= 4 and words.endswith("级"):
         words = words + re.sub(r"^[^级]{1,4}级", "", previous)
-    elif previous and len(words) <= 6 and words.startswith("占"):
+    elif previous and len(words) <= 6 and words.startswith(_RELATIVE_START):
         words = previous + words
-    return (words or previous)[-_MAX_SURFACE:], 0
+    elif not words or _VERB_END.fullmatch(words):
+        words = (subject or previous) + words
+    return words[-_MAX_SURFACE:], 0
 
 
 # --- sentences ----------------------------------------------------------------------------
@@ -190,6 +195,13 @@ def _kind(figure: Figure, before: str, segment: str, surface: str, target: bool)
     if figure.unit == "%":
         return "share"
     return "actual"
+
+
+def _subject_before(sentence: str, masked: str, clause: int) -> str:
+    """The indicator words of the clause before `clause`: its text up to its first figure."""
+    start = _clause_start(masked, max(clause - 1, 0))
+    figures = find_figures(masked[start:clause])
+    return _strip(sentence[start : start + figures[0].start] if figures else sentence[start:clause])
 
 
 def _clause_start(text: str, position: int) -> int:
@@ -221,9 +233,10 @@ def _sentence_facts(
         segment_start = max(clause, previous_end)
         before = masked[: figure.start]
         segment = sentence[segment_start : figure.start]
-        surface, noun_end = _surface(segment, sentence[figure.end :], previous_surface)
-        if not surface:
-            surface = _strip(sentence[_clause_start(masked, max(clause - 1, 0)) : clause])[-12:]
+        subject = (
+            previous_surface if previous_end > clause else _subject_before(sentence, masked, clause)
+        )
+        surface, noun_end = _surface(segment, sentence[figure.end :], previous_surface, subject)
         dated = year_before(before, context.published) or section.year
         year = dated[0] if dated else context.year
         if dated and _PLAN_SPAN.search(dated[1]) and _FROM_VALUE.search(before):

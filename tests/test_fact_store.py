@@ -11,7 +11,7 @@ from ingest.facts import Fact, extract_facts
 from ingest.indicators import indicator_key
 from ingest.pipeline import ProcessedDocument, process_paths
 from tests.conftest import make_settings
-from vectorstore.facts import FactStore
+from vectorstore.facts import FactStore, conflicts, series
 from vectorstore.service import open_store
 
 PLAN = "003_d7285df370a477b8.txt"
@@ -140,3 +140,33 @@ def test_stored_facts_round_trip_every_field(
     stored = sorted((s.fact for s in store.query()), key=order)
     assert stored == sorted(extract_facts(doc), key=order)
     assert set(store.query()[0].as_dict()) == _fact_fields() | {"title", "date"}
+
+
+def test_conflicts_never_cross_scopes_or_kinds(
+    store: FactStore, processed_corpus: dict[str, ProcessedDocument]
+) -> None:
+    for doc in processed_corpus.values():
+        store.sync(doc, "v1")
+    everything = store.query()
+    lines = series(everything)
+    assert all(len({s.fact.scope for s in line}) == 1 for line in lines.values())
+    intensity = {scope for key, scope in lines if key == "研发经费投入占GDP比重"}
+    assert intensity == {"广州市", "黄埔区、广州开发区"}
+    assert not conflicts(store.query("研发经费投入占GDP比重"))  # 3.12% vs the 6% target: rows
+    found = conflicts(everything)
+    for first, other in found:
+        a, b = first.fact, other.fact
+        assert (a.indicator, a.scope, a.period, a.kind, a.unit) == (
+            b.indicator,
+            b.scope,
+            b.period,
+            b.kind,
+            b.unit,
+        )
+        assert a.value != b.value
+    # The plan itself states two 2020 counts of national incubators (table 14, text 16).
+    assert any(
+        {first.fact.value, other.fact.value} == {14.0, 16.0}
+        and first.fact.indicator == "国家级科技企业孵化器数量"
+        for first, other in found
+    )

@@ -176,3 +176,34 @@ def _row(fact: Fact) -> tuple[object, ...]:
 def _sourced(row: Sequence[object]) -> SourcedFact:
     values = dict(zip(_FACT_COLUMNS, row[: len(_FACT_COLUMNS)], strict=True))
     return SourcedFact(Fact(**values), str(row[-2]), str(row[-1]))  # type: ignore[arg-type]
+
+
+def series(facts: Iterable[SourcedFact]) -> dict[tuple[str, str], list[SourcedFact]]:
+    """(indicator, scope) -> its facts by period: one line of a chart, never two scopes mixed."""
+    grouped: dict[tuple[str, str], list[SourcedFact]] = {}
+    for sourced in facts:
+        grouped.setdefault((sourced.fact.indicator, sourced.fact.scope), []).append(sourced)
+    return {
+        key: sorted(group, key=lambda s: (s.fact.period, s.fact.kind))
+        for key, group in grouped.items()
+    }
+
+
+def conflicts(facts: Iterable[SourcedFact]) -> list[tuple[SourcedFact, SourcedFact]]:
+    """Pairs that state different values for one indicator, scope, period, kind and unit.
+
+    Only these are conflicts: 广州市's 3.12% and 黄埔区's 6% target differ in scope and
+    kind, so they are separate rows, not a disagreement.
+    """
+    by_claim: dict[tuple[str, str, str, str, str], list[SourcedFact]] = {}
+    for sourced in facts:
+        fact = sourced.fact
+        claim = (fact.indicator, fact.scope, fact.period, fact.kind, fact.unit)
+        by_claim.setdefault(claim, []).append(sourced)
+    return [
+        (first, other)
+        for group in by_claim.values()
+        for index, first in enumerate(group)
+        for other in group[index + 1 :]
+        if other.fact.value != first.fact.value
+    ]
