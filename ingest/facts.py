@@ -100,13 +100,13 @@ def year_before(text: str, now: int = 0) -> tuple[int, str] | None:
     if now:
         found += [(m.start(), now, m.group(0)) for m in _NOW.finditer(text)]
     for match in _YEAR.finditer(text):
-        if _BASELINE_BEFORE.search(text[: match.start()]) or _START_AFTER.match(
-            text[match.end() :]
-        ):
+        if _BASELINE_BEFORE.search(
+            text, max(0, match.start() - 4), match.start()
+        ) or _START_AFTER.match(text[match.end() :]):
             continue
         found.append((match.start(), int(match.group("year")), match.group(0)))
     for match in _PLAN.finditer(text):
-        if _BASELINE_BEFORE.search(text[: match.start()].rstrip("“")):
+        if _BASELINE_BEFORE.search(text[max(0, match.start() - 5) : match.start()].rstrip("“")):
             continue
         found.append((match.start(), _FIVE_YEAR_PLANS[match.group("plan")], match.group(0)))
     if not found:
@@ -239,7 +239,7 @@ def _sentence_facts(
         surface, noun_end = _surface(segment, sentence[figure.end :], previous_surface, subject)
         dated = year_before(before, context.published) or section.year
         year = dated[0] if dated else context.year
-        if dated and _PLAN_SPAN.search(dated[1]) and _FROM_VALUE.search(before):
+        if dated and _PLAN_SPAN.search(dated[1]) and _FROM_VALUE.search(before[-3:]):
             year -= PLAN_YEARS
         target = bool(_TARGET_CUE.search(before)) or section.plans or year > context.published
         scope = (

@@ -46,6 +46,9 @@ _RANK_CUE = re.compile(
     r"(居|排名|排在|位列|列|跃升至|升至|进入|位于|名列|保持|稳居|排|达到)[^，,。；;]{0,12}$"
 )
 _NOT_RANK_AFTER = re.compile(r"^[股代届次批期轮条方个家项部季]")
+# Every look back from a figure stays within this many characters (the cue regexes are
+# anchored at the figure, so searching the whole prefix would only cost time).
+_LOOKBEHIND = 20
 _RANGE_BEFORE = re.compile(r"\d%?\s?[-－—~～至到]\s?$")
 _RANGE_AFTER = re.compile(r"^\s?[-－—~～至]\s?\d")
 _GLUED_BEFORE = re.compile(r"[A-Za-z\d.·/+\-_]$")
@@ -95,7 +98,8 @@ def _normalise(value: float, scale: str, unit: str) -> tuple[float, str]:
 
 def _qualifier(text: str, start: int, end: int, inner: str) -> tuple[str, int, int]:
     """Approximation words around a figure (近80家, 500余名, 45%以上), widening the span."""
-    before = _APPROX_BEFORE.search(text[:start])
+    window = max(0, start - _LOOKBEHIND)
+    before = _APPROX_BEFORE.search(text, window, start)
     after = _APPROX_AFTER.match(text[end:])
     words = [before.group(1) if before else "", inner, after.group(1) if after else ""]
     return (
@@ -107,9 +111,9 @@ def _qualifier(text: str, start: int, end: int, inner: str) -> tuple[str, int, i
 
 def _excluded(text: str, start: int, end: int) -> bool:
     return bool(
-        _RANGE_BEFORE.search(text[:start])
+        _RANGE_BEFORE.search(text, max(0, start - _LOOKBEHIND), start)
         or _RANGE_AFTER.match(text[end:])
-        or _GLUED_BEFORE.search(text[:start])
+        or _GLUED_BEFORE.search(text, max(0, start - 1), start)
     )
 
 
@@ -117,7 +121,10 @@ def find_figures(text: str) -> list[Figure]:
     """Every figure in `text`, left to right, without overlaps."""
     found: list[Figure] = []
     for match in _RANK.finditer(text):
-        cue = _RANK_CUE.search(text[: match.start()]) or _PLACE_BEFORE.search(text[: match.start()])
+        window = max(0, match.start() - _LOOKBEHIND)
+        cue = _RANK_CUE.search(text, window, match.start()) or _PLACE_BEFORE.search(
+            text, window, match.start()
+        )
         if not match.group("unit") and (not cue or _NOT_RANK_AFTER.match(text[match.end() :])):
             continue
         if _excluded(text, match.start(), match.end()):
