@@ -11,18 +11,23 @@ give one fact per year column.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass
 from functools import cache
+from importlib import resources
 from typing import Literal
 
 from ingest.chunking import Chunk
 from ingest.figures import Figure, find_figures
-from ingest.indicators import indicator_key, rank_key
+from ingest.indicators import SYNONYM_FILE, indicator_key, rank_key
 from ingest.pipeline import ProcessedDocument
-from ingest.scopes import document_scope, leading_place, subject_scope
+from ingest.scopes import SCOPE_FILE, document_scope, leading_place, subject_scope
 from ingest.sentences import split_sentences
 from ingest.structure import SECTION_SEPARATOR
+
+# Bump when the extraction rules change, so stored facts of unchanged documents are rebuilt.
+EXTRACTION_RULES = "2026-11-30.1"
 
 FactKind = Literal["actual", "target", "forecast", "rank", "share", "growth"]
 FACT_KINDS: tuple[FactKind, ...] = ("actual", "target", "forecast", "rank", "share", "growth")
@@ -381,6 +386,16 @@ def table_row_facts(chunk: Chunk, context: DocContext) -> list[Fact]:
 
 
 # --- documents ----------------------------------------------------------------------------
+
+
+@cache
+def extraction_fingerprint() -> str:
+    """The rules' version plus the lexicons they read: a change to any means new facts."""
+    data = resources.files("ingest").joinpath("data")
+    digest = hashlib.sha256(EXTRACTION_RULES.encode())
+    for name in (SCOPE_FILE, SYNONYM_FILE):
+        digest.update(data.joinpath(name).read_bytes())
+    return digest.hexdigest()[:12]
 
 
 def document_context(processed: ProcessedDocument) -> DocContext:

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from ingest.facts import Fact, extract_facts
+import ingest.facts
+from ingest.facts import Fact, extract_facts, extraction_fingerprint
 from ingest.indicators import indicator_key
 from ingest.pipeline import ProcessedDocument, process_paths
 from tests.conftest import make_settings
@@ -58,7 +59,7 @@ def test_replace_is_atomic_and_delete_removes_the_document(
     with pytest.raises(Exception, match="NOT NULL"):
         store.replace_document(PLAN, "v2", [*good, broken], plan.meta.title, plan.meta.date)
     assert store.query(doc_ids=[PLAN]) == before
-    assert store.version(PLAN) == "v1"
+    assert store.version(PLAN) == f"v1+{extraction_fingerprint()}"
 
     assert store.replace_document(PLAN, "v2", good, plan.meta.title, plan.meta.date) == 3
     assert [s.fact for s in store.query(doc_ids=[PLAN])] == sorted(
@@ -170,3 +171,20 @@ def test_conflicts_never_cross_scopes_or_kinds(
         and first.fact.indicator == "国家级科技企业孵化器数量"
         for first, other in found
     )
+
+
+def test_new_extraction_rules_rebuild_the_facts_of_unchanged_documents(
+    store: FactStore,
+    processed_corpus: dict[str, ProcessedDocument],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    news = processed_corpus[NEWS_2023]
+    assert store.sync(news, "v1") is True
+    assert store.sync(news, "v1") is False
+    monkeypatch.setattr(ingest.facts, "EXTRACTION_RULES", "a later revision")
+    extraction_fingerprint.cache_clear()
+    try:
+        assert store.sync(news, "v1") is True
+    finally:
+        monkeypatch.undo()
+        extraction_fingerprint.cache_clear()

@@ -3,9 +3,9 @@
 Facts are derived from a document, so they live and die with it: `replace_document`
 swaps one document's facts in a single transaction (a reader sees the old set or the new
 set, never a mix or nothing), and `delete_document` removes them. Each document's row in
-`fact_documents` records the version its facts were built from, so re-indexing an
-unchanged document costs one lookup, and an index built before facts existed gets them
-on the next ingest.
+`fact_documents` records the document version and extraction rules its facts were built
+from, so re-indexing an unchanged document costs one lookup, while an index built before
+facts existed, or by older rules, gets new facts on the next ingest.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 
-from ingest.facts import Fact, extract_facts
+from ingest.facts import Fact, extract_facts, extraction_fingerprint
 from ingest.indicators import indicator_key, normalize_indicator
 from ingest.pipeline import ProcessedDocument
 
@@ -120,7 +120,8 @@ class FactStore:
         return gone.rowcount > 0
 
     def sync(self, processed: ProcessedDocument, version: str) -> bool:
-        """Rebuild a document's facts unless they were built from this version; True if built."""
+        """Rebuild a document's facts unless built from this version by these rules; True if built."""
+        version = f"{version}+{extraction_fingerprint()}"
         if self.version(processed.doc_id) == version:
             return False
         meta = processed.meta
