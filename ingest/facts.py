@@ -238,8 +238,11 @@ def _sentence_facts(
         segment_start = max(clause, previous_end)
         before = masked[: figure.start]
         segment = sentence[segment_start : figure.start]
+        prior_clause = _clause_start(masked, max(clause - 1, 0))
         subject = (
-            previous_surface if previous_end > clause else _subject_before(sentence, masked, clause)
+            previous_surface
+            if previous_end > prior_clause
+            else _subject_before(sentence, masked, clause)
         )
         surface, noun_end = _surface(segment, sentence[figure.end :], previous_surface, subject)
         dated = year_before(before, context.published) or section.year
@@ -253,10 +256,11 @@ def _sentence_facts(
             or opening_scope
             or context.scope
         )
-        borrowed = bool(previous_surface) and previous_surface in surface
-        evidence_start = (
-            previous_start if borrowed and previous_surface not in segment else segment_start
-        )
+        evidence_start = segment_start
+        if surface not in sentence[segment_start : figure.end + noun_end]:
+            # The words came from earlier in the sentence: quote from where they are.
+            in_clause = previous_end > clause
+            evidence_start = previous_start if in_clause else prior_clause
         while evidence_start < figure.start and sentence[evidence_start] in " ，,、；;：:（()）*":
             evidence_start += 1
         start, end = offset + evidence_start, offset + figure.end + noun_end
