@@ -6,8 +6,9 @@ from collections import Counter
 
 import pytest
 
-from ingest.facts import Fact, display_value, extract_facts, year_before
+from ingest.facts import Fact, display_value, extract_facts
 from ingest.figures import find_figures
+from ingest.periods import year_before
 from ingest.pipeline import ProcessedDocument
 
 PLAN = "003_d7285df370a477b8.txt"
