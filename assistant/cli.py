@@ -13,7 +13,7 @@ import sys
 from collections.abc import Callable
 from importlib.metadata import entry_points
 
-from assistant import cli_ask, cli_check, cli_config, cli_ingest, cli_search
+from assistant import cli_ask, cli_check, cli_config, cli_figures, cli_ingest, cli_search
 from vectorstore.errors import StoreError
 
 Handler = Callable[[argparse.Namespace], int]
@@ -48,6 +48,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_ask.register(commands)
     cli_config.register(commands)
     cli_check.register(commands)
+    cli_figures.register(commands)
     for plugin in entry_points(group="policy_qa.commands"):
         try:
             register = plugin.load()

@@ -38,6 +38,7 @@ from vectorstore.errors import (
     StoreUnavailable,
     WriteNotSettled,
 )
+from vectorstore.facts import FactStore
 from vectorstore.faultpoints import reached
 from vectorstore.readonly import private_copy
 from vectorstore.registry import Registration
@@ -98,9 +99,16 @@ def record_id(chunk: Chunk, version: str) -> str:
 
 
 def _version(processed: ProcessedDocument) -> str:
-    """The file's bytes and its catalog metadata: editing either makes a new version."""
+    """The file's bytes, its catalog metadata and the chunks ingest made of it.
+
+    Editing the file or its catalog entry makes a new version, and so does an ingest change
+    that cuts the same file differently (new chunk ids, sections or pages): an index built by
+    older code is then re-registered from cached vectors instead of staying stale forever.
+    """
     meta = json.dumps(asdict(processed.meta), sort_keys=True, ensure_ascii=False)
-    return hashlib.sha256(f"{processed.document.sha256}\n{meta}".encode()).hexdigest()[:16]
+    chunks = "\n".join(f"{c.id}|{c.section}|{c.kind}|{c.page}" for c in processed.chunks)
+    digest = f"{processed.document.sha256}\n{meta}\n{chunks}"
+    return hashlib.sha256(digest.encode()).hexdigest()[:16]
 
 
 def _connect(settings: StoreSettings) -> chromadb.ClientAPI:
@@ -168,8 +176,17 @@ class ChunkStore:
         # The registry state right after this object's last write: a SearchIndex over this
         # store refreshes at once for its own process's writes instead of in the background.
         self.last_written_state: tuple[str, ...] | None = None
+        self._facts: FactStore | None = None
         self._open()
         self._seen_state = self.registry_state()
+
+    @property
+    def facts(self) -> FactStore:
+        """The fact table, rebuilt with each document; opened on first use so that reads of a
+        read-only data dir never need to create it."""
+        if self._facts is None:
+            self._facts = FactStore.in_dir(self.settings.data_dir)
+        return self._facts
 
     def _open(self) -> None:
         self._client = _connect(self.settings)
@@ -325,9 +342,10 @@ class ChunkStore:
         entries = self.registrations().get(processed.doc_id, [])
         now = registry.current(entries, self.is_complete)
         if now is not None and not now.deleted and now.version == version:
-            if len(entries) > 1:
-                with self.writing():
+            with self.writing():
+                if len(entries) > 1:
                     self.cleanup(processed.doc_id)
+                self.facts.sync(processed, version)
             return False
 
         def advance(count: int) -> None:
@@ -344,6 +362,7 @@ class ChunkStore:
                 now = registry.current(entries, self.is_complete)
                 if now is not None and not now.deleted and now.version == version:
                     self.cleanup(processed.doc_id)
+                    self.facts.sync(processed, version)
                     return False  # another writer registered this very version meanwhile
                 self._write_chunks(processed, version, vectors)
                 reached("registry-switch")
@@ -352,6 +371,7 @@ class ChunkStore:
                 self.cleanup(processed.doc_id)
                 now = self.current(processed.doc_id)
                 if now is not None and now.order >= mine.order:
+                    self.facts.sync(processed, version)
                     return True
         raise WriteNotSettled(
             f"文档 {processed.doc_id} 的新版本被并发写入反复覆盖，旧版本仍完整可用，请重试",
@@ -429,6 +449,7 @@ class ChunkStore:
             tombstone = {**_record_fields({"doc_id": doc_id}), "deleted": True}
             self._append(tombstone, "", registry.next_seq(entries))
             self.cleanup(doc_id)
+            self.facts.delete_document(doc_id)
         return True
 
     def delete_entries(self, entry_ids: Sequence[str]) -> None:

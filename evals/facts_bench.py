@@ -1,0 +1,70 @@
+"""What fact extraction adds to ingest time (target: < 10% of a cold ingest).
+
+    python -m evals.facts_bench [--corpus data/corpus] [--warm-cache PATH]
+
+Times a full ingest of the corpus into a fresh data dir (load, clean, chunk, embed, write
+Chroma, build facts), and separately what building the facts costs (extraction plus the
+SQLite write, one pass in this fresh process, as an ingest does it). A cold ingest embeds every chunk; with --warm-cache the
+embedding cache of an earlier index is copied in first, which leaves the cheapest possible
+ingest and so the largest relative overhead.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from evals.facts_eval import CORPUS
+from ingest.pipeline import ProcessedDocument, process_paths
+from vectorstore.facts import FactStore
+from vectorstore.service import index_outcomes, open_store
+from vectorstore.settings import StoreSettings
+
+TARGET_OVERHEAD = 0.10
+
+
+def time_facts(documents: list[ProcessedDocument], scratch: Path) -> float:
+    """Seconds to build every document's facts into an empty fact table, caches cold."""
+    store = FactStore(scratch / "facts.sqlite")
+    started = time.perf_counter()
+    for document in documents:
+        store.sync(document, "bench")
+    return time.perf_counter() - started
+
+
+def time_ingest(corpus: Path, data_dir: Path, warm_cache: Path | None) -> float:
+    data_dir.mkdir(parents=True)
+    if warm_cache is not None:
+        shutil.copyfile(warm_cache, data_dir / "embedding_cache.sqlite")
+    settings = StoreSettings.from_env({"POLICY_QA_DATA_DIR": str(data_dir)})
+    started = time.perf_counter()
+    results = list(index_outcomes(open_store(settings), process_paths([corpus])))
+    elapsed = time.perf_counter() - started
+    assert all(r.status == "indexed" for r in results), [r.error for r in results]
+    return elapsed
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m evals.facts_bench", description=__doc__)
+    parser.add_argument("--corpus", type=Path, default=CORPUS)
+    parser.add_argument("--warm-cache", type=Path, help="an embedding_cache.sqlite to start from")
+    args = parser.parse_args(argv)
+    documents = [d for d in process_paths([args.corpus]) if isinstance(d, ProcessedDocument)]
+    with tempfile.TemporaryDirectory(prefix="facts-bench-") as scratch:
+        facts = time_facts(documents, Path(scratch))
+        ingest = time_ingest(args.corpus, Path(scratch) / "data", args.warm_cache)
+    overhead = facts / (ingest - facts)
+    label = "warm-cache" if args.warm_cache else "cold"
+    print(f"{label} ingest (facts included): {ingest:.2f} s for {len(documents)} documents")
+    print(f"fact extraction + storage:       {facts:.3f} s")
+    verdict = "ok" if overhead < TARGET_OVERHEAD else "ABOVE TARGET"
+    print(f"overhead: {overhead:.1%} of the ingest without facts (target < 10%) {verdict}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
