@@ -26,7 +26,6 @@ from tests.concurrency import (
     start,
     version_dirs,
 )
-from vectorstore.embeddings import CACHE_FILENAME
 from vectorstore.faultpoints import PAUSE_ENV, PAUSED, PHASES
 from vectorstore.settings import StoreSettings
 
@@ -105,8 +104,8 @@ def test_kill_at_every_phase_then_reingest_is_consistent(
 ) -> None:
     """SIGKILL while replacing 003 (292 chunks: three write batches) by an edited version.
 
-    The session index's embedding cache holds 003's vectors, so only the edited paragraph is
-    embedded.
+    The session's embedding cache (kept when the session index was built) holds 003's vectors,
+    so only the edited paragraph is embedded.
     """
     original = next(corpus_dir.glob("003_*.txt"))
     old_dir, new_dir = tmp_path / "old", tmp_path / "new"
@@ -116,7 +115,7 @@ def test_kill_at_every_phase_then_reingest_is_consistent(
     edited = original.read_text(encoding="utf-8") + "\n附：本规划由黄埔区科技局负责解释。\n"
     (new_dir / original.name).write_text(edited, encoding="utf-8")
     data_dir = tmp_path / "data"
-    seed_cache(data_dir, indexed_settings.data_dir / CACHE_FILENAME)
+    seed_cache(data_dir)
     env = cli_env(data_dir)
     assert run(["ingest", str(old_dir)], env).returncode == 0
     before = documents(env)[original.name]
