@@ -96,6 +96,11 @@ def wait_until_served(reader: Reader, expected: set[str]) -> float:
         time.sleep(0.2)
 
 
+# Each cycle is four changes (replace, delete, add, replace again): five cycles give the
+# issue's 20 reader rounds.
+READER_CYCLES = 5
+
+
 def exercise_reader(tmp_path: Path, env: dict[str, str]) -> None:
     dir_a, dir_b = version_dirs(tmp_path / "docs")
     other = tmp_path / "docs" / "other"
@@ -113,7 +118,7 @@ def exercise_reader(tmp_path: Path, env: dict[str, str]) -> None:
         ("add", lambda: run(["ingest", str(dir_a)], env), {MARKER_A}),
         ("replace again", lambda: run(["ingest", str(dir_b)], env), {MARKER_B}),
     ]
-    for name, change, expected in changes:
+    for name, change, expected in changes * READER_CYCLES:
         done = change()
         assert done.returncode == 0, (name, done.stderr)
         first = len(reader.latencies)
