@@ -18,7 +18,6 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import REPO, make_settings, warm_cache_into
-from tests.helpers import free_port
 
 pytestmark = pytest.mark.browser
 
@@ -101,29 +100,22 @@ UPLOAD_LIMIT = 1024 * 1024
 
 
 def _serve(settings, admin_password: str | None = None, guard=None):  # type: ignore[no-untyped-def]
-    """build_app over an index, launched on a free localhost port; returns (demo, url)."""
-    from assistant.answer import Assistant
+    """The served app (UI at /, API at /api/v1) over an index on a free localhost port;
+    returns (server, url)."""
     from assistant.config import AssistantSettings
-    from ui.app import build_app, launch
-    from vectorstore.index import SearchIndex
-    from vectorstore.search import HybridSearcher
-    from vectorstore.service import open_store
+    from tests.api_server import ThreadedServer
+    from ui.api.server import create_server_app
+    from ui.api.wiring import open_serving_app
 
-    store = open_store(settings)
-    assistant = Assistant(
-        HybridSearcher(SearchIndex(store), store.embeddings), AssistantSettings.from_env({})
-    )
-    demo = build_app(
-        assistant,
-        store,
-        settings,
+    served = open_serving_app(settings, AssistantSettings.from_env({}))
+    app = create_server_app(
+        served,
         admin_password_value=admin_password,
         max_upload_bytes=UPLOAD_LIMIT,
         guard=guard,
     )
-    port = free_port()
-    launch(demo, "127.0.0.1", port, max_upload_bytes=UPLOAD_LIMIT, prevent_thread_lock=True)
-    return demo, f"http://127.0.0.1:{port}/"
+    server = ThreadedServer(app).start()
+    return server, f"{server.url}/"
 
 
 @pytest.fixture(scope="module")

@@ -701,16 +701,23 @@ def launch(
         server_port=port,
         share=False,
         inbrowser=False,
-        show_error=False,
         quiet=True,
-        max_file_size=max_upload_bytes or upload_limit(),
-        footer_links=[],
-        theme=_theme(),
-        css=CSS,
-        i18n=translations(),
-        app_kwargs={"middleware": [Middleware(ChineseLocaleMiddleware)]},
+        **page_options(max_upload_bytes),
         **options,
     )
+
+
+def page_options(max_upload_bytes: int | None = None) -> dict[str, Any]:
+    """How the page is served, whether launched alone or mounted into the API's app."""
+    return {
+        "show_error": False,
+        "max_file_size": max_upload_bytes or upload_limit(),
+        "footer_links": [],
+        "theme": _theme(),
+        "css": CSS,
+        "i18n": translations(),
+        "app_kwargs": {"middleware": [Middleware(ChineseLocaleMiddleware)]},
+    }
 
 
 def warm_up(assistant: Assistant) -> threading.Thread:
