@@ -415,3 +415,53 @@ def test_rejected_uploads_are_400_and_leave_nothing(
     assert reason in _error(response, 400, "upload_rejected")["message_zh"]
     after = sorted((data_dir / "uploads").glob("*")) if (data_dir / "uploads").exists() else []
     assert after == before
+
+
+# -- configuration ------------------------------------------------------------------------------
+
+
+def test_cors_is_off_unless_origins_are_configured(open_api: str, served: ServingApp) -> None:
+    portal, stranger = "https://portal.example.gov.cn", "https://elsewhere.example"
+    preflight = {
+        "Access-Control-Request-Method": "POST",
+        "Access-Control-Request-Headers": "content-type",
+    }
+    plain = httpx.get(f"{open_api}/documents", headers={"Origin": portal})
+    assert "access-control-allow-origin" not in plain.headers
+    settings = ApiSettings(rate_per_minute=0, cors_origins=(portal,))
+    with ThreadedServer(create_api(served, settings)) as server:
+        url = server.url + "/api/v1/ask"
+        allowed = httpx.options(url, headers={"Origin": portal, **preflight})
+        assert allowed.status_code == 200
+        assert allowed.headers["access-control-allow-origin"] == portal
+        refused = httpx.options(url, headers={"Origin": stranger, **preflight})
+        assert refused.headers.get("access-control-allow-origin") != stranger
+
+
+def test_settings_from_the_environment_and_secrets_stay_hidden() -> None:
+    settings = ApiSettings.from_env(
+        {
+            "POLICY_QA_API_TOKENS": " a-token , b-token ,",
+            "POLICY_QA_ADMIN_TOKEN": "root-token",
+            "POLICY_QA_API_RATE_PER_MIN": "30",
+            "POLICY_QA_API_MAX_BODY_KB": "8",
+            "POLICY_QA_CORS_ORIGINS": "https://b.example,https://a.example",
+        }
+    )
+    assert settings.read_tokens == {"a-token", "b-token"} and settings.admin_token == "root-token"
+    assert settings.rate_per_minute == 30 and settings.max_body_bytes == 8192
+    assert settings.cors_origins == ("https://a.example", "https://b.example")
+    assert "token" not in repr(settings)
+    assert not ApiSettings.from_env({}).reads_need_token
+    with pytest.raises(ValueError, match="POLICY_QA_API_RATE_PER_MIN"):
+        ApiSettings.from_env({"POLICY_QA_API_RATE_PER_MIN": "-1"})
+
+
+def test_serve_refuses_a_bad_setting_in_one_bilingual_line(tmp_path: Path) -> None:
+    env = cli_env(tmp_path, POLICY_QA_API_MAX_BODY_KB="lots")
+    result = subprocess.run(
+        [POLICY_QA, "serve", "--port", "1"], env=env, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 2
+    assert "POLICY_QA_API_MAX_BODY_KB" in result.stderr and " / " in result.stderr
+    assert "Traceback" not in result.stderr

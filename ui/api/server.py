@@ -6,6 +6,7 @@ one snapshot, one embedding model and one assistant.
 
 from __future__ import annotations
 
+import sys
 import time
 
 import gradio as gr
@@ -29,11 +30,26 @@ def create_server_app(
     return gr.mount_gradio_app(api, demo, path="/", **page_options(max_upload))  # type: ignore[arg-type]
 
 
+LOOPBACK = frozenset({"127.0.0.1", "::1", "localhost"})
+
+
 def main(host: str, port: int) -> None:
     """Serve on host:port until Ctrl+C (loopback by default; never a public share link)."""
     started = time.perf_counter()
-    app = open_serving_app()
-    server_app = create_server_app(app)
+    try:
+        settings = ApiSettings.from_env()
+        app = open_serving_app()
+    except ValueError as error:  # a misconfiguration: one bilingual line, no traceback
+        print(f"错误 / error: {error}", file=sys.stderr)
+        raise SystemExit(2) from None
+    if host not in LOOPBACK and not settings.reads_need_token:
+        print(
+            f"警告 / warning: 在 {host} 上监听且未设置 POLICY_QA_API_TOKENS，任何能访问该端口的人"
+            "都可以调用问答接口 / listening on a non-loopback address without "
+            "POLICY_QA_API_TOKENS: anyone who can reach the port can call the read endpoints",
+            file=sys.stderr,
+        )
+    server_app = create_server_app(app, settings)
     warm_up(app.assistant)
     print(
         f"policy-qa 已就绪（{time.perf_counter() - started:.1f} s）：界面 http://{host}:{port}  "
