@@ -7,11 +7,13 @@ models below describe them for the schema and allow fields added later.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from assistant.config import MODES
+from vectorstore.store import DocumentRecord
 
 MAX_QUESTION_CHARS = 10_000  # the assistant cuts at 2,000 with a warning; this bounds the request
 MAX_HISTORY_TURNS = 20
@@ -101,29 +103,19 @@ class SearchHit(BaseModel):
     score: float
 
 
-class DocumentSummary(BaseModel):
-    doc_id: str
-    title: str
-    publisher: str
-    date: str
-    period: str
-    year: int
-    doc_type: str
-    version: str
-    chunks: int
-    table_rows: int
-    chars: int
-
-
-class Section(BaseModel):
+@dataclass(frozen=True)
+class Section:
     """One section of a document's cleaned text, verbatim, in document order."""
 
     section: str
     text: str
 
 
-class DocumentDetail(DocumentSummary):
-    sections: list[Section]
+@dataclass(frozen=True)
+class DocumentDetail(DocumentRecord):
+    """A served document's metadata (DocumentRecord) with its cleaned text by section."""
+
+    sections: tuple[Section, ...] = ()
 
 
 class UploadReport(BaseModel):

@@ -9,6 +9,7 @@ from __future__ import annotations
 import shutil
 import tempfile
 from collections.abc import Iterator
+from dataclasses import asdict
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -26,7 +27,6 @@ from ui.api.models import (
     AskResponse,
     DeleteReport,
     DocumentDetail,
-    DocumentSummary,
     FeedbackReport,
     FeedbackRequest,
     Filters,
@@ -40,7 +40,6 @@ from ui.api.wiring import ServingApp
 from ui.audit import AuditLog, audit_path, who
 from ui.feedback import FeedbackLog, feedback_path, new_question_id
 from vectorstore.errors import StoreError
-from vectorstore.index import Snapshot
 from vectorstore.search import SearchFilters
 from vectorstore.store import DocumentRecord
 
@@ -119,23 +118,7 @@ def search(body: SearchRequest, app: Served) -> Any:
 # -- documents --------------------------------------------------------------------------------
 
 
-def _summary(record: DocumentRecord, snapshot: Snapshot) -> dict[str, Any]:
-    return DocumentSummary(
-        doc_id=record.doc_id,
-        title=record.title,
-        publisher=record.publisher,
-        date=record.date,
-        period=record.period,
-        year=record.year,
-        doc_type=record.doc_type,
-        version=record.version,
-        chunks=len(snapshot.by_doc.get(record.doc_id, ())),
-        table_rows=record.table_rows,
-        chars=record.chars,
-    ).model_dump()
-
-
-def sections_of(text: str) -> list[Section]:
+def sections_of(text: str) -> tuple[Section, ...]:
     """The cleaned text cut at section changes, each piece verbatim (nothing rewritten)."""
     sections: list[Section] = []
     spans: list[tuple[str, int, int]] = []
@@ -147,15 +130,14 @@ def sections_of(text: str) -> list[Section]:
     for path, start, end in spans:
         piece = text[start:end].strip()
         if piece:
-            sections.append(Section(section=path, text=piece))
-    return sections
+            sections.append(Section(path, piece))
+    return tuple(sections)
 
 
-@reader.get("/documents", response_model=list[DocumentSummary], tags=["documents"])
+@reader.get("/documents", response_model=list[DocumentRecord], tags=["documents"])
 def documents(app: Served) -> Any:
     """The documents being served, with chunk counts (what search and answers see)."""
-    snapshot = app.searcher.index.snapshot()
-    return [_summary(record, snapshot) for record in snapshot.documents.values()]
+    return list(app.searcher.index.snapshot().documents.values())
 
 
 @reader.get(
@@ -170,9 +152,7 @@ def document(doc_id: str, app: Served) -> Any:
     record = snapshot.documents.get(doc_id)
     if record is None:
         raise not_found(doc_id)
-    detail = _summary(record, snapshot)
-    detail["sections"] = [s.model_dump() for s in sections_of(snapshot.text_of(doc_id))]
-    return detail
+    return DocumentDetail(**asdict(record), sections=sections_of(snapshot.text_of(doc_id)))
 
 
 def _client(request: Request) -> str:
