@@ -31,10 +31,7 @@ from assistant.llm import (
 )
 from assistant.question import Question, TermWeigher, clean_question, for_retrieval
 from assistant.semantic import SentenceSimilarity
-from vectorstore.lexical import ChineseTokenizer
 from vectorstore.search import HybridSearcher, Passage, SearchFilters
-from vectorstore.service import open_searcher
-from vectorstore.settings import StoreSettings
 
 EMPTY_QUESTION = "请输入一个问题。/ Please enter a question."
 
@@ -92,16 +89,12 @@ class Assistant:
 
     def __init__(self, searcher: HybridSearcher, settings: AssistantSettings | None = None) -> None:
         self.searcher = searcher
-        self.settings = settings or AssistantSettings.from_env()
+        self.settings = settings or AssistantSettings()
         self._weigher: TermWeigher | None = None
         self._weigher_keys: tuple[str, ...] = ()
         self._llm: LlmClient | None = None
         self.notes = AnswerNotes()
         self.similarity = SentenceSimilarity(searcher.embeddings)
-
-    @classmethod
-    def from_env(cls) -> Assistant:
-        return cls(open_searcher(StoreSettings.from_env()), AssistantSettings.from_env())
 
     def ask(
         self,
@@ -201,9 +194,8 @@ class Assistant:
         """Key terms weighted by the current corpus; the weigher is rebuilt when documents change."""
         snapshot = self.searcher.index.snapshot()
         if self._weigher is None or snapshot.keys != self._weigher_keys:
-            tokenizer = snapshot.lexical.tokenizer if snapshot.lexical else None
             self._weigher = TermWeigher(
-                tokenizer or ChineseTokenizer(), [c.text for c in snapshot.chunks.values()]
+                snapshot.tokenizer, [c.text for c in snapshot.chunks.values()]
             )
             self._weigher_keys = snapshot.keys
         return self._weigher.analyse(text)

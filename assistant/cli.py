@@ -8,33 +8,24 @@ from __future__ import annotations
 
 import argparse
 import logging
-import os
 import sys
 from collections.abc import Callable
 from importlib.metadata import entry_points
 
 from assistant import cli_ask, cli_check, cli_config, cli_figures, cli_ingest, cli_search
-from vectorstore.errors import StoreError
+from assistant.settings import Settings, load_settings
+from ingest.errors import BilingualError
+from vectorstore.offline import apply_offline_defaults
 
-Handler = Callable[[argparse.Namespace], int]
+Handler = Callable[[argparse.Namespace, Settings], int]
 
 
 def _quiet_libraries() -> None:
-    """Offline by default: no telemetry, no hub downloads, no noisy third-party logs."""
-    os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
-    os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    """Offline by default, and no noisy third-party logs."""
+    apply_offline_defaults()
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     for noisy in ("bm25s", "chromadb", "httpx", "jieba", "urllib3"):
         logging.getLogger(noisy).setLevel(logging.ERROR)
-
-
-def _load_dotenv() -> None:
-    """Settings may come from a .env file in the working directory; the environment wins."""
-    from dotenv import load_dotenv
-
-    load_dotenv(override=False)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -62,14 +53,18 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run one command. Exit codes: 0 ok, 1 some files or checks failed, 2 usage or config error.
+
+    Settings are loaded once, before any command runs, so a bad setting is exit code 2 from
+    every command; every error meant for people is a BilingualError, reported here on one line.
+    """
     _quiet_libraries()
-    _load_dotenv()
     args = build_parser().parse_args(argv)
     handler: Handler = args.handler
     try:
-        return handler(args)
-    except StoreError as error:
-        print(f"错误 / error: {error}", file=sys.stderr)
+        return handler(args, load_settings())
+    except BilingualError as error:
+        print(f"错误 / error: {' '.join(str(error).split())}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("\n已中断 / interrupted", file=sys.stderr)

@@ -8,7 +8,8 @@ import sys
 from typing import TYPE_CHECKING
 
 from assistant.cli_search import argument_question, read_questions
-from assistant.config import MODES, AssistantSettings
+from assistant.config import MODES
+from assistant.settings import Settings
 
 if TYPE_CHECKING:
     from assistant.answer import Answer
@@ -44,12 +45,10 @@ def render(answer: Answer) -> str:
     return "\n".join(lines)
 
 
-def run_ask(args: argparse.Namespace) -> int:
+def run_ask(args: argparse.Namespace, settings: Settings) -> int:
     # Imported here so that `policy-qa --help` does not load the models' libraries.
-    from assistant.answer import Assistant
+    from assistant.app import open_app
     from vectorstore.search import SearchFilters
-    from vectorstore.service import open_searcher
-    from vectorstore.settings import StoreSettings
 
     if not args.question and not args.batch:
         print(
@@ -57,12 +56,7 @@ def run_ask(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
-    try:
-        settings = AssistantSettings.from_env()
-    except ValueError as error:
-        print(f"错误 / error: {error}", file=sys.stderr)
-        return 2
-    assistant = Assistant(open_searcher(StoreSettings.from_env(), require_documents=True), settings)
+    assistant = open_app(settings, require_documents=True).assistant
     filters = (
         SearchFilters(frozenset(args.doc), frozenset(args.year)) if args.doc or args.year else None
     )

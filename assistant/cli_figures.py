@@ -10,6 +10,8 @@ import argparse
 import json
 import sys
 
+from assistant.settings import Settings
+
 
 def register(commands: argparse._SubParsersAction) -> None:
     figures = commands.add_parser("figures", help="指标数据表 / the figures of an indicator")
@@ -19,13 +21,11 @@ def register(commands: argparse._SubParsersAction) -> None:
     figures.set_defaults(handler=run_figures)
 
 
-def run_figures(args: argparse.Namespace) -> int:
+def run_figures(args: argparse.Namespace, settings: Settings) -> int:
     from ingest.facts import display_value
     from vectorstore.facts import FactStore
-    from vectorstore.settings import StoreSettings
 
-    settings = StoreSettings.from_env()
-    store = FactStore.in_dir(settings.data_dir)
+    store = FactStore.in_dir(settings.store.data_dir)
     found = store.query(args.indicator, args.scope)
     if args.json:
         print(json.dumps([s.as_dict() for s in found], ensure_ascii=False), flush=True)

@@ -7,11 +7,14 @@ import json
 import statistics
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tqdm import tqdm
 
-from ingest.pipeline import FailedFile, IngestOutcome, ProcessedDocument, process_paths
+from assistant.settings import Settings
+
+if TYPE_CHECKING:
+    from ingest.pipeline import ProcessedDocument
 
 DEFAULT_CORPUS = Path("data/corpus")
 
@@ -32,43 +35,11 @@ def register(commands: argparse._SubParsersAction) -> None:
     docs.set_defaults(handler=run_docs)
 
 
-def _report_row(outcome: IngestOutcome, status: str, error: str = "") -> dict[str, Any]:
-    if isinstance(outcome, FailedFile):
-        return {"doc_id": outcome.doc_id, "status": "error", "error": error or str(outcome.error)}
-    return {
-        "doc_id": outcome.doc_id,
-        "status": status,
-        "title": outcome.meta.title,
-        "chars": len(outcome.cleaned),
-        "chunks": len(outcome.chunks),
-        "table_rows": outcome.table_rows,
-        "duplicates_removed": outcome.duplicates_removed,
-        "lines_joined": outcome.lines_joined,
-        "pages": len(outcome.document.page_starts),
-        "ocr_pages": list(outcome.document.ocr_pages),
-        "low_confidence_pages": list(outcome.document.low_confidence_pages),
-        "error": error,
-    }
-
-
-def _iter_outcomes(paths: list[Path], bar: tqdm) -> Any:
-    def advance(path: Path) -> None:
-        bar.set_postfix_str(path.name[:30])
-        bar.update(1)
-
-    return process_paths(paths, on_file=advance)
-
-
-def _count_files(paths: list[Path]) -> int:
-    from ingest.loaders import iter_corpus_files
-
-    return len(iter_corpus_files(paths))
-
-
-def run_ingest(args: argparse.Namespace) -> int:
+def run_ingest(args: argparse.Namespace, settings: Settings) -> int:
+    """Exit 0 when every file was indexed, 1 when some failed (the rest are indexed), 2 on usage."""
     # Imported here so that `policy-qa --help` does not load Chroma and the embedding model.
-    from vectorstore.service import IndexResult, index_outcomes, open_store
-    from vectorstore.settings import StoreSettings
+    from assistant.app import open_app
+    from vectorstore.indexer import dry_run
 
     paths = args.paths or [DEFAULT_CORPUS]
     missing = [p for p in paths if not p.exists()]
@@ -78,26 +49,31 @@ def run_ingest(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
-    rows: list[dict[str, Any]] = []
     shown: list[ProcessedDocument] = []
+
+    def keep_shown(processed: ProcessedDocument) -> None:
+        if processed.doc_id == args.show_chunks:
+            shown.append(processed)
+
     with tqdm(total=_count_files(paths), desc="文档 documents", unit="doc", file=sys.stderr) as bar:
-        outcomes = _iter_outcomes(paths, bar)
+
+        def advance(path: Path) -> None:
+            bar.set_postfix_str(path.name[:30])
+            bar.update(1)
+
         if args.dry_run:
-            results = (
-                IndexResult(o, "error" if isinstance(o, FailedFile) else "dry-run")
-                for o in outcomes
-            )  # type: ignore[arg-type]
+            report = dry_run(paths, advance, keep_shown)
         else:
-            results = index_outcomes(open_store(StoreSettings.from_env()), outcomes, _embedding_bar)
-        for result in results:
-            rows.append(_report_row(result.outcome, result.status, result.error))
-            if (
-                isinstance(result.outcome, ProcessedDocument)
-                and result.outcome.doc_id == args.show_chunks
-            ):
-                shown.append(result.outcome)
-    _print_report(rows, shown, args.json)
-    return 1 if any(row["status"] == "error" for row in rows) else 0
+            indexer = open_app(settings).indexer
+            report = indexer.ingest_paths(paths, advance, keep_shown, _embedding_bar)
+    _print_report([result.to_json() for result in report.results], shown, args.json)
+    return report.exit_code
+
+
+def _count_files(paths: list[Path]) -> int:
+    from ingest.loaders import iter_corpus_files
+
+    return len(iter_corpus_files(paths))
 
 
 def _embedding_bar(processed: ProcessedDocument) -> Any:
@@ -173,11 +149,10 @@ def _chunk_payload(shown: list[ProcessedDocument]) -> list[dict[str, Any]]:
     ]
 
 
-def run_docs(args: argparse.Namespace) -> int:
-    from vectorstore.service import open_store
-    from vectorstore.settings import StoreSettings
+def run_docs(args: argparse.Namespace, settings: Settings) -> int:
+    from assistant.app import open_app
 
-    records = open_store(StoreSettings.from_env()).documents()
+    records = open_app(settings).store.documents()
     if args.json:
         print(json.dumps([record.__dict__ for record in records], ensure_ascii=False, indent=2))
         return 0

@@ -11,10 +11,13 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from assistant.settings import Settings
+
 if TYPE_CHECKING:
     from vectorstore.search import Passage
 
-RETRIEVERS = {"hybrid": ("dense", "bm25"), "dense": ("dense",), "bm25": ("bm25",)}
+#: The --retriever choices (vectorstore.search.RETRIEVERS holds what each one means).
+RETRIEVER_CHOICES = ("bm25", "dense", "hybrid")
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -23,7 +26,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     search.add_argument("-k", type=int, default=10, help="number of passages (default 10)")
     search.add_argument("--batch", metavar="FILE", help="questions one per line; - for stdin")
     search.add_argument("--json", action="store_true", help="machine-readable output")
-    search.add_argument("--retriever", choices=sorted(RETRIEVERS), default="hybrid")
+    search.add_argument("--retriever", choices=RETRIEVER_CHOICES, default="hybrid")
     search.add_argument("--doc", action="append", default=[], help="only this doc id (repeatable)")
     search.add_argument(
         "--year", action="append", type=int, default=[], help="only documents covering this year"
@@ -103,11 +106,10 @@ def _print_passages(passages: list[Passage], as_json: bool) -> None:
         print(f"    {passage.text[:200]}")
 
 
-def run_search(args: argparse.Namespace) -> int:
+def run_search(args: argparse.Namespace, settings: Settings) -> int:
     # Imported here so that `policy-qa --help` does not load the models' libraries.
-    from vectorstore.search import SearchFilters
-    from vectorstore.service import open_searcher
-    from vectorstore.settings import StoreSettings
+    from assistant.app import open_app
+    from vectorstore.search import RETRIEVERS, SearchFilters
 
     if not args.question and not args.batch:
         print(
@@ -115,7 +117,7 @@ def run_search(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
-    searcher = open_searcher(StoreSettings.from_env(), require_documents=True)
+    searcher = open_app(settings, require_documents=True).searcher
     filters = SearchFilters(frozenset(args.doc), frozenset(args.year))
     questions = (
         read_questions(args.batch) if args.batch else iter([argument_question(args.question)])

@@ -29,14 +29,13 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+from vectorstore.offline import apply_offline_defaults
 
-from ingest.pipeline import FailedFile, process_paths  # noqa: E402
+apply_offline_defaults()
+
+from assistant.app import open_app  # noqa: E402
+from assistant.settings import Settings  # noqa: E402
 from vectorstore.embeddings import CACHE_FILENAME  # noqa: E402
-from vectorstore.index import SearchIndex  # noqa: E402
-from vectorstore.search import HybridSearcher  # noqa: E402
-from vectorstore.service import index_outcomes, open_store  # noqa: E402
-from vectorstore.settings import StoreSettings  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
 CORPUS = REPO / "data" / "corpus"
@@ -124,24 +123,24 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
 
 
-def settings_for(data_dir: Path) -> StoreSettings:
+def settings_for(data_dir: Path) -> Settings:
     env = {k: v for k, v in os.environ.items() if not k.startswith("CHROMA_")}
     env["POLICY_QA_DATA_DIR"] = str(data_dir)
-    return StoreSettings.from_env(env)
+    return Settings.from_env(env)
 
 
-def ingest(corpus: Path, data_dir: Path) -> tuple[Row, StoreSettings]:
+def ingest(corpus: Path, data_dir: Path) -> tuple[Row, Settings]:
     settings = settings_for(data_dir)
     started = time.perf_counter()
-    store = open_store(settings)
-    results = list(index_outcomes(store, process_paths([corpus])))
-    failed = [r for r in results if isinstance(r.outcome, FailedFile) or r.status == "error"]
-    if failed:
-        raise RuntimeError(f"ingest failed for {[r.outcome.doc_id for r in failed]}")
+    app = open_app(settings)
+    report = app.indexer.ingest_paths([corpus])
+    if report.failed:
+        raise RuntimeError(f"ingest failed for {[r.doc_id for r in report.failed]}")
     seconds = time.perf_counter() - started
+    store = app.store
     chunks = sum(record.chunk_count for record in store.documents())
     store.embeddings.cache.close()  # checkpoints the SQLite WAL so the file can be copied
-    return Row("", len(results), chunks, seconds, store.embeddings.misses), settings
+    return Row("", len(report.results), chunks, seconds, store.embeddings.misses), settings
 
 
 def copy_cache(source_dir: Path, target_dir: Path) -> None:
@@ -170,9 +169,9 @@ def questions(count: int) -> list[str]:
     return out
 
 
-def query_latency(settings: StoreSettings, asked: list[str], label: str) -> tuple[Row, Row]:
-    store = open_store(settings)
-    searcher = HybridSearcher(SearchIndex(store), store.embeddings)
+def query_latency(settings: Settings, asked: list[str], label: str) -> tuple[Row, Row]:
+    app = open_app(settings)
+    store, searcher = app.store, app.searcher
     started = time.perf_counter()
     searcher.index.snapshot()  # loads (or builds) the BM25 index once
     load = Row(
@@ -183,11 +182,11 @@ def query_latency(settings: StoreSettings, asked: list[str], label: str) -> tupl
     totals, embeds, denses, bm25s = [], [], [], []
     for question in asked:
         begin = time.perf_counter()
-        searcher.search(question, 10)
+        timings = searcher.search(question, 10).timings
         totals.append((time.perf_counter() - begin) * 1000)
-        embeds.append(searcher.last_timings.embed_ms)
-        denses.append(searcher.last_timings.dense_ms)
-        bm25s.append(searcher.last_timings.bm25_ms)
+        embeds.append(timings.embed_ms)
+        denses.append(timings.dense_ms)
+        bm25s.append(timings.bm25_ms)
     row = Row(f"{label}: {len(asked)} queries (k=10)", load.docs, load.chunks)
     row.seconds = sum(totals) / 1000
     row.embedded = store.embeddings.misses

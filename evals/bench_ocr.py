@@ -23,7 +23,9 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+from vectorstore.offline import apply_offline_defaults
+
+apply_offline_defaults()
 
 from evals.bench import BenchTimeout, Report, Row, _quiet, _timeout, copy_cache, ingest  # noqa: E402
 from evals.dataset import load_dataset  # noqa: E402
@@ -167,9 +169,7 @@ def scanned_corpus(workdir: Path) -> Path:
 
 
 def qa_compare(report: Report, workdir: Path, cache_from: Path | None) -> None:
-    from assistant.answer import Assistant
-    from assistant.config import AssistantSettings
-    from vectorstore.service import open_searcher
+    from assistant.app import open_app
 
     items = [item for item in load_dataset(DEV_SET) if QA_DOC in item.sources]
     os.environ["POLICY_QA_DATA_DIR"] = str(workdir / "ocr-qa-cache")
@@ -178,7 +178,7 @@ def qa_compare(report: Report, workdir: Path, cache_from: Path | None) -> None:
         if cache_from is not None:
             copy_cache(cache_from, data_dir)
         row, settings = ingest(corpus, data_dir)
-        assistant = Assistant(open_searcher(settings), AssistantSettings.from_env())
+        assistant = open_app(settings).assistant
         summary = answer_summary(run_answers(assistant, items, progress=False))
         row.phase = f"QA on {QA_DOC[:3]} ({label}), {len(items)} dev items"
         row.detail = (

@@ -20,8 +20,10 @@ from pathlib import Path
 
 from evals.facts_eval import CORPUS
 from ingest.pipeline import ProcessedDocument, process_paths
+from vectorstore.embeddings import CACHE_FILENAME
 from vectorstore.facts import FactStore
-from vectorstore.service import index_outcomes, open_store
+from vectorstore.indexer import index_outcomes
+from vectorstore.service import open_store
 from vectorstore.settings import StoreSettings
 
 TARGET_OVERHEAD = 0.10
@@ -39,7 +41,7 @@ def time_facts(documents: list[ProcessedDocument], scratch: Path) -> float:
 def time_ingest(corpus: Path, data_dir: Path, warm_cache: Path | None) -> float:
     data_dir.mkdir(parents=True)
     if warm_cache is not None:
-        shutil.copyfile(warm_cache, data_dir / "embedding_cache.sqlite")
+        shutil.copyfile(warm_cache, data_dir / CACHE_FILENAME)
     settings = StoreSettings.from_env({"POLICY_QA_DATA_DIR": str(data_dir)})
     started = time.perf_counter()
     results = list(index_outcomes(open_store(settings), process_paths([corpus])))

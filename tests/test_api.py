@@ -16,20 +16,20 @@ import httpx
 import pytest
 from httpx_sse import connect_sse
 
-from assistant.config import AssistantSettings
+from assistant.app import App, open_app
+from assistant.settings import Settings, WebSettings
 from tests.api_server import ThreadedServer
 from tests.concurrency import VERSION_A, cli_env
 from tests.conftest import make_settings, warm_cache_into
 from tests.helpers import POLICY_QA
 from ui.api.app import create_api
 from ui.api.config import ApiSettings
-from ui.api.wiring import ServingApp, open_serving_app
 from vectorstore.settings import StoreSettings
 
 PLAN = "003_d7285df370a477b8.txt"
 QUESTION = "2025年黄埔区高新技术企业要达到多少家？"
 READ_TOKEN, ADMIN_TOKEN = "reader-token-1", "admin-token-1"
-OFFLINE = AssistantSettings.from_env({})
+UPLOAD_LIMIT = 64 * 1024
 
 
 def _error(response: httpx.Response, status: int, code: str) -> dict:
@@ -60,18 +60,18 @@ def _cli_json(settings: StoreSettings, *args: str) -> object:
 
 
 @pytest.fixture(scope="module")
-def served(indexed_settings: StoreSettings) -> ServingApp:
-    return open_serving_app(indexed_settings, OFFLINE)
+def served(indexed_settings: StoreSettings) -> App:
+    return open_app(Settings(store=indexed_settings))
 
 
 @pytest.fixture(scope="module")
-def open_api(served: ServingApp) -> Iterator[str]:
+def open_api(served: App) -> Iterator[str]:
     with ThreadedServer(create_api(served, ApiSettings(rate_per_minute=0))) as server:
         yield server.url + "/api/v1"
 
 
 @pytest.fixture(scope="module")
-def token_api(served: ServingApp) -> Iterator[str]:
+def token_api(served: App) -> Iterator[str]:
     settings = ApiSettings(
         read_tokens=frozenset({READ_TOKEN, "reader-token-2"}),
         admin_token=ADMIN_TOKEN,
@@ -90,9 +90,9 @@ def admin_api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, P
         admin_token=ADMIN_TOKEN,
         rate_per_minute=0,
         max_body_bytes=4096,
-        max_upload_bytes=64 * 1024,
     )
-    app = open_serving_app(make_settings(data_dir), OFFLINE)
+    web = WebSettings(upload_max_bytes=UPLOAD_LIMIT)
+    app = open_app(Settings(store=make_settings(data_dir), web=web))
     with ThreadedServer(create_api(app, settings)) as server:
         yield server.url + "/api/v1", data_dir
 
@@ -193,7 +193,7 @@ def test_bad_search_input_and_broken_json_are_400(open_api: str) -> None:
 # -- documents, feedback, health -----------------------------------------------------------------
 
 
-def test_documents_list_and_one_document_by_section(open_api: str, served: ServingApp) -> None:
+def test_documents_list_and_one_document_by_section(open_api: str, served: App) -> None:
     listed = httpx.get(f"{open_api}/documents").json()
     assert [d["doc_id"] for d in listed] == [r.doc_id for r in served.store.documents()]
     plan = next(d for d in listed if d["doc_id"] == PLAN)
@@ -309,7 +309,7 @@ def test_admin_endpoints_need_the_admin_token(token_api: str) -> None:
 # -- limits ---------------------------------------------------------------------------------------
 
 
-def test_rate_limit_answers_429_with_retry_after(served: ServingApp) -> None:
+def test_rate_limit_answers_429_with_retry_after(served: App) -> None:
     with ThreadedServer(create_api(served, ApiSettings(rate_per_minute=3))) as server:
         url = server.url + "/api/v1/documents"
         statuses = [httpx.get(url).status_code for _ in range(3)]
@@ -397,7 +397,7 @@ def test_upload_with_a_traversal_name_stays_in_uploads(
         ("malware.exe", b"MZ\x90\x00", "不支持的文件类型"),
         ("empty.txt", b"", "文件为空"),
         ("fake.pdf", "不是PDF".encode(), "内容不是 PDF"),
-        ("big.txt", b"a" * (64 * 1024 + 10), "文件过大"),
+        ("big.txt", b"a" * (UPLOAD_LIMIT + 10), "文件过大"),
     ],
 )
 def test_rejected_uploads_are_400_and_leave_nothing(
@@ -415,7 +415,7 @@ def test_rejected_uploads_are_400_and_leave_nothing(
 # -- configuration ------------------------------------------------------------------------------
 
 
-def test_cors_is_off_unless_origins_are_configured(open_api: str, served: ServingApp) -> None:
+def test_cors_is_off_unless_origins_are_configured(open_api: str, served: App) -> None:
     portal, stranger = "https://portal.example.gov.cn", "https://elsewhere.example"
     preflight = {
         "Access-Control-Request-Method": "POST",

@@ -15,12 +15,12 @@ import time
 import httpx
 import pytest
 
-from assistant.config import AssistantSettings
+from assistant.app import open_app
+from assistant.settings import Settings
 from tests.api_server import ThreadedServer
 from tests.conftest import REPO
 from ui.api.app import create_api
 from ui.api.config import ApiSettings
-from ui.api.wiring import open_serving_app
 from vectorstore.settings import StoreSettings
 
 pytestmark = pytest.mark.bench
@@ -36,7 +36,7 @@ def _questions() -> list[str]:
 
 
 def test_api_ask_adds_under_20_ms_at_p50(indexed_settings: StoreSettings) -> None:
-    served = open_serving_app(indexed_settings, AssistantSettings.from_env({}))
+    served = open_app(Settings(store=indexed_settings))
     questions = _questions()
     direct: list[float] = []
     over_http: list[float] = []

@@ -11,11 +11,11 @@ import openai
 import pytest
 from openai import OpenAI
 
-from assistant.config import AssistantSettings
+from assistant.app import open_app
+from assistant.settings import Settings
 from tests.api_server import ThreadedServer
 from ui.api.config import ApiSettings
 from ui.api.server import create_server_app
-from ui.api.wiring import open_serving_app
 from vectorstore.settings import StoreSettings
 
 PLAN = "003_d7285df370a477b8.txt"
@@ -25,9 +25,9 @@ TOKEN = "sdk-token"
 
 @pytest.fixture(scope="module")
 def base_url(indexed_settings: StoreSettings) -> Iterator[str]:
-    served = open_serving_app(indexed_settings, AssistantSettings.from_env({}))
+    app = open_app(Settings(store=indexed_settings))
     settings = ApiSettings(read_tokens=frozenset({TOKEN}), rate_per_minute=0)
-    with ThreadedServer(create_server_app(served, settings, admin_password_value=None)) as server:
+    with ThreadedServer(create_server_app(app, settings)) as server:
         yield server.url
 
 

@@ -102,18 +102,13 @@ UPLOAD_LIMIT = 1024 * 1024
 def _serve(settings, admin_password: str | None = None, guard=None):  # type: ignore[no-untyped-def]
     """The served app (UI at /, API at /api/v1) over an index on a free localhost port;
     returns (server, url)."""
-    from assistant.config import AssistantSettings
+    from assistant.app import open_app
+    from assistant.settings import Settings, WebSettings
     from tests.api_server import ThreadedServer
     from ui.api.server import create_server_app
-    from ui.api.wiring import open_serving_app
 
-    served = open_serving_app(settings, AssistantSettings.from_env({}))
-    app = create_server_app(
-        served,
-        admin_password_value=admin_password,
-        max_upload_bytes=UPLOAD_LIMIT,
-        guard=guard,
-    )
+    web = WebSettings(admin_password=admin_password, upload_max_bytes=UPLOAD_LIMIT)
+    app = create_server_app(open_app(Settings(store=settings, web=web)), guard=guard)
     server = ThreadedServer(app).start()
     return server, f"{server.url}/"
 
@@ -142,7 +137,8 @@ def evil_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Pa
     """A separate tiny index holding one document full of markup, served by its own app."""
     _require_chromium()
     from ingest.pipeline import process_paths
-    from vectorstore.service import index_outcomes, open_store
+    from vectorstore.indexer import index_outcomes
+    from vectorstore.service import open_store
 
     source = tmp_path_factory.mktemp("evil-src")
     (source / "evil.txt").write_text(EVIL_TEXT, encoding="utf-8")

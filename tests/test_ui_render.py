@@ -195,9 +195,9 @@ def test_document_html_without_selection_or_text() -> None:
 
 @pytest.mark.parametrize("name", ["../../x.txt", f"{SCRIPT}.txt"])
 def test_upload_report_escapes_names(name: str) -> None:
-    from ui.uploads import UploadResult
+    from vectorstore.indexer import IndexResult
 
-    report = render.upload_report([UploadResult(name, False, f"失败{IMG}")])
+    report = render.upload_report([IndexResult(name, "error", f"失败{IMG}")])
     assert_inert(report)
     assert "0 个成功，1 个失败" in report
 

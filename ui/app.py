@@ -1,58 +1,44 @@
 """The web UI: a Gradio Blocks page in Chinese — chat with cited answers, document library, uploads.
 
 Layout and event wiring only; HTML comes from `ui.render` (which escapes everything),
-upload checks from `ui.uploads`, feedback storage from `ui.feedback`.
+indexing of uploads from the app's indexer, feedback storage from `ui.feedback`.
 """
 
 from __future__ import annotations
 
 import logging
-import os
 import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from vectorstore.offline import apply_offline_defaults
+
 # Analytics must be off before gradio is imported: it reads the variable at import time.
-os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
-os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+apply_offline_defaults()
 
 import gradio as gr  # noqa: E402
 from starlette.middleware import Middleware  # noqa: E402
 
 from assistant.answer import Answer, Assistant  # noqa: E402
+from assistant.app import App  # noqa: E402
 from assistant.config import AssistantSettings  # noqa: E402
+from ingest.uploads import UploadRejected  # noqa: E402
 from ui import render  # noqa: E402
 from ui.audit import AuditLog, audit_path, who  # noqa: E402
 from ui.feedback import REASONS, FeedbackLog, feedback_path, new_question_id  # noqa: E402
-from ui.guard import AttemptGuard  # noqa: E402
+from ui.guard import AttemptGuard, check_password  # noqa: E402
 from ui.locale import ChineseLocaleMiddleware, translations  # noqa: E402
-from ui.uploads import (  # noqa: E402
-    UploadRejected,
-    admin_password,
-    check_password,
-    ingest_upload,
-    set_upload_date,
-    upload_limit,
-    uploaded_doc_ids,
-)
 from vectorstore.errors import StoreError  # noqa: E402
-from vectorstore.index import SearchIndex  # noqa: E402
-from vectorstore.search import HybridSearcher, SearchFilters  # noqa: E402
-from vectorstore.service import open_store  # noqa: E402
-from vectorstore.settings import StoreSettings  # noqa: E402
-from vectorstore.store import ChunkStore  # noqa: E402
+from vectorstore.search import SearchFilters  # noqa: E402
 
 log = logging.getLogger(__name__)
 
 APP_TITLE = "广州科技创新政策问答"
-DEFAULT_HOST = "127.0.0.1"
-DEFAULT_PORT = 7860
 CONCURRENCY_LIMIT = 4
 # Gradio's temporary upload area: every 10 minutes, files older than an hour are removed.
 UPLOAD_CACHE_CLEANUP = (600, 3600)
-_UNSET: Any = object()
 # A question asked from the examples (below the chat on a phone) is answered above them.
 SCROLL_TO_CHAT_JS = "() => document.querySelector('#pqa-chat')?.scrollIntoView({block: 'start'})"
 
@@ -267,20 +253,15 @@ def _discard_temporary(paths: list[Path], cache_dir: Path) -> None:
             resolved.unlink(missing_ok=True)
 
 
-def build_app(
-    assistant: Assistant,
-    store: ChunkStore,
-    settings: StoreSettings,
-    admin_password_value: str | None = _UNSET,
-    max_upload_bytes: int | None = None,
-    guard: AttemptGuard | None = None,
-) -> gr.Blocks:
-    """The whole page over one Assistant and its store; tests build it on their own index."""
-    password = admin_password() if admin_password_value is _UNSET else admin_password_value
+def build_app(app: App, guard: AttemptGuard | None = None) -> gr.Blocks:
+    """The whole page over one app (assistant, store, indexer); tests build it on their own index."""
+    password = app.settings.web.admin_password
     upload_enabled = bool(password)
-    limit = max_upload_bytes or upload_limit()
-    feedback = FeedbackLog(feedback_path(settings.data_dir))
-    audit = AuditLog(audit_path(settings.data_dir))
+    limit = app.settings.web.upload_max_bytes
+    data_dir = app.settings.store.data_dir
+    assistant, store, indexer = app.assistant, app.store, app.indexer
+    feedback = FeedbackLog(feedback_path(data_dir))
+    audit = AuditLog(audit_path(data_dir))
     attempts = guard or AttemptGuard()
     assistant_settings: AssistantSettings = assistant.settings
 
@@ -362,7 +343,7 @@ def build_app(
             f"共收录 **{len(records)}** 个文档",
             gr.update(placeholder=render.coverage_html(records, assistant_settings)),
             render.document_table_html(records, admin=True) if is_admin else "",
-            gr.update(choices=uploaded_doc_ids(settings.data_dir) if is_admin else []),
+            gr.update(choices=indexer.uploaded_doc_ids() if is_admin else []),
         )
 
     def read_document(doc_id: str | None, is_admin: bool = False) -> str:
@@ -433,12 +414,12 @@ def build_app(
                 progress(fraction, desc=f"正在建立索引：{name}（{done}/{total} 个分块）")
 
             progress(position / len(paths), desc=f"正在检查：{name}")
-            result = ingest_upload(path, name, store, settings.data_dir, limit, step)
+            result = indexer.ingest_upload(path, name, limit, step).results[0]
             results.append(result)
             audit.write(
                 who(client, True),
                 "upload",
-                file=result.original_name,
+                file=result.name,
                 ok=result.ok,
                 doc_id=result.doc_id,
                 message=result.message,
@@ -453,7 +434,7 @@ def build_app(
             message = "❌ 请先验证管理员身份并选择文档 / log in and choose a document"
             return (message, *refresh_documents(is_admin))
         try:
-            stored = set_upload_date(doc_id, date or "", store, settings.data_dir)
+            stored = indexer.set_upload_date(doc_id, date or "")
         except (UploadRejected, StoreError) as error:
             return (f"❌ {render.escape(error)}", *refresh_documents(True))
         audit.write(who(client, True), "date_set", doc_id=doc_id, date=stored)
@@ -688,30 +669,13 @@ def build_app(
     return demo
 
 
-def launch(
-    demo: gr.Blocks, host: str, port: int, max_upload_bytes: int | None = None, **options: object
-) -> None:
-    """Serve `demo` with the product's theme, CSS and Chinese labels (Gradio 6 takes them here).
-
-    Never with a public share link. Gradio's own upload endpoint, open to any visitor, takes
-    no file over the upload limit. `options` pass through (tests add prevent_thread_lock).
-    """
-    demo.launch(
-        server_name=host,
-        server_port=port,
-        share=False,
-        inbrowser=False,
-        quiet=True,
-        **page_options(max_upload_bytes),
-        **options,
-    )
-
-
-def page_options(max_upload_bytes: int | None = None) -> dict[str, Any]:
-    """How the page is served, whether launched alone or mounted into the API's app."""
+def page_options(max_upload_bytes: int) -> dict[str, Any]:
+    """How the page is served when mounted into the API's app (ui/api/server.py): the theme,
+    CSS and Chinese labels (Gradio 6 takes them here), no footer, no error details, and no
+    file over the upload limit through Gradio's own upload endpoint, open to any visitor."""
     return {
         "show_error": False,
-        "max_file_size": max_upload_bytes or upload_limit(),
+        "max_file_size": max_upload_bytes,
         "footer_links": [],
         "theme": _theme(),
         "css": CSS,
@@ -734,26 +698,3 @@ def warm_up(assistant: Assistant) -> threading.Thread:
     thread = threading.Thread(target=run, name="policy-qa-warm-up", daemon=True)
     thread.start()
     return thread
-
-
-def create(settings: StoreSettings | None = None) -> tuple[gr.Blocks, Assistant]:
-    """The app over the configured index (what `policy-qa serve` runs)."""
-    settings = settings or StoreSettings.from_env()
-    store = open_store(settings)
-    assistant = Assistant(
-        HybridSearcher(SearchIndex(store), store.embeddings), AssistantSettings.from_env()
-    )
-    return build_app(assistant, store, settings), assistant
-
-
-def main(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT) -> None:
-    """Serve on host:port (localhost by default), never with a public share link."""
-    started = time.perf_counter()
-    demo, assistant = create()
-    warm_up(assistant)
-    print(
-        f"policy-qa 界面已就绪（{time.perf_counter() - started:.1f} s）：http://{host}:{port}  "
-        "按 Ctrl+C 退出 / press Ctrl+C to stop",
-        flush=True,
-    )
-    launch(demo, host, port)

@@ -355,5 +355,5 @@ def upload_report(results: Sequence[Any]) -> str:
     lines = [f"**导入结果：{ok} 个成功，{len(results) - ok} 个失败**", ""]
     for result in results:
         mark = "✅" if result.ok else "❌"
-        lines.append(f"- {mark} {escape(result.original_name)}：{escape(result.message)}")
+        lines.append(f"- {mark} {escape(result.name)}：{escape(result.message)}")
     return "\n".join(lines)

@@ -33,7 +33,7 @@ from pathlib import Path
 import numpy as np
 
 from ingest.chunking import Chunk
-from vectorstore.lexical import LexicalIndex, LexicalIndexCorrupt, fingerprint_of
+from vectorstore.lexical import ChineseTokenizer, LexicalIndex, LexicalIndexCorrupt, fingerprint_of
 from vectorstore.registry import Registration
 from vectorstore.registry import current as current_registration
 from vectorstore.store import ChunkStore, DocumentRecord, LoadedVersion
@@ -59,6 +59,11 @@ class Snapshot:
     vectors: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), dtype=np.float32))
     row_ids: tuple[str, ...] = ()
     rows_of_doc: dict[str, slice] = field(default_factory=dict)
+
+    @property
+    def tokenizer(self) -> ChineseTokenizer:
+        """The tokenizer BM25 uses here, so term weights split text the same way."""
+        return self.lexical.tokenizer if self.lexical else ChineseTokenizer()
 
     def text_of(self, doc_id: str) -> str:
         version = self.versions.get(doc_id)

@@ -8,11 +8,11 @@ from contextlib import asynccontextmanager
 from fastapi import APIRouter, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
+from assistant.app import App
 from ui.api import chat, errors, routes
 from ui.api.config import ApiSettings
 from ui.api.freshness import SnapshotWatcher
 from ui.api.limits import API_PREFIX, ApiGuard, RateLimiter
-from ui.api.wiring import ServingApp
 
 DESCRIPTION = """广州科技创新政策问答 HTTP API / Cited Q&A over Guangzhou S&T innovation documents.
 
@@ -30,7 +30,7 @@ def unknown_endpoint(path: str) -> None:
     raise errors.ApiError(404, "not_found", "没有这个接口", f"no endpoint /api/v1/{path}")
 
 
-def create_api(app: ServingApp, settings: ApiSettings | None = None) -> FastAPI:
+def create_api(app: App, settings: ApiSettings | None = None) -> FastAPI:
     """The API over `app` (the same objects the UI uses); mount the UI on it afterwards."""
     settings = settings or ApiSettings.from_env()
 
@@ -56,7 +56,12 @@ def create_api(app: ServingApp, settings: ApiSettings | None = None) -> FastAPI:
     errors.install(api)
     for router in (routes.health, routes.reader, routes.admin, chat.router, fallback):
         api.include_router(router, prefix=API_PREFIX)
-    api.add_middleware(ApiGuard, settings=settings, limiter=RateLimiter(settings.rate_per_minute))
+    api.add_middleware(
+        ApiGuard,
+        settings=settings,
+        limiter=RateLimiter(settings.rate_per_minute),
+        upload_max_bytes=app.settings.web.upload_max_bytes,
+    )
     if settings.cors_origins:
         api.add_middleware(
             CORSMiddleware,

@@ -19,13 +19,13 @@ from fastapi.responses import JSONResponse, StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from assistant.answer import Answer
+from assistant.app import App
 from ingest.tokens import count_tokens
 from ui.api import sse
 from ui.api.auth import require_reader
 from ui.api.errors import ApiError, from_store_error, internal_error
 from ui.api.models import MAX_QUESTION_CHARS
 from ui.api.routes import ERRORS, Served
-from ui.api.wiring import ServingApp
 from vectorstore.errors import StoreError
 
 router = APIRouter(dependencies=[Depends(require_reader)], tags=["openai"])
@@ -169,7 +169,7 @@ def _chunk(head: dict[str, Any], delta: dict[str, Any], finish: str | None = Non
 
 
 def _stream(
-    app: ServingApp,
+    app: App,
     head: dict[str, Any],
     question: str,
     history: list[tuple[str, str]],

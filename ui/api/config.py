@@ -1,4 +1,8 @@
-"""API settings from the environment: tokens, rate limit, body size limits, CORS origins."""
+"""API settings from the environment: tokens, rate limit, body size limit, CORS, refresh.
+
+The upload limit is the web settings' one (`Settings.web.upload_max_bytes`): a file may be
+as large through the API as through the UI.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +10,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from ui.uploads import upload_limit
+from ingest.errors import ConfigError
 
 TOKENS_ENV = "POLICY_QA_API_TOKENS"
 ADMIN_TOKEN_ENV = "POLICY_QA_ADMIN_TOKEN"
@@ -33,8 +37,8 @@ def _number(name: str, raw: str, default: float) -> float:
     except ValueError:
         value = -1.0
     if value < 0:
-        raise ValueError(
-            f"{name} 必须是非负数，当前为 {raw!r} / {name} must be a number >= 0, got {raw!r}"
+        raise ConfigError(
+            f"{name} 必须是非负数，当前为 {raw!r}", f"{name} must be a number >= 0, got {raw!r}"
         )
     return value
 
@@ -47,7 +51,6 @@ class ApiSettings:
     admin_token: str | None = field(default=None, repr=False)
     rate_per_minute: float = DEFAULT_RATE_PER_MIN  # per client; 0 switches the limit off
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
-    max_upload_bytes: int = field(default_factory=upload_limit)
     cors_origins: tuple[str, ...] = ()
     refresh_s: float = DEFAULT_REFRESH_S  # how often an idle server looks for others' writes
 
@@ -67,7 +70,6 @@ class ApiSettings:
                 _number(MAX_BODY_ENV, source.get(MAX_BODY_ENV, ""), DEFAULT_MAX_BODY_BYTES / 1024)
                 * 1024
             ),
-            max_upload_bytes=upload_limit(source),
             cors_origins=tuple(sorted(_split(source.get(CORS_ENV, "")))),
             refresh_s=_number(REFRESH_ENV, source.get(REFRESH_ENV, ""), DEFAULT_REFRESH_S),
         )

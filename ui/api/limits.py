@@ -73,19 +73,22 @@ def _too_large(limit: int) -> ApiError:
     )
 
 
-def _body_limit(scope: Scope, settings: ApiSettings) -> int:
+def _body_limit(scope: Scope, settings: ApiSettings, upload_max_bytes: int) -> int:
     if scope.get("method") == "POST" and scope["path"].rstrip("/") == UPLOAD_PATH:
-        return settings.max_upload_bytes + UPLOAD_OVERHEAD_BYTES
+        return upload_max_bytes + UPLOAD_OVERHEAD_BYTES
     return settings.max_body_bytes
 
 
 class ApiGuard:
     """ASGI middleware: rate limit by client address, then the body size limit."""
 
-    def __init__(self, app: Asgi, settings: ApiSettings, limiter: RateLimiter) -> None:
+    def __init__(
+        self, app: Asgi, settings: ApiSettings, limiter: RateLimiter, upload_max_bytes: int
+    ) -> None:
         self.app = app
         self.settings = settings
         self.limiter = limiter
+        self.upload_max_bytes = upload_max_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         path = scope.get("path", "")
@@ -106,7 +109,7 @@ class ApiGuard:
                 )
                 await error.response()(scope, receive, send)
                 return
-        limit = _body_limit(scope, self.settings)
+        limit = _body_limit(scope, self.settings, self.upload_max_bytes)
         declared = dict(scope.get("headers") or []).get(b"content-length")
         if declared is not None and declared.isdigit() and int(declared) > limit:
             await _too_large(limit).response()(scope, receive, send)

@@ -119,7 +119,12 @@ class DocumentDetail(DocumentRecord):
 
 
 class UploadReport(BaseModel):
+    """The upload's `policy-qa ingest --json` row and a bilingual message."""
+
+    model_config = ConfigDict(extra="allow")
+
     doc_id: str
+    status: str
     title: str
     chunks: int
     message: str

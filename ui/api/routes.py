@@ -17,7 +17,7 @@ from fastapi import APIRouter, Depends, File, Request, UploadFile
 from fastapi.responses import JSONResponse, StreamingResponse
 
 from assistant.answer import Answer
-from assistant.cli_search import RETRIEVERS
+from assistant.app import App
 from ingest.structure import parse_blocks
 from ui.api import sse
 from ui.api.auth import require_admin, require_reader
@@ -36,11 +36,10 @@ from ui.api.models import (
     Section,
     UploadReport,
 )
-from ui.api.wiring import ServingApp
 from ui.audit import AuditLog, audit_path, who
 from ui.feedback import FeedbackLog, feedback_path, new_question_id
 from vectorstore.errors import StoreError
-from vectorstore.search import SearchFilters
+from vectorstore.search import RETRIEVERS, SearchFilters
 from vectorstore.store import DocumentRecord
 
 reader = APIRouter(dependencies=[Depends(require_reader)])
@@ -58,11 +57,11 @@ ERRORS: dict[int | str, dict[str, Any]] = {
 }
 
 
-def serving(request: Request) -> ServingApp:
+def serving(request: Request) -> App:
     return request.app.state.policy_app
 
 
-Served = Annotated[ServingApp, Depends(serving)]
+Served = Annotated[App, Depends(serving)]
 
 
 def search_filters(filters: Filters | None) -> SearchFilters | None:
@@ -88,7 +87,7 @@ def ask(body: AskRequest, app: Served, stream: bool = False) -> Any:
 
 
 def _answer_events(
-    app: ServingApp,
+    app: App,
     question: str,
     history: list[tuple[str, str]],
     filters: SearchFilters | None,
@@ -168,39 +167,34 @@ def _split_message(message: str) -> tuple[str, str]:
 @admin.post("/documents", response_model=UploadReport, status_code=201, tags=["documents"])
 def upload(request: Request, file: Annotated[UploadFile, File()], app: Served) -> Any:
     """Upload one file (multipart field `file`): checked, stored under a generated name and
-    indexed exactly like a UI upload."""
-    limit = request.app.state.api_settings.max_upload_bytes
-    name = file.filename or ""
+    indexed exactly like a UI upload; the answer is its `policy-qa ingest --json` row."""
     with tempfile.TemporaryDirectory(prefix="policy-qa-api-") as folder:
         source = Path(folder) / "upload"
         with source.open("wb") as handle:
             shutil.copyfileobj(file.file, handle)
-        result = app.indexer.ingest_upload(source, name, limit)
-    AuditLog(audit_path(app.settings.data_dir)).write(
+        (result,) = app.indexer.ingest_upload(source, file.filename or "").results
+    AuditLog(audit_path(app.settings.store.data_dir)).write(
         who(_client(request), True),
         "upload",
         via="api",
-        file=result.original_name,
+        file=result.name,
         ok=result.ok,
         doc_id=result.doc_id,
         message=result.message,
     )
     if not result.ok:
         raise ApiError(400, "upload_rejected", *_split_message(result.message))
-    report = UploadReport(
-        doc_id=result.doc_id, title=result.title, chunks=result.chunks, message=result.message
-    )
-    return JSONResponse(report.model_dump(), status_code=201)
+    return JSONResponse({**result.to_json(), "message": result.message}, status_code=201)
 
 
 @admin.delete("/documents/{doc_id}", response_model=DeleteReport, tags=["documents"])
 def delete(doc_id: str, request: Request, app: Served) -> Any:
     """Remove a document from the index (its chunks and figures; a tombstone in the registry)."""
-    deleted = app.indexer.delete(doc_id)
-    AuditLog(audit_path(app.settings.data_dir)).write(
-        who(_client(request), True), "delete", via="api", doc_id=doc_id, ok=deleted
+    (result,) = app.indexer.delete(doc_id).results
+    AuditLog(audit_path(app.settings.store.data_dir)).write(
+        who(_client(request), True), "delete", via="api", doc_id=doc_id, ok=result.ok
     )
-    if not deleted:
+    if not result.ok:
         raise not_found(doc_id)
     return DeleteReport(doc_id=doc_id, deleted=True)
 
@@ -211,7 +205,7 @@ def delete(doc_id: str, request: Request, app: Served) -> Any:
 @reader.post("/feedback", response_model=FeedbackReport, tags=["feedback"])
 def feedback(body: FeedbackRequest, app: Served) -> Any:
     """A 👍/👎 vote on an answer (same log as the UI: one record per question id)."""
-    log = FeedbackLog(feedback_path(app.settings.data_dir))
+    log = FeedbackLog(feedback_path(app.settings.store.data_dir))
     question_id = body.question_id or new_question_id()
     liked = {"up": True, "down": False, "none": None}[body.rating]
     citations = [c.model_dump() for c in body.citations]
@@ -232,7 +226,7 @@ def feedback(body: FeedbackRequest, app: Served) -> Any:
 @health.get("/health", response_model=Health, responses={503: {"model": Health}}, tags=["health"])
 def health_check(app: Served) -> Any:
     """Store reachable, documents and chunks served, embedding model, answer mode."""
-    backend = "server" if app.settings.chroma_host else "embedded"
+    backend = "server" if app.settings.store.chroma_host else "embedded"
     store: dict[str, Any] = {"reachable": True, "backend": backend, "documents": 0, "chunks": 0}
     try:
         app.store.heartbeat()
@@ -244,6 +238,6 @@ def health_check(app: Served) -> Any:
         status="ok" if store["reachable"] else "unavailable",
         store=store,  # type: ignore[arg-type]
         embedding_model=app.store.model_name,
-        answer_mode=app.assistant.settings.mode,
+        answer_mode=app.settings.llm.mode,
     )
     return JSONResponse(body.model_dump(), status_code=200 if store["reachable"] else 503)
