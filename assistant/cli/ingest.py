@@ -1,10 +1,9 @@
-"""`policy-qa ingest` and `policy-qa docs`: build the index and show what is in it."""
+"""`policy-qa ingest`: index files (default data/corpus) and report on each one."""
 
 from __future__ import annotations
 
 import argparse
 import json
-import statistics
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -29,15 +28,11 @@ def register(commands: argparse._SubParsersAction) -> None:
     ingest.add_argument("--dry-run", action="store_true", help="clean and chunk only; do not index")
     ingest.add_argument("--show-chunks", metavar="DOC", help="print the chunks of this doc id")
     ingest.add_argument("--json", action="store_true", help="print the report as JSON")
-    ingest.set_defaults(handler=run_ingest)
-    docs = commands.add_parser("docs", help="列出已索引文档 / list indexed documents")
-    docs.add_argument("--json", action="store_true")
-    docs.set_defaults(handler=run_docs)
+    ingest.set_defaults(handler=run)
 
 
-def run_ingest(args: argparse.Namespace, settings: Settings) -> int:
+def run(args: argparse.Namespace, settings: Settings) -> int:
     """Exit 0 when every file was indexed, 1 when some failed (the rest are indexed), 2 on usage."""
-    # Imported here so that `policy-qa --help` does not load Chroma and the embedding model.
     from assistant.app import open_app
     from vectorstore.indexer import dry_run
 
@@ -147,26 +142,3 @@ def _chunk_payload(shown: list[ProcessedDocument]) -> list[dict[str, Any]]:
         for processed in shown
         for c in processed.chunks
     ]
-
-
-def run_docs(args: argparse.Namespace, settings: Settings) -> int:
-    from assistant.app import open_app
-
-    records = open_app(settings).store.documents()
-    if args.json:
-        print(json.dumps([record.__dict__ for record in records], ensure_ascii=False, indent=2))
-        return 0
-    if not records:
-        print(
-            "索引为空，请先运行 policy-qa ingest / the index is empty; run `policy-qa ingest` first"
-        )
-        return 0
-    for record in records:
-        print(
-            f"{record.doc_id}  {record.date:<10}  {record.chunk_count:>4} chunks  {record.table_rows:>3} rows  {record.title}"
-        )
-    sizes = [record.chunk_count for record in records]
-    print(
-        f"\n{len(records)} 个文档 documents, {sum(sizes)} chunks (median {statistics.median(sizes)} per document)"
-    )
-    return 0
