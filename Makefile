@@ -34,14 +34,14 @@ format: install
 
 bench: install
 	$(BIN)/python -m pytest -m bench -s
-	$(BIN)/python -m evals.bench
-	$(BIN)/python -m evals.bench_ocr
+	$(BIN)/python -m tools.bench
+	$(BIN)/python -m tools.bench_ocr
 
 eval: index
 	$(BIN)/policy-qa eval
 
 loadtest: index
-	$(BIN)/python -m ui.loadtest
+	$(BIN)/python -m tools.loadtest
 
 clean:
 	rm -rf $(VENV) .policy-qa .pytest_cache

@@ -1,4 +1,4 @@
-"""Load test (`make loadtest` / `python -m ui.loadtest`): many staff asking at once.
+"""Load test (`make loadtest` / `python -m tools.loadtest`): many staff asking at once.
 
 1. Starts `policy-qa serve` on 127.0.0.1 (a free port) over the existing index, in
    extractive mode (OPENAI_API_KEY blanked in its environment), and always stops it.
@@ -47,12 +47,14 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
-os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+from vectorstore.offline import apply_offline_defaults
+
+apply_offline_defaults()
 
 import psutil  # noqa: E402
 
 from assistant.followup import is_follow_up  # noqa: E402
+from assistant.settings import load_settings  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
 QA_FILE = REPO / "evals" / "datasets" / "dev.jsonl"
@@ -652,7 +654,7 @@ def write_report(
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="python -m ui.loadtest", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m tools.loadtest", description=__doc__)
     parser.add_argument("--sessions", type=int, default=20, help="concurrent sessions (20)")
     parser.add_argument("--questions", type=int, default=10, help="questions per session (10)")
     parser.add_argument("--port", type=int, default=0, help="server port (0: a free one)")
@@ -684,9 +686,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     started = time.monotonic()
     deadline = started + args.timeout_s
-    data_dir = (
-        args.data_dir or Path(os.environ.get("POLICY_QA_DATA_DIR", "").strip() or ".policy-qa")
-    ).resolve()
+    data_dir = (args.data_dir or load_settings().store.data_dir).resolve()
     if not data_dir.is_dir():
         print(f"错误 / error: no index at {data_dir} (run `make index`)", file=sys.stderr)
         return 2

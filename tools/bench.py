@@ -1,4 +1,4 @@
-"""Vector-store benchmark (`make bench` / `python -m evals.bench`): prints a table, asserts nothing.
+"""Vector-store benchmark (`make bench` / `python -m tools.bench`): prints a table, asserts nothing.
 
 Phases, each in a fresh temporary data dir:
   1. cold ingest of the bundled corpus (empty embedding cache: every chunk is embedded);
@@ -277,7 +277,7 @@ def _timeout(signum: int, frame: object) -> None:
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
-        prog="python -m evals.bench", description=__doc__.splitlines()[0]
+        prog="python -m tools.bench", description=__doc__.splitlines()[0]
     )
     parser.add_argument(
         "--scale", type=int, default=20, help="corpus replication factor (default 20)"
