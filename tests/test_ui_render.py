@@ -226,7 +226,7 @@ class _StubAssistant:
 
 
 def _run_turn(assistant, message, chat=None, turns=None, docs=None, years=None):  # type: ignore[no-untyped-def]
-    from ui.app import chat_turn
+    from ui.chat import chat_turn
 
     steps = list(chat_turn(assistant, message, chat or [], turns or [], docs or [], years or []))
     return steps, steps[-1]
