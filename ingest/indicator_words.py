@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 
 from ingest.figures import find_figures
-from ingest.periods import PLAN_WORD, YEAR_WORD
 from ingest.scopes import leading_place
+from ingest.years import PLAN_WORD, YEAR_WORD
 
 CLAUSE_BREAK = re.compile(r"[，,；;：:。！？!?、]")
 _LEADING = re.compile(

@@ -141,7 +141,7 @@ def load_document(
             str(path), "提取后没有任何文字内容", "no text left after extraction (only whitespace)"
         )
     return Document(
-        doc_id=_doc_id(path, root),
+        doc_id=doc_id_for(path, root),
         path=path,
         text=text,
         source_format=source_format,
@@ -196,7 +196,7 @@ def _is_hidden(relative: Path) -> bool:
     return any(part.startswith(".") for part in relative.parts)
 
 
-def _doc_id(path: Path, root: Path | None) -> str:
+def doc_id_for(path: Path, root: Path | None) -> str:
     """POSIX path relative to the corpus root, so ids are the same on every OS."""
     if root is not None:
         try:

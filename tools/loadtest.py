@@ -31,7 +31,6 @@ import queue
 import re
 import shutil
 import socket
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -55,6 +54,9 @@ import psutil  # noqa: E402
 
 from assistant.followup import is_follow_up  # noqa: E402
 from assistant.settings import load_settings  # noqa: E402
+from evals.metrics import percentile  # noqa: E402
+from ingest.years import YEAR_DIGITS  # noqa: E402
+from tools.columns import display_width  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
 QA_FILE = REPO / "evals" / "datasets" / "dev.jsonl"
@@ -73,7 +75,7 @@ TYPE_CYCLE = ("figure", "list", "policy", "table", "temporal", "unanswerable", "
 ANTECEDENT_TYPES = ("figure", "table", "temporal")
 FOLLOW_UP_YEARS = ("2020", "2025", "2024", "2019")
 OTHER_FOLLOW_UPS = ("它的目标是多少？", "那具体有哪些措施呢？")
-_YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
+_YEAR = re.compile(rf"({YEAR_DIGITS})\s*年")
 
 Conversation = tuple[str, ...]  # the questions of one fresh session; the last one is compared
 
@@ -166,10 +168,7 @@ class PathResult:
     def percentile(self, q: float) -> float | None:
         if not self.latencies:
             return None
-        ordered = sorted(self.latencies)
-        if len(ordered) == 1:
-            return ordered[0]
-        return statistics.quantiles(ordered, n=100, method="inclusive")[int(q) - 1]
+        return percentile(self.latencies, q)
 
     def row(self) -> list[str]:
         def seconds(value: float | None) -> str:
@@ -612,20 +611,18 @@ def markdown_table(results: Sequence[PathResult]) -> str:
 
 def text_table(results: Sequence[PathResult]) -> str:
     rows = [HEADERS, *(r.row() for r in results)]
-    widths = [max(_width(row[i]) for row in rows) for i in range(len(HEADERS))]
+    widths = [max(display_width(row[i]) for row in rows) for i in range(len(HEADERS))]
     out = []
     for row in rows:
         out.append(
             "  ".join(
-                cell + " " * (w - _width(cell)) if i == 0 else " " * (w - _width(cell)) + cell
+                cell + " " * (w - display_width(cell))
+                if i == 0
+                else " " * (w - display_width(cell)) + cell
                 for i, (cell, w) in enumerate(zip(row, widths, strict=True))
             )
         )
     return "\n".join(out)
-
-
-def _width(text: str) -> int:
-    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
 
 
 def write_report(

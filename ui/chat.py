@@ -253,15 +253,9 @@ def wire_chat(tab: ChatTab, assistant: Assistant, feedback: FeedbackLog) -> None
     ) -> Iterator[tuple[Any, ...]]:
         yield from chat_turn(assistant, message, chat, turns, doc_ids, years)
 
-    def ask_example(
-        sample: list[str] | None,
-        chat: list[dict[str, Any]],
-        turns: list[dict[str, Any]],
-        doc_ids: list[str],
-        years: list[str],
-    ) -> Iterator[tuple[Any, ...]]:
-        question = sample[0] if sample else ""
-        yield from chat_turn(assistant, question, chat, turns, doc_ids, years)
+    def ask_example(sample: list[str] | None, *state: Any) -> Iterator[tuple[Any, ...]]:
+        """An example clicked: its question, then the same chat state as `respond`."""
+        yield from respond(sample[0] if sample else "", *state)
 
     def clear_chat() -> tuple[Any, ...]:
         return [], [], "", gr.update(visible=False), ""

@@ -14,8 +14,8 @@ from typing import Any
 
 from assistant.config import AssistantSettings
 from ingest.structure import parse_blocks
+from ingest.years import period_years
 from vectorstore.store import DocumentRecord
-from vectorstore.years import period_years
 
 MAX_SHOWN_QUESTION_CHARS = 2000
 DOCUMENT_HEADERS = ["标题", "日期", "发布单位"]
