@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install index run test lint format bench eval loadtest clean
+.PHONY: install index run test test-fast lint format bench eval loadtest clean
 
 # Re-install only when pyproject.toml changes.
 $(STAMP): pyproject.toml
@@ -26,8 +26,12 @@ run: index
 test: install
 	$(BIN)/python -m pytest
 
+# Everything except the browser, Chroma-server and race (killed/concurrent process) tests.
+test-fast: install
+	$(BIN)/python -m pytest -q -m "not browser and not server and not race"
+
 lint: install
-	$(BIN)/ruff check . && $(BIN)/ruff format --check .
+	$(BIN)/ruff check . && $(BIN)/ruff format --check . && $(BIN)/mypy
 
 format: install
 	$(BIN)/ruff format . && $(BIN)/ruff check --fix .

@@ -295,7 +295,8 @@ def validate_dataset(items: Sequence[EvalItem], corpus_dir: str | Path) -> list[
     Checks, per item: known type and difficulty; evidence exact substring of its
     source file, within one line, of sensible length; ``must_contain`` strings in
     the source after :func:`normalize_for_match` and in the reference answer;
-    unanswerable items with no source, evidence or must_contain. Across items: duplicate ids and questions.
+    unanswerable items with no source, evidence or must_contain. Across items: duplicate ids
+    and questions.
     """
     doc_ids = [d for item in items for d in item.sources]
     texts = load_corpus_texts(corpus_dir, doc_ids)

@@ -41,7 +41,8 @@ _MAX_SURFACE = 30
 
 
 def strip_words(text: str) -> str:
-    """The indicator's words: no leading time, place or connective, no trailing verb or qualifier."""
+    """The indicator's words: no leading time, place or connective, no trailing verb or
+    qualifier."""
     previous = None
     while previous != text:
         previous = text

@@ -1,9 +1,10 @@
-"""Files -> processed documents (cleaned text, blocks, chunks), one file's failure never stopping the rest."""
+"""Files -> processed documents (cleaned text, blocks, chunks); one file's failure never stops
+the rest."""
 
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -94,7 +95,7 @@ def _read_catalog(root: Path) -> tuple[dict[str, DocMeta], FailedFile | None]:
 
 
 def process_paths(
-    paths: list[Path],
+    paths: Sequence[Path],
     config: ChunkingConfig | None = None,
     max_bytes: int = MAX_FILE_BYTES,
     on_file: Callable[[Path], None] | None = None,

@@ -252,9 +252,11 @@ def run(args: argparse.Namespace, report: Report, workdir: Path) -> None:
     for row in query_latency(scaled_settings, asked, f"{args.scale}x"):
         report.add(row)
     report.notes.append(
-        f"{args.scale}x: the corpus copied {args.scale} times under new doc ids (copy01/…); its ingest reuses "
+        f"{args.scale}x: the corpus copied {args.scale} times under new doc ids (copy01/…); "
+        "its ingest reuses "
         "the cold run's embedding cache, so it shows Chroma/BM25 growth, not embedding cost "
-        f"(cold embedding rate: {cold.seconds / max(cold.embedded or 1, 1) * 1000:.0f} ms per chunk)."
+        "(cold embedding rate: "
+        f"{cold.seconds / max(cold.embedded or 1, 1) * 1000:.0f} ms per chunk)."
     )
 
 

@@ -39,7 +39,15 @@ from evals.scan_render import (  # noqa: E402
     text_pages,
 )
 from ingest.pipeline import ProcessedDocument, process_paths  # noqa: E402
-from tools.bench import BenchTimeout, Report, Row, _quiet, _timeout, copy_cache, ingest  # noqa: E402
+from tools.bench import (  # noqa: E402
+    BenchTimeout,
+    Report,
+    Row,
+    _quiet,
+    _timeout,
+    copy_cache,
+    ingest,
+)
 from vectorstore.embeddings import CACHE_FILENAME  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
@@ -145,8 +153,9 @@ def throughput(report: Report, workdir: Path, count: int) -> None:
             1,
             len(processed.chunks),
             timing.wall,
-            detail=f"{timing.rate(len(pages))}; 1-CER {share:.4f} (width-folded {folded:.4f}); table rows {rows}/"
-            f"{len(TABLE[2])}; low-confidence pages {list(processed.document.low_confidence_pages)}",
+            detail=f"{timing.rate(len(pages))}; 1-CER {share:.4f} (width-folded {folded:.4f}); "
+            f"table rows {rows}/{len(TABLE[2])}; "
+            f"low-confidence pages {list(processed.document.low_confidence_pages)}",
         )
     )
     _, again = timed_ingest(scan_pdf, workdir / "data-scan")

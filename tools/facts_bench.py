@@ -4,9 +4,9 @@
 
 Times a full ingest of the corpus into a fresh data dir (load, clean, chunk, embed, write
 Chroma, build facts), and separately what building the facts costs (extraction plus the
-SQLite write, one pass in this fresh process, as an ingest does it). A cold ingest embeds every chunk; with --warm-cache the
-embedding cache of an earlier index is copied in first, which leaves the cheapest possible
-ingest and so the largest relative overhead.
+SQLite write, one pass in this fresh process, as an ingest does it). A cold ingest embeds
+every chunk; with --warm-cache the embedding cache of an earlier index is copied in first,
+which leaves the cheapest possible ingest and so the largest relative overhead.
 """
 
 from __future__ import annotations

@@ -11,6 +11,7 @@ import logging
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 from vectorstore.offline import apply_offline_defaults
 
@@ -64,7 +65,7 @@ def _theme() -> gr.themes.Base:
 
 
 def build_app(app: App, guard: AttemptGuard | None = None) -> gr.Blocks:
-    """The whole page over one app (assistant, store, indexer); tests build it on their own index."""
+    """The whole page over one app (assistant, store, indexer); tests pass their own app."""
     web, data_dir = app.settings.web, app.settings.store.data_dir
     assistant = app.assistant
     library = Library(app.store, app.indexer, assistant.settings)
@@ -135,7 +136,7 @@ def build_app(app: App, guard: AttemptGuard | None = None) -> gr.Blocks:
     return demo
 
 
-def launch(demo: gr.Blocks, host: str, port: int, max_upload_bytes: int, **options: object) -> None:
+def launch(demo: gr.Blocks, host: str, port: int, max_upload_bytes: int, **options: Any) -> None:
     """Serve `demo` with the product's theme, CSS and Chinese labels (Gradio 6 takes them here).
 
     Never with a public share link. Gradio's own upload endpoint, open to any visitor, takes

@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import gradio as gr
@@ -24,6 +24,20 @@ log = logging.getLogger(__name__)
 # A question asked from the examples (below the chat on a phone) is answered above them.
 SCROLL_TO_CHAT_JS = "() => document.querySelector('#pqa-chat')?.scrollIntoView({block: 'start'})"
 
+
+@dataclass(frozen=True)
+class ChatTurn:
+    """One answered question of a session: what follow-ups and feedback need of it."""
+
+    question: str
+    answer: str
+    citations: list[dict[str, Any]] = field(default_factory=list)
+    mode: str = "extractive"
+    refused: bool = False
+    message_index: int = 0  # the answer's position in the chat messages
+    question_id: str = field(default_factory=new_question_id)
+
+
 STAFF_EXAMPLES = [
     "2025年黄埔区高新技术企业要达到多少家？",
     "黄埔区“十四五”期间要建设哪些重大创新平台？",
@@ -36,6 +50,10 @@ ENTERPRISE_EXAMPLES = [
     "科技型中小企业可以获得哪些金融支持？",
     "新型研发机构协同创新联盟能为企业提供什么服务？",
 ]
+EXAMPLE_SETS = (
+    ("staff", "政府工作人员", STAFF_EXAMPLES),
+    ("enterprise", "企业", ENTERPRISE_EXAMPLES),
+)
 
 
 def _filters(doc_ids: list[str] | None, years: list[str] | None) -> SearchFilters | None:
@@ -56,7 +74,7 @@ def chat_turn(
     assistant: Assistant,
     message: str,
     chat: list[dict[str, Any]],
-    turns: list[dict[str, Any]],
+    turns: list[ChatTurn],
     doc_ids: list[str],
     years: list[str],
 ) -> Iterator[tuple[Any, ...]]:
@@ -75,7 +93,7 @@ def chat_turn(
     chat.append({"role": "user", "content": render.user_message(question)})
     chat.append({"role": "assistant", "content": "正在检索相关文档…"})
     yield "", chat, turns
-    history = [(t["question"], t["answer"]) for t in turns]
+    history = [(t.question, t.answer) for t in turns]
     pieces: list[str] = []
     final: Answer | None = None
     last_push = 0.0
@@ -114,15 +132,14 @@ def chat_turn(
         "content": render.answer_message(final.text, final.citations, final.warnings),
     }
     turns.append(
-        {
-            "question_id": new_question_id(),
-            "question": question,
-            "answer": final.text,
-            "citations": [c.to_json() for c in final.citations],
-            "mode": final.mode,
-            "refused": final.refused,
-            "message_index": len(chat) - 1,
-        }
+        ChatTurn(
+            question,
+            final.text,
+            [c.to_json() for c in final.citations],
+            final.mode,
+            final.refused,
+            len(chat) - 1,
+        )
     )
     yield "", chat, turns
 
@@ -196,31 +213,37 @@ def chat_tab(initial_docs: list[DocumentRecord], settings: AssistantSettings) ->
                 )
         with gr.Column(scale=1, min_width=300, elem_id="pqa-side"):
             gr.HTML(render.mode_html(settings), elem_id="pqa-mode")
-            staff_examples = gr.Dataset(
-                components=[question_box],
-                samples=[[q] for q in STAFF_EXAMPLES],
-                label="示例问题 · 政府工作人员（点击即提问）",
-                elem_id="pqa-examples-staff",
+            staff_examples, enterprise_examples = (
+                gr.Dataset(
+                    components=[question_box],
+                    samples=[[q] for q in questions],
+                    label=f"示例问题 · {audience}（点击即提问）",
+                    elem_id=f"pqa-examples-{name}",
+                )
+                for name, audience, questions in EXAMPLE_SETS
             )
-            enterprise_examples = gr.Dataset(
-                components=[question_box],
-                samples=[[q] for q in ENTERPRISE_EXAMPLES],
-                label="示例问题 · 企业（点击即提问）",
-                elem_id="pqa-examples-enterprise",
-            )
-            doc_filter = gr.Dropdown(
-                label="按文档筛选",
-                info="不选则检索全部文档",
-                choices=render.document_choices(initial_docs),
-                multiselect=True,
-                elem_id="pqa-doc-filter",
-            )
-            year_filter = gr.Dropdown(
-                label="按年份筛选",
-                info="只检索涵盖所选年份的文档",
-                choices=render.year_choices(initial_docs),
-                multiselect=True,
-                elem_id="pqa-year-filter",
+            doc_filter, year_filter = (
+                gr.Dropdown(
+                    label=label,
+                    info=info,
+                    choices=choices,
+                    multiselect=True,
+                    elem_id=f"pqa-{name}-filter",
+                )
+                for name, label, info, choices in (
+                    (
+                        "doc",
+                        "按文档筛选",
+                        "不选则检索全部文档",
+                        render.document_choices(initial_docs),
+                    ),
+                    (
+                        "year",
+                        "按年份筛选",
+                        "只检索涵盖所选年份的文档",
+                        render.year_choices(initial_docs),
+                    ),
+                )
             )
             clear = gr.Button("清空对话", variant="secondary", elem_id="pqa-clear")
     return ChatTab(
@@ -247,7 +270,7 @@ def wire_chat(tab: ChatTab, assistant: Assistant, feedback: FeedbackLog) -> None
     def respond(
         message: str,
         chat: list[dict[str, Any]],
-        turns: list[dict[str, Any]],
+        turns: list[ChatTurn],
         doc_ids: list[str],
         years: list[str],
     ) -> Iterator[tuple[Any, ...]]:
@@ -261,29 +284,29 @@ def wire_chat(tab: ChatTab, assistant: Assistant, feedback: FeedbackLog) -> None
         return [], [], "", gr.update(visible=False), ""
 
     def on_like(
-        data: gr.LikeData, turns: list[dict[str, Any]], chat: list[dict[str, Any]]
+        data: gr.LikeData, turns: list[ChatTurn], chat: list[dict[str, Any]]
     ) -> tuple[Any, ...]:
         """Record, change or withdraw the vote on one answer; 👎 opens the comment box."""
         index = _assistant_index(chat or [], data.index)
-        turn = next((t for t in turns or [] if t.get("message_index") == index), None)
+        turn = next((t for t in turns or [] if t.message_index == index), None)
         if turn is None:
             return gr.update(), gr.update()
         liked = data.liked if data.liked in (True, False) else None
         feedback.record(
             liked,
-            turn["question"],
-            turn["answer"],
-            turn["citations"],
-            turn["mode"],
-            turn["refused"],
-            question_id=turn["question_id"],
+            turn.question,
+            turn.answer,
+            turn.citations,
+            turn.mode,
+            turn.refused,
+            question_id=turn.question_id,
         )
         if liked is None:
             gr.Info("已撤销评价。", title="提示")
         elif liked:
             gr.Info("感谢反馈！", title="提示")
         if liked is False:
-            return gr.update(visible=True), turn["question_id"]
+            return gr.update(visible=True), turn.question_id
         return gr.update(visible=False), ""
 
     def save_comment(question_id: str, reason: str | None, text: str) -> tuple[Any, ...]:

@@ -90,7 +90,7 @@ def _plain_jieba() -> jieba.Tokenizer:
 
 
 def _jieba_with_words(words: Iterable[str]) -> jieba.Tokenizer:
-    """A private jieba.Tokenizer (the global one is never touched) with extra high-frequency words."""
+    """A private jieba.Tokenizer (the global one is never touched) with extra frequent words."""
     plain = _plain_jieba()
     tokenizer = jieba.Tokenizer()
     tokenizer.FREQ, tokenizer.total, tokenizer.initialized = dict(plain.FREQ), plain.total, True

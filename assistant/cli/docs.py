@@ -29,10 +29,12 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         return 0
     for record in records:
         print(
-            f"{record.doc_id}  {record.date:<10}  {record.chunk_count:>4} chunks  {record.table_rows:>3} rows  {record.title}"
+            f"{record.doc_id}  {record.date:<10}  {record.chunk_count:>4} chunks  "
+            f"{record.table_rows:>3} rows  {record.title}"
         )
     sizes = [record.chunk_count for record in records]
     print(
-        f"\n{len(records)} 个文档 documents, {sum(sizes)} chunks (median {statistics.median(sizes)} per document)"
+        f"\n{len(records)} 个文档 documents, {sum(sizes)} chunks "
+        f"(median {statistics.median(sizes)} per document)"
     )
     return 0

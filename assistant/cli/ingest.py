@@ -103,24 +103,26 @@ def _print_report(
         return
     for processed in shown:
         for chunk in processed.chunks:
-            print(
-                f"[{chunk.ordinal}] {chunk.kind} {chunk.tokens} tok | {chunk.section}\n{chunk.text}\n"
-            )
+            print(f"[{chunk.ordinal}] {chunk.kind} {chunk.tokens} tok | {chunk.section}")
+            print(f"{chunk.text}\n")
     print(
-        f"{'文档 doc_id':<34}{'状态 status':<12}{'字符 chars':>10}{'分块 chunks':>12}{'表格行 rows':>12}{'去重 dups':>10}"
+        f"{'文档 doc_id':<34}{'状态 status':<12}{'字符 chars':>10}{'分块 chunks':>12}"
+        f"{'表格行 rows':>12}{'去重 dups':>10}"
     )
     for row in rows:
         if row["status"] == "error":
             print(f"{row['doc_id']:<34}{'error':<12}  {row['error']}")
             continue
         print(
-            f"{row['doc_id']:<34}{row['status']:<12}{row['chars']:>10}{row['chunks']:>12}{row['table_rows']:>12}{row['duplicates_removed']:>10}"
+            f"{row['doc_id']:<34}{row['status']:<12}{row['chars']:>10}{row['chunks']:>12}"
+            f"{row['table_rows']:>12}{row['duplicates_removed']:>10}"
         )
     for row in rows:
         if row.get("low_confidence_pages"):
             pages = ", ".join(map(str, row["low_confidence_pages"]))
             print(
-                f"OCR 置信度低，请人工核对 / low OCR confidence, please check: {row['doc_id']} 第 {pages} 页 / page(s) {pages}"
+                f"OCR 置信度低，请人工核对 / low OCR confidence, please check: {row['doc_id']} "
+                f"第 {pages} 页 / page(s) {pages}"
             )
     ok = len(rows) - errors
     print(
