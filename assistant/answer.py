@@ -191,7 +191,7 @@ class Assistant:
         return rewrite_by_rule(text, history)
 
     def _analyse(self, text: str) -> Question:
-        """Key terms weighted by the current corpus; the weigher is rebuilt when documents change."""
+        """Key terms weighted by the current corpus; the weigher is rebuilt when it changes."""
         snapshot = self.searcher.index.snapshot()
         if self._weigher is None or snapshot.keys != self._weigher_keys:
             self._weigher = TermWeigher(
@@ -208,7 +208,7 @@ class Assistant:
     def _llm_answer(
         self, question: str, analysed: Question, passages: list[Passage], warnings: list[str]
     ) -> Generator[str, None, Answer]:
-        """Stream the model's answer and check it; on failure, the extractive answer with a notice."""
+        """Stream the model's answer and check it; on failure, the extractive one with a notice."""
         pieces: list[str] = []
         try:
             for piece in self._client().stream_answer(analysed.text, passages):

@@ -43,7 +43,7 @@ class WebSettings:
 
 
 def parse_upload_limit(raw: str | None) -> int:
-    """Bytes per uploaded file from POLICY_QA_UPLOAD_MAX_MB; a bad value is an error, not ignored."""
+    """Bytes per uploaded file from POLICY_QA_UPLOAD_MAX_MB; a bad value is an error."""
     if raw is None:
         return DEFAULT_UPLOAD_MAX_BYTES
     from ingest.loaders import MAX_FILE_BYTES  # the document parsers load only when needed

@@ -23,7 +23,7 @@ class ConfigError(BilingualError, ValueError):
 
 
 class IngestError(BilingualError):
-    """A file that cannot be ingested; the message names the file and the reason in both languages."""
+    """A file that cannot be ingested; the message names the file and the reason."""
 
     def __init__(self, path: str, reason_zh: str, reason_en: str) -> None:
         self.path = path

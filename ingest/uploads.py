@@ -115,7 +115,8 @@ def _check_magic(source_format: str, suffix: str, head: bytes, path: Path) -> No
             kind = "PDF" if head.startswith(b"%PDF") else "ZIP/Office"
             raise UploadRejected(
                 f"文件扩展名为 {suffix}，但内容是 {kind} 文件，请使用正确的扩展名",
-                f"the extension is {suffix} but the content is a {kind} file; use the right extension",
+                f"the extension is {suffix} but the content is a {kind} file; "
+                "use the right extension",
             )
         utf16 = head.startswith((b"\xff\xfe", b"\xfe\xff"))
         if b"\x00" in head and not utf16:

@@ -1,4 +1,4 @@
-"""`policy-qa serve` (the web UI) and `policy-qa feedback export` (👎 answers -> draft eval items)."""
+"""`policy-qa serve` (the web UI) and `policy-qa feedback export` (👎 answers -> eval drafts)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Admin password attempts, limited per client: a wait that doubles after each failure, then a lockout.
+"""Admin password attempts, limited per client: a doubling wait after each failure, then lockout.
 
 The password comparison is constant-time (`check_password`); the guard stops guessing
 by volume. A refused attempt is answered at once with how long to wait; nothing sleeps in

@@ -110,7 +110,7 @@ class SearchIndex:
         return self.store.settings.data_dir / "bm25"
 
     def snapshot(self) -> Snapshot:
-        """The newest consistent snapshot; a change by another process is built in the background."""
+        """The newest consistent snapshot; another process's change is built in the background."""
         state = self.store.registry_state()
         current = self._snapshot
         if state == current.state:
@@ -202,7 +202,7 @@ class SearchIndex:
         # No rows (every document deleted): an empty matrix; reshape(0, -1) cannot infer a width.
         matrix = np.asarray(vectors, dtype=np.float32).reshape(len(rows), -1 if rows else 0)
         norms = np.linalg.norm(matrix, axis=1, keepdims=True) if len(rows) else 1.0
-        matrix = matrix / np.where(norms == 0, 1.0, norms)
+        matrix = (matrix / np.where(norms == 0, 1.0, norms)).astype(np.float32, copy=False)
         titles = {doc_id: record.title for doc_id, record in documents.items()}
         all_chunks = [c for doc_chunks in by_doc.values() for c in doc_chunks]
         lexical = self._lexical_for(all_chunks, titles) if all_chunks else None

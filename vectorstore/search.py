@@ -14,9 +14,9 @@ from typing import Literal
 from langchain_core.embeddings import Embeddings
 
 from ingest.chunking import Chunk
+from ingest.years import period_years, years_in
 from vectorstore.index import SearchIndex, Snapshot
 from vectorstore.store import DocumentRecord
-from vectorstore.years import period_years, years_in
 
 # The embedding model was trained on queries far shorter than this, and its cost grows
 # faster than linearly with length: a 10,000-character query took ~20 s of CPU while

@@ -1,4 +1,4 @@
-"""Vector-store benchmark (`make bench` / `python -m evals.bench`): prints a table, asserts nothing.
+"""Vector-store benchmark (`make bench` / `python -m tools.bench`): prints a table, asserts nothing.
 
 Phases, each in a fresh temporary data dir:
   1. cold ingest of the bundled corpus (empty embedding cache: every chunk is embedded);
@@ -35,6 +35,8 @@ apply_offline_defaults()
 
 from assistant.app import open_app  # noqa: E402
 from assistant.settings import Settings  # noqa: E402
+from evals.metrics import percentile  # noqa: E402
+from tools.columns import display_width  # noqa: E402
 from vectorstore.embeddings import CACHE_FILENAME  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
@@ -97,11 +99,11 @@ class Report:
             )
             for r in self.rows
         ]
-        widths = [max(_width(line[i]) for line in lines) for i in range(len(header))]
+        widths = [max(display_width(line[i]) for line in lines) for i in range(len(header))]
         for n, line in enumerate(lines):
             print(
                 "  ".join(
-                    cell + " " * (widths[i] - _width(cell)) for i, cell in enumerate(line)
+                    cell + " " * (widths[i] - display_width(cell)) for i, cell in enumerate(line)
                 ).rstrip()
             )
             if n == 0:
@@ -112,11 +114,6 @@ class Report:
 
 def _fmt(value: float | None, digits: int) -> str:
     return "" if value is None else f"{value:.{digits}f}"
-
-
-def _width(text: str) -> int:
-    """Display width: CJK characters take two columns."""
-    return sum(2 if "\u2e80" <= ch <= "\uffef" else 1 for ch in text)
 
 
 def peak_rss_mb() -> float:
@@ -191,18 +188,12 @@ def query_latency(settings: Settings, asked: list[str], label: str) -> tuple[Row
     row.seconds = sum(totals) / 1000
     row.embedded = store.embeddings.misses
     row.p50_ms = statistics.median(totals)
-    row.p95_ms = _percentile(totals, 95)
+    row.p95_ms = percentile(totals, 95)
     row.detail = (
         f"median embed {statistics.median(embeds):.1f} / dense {statistics.median(denses):.1f} / "
         f"bm25 {statistics.median(bm25s):.1f} ms"
     )
     return load, row
-
-
-def _percentile(values: list[float], pct: float) -> float:
-    ordered = sorted(values)
-    index = min(len(ordered) - 1, max(0, round(pct / 100 * len(ordered)) - 1))
-    return ordered[index]
 
 
 def replicate(corpus: Path, target: Path, scale: int) -> Path:
@@ -261,9 +252,11 @@ def run(args: argparse.Namespace, report: Report, workdir: Path) -> None:
     for row in query_latency(scaled_settings, asked, f"{args.scale}x"):
         report.add(row)
     report.notes.append(
-        f"{args.scale}x: the corpus copied {args.scale} times under new doc ids (copy01/…); its ingest reuses "
+        f"{args.scale}x: the corpus copied {args.scale} times under new doc ids (copy01/…); "
+        "its ingest reuses "
         "the cold run's embedding cache, so it shows Chroma/BM25 growth, not embedding cost "
-        f"(cold embedding rate: {cold.seconds / max(cold.embedded or 1, 1) * 1000:.0f} ms per chunk)."
+        "(cold embedding rate: "
+        f"{cold.seconds / max(cold.embedded or 1, 1) * 1000:.0f} ms per chunk)."
     )
 
 
@@ -277,7 +270,7 @@ def _timeout(signum: int, frame: object) -> None:
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
-        prog="python -m evals.bench", description=__doc__.splitlines()[0]
+        prog="python -m tools.bench", description=__doc__.splitlines()[0]
     )
     parser.add_argument(
         "--scale", type=int, default=20, help="corpus replication factor (default 20)"

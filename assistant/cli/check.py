@@ -17,11 +17,10 @@ def register(commands: argparse._SubParsersAction) -> None:
     )
     check.add_argument("--repair", action="store_true", help="fix what can be fixed, then recheck")
     check.add_argument("--json", action="store_true", help="print the report as JSON")
-    check.set_defaults(handler=run_check)
+    check.set_defaults(handler=run)
 
 
-def run_check(args: argparse.Namespace, settings: Settings) -> int:
-    # Imported here so that `policy-qa --help` does not load Chroma and the embedding model.
+def run(args: argparse.Namespace, settings: Settings) -> int:
     from assistant.app import open_app
     from vectorstore.consistency import check, repair, set_aside_damaged
     from vectorstore.errors import StoreCorrupt

@@ -18,10 +18,10 @@ def register(commands: argparse._SubParsersAction) -> None:
     figures.add_argument("indicator", help="指标名称（任意写法）/ indicator name, any wording")
     figures.add_argument("--scope", default="", help="只看这个范围，如 广州市 / only this scope")
     figures.add_argument("--json", action="store_true", help="machine-readable output")
-    figures.set_defaults(handler=run_figures)
+    figures.set_defaults(handler=run)
 
 
-def run_figures(args: argparse.Namespace, settings: Settings) -> int:
+def run(args: argparse.Namespace, settings: Settings) -> int:
     from ingest.facts import display_value
     from vectorstore.facts import FactStore
 

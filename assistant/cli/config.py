@@ -19,7 +19,7 @@ def register(commands: argparse._SubParsersAction) -> None:
         "config", help="显示生效的配置（密钥已隐藏）/ show the effective settings, key redacted"
     )
     config.add_argument("--json", action="store_true", help="machine-readable output")
-    config.set_defaults(handler=run_config)
+    config.set_defaults(handler=run)
 
 
 def render(settings: dict[str, Any]) -> str:
@@ -53,7 +53,7 @@ def render(settings: dict[str, Any]) -> str:
     return "\n".join(f"{label}: {value}" for label, value in rows)
 
 
-def run_config(args: argparse.Namespace, settings: Settings) -> int:
+def run(args: argparse.Namespace, settings: Settings) -> int:
     shown = settings.redacted()
     if args.json:
         print(json.dumps(shown, ensure_ascii=False, indent=2))

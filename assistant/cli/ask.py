@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from typing import TYPE_CHECKING
 
-from assistant.cli_search import argument_question, read_questions
+from assistant.cli.options import add_filters, add_questions, filters_from, questions_from
 from assistant.config import MODES
 from assistant.settings import Settings
 
@@ -19,17 +18,12 @@ def register(commands: argparse._SubParsersAction) -> None:
     ask = commands.add_parser(
         "ask", help="提问并给出带引用的答案 / ask a question, get a cited answer"
     )
-    ask.add_argument("question", nargs="?", help="问题 / question")
-    ask.add_argument("--batch", metavar="FILE", help="questions one per line; - for stdin")
-    ask.add_argument("--json", action="store_true", help="one JSON object per answer")
+    add_questions(ask, "one JSON object per answer")
     ask.add_argument(
         "--mode", choices=MODES, help="extractive (offline) or llm; default: llm when a key is set"
     )
-    ask.add_argument("--doc", action="append", default=[], help="only this doc id (repeatable)")
-    ask.add_argument(
-        "--year", action="append", type=int, default=[], help="only documents covering this year"
-    )
-    ask.set_defaults(handler=run_ask)
+    add_filters(ask)
+    ask.set_defaults(handler=run)
 
 
 def render(answer: Answer) -> str:
@@ -45,24 +39,12 @@ def render(answer: Answer) -> str:
     return "\n".join(lines)
 
 
-def run_ask(args: argparse.Namespace, settings: Settings) -> int:
-    # Imported here so that `policy-qa --help` does not load the models' libraries.
+def run(args: argparse.Namespace, settings: Settings) -> int:
     from assistant.app import open_app
-    from vectorstore.search import SearchFilters
 
-    if not args.question and not args.batch:
-        print(
-            "错误 / error: 请给出问题或 --batch 文件 / give a question or --batch FILE",
-            file=sys.stderr,
-        )
-        return 2
+    questions = questions_from(args)
     assistant = open_app(settings, require_documents=True).assistant
-    filters = (
-        SearchFilters(frozenset(args.doc), frozenset(args.year)) if args.doc or args.year else None
-    )
-    questions = (
-        read_questions(args.batch) if args.batch else iter([argument_question(args.question)])
-    )
+    filters = filters_from(args)
     for question in questions:
         answer = assistant.ask(question, filters=filters, mode=args.mode)
         print(

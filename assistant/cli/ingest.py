@@ -1,10 +1,9 @@
-"""`policy-qa ingest` and `policy-qa docs`: build the index and show what is in it."""
+"""`policy-qa ingest`: index files (default data/corpus) and report on each one."""
 
 from __future__ import annotations
 
 import argparse
 import json
-import statistics
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -29,15 +28,11 @@ def register(commands: argparse._SubParsersAction) -> None:
     ingest.add_argument("--dry-run", action="store_true", help="clean and chunk only; do not index")
     ingest.add_argument("--show-chunks", metavar="DOC", help="print the chunks of this doc id")
     ingest.add_argument("--json", action="store_true", help="print the report as JSON")
-    ingest.set_defaults(handler=run_ingest)
-    docs = commands.add_parser("docs", help="列出已索引文档 / list indexed documents")
-    docs.add_argument("--json", action="store_true")
-    docs.set_defaults(handler=run_docs)
+    ingest.set_defaults(handler=run)
 
 
-def run_ingest(args: argparse.Namespace, settings: Settings) -> int:
+def run(args: argparse.Namespace, settings: Settings) -> int:
     """Exit 0 when every file was indexed, 1 when some failed (the rest are indexed), 2 on usage."""
-    # Imported here so that `policy-qa --help` does not load Chroma and the embedding model.
     from assistant.app import open_app
     from vectorstore.indexer import dry_run
 
@@ -108,24 +103,26 @@ def _print_report(
         return
     for processed in shown:
         for chunk in processed.chunks:
-            print(
-                f"[{chunk.ordinal}] {chunk.kind} {chunk.tokens} tok | {chunk.section}\n{chunk.text}\n"
-            )
+            print(f"[{chunk.ordinal}] {chunk.kind} {chunk.tokens} tok | {chunk.section}")
+            print(f"{chunk.text}\n")
     print(
-        f"{'文档 doc_id':<34}{'状态 status':<12}{'字符 chars':>10}{'分块 chunks':>12}{'表格行 rows':>12}{'去重 dups':>10}"
+        f"{'文档 doc_id':<34}{'状态 status':<12}{'字符 chars':>10}{'分块 chunks':>12}"
+        f"{'表格行 rows':>12}{'去重 dups':>10}"
     )
     for row in rows:
         if row["status"] == "error":
             print(f"{row['doc_id']:<34}{'error':<12}  {row['error']}")
             continue
         print(
-            f"{row['doc_id']:<34}{row['status']:<12}{row['chars']:>10}{row['chunks']:>12}{row['table_rows']:>12}{row['duplicates_removed']:>10}"
+            f"{row['doc_id']:<34}{row['status']:<12}{row['chars']:>10}{row['chunks']:>12}"
+            f"{row['table_rows']:>12}{row['duplicates_removed']:>10}"
         )
     for row in rows:
         if row.get("low_confidence_pages"):
             pages = ", ".join(map(str, row["low_confidence_pages"]))
             print(
-                f"OCR 置信度低，请人工核对 / low OCR confidence, please check: {row['doc_id']} 第 {pages} 页 / page(s) {pages}"
+                f"OCR 置信度低，请人工核对 / low OCR confidence, please check: {row['doc_id']} "
+                f"第 {pages} 页 / page(s) {pages}"
             )
     ok = len(rows) - errors
     print(
@@ -147,26 +144,3 @@ def _chunk_payload(shown: list[ProcessedDocument]) -> list[dict[str, Any]]:
         for processed in shown
         for c in processed.chunks
     ]
-
-
-def run_docs(args: argparse.Namespace, settings: Settings) -> int:
-    from assistant.app import open_app
-
-    records = open_app(settings).store.documents()
-    if args.json:
-        print(json.dumps([record.__dict__ for record in records], ensure_ascii=False, indent=2))
-        return 0
-    if not records:
-        print(
-            "索引为空，请先运行 policy-qa ingest / the index is empty; run `policy-qa ingest` first"
-        )
-        return 0
-    for record in records:
-        print(
-            f"{record.doc_id}  {record.date:<10}  {record.chunk_count:>4} chunks  {record.table_rows:>3} rows  {record.title}"
-        )
-    sizes = [record.chunk_count for record in records]
-    print(
-        f"\n{len(records)} 个文档 documents, {sum(sizes)} chunks (median {statistics.median(sizes)} per document)"
-    )
-    return 0

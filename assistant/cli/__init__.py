@@ -1,7 +1,17 @@
-"""The `policy-qa` command line: ingest, docs, search, ask, config, and plugged-in commands.
+"""The `policy-qa` command line: one module per command, shared options in `options`.
 
-Later stages (the UI's `serve`, the eval suite's `eval`) register their sub-commands
-through the `policy_qa.commands` entry-point group, so this module never imports them.
+Exit codes, the same for every command: 0 ok, 1 some files or checks failed (the rest went
+on), 2 usage or configuration error. Settings are loaded once, before any command runs, so a
+bad setting is exit code 2 from every command; every error meant for people is a
+`BilingualError`, reported here once, on one line, without a traceback.
+
+Imports: a command module imports only the standard library and `assistant.settings` /
+`assistant.cli.options` at the top; everything that loads models, Chroma or the parsers is
+imported inside its `run`, so `policy-qa --help` and `policy-qa config` start instantly.
+
+Later stages (the UI's `serve` and `feedback`, the eval suite's `eval`) register their
+commands through the `policy_qa.commands` entry-point group, so this package never imports
+them.
 """
 
 from __future__ import annotations
@@ -12,12 +22,13 @@ import sys
 from collections.abc import Callable
 from importlib.metadata import entry_points
 
-from assistant import cli_ask, cli_check, cli_config, cli_figures, cli_ingest, cli_search
+from assistant.cli import ask, check, config, docs, figures, ingest, search
 from assistant.settings import Settings, load_settings
 from ingest.errors import BilingualError
 from vectorstore.offline import apply_offline_defaults
 
 Handler = Callable[[argparse.Namespace, Settings], int]
+COMMANDS = (ingest, docs, search, ask, config, check, figures)
 
 
 def _quiet_libraries() -> None:
@@ -34,12 +45,8 @@ def build_parser() -> argparse.ArgumentParser:
         description="广州科技创新政策问答（带引用）/ Cited Q&A over Guangzhou S&T innovation documents",
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    cli_ingest.register(commands)
-    cli_search.register(commands)
-    cli_ask.register(commands)
-    cli_config.register(commands)
-    cli_check.register(commands)
-    cli_figures.register(commands)
+    for command in COMMANDS:
+        command.register(commands)
     for plugin in entry_points(group="policy_qa.commands"):
         try:
             register = plugin.load()
@@ -53,11 +60,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run one command. Exit codes: 0 ok, 1 some files or checks failed, 2 usage or config error.
-
-    Settings are loaded once, before any command runs, so a bad setting is exit code 2 from
-    every command; every error meant for people is a BilingualError, reported here on one line.
-    """
+    """Run one command and return its exit code."""
     _quiet_libraries()
     args = build_parser().parse_args(argv)
     handler: Handler = args.handler
@@ -69,7 +72,3 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("\n已中断 / interrupted", file=sys.stderr)
         return 130
-
-
-if __name__ == "__main__":
-    sys.exit(main())
