@@ -23,9 +23,9 @@ from assistant.app import App
 from ingest.tokens import count_tokens
 from ui.api import sse
 from ui.api.auth import require_reader
+from ui.api.deps import ERRORS, Served
 from ui.api.errors import ApiError, from_store_error, internal_error
 from ui.api.models import MAX_QUESTION_CHARS
-from ui.api.routes import ERRORS, Served
 from vectorstore.errors import StoreError
 
 router = APIRouter(dependencies=[Depends(require_reader)], tags=["openai"])
