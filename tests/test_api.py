@@ -460,3 +460,18 @@ def test_serve_refuses_a_bad_setting_in_one_bilingual_line(tmp_path: Path) -> No
     assert result.returncode == 2
     assert "POLICY_QA_API_MAX_BODY_KB" in result.stderr and " / " in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_a_store_that_never_opened_is_503_not_a_crash(tmp_path: Path) -> None:
+    from tests.helpers import free_port
+    from vectorstore.settings import StoreSettings
+
+    nowhere = StoreSettings(data_dir=tmp_path, chroma_host="127.0.0.1", chroma_port=free_port())
+    app = open_app(Settings(store=nowhere))
+    with ThreadedServer(create_api(app, ApiSettings(rate_per_minute=0))) as server:
+        health = httpx.get(f"{server.url}/api/v1/health", timeout=60)
+        assert health.status_code == 503
+        assert health.json()["status"] == "unavailable" and not health.json()["store"]["reachable"]
+        assert "Chroma" in health.json()["store"]["error"]
+        ask = httpx.post(f"{server.url}/api/v1/ask", json={"question": QUESTION}, timeout=60)
+        assert "Chroma" in _error(ask, 503, "store_unavailable")["message_en"]

@@ -36,7 +36,8 @@ def create_api(app: App, settings: ApiSettings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(api: FastAPI) -> AsyncIterator[None]:
-        watcher = SnapshotWatcher(app.searcher.index, settings.refresh_s).start()
+        watcher = SnapshotWatcher(lambda: app.searcher.index.snapshot(), settings.refresh_s)
+        watcher.start()
         try:
             yield
         finally:

@@ -11,18 +11,22 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 
 from vectorstore.errors import StoreError
-from vectorstore.index import SearchIndex
 
 log = logging.getLogger(__name__)
 
 
 class SnapshotWatcher:
-    """A daemon thread calling `index.snapshot()` every `interval` seconds until stopped."""
+    """A daemon thread calling `snapshot()` every `interval` seconds until stopped.
 
-    def __init__(self, index: SearchIndex, interval: float) -> None:
-        self.index = index
+    `snapshot` is a callable, not an index: a store that cannot be opened yet (Chroma server
+    down at start-up) must not stop the server; the watcher keeps trying instead.
+    """
+
+    def __init__(self, snapshot: Callable[[], object], interval: float) -> None:
+        self.snapshot = snapshot
         self.interval = interval
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="policy-qa-refresh", daemon=True)
@@ -40,7 +44,7 @@ class SnapshotWatcher:
     def _run(self) -> None:
         while not self._stop.wait(self.interval):
             try:
-                self.index.snapshot()
+                self.snapshot()
             except StoreError as error:  # store down: questions report it; keep looking
                 log.debug("snapshot check failed: %s", error)
             except Exception as error:
