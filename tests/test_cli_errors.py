@@ -6,6 +6,7 @@ import argparse
 import os
 import re
 import subprocess
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -48,8 +49,9 @@ def test_a_bad_setting_is_one_bilingual_line_and_exit_2(
 ) -> None:
     env = {**os.environ, "POLICY_QA_DATA_DIR": str(tmp_path / "data"), name: value}
     env.pop("OPENAI_API_KEY", None)
-    for command in commands():
-        result = subprocess.run(
+
+    def run(command: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
             [POLICY_QA, command, *ARGUMENTS.get(command, [])],
             capture_output=True,
             text=True,
@@ -57,6 +59,11 @@ def test_a_bad_setting_is_one_bilingual_line_and_exit_2(
             cwd=tmp_path,  # no .env file from the repository
             timeout=120,
         )
+
+    names = commands()
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        results = list(pool.map(run, names))
+    for command, result in zip(names, results, strict=True):
         lines = result.stderr.strip().splitlines()
         assert result.returncode == 2, (command, result.stderr)
         assert len(lines) == 1, (command, result.stderr)

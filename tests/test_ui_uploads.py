@@ -271,3 +271,21 @@ def test_upload_date_is_a_stated_publication_date_or_unknown_until_set(
         indexer.set_upload_date(unknown.doc_id, "next year")
     with pytest.raises(UploadRejected):
         indexer.set_upload_date("003_d7285df370a477b8.txt", "2024")
+
+
+def test_indexer_deletes_a_document_and_reports_a_missing_one(
+    tiny_store: ChunkStore, tmp_path: Path
+) -> None:
+    indexer = Indexer(tiny_store)
+    text = "广州市删除测试文档\n\n一、内容\n本文件用于测试删除，专项经费为1234万元。\n"
+    added = ingest_upload(write(tmp_path, "del.txt", text.encode()), "del.txt", tiny_store)
+    assert added.ok and tiny_store.document(added.doc_id) is not None
+
+    report = indexer.delete(added.doc_id)
+    assert [r.status for r in report.results] == ["deleted"] and report.exit_code == 0
+    assert tiny_store.document(added.doc_id) is None
+    assert added.doc_id not in {d.doc_id for d in tiny_store.documents()}
+
+    again = indexer.delete(added.doc_id)
+    assert [r.status for r in again.results] == ["error"] and again.exit_code == 1
+    assert added.doc_id in again.failed[0].message and " / " in again.failed[0].message

@@ -267,14 +267,9 @@ def wire_chat(tab: ChatTab, assistant: Assistant, feedback: FeedbackLog) -> None
     turns_state = gr.State([])
     pending_comment = gr.State("")
 
-    def respond(
-        message: str,
-        chat: list[dict[str, Any]],
-        turns: list[ChatTurn],
-        doc_ids: list[str],
-        years: list[str],
-    ) -> Iterator[tuple[Any, ...]]:
-        yield from chat_turn(assistant, message, chat, turns, doc_ids, years)
+    def respond(message: str, *state: Any) -> Iterator[tuple[Any, ...]]:
+        """A question sent: `chat_turn` with the chat state (chat, turns, doc ids, years)."""
+        yield from chat_turn(assistant, message, *state)
 
     def ask_example(sample: list[str] | None, *state: Any) -> Iterator[tuple[Any, ...]]:
         """An example clicked: its question, then the same chat state as `respond`."""
