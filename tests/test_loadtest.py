@@ -59,5 +59,7 @@ def test_small_load_has_no_errors_and_no_mismatches(
     assert len(reports) == 1
     report = reports[0].read_text(encoding="utf-8")
     assert "| UI (gradio_client /ask) | 9/9 | 0 | 0 |" in report
+    # the same sessions through the HTTP API of the same server: identical answers
+    assert "| API (POST /api/v1/ask) | 9/9 | 0 | 0 |" in report
     # the CLI batch path runs in another process: its answers must be identical too
     assert "| CLI (ask --batch - --json) | 9/9 | 0 | 0 |" in report

@@ -18,7 +18,6 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import REPO, make_settings, warm_cache_into
-from tests.helpers import free_port
 
 pytestmark = pytest.mark.browser
 
@@ -101,16 +100,17 @@ UPLOAD_LIMIT = 1024 * 1024
 
 
 def _serve(settings, admin_password: str | None = None, guard=None):  # type: ignore[no-untyped-def]
-    """build_app over an index, launched on a free localhost port; returns (demo, url)."""
+    """The served app (UI at /, API at /api/v1) over an index on a free localhost port;
+    returns (server, url)."""
     from assistant.app import open_app
     from assistant.settings import Settings, WebSettings
-    from ui.app import build_app, launch
+    from tests.api_server import ThreadedServer
+    from ui.api.server import create_server_app
 
     web = WebSettings(admin_password=admin_password, upload_max_bytes=UPLOAD_LIMIT)
-    demo = build_app(open_app(Settings(store=settings, web=web)), guard=guard)
-    port = free_port()
-    launch(demo, "127.0.0.1", port, max_upload_bytes=UPLOAD_LIMIT, prevent_thread_lock=True)
-    return demo, f"http://127.0.0.1:{port}/"
+    app = create_server_app(open_app(Settings(store=settings, web=web)), guard=guard)
+    server = ThreadedServer(app).start()
+    return server, f"{server.url}/"
 
 
 @pytest.fixture(scope="module")

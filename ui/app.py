@@ -22,8 +22,7 @@ import gradio as gr  # noqa: E402
 from starlette.middleware import Middleware  # noqa: E402
 
 from assistant.answer import Assistant  # noqa: E402
-from assistant.app import App, open_app  # noqa: E402
-from assistant.settings import Settings  # noqa: E402
+from assistant.app import App  # noqa: E402
 from ui.admin import Admin, admin_panel  # noqa: E402
 from ui.audit import AuditLog, audit_path  # noqa: E402
 from ui.chat import chat_tab, wire_chat  # noqa: E402
@@ -35,8 +34,6 @@ from ui.locale import ChineseLocaleMiddleware, translations  # noqa: E402
 log = logging.getLogger(__name__)
 
 APP_TITLE = "广州科技创新政策问答"
-DEFAULT_HOST = "127.0.0.1"
-DEFAULT_PORT = 7860
 CONCURRENCY_LIMIT = 4
 # Gradio's temporary upload area: every 10 minutes, files older than an hour are removed.
 UPLOAD_CACHE_CLEANUP = (600, 3600)
@@ -136,27 +133,19 @@ def build_app(app: App, guard: AttemptGuard | None = None) -> gr.Blocks:
     return demo
 
 
-def launch(demo: gr.Blocks, host: str, port: int, max_upload_bytes: int, **options: Any) -> None:
-    """Serve `demo` with the product's theme, CSS and Chinese labels (Gradio 6 takes them here).
-
-    Never with a public share link. Gradio's own upload endpoint, open to any visitor, takes
-    no file over the upload limit. `options` pass through (tests add prevent_thread_lock).
-    """
-    demo.launch(
-        server_name=host,
-        server_port=port,
-        share=False,
-        inbrowser=False,
-        show_error=False,
-        quiet=True,
-        max_file_size=max_upload_bytes,
-        footer_links=[],
-        theme=_theme(),
-        css=CSS,
-        i18n=translations(),
-        app_kwargs={"middleware": [Middleware(ChineseLocaleMiddleware)]},
-        **options,
-    )
+def page_options(max_upload_bytes: int) -> dict[str, Any]:
+    """How the page is served when mounted into the API's app (ui/api/server.py): the theme,
+    CSS and Chinese labels (Gradio 6 takes them here), no footer, no error details, and no
+    file over the upload limit through Gradio's own upload endpoint, open to any visitor."""
+    return {
+        "show_error": False,
+        "max_file_size": max_upload_bytes,
+        "footer_links": [],
+        "theme": _theme(),
+        "css": CSS,
+        "i18n": translations(),
+        "app_kwargs": {"middleware": [Middleware(ChineseLocaleMiddleware)]},
+    }
 
 
 def warm_up(assistant: Assistant) -> threading.Thread:
@@ -173,17 +162,3 @@ def warm_up(assistant: Assistant) -> threading.Thread:
     thread = threading.Thread(target=run, name="policy-qa-warm-up", daemon=True)
     thread.start()
     return thread
-
-
-def main(settings: Settings, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT) -> None:
-    """Serve on host:port (localhost by default), never with a public share link."""
-    started = time.perf_counter()
-    app = open_app(settings)
-    demo = build_app(app)
-    warm_up(app.assistant)
-    print(
-        f"policy-qa 界面已就绪（{time.perf_counter() - started:.1f} s）：http://{host}:{port}  "
-        "按 Ctrl+C 退出 / press Ctrl+C to stop",
-        flush=True,
-    )
-    launch(demo, host, port, settings.web.upload_max_bytes)

@@ -38,7 +38,7 @@ def run_serve(args: argparse.Namespace, settings: Settings) -> int:
     if not 1 <= args.port <= 65535:
         print(f"错误 / error: 端口无效 / invalid port {args.port}", file=sys.stderr)
         return 2
-    from ui.app import main
+    from ui.api.server import main
 
     main(settings, args.host, args.port)
     return 0

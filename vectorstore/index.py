@@ -199,7 +199,8 @@ class SearchIndex:
             rows_of_doc[doc_id] = slice(len(rows), len(rows) + len(version.chunks))
             rows += [c.id for c in version.chunks]
             vectors += version.vectors
-        matrix = np.asarray(vectors, dtype=np.float32).reshape(len(rows), -1)
+        # No rows (every document deleted): an empty matrix; reshape(0, -1) cannot infer a width.
+        matrix = np.asarray(vectors, dtype=np.float32).reshape(len(rows), -1 if rows else 0)
         norms = np.linalg.norm(matrix, axis=1, keepdims=True) if len(rows) else 1.0
         matrix = (matrix / np.where(norms == 0, 1.0, norms)).astype(np.float32, copy=False)
         titles = {doc_id: record.title for doc_id, record in documents.items()}

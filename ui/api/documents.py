@@ -1,0 +1,106 @@
+"""The library: served documents with metadata, chunk counts and sectioned text; admin
+uploads and deletes through App.indexer, the same path as UI uploads and `policy-qa ingest`.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from dataclasses import asdict
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, File, Request, UploadFile
+from fastapi.responses import JSONResponse
+
+from ingest.structure import parse_blocks
+from ui.api.auth import require_admin, require_reader
+from ui.api.deps import Served
+from ui.api.errors import ApiError, not_found
+from ui.api.models import DeleteReport, DocumentDetail, Section, UploadReport
+from ui.audit import AuditLog, audit_path, who
+from vectorstore.store import DocumentRecord
+
+reader = APIRouter(dependencies=[Depends(require_reader)])
+admin = APIRouter(dependencies=[Depends(require_admin)], tags=["documents", "admin"])
+
+
+def sections_of(text: str) -> tuple[Section, ...]:
+    """The cleaned text cut at section changes, each piece verbatim (nothing rewritten)."""
+    sections: list[Section] = []
+    spans: list[tuple[str, int, int]] = []
+    for block in parse_blocks(text):
+        if spans and spans[-1][0] == block.section_path:
+            spans[-1] = (block.section_path, spans[-1][1], block.end)
+        else:
+            spans.append((block.section_path, block.start, block.end))
+    for path, start, end in spans:
+        piece = text[start:end].strip()
+        if piece:
+            sections.append(Section(path, piece))
+    return tuple(sections)
+
+
+@reader.get("/documents", response_model=list[DocumentRecord])
+def documents(app: Served) -> Any:
+    """The documents being served, with chunk counts (what search and answers see)."""
+    return list(app.searcher.index.snapshot().documents.values())
+
+
+@reader.get(
+    "/documents/{doc_id}",
+    response_model=DocumentDetail,
+    responses={404: {"description": "unknown document"}},
+)
+def document(doc_id: str, app: Served) -> Any:
+    """One document's metadata, chunk count and cleaned text by section."""
+    snapshot = app.searcher.index.snapshot()
+    record = snapshot.documents.get(doc_id)
+    if record is None:
+        raise not_found(doc_id)
+    return DocumentDetail(**asdict(record), sections=sections_of(snapshot.text_of(doc_id)))
+
+
+def _client(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+def _split_message(message: str) -> tuple[str, str]:
+    """Upload results carry "中文 / English"; the error body keeps the two apart."""
+    zh, _, en = message.partition(" / ")
+    return zh, en or zh
+
+
+@admin.post("/documents", response_model=UploadReport, status_code=201)
+def upload(request: Request, file: Annotated[UploadFile, File()], app: Served) -> Any:
+    """Upload one file (multipart field `file`): checked, stored under a generated name and
+    indexed exactly like a UI upload; the answer is its `policy-qa ingest --json` row."""
+    with tempfile.TemporaryDirectory(prefix="policy-qa-api-") as folder:
+        source = Path(folder) / "upload"
+        with source.open("wb") as handle:
+            shutil.copyfileobj(file.file, handle)
+        (result,) = app.indexer.ingest_upload(source, file.filename or "").results
+    AuditLog(audit_path(app.settings.store.data_dir)).write(
+        who(_client(request), True),
+        "upload",
+        via="api",
+        file=result.name,
+        ok=result.ok,
+        doc_id=result.doc_id,
+        message=result.message,
+    )
+    if not result.ok:
+        raise ApiError(400, "upload_rejected", *_split_message(result.message))
+    return JSONResponse({**result.to_json(), "message": result.message}, status_code=201)
+
+
+@admin.delete("/documents/{doc_id}", response_model=DeleteReport)
+def delete(doc_id: str, request: Request, app: Served) -> Any:
+    """Remove a document from the index (its chunks and figures; a tombstone in the registry)."""
+    (result,) = app.indexer.delete(doc_id).results
+    AuditLog(audit_path(app.settings.store.data_dir)).write(
+        who(_client(request), True), "delete", via="api", doc_id=doc_id, ok=result.ok
+    )
+    if not result.ok:
+        raise not_found(doc_id)
+    return DeleteReport(doc_id=doc_id, deleted=True)
