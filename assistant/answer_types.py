@@ -54,7 +54,8 @@ _CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
         re.compile(r"比例|占比|比重|百分之|百分比|几成|占[^，。？]{0,12}多少|增长率|增速|增幅"),
     ),
     (RANK, re.compile(r"第几|排名|排第|排在|名次|位次|位列|位居|排行")),
-    (COUNT, re.compile(rf"(?:多少|几)\s*[{_COUNTERS}]")),  # 「几年」 before 「投入……几」
+    # 「哪几家」 asks which ones (a list), 「几家」 how many.
+    (COUNT, re.compile(rf"(?<!哪)(?:多少|几)\s*[{_COUNTERS}]")),
     (
         AMOUNT,
         re.compile(
@@ -128,7 +129,7 @@ _COUNT_ANY = re.compile(
     rf"{_NUMBER}\s*(?:余|多)?\s*(?:万|亿)?\s*[{_COUNTERS}]|[{_CN_DIGITS}]+\s*(?:余|多)?\s*[{_COUNTERS}]"
 )
 _ANY_COUNTER = _COUNTERS
-_BARE_COUNT = re.compile(r"多少|几(?![乎])|数量|总数|一共有|共有")
+_BARE_COUNT = re.compile(r"多少|(?<!哪)几(?![乎])|数量|总数|一共有|共有")
 _BARE_NUMBER = re.compile(rf"{_NUMBER}\s*(?:余|多)?\s*(?:万|亿)?")
 _YEAR_ONLY = re.compile(r"(?:19|20)\d{2}")
 
@@ -192,7 +193,7 @@ ROLE = re.compile(
 
 def asked_counter(question: str) -> str:
     """The counter words a count question accepts (位名人 for 多少位), or ''."""
-    match = re.search(rf"(?:多少|几)\s*([{_COUNTERS}])", question)
+    match = re.search(rf"(?<!哪)(?:多少|几)\s*([{_COUNTERS}])", question)
     return _COUNTER_KIN.get(match.group(1), match.group(1)) if match else ""
 
 

@@ -26,7 +26,8 @@ _CLAUSE_END = re.compile(r"[，,；;。！!？?]")
 _NUMBERED_HEADING = re.compile(
     r"^\s*(?:[一二三四五六七八九十]+\s*[、.．]|[（(]\s*[一二三四五六七八九十\d]+\s*[)）]|\d+\s*[.、．](?!\d)|第[一二三四五六七八九十]+[章节条部分])"
 )
-_ENUMERATION = re.compile(r"、|一是|二是|；|第一|其一|\d[.、)]")
+# Items in a series: 「A、B」, 「一是……二是」, 「“智造计划”“上云计划”」.
+ENUMERATION = re.compile(r"、|一是|二是|；|第一|其一|\d[.、)]|[”」][“「]")
 _TABLE_ROW = re.compile(
     r"^(?P<caption>[^|]*)\|(?:[^|]*\|)*\s*(?:\d+\s+)?(?P<name>[^|:]+?):\s*(?P<values>.+)$"
 )
@@ -60,7 +61,7 @@ def typed_evidence(question: Question, text: str, is_table_row: bool) -> TypedEv
     if not asked:
         share = 1.0
         if LIST in question.types:
-            share = 0.5 + 0.5 * bool(_ENUMERATION.search(region))
+            share = 0.5 + 0.5 * bool(ENUMERATION.search(region))
         return TypedEvidence((), share, _attribute_in(question, compact(region)))
     spans: list[Span] = []
     found = 0
@@ -68,6 +69,7 @@ def typed_evidence(question: Question, text: str, is_table_row: bool) -> TypedEv
         typed = spans_of(region, answer_type, question.counter if answer_type == COUNT else "")
         if answer_type == PERSON and not ROLE.search(question.core or question.text):
             typed += spans_of(region, ORGANISATION)  # 「谁跟谁一起研制的」: an actor
+        typed = [s for s in typed if not _given(question, s)]
         found += bool(typed)
         spans += typed
     if not spans:
@@ -79,10 +81,30 @@ def typed_evidence(question: Question, text: str, is_table_row: bool) -> TypedEv
     return TypedEvidence(tuple(spans), found / len(asked), near)
 
 
+def _given(question: Question, span: Span) -> bool:
+    """A figure the question itself states (「8家合作银行是哪几家」, 「夸克电驱2.0」) is what it
+    asks about, not its answer."""
+    figure = compact(span.text)
+    return len(figure) >= 2 and figure in compact(question.core or question.text)
+
+
+# Words for a change that documents and questions use interchangeably (增长了多少 / 增加至).
+_CHANGE_WORDS = (("增长", "增加", "提高", "提升", "上升", "增至", "翻番"), ("下降", "减少", "降低"))
+
+
 def _attribute_in(question: Question, text: str) -> float:
+    """How much of the asked attribute the text names: each of its words counts equally."""
     if not question.attribute:
         return 1.0
-    return Term(compact(question.attribute), 1.0).match(text)
+    parts = question.attribute.split()
+    return sum(_word_in(compact(part), text) for part in parts) / len(parts)
+
+
+def _word_in(word: str, text: str) -> float:
+    for family in _CHANGE_WORDS:
+        if word in family:
+            return float(any(w in text for w in family))
+    return Term(word, 1.0).match(text)
 
 
 def _clause_around(text: str, span: Span) -> str:

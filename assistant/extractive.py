@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from assistant.answer_form import refusal_text, render_answer, render_items
 from assistant.answer_types import SPAN_TYPES
 from assistant.decision import AnswerabilityModel, load_model
-from assistant.evidence import TypedEvidence, is_heading, typed_evidence
+from assistant.evidence import ENUMERATION, TypedEvidence, is_heading, typed_evidence
 from assistant.outline import heading_children
 from assistant.question import Question, compact
 from ingest.chunking import Chunk
@@ -34,7 +34,6 @@ _MAX_LINES = {"figure": 3, "list": 4, "measure": 5, "other": 3}
 _FIGURE = re.compile(
     r"第\s*[0-9一二三四五六七八九十]+\s*[位名]|\d+(?:[.,]\d+)*\s*(?:%|％|倍|亿元|万元|亿|万|家|个|项|位|名|件|人|所|座|条|批|届|次)?"
 )
-_ENUMERATION = re.compile(r"、|一是|二是|；|第一|其一|\d[.、)]")
 
 _PLAN = re.compile(r"十[一二三四五六七八九]五")
 
@@ -159,7 +158,7 @@ def score_sentences(question: Question, passages: list[Passage]) -> list[Sentenc
             if span_question:
                 score += 0.15 * evidence.type_share + 0.05 * evidence.attribute
             if question.kind in ("list", "measure"):  # enumerations name several items at once
-                score += min(len(_ENUMERATION.findall(text)), 6) * 0.04
+                score += min(len(ENUMERATION.findall(text)), 6) * 0.04
             if question.years:
                 score += 0.2 * bool(question.years & years_in(text)) + 0.1 * doc_covers
                 score += 0.15 * section_names_year

@@ -278,6 +278,15 @@ _PERSON = re.compile(
 _CAPITAL = re.compile(r"注册资本|注册资金|资本金|\d[\d.,]*(?:万|亿)?元")
 _FOUNDED = re.compile(r"(?:19|20)\d{2}年|成立|创立|组建|设立|揭牌|注册|落户|建成")
 _TARGET_2030 = re.compile(r"2030")
+_GROWTH = re.compile(r"\d[\d.]*\s*[%％]|增长率|增幅|增速")
+#: Who heads an organisation, by the kind its name ends in (a 实验室 has a 主任).
+_HEAD_BY_SUFFIX = (
+    (("实验室", "中心", "工作站"), "主任"),
+    (("研究院", "研究所"), "院长"),
+    (("公司", "集团"), "董事长"),
+    (("联盟", "协会", "学会"), "理事长"),
+    (("大学",), "校长"),
+)
 
 _ORG_SUFFIX = "研究院|研究所|实验室|中心|联盟|公司|集团|基金|大学|工作站|交易会"
 #: A named organisation: no function words, digits or quotes inside (brackets may be, as
@@ -316,6 +325,15 @@ def _count_swap(item: EvalItem, core: str) -> Swap | None:
         return None
     subj = match["subj"]
     return Swap(f"{subj}累计获得了多少亿元资金投入？", "资金投入金额", "数量", subj, _MONEY)
+
+
+def _growth_swap(item: EvalItem, core: str) -> Swap | None:
+    """A count asked as a growth rate: 「……有多少家」 -> 「……比上年增长了百分之多少」."""
+    match = _COUNT_END.match(core)
+    if not match or len(item.must_contain) != 1:
+        return None
+    subj = match["subj"]
+    return Swap(f"{subj}比上年增长了百分之多少？", "增长率", "数量", subj, _GROWTH)
 
 
 def _rank_swap(item: EvalItem, core: str) -> Swap | None:
@@ -357,7 +375,8 @@ def _organisations(item: EvalItem) -> list[str]:
 def _organisation_swaps(item: EvalItem) -> list[Swap]:
     swaps: list[Swap] = []
     for org in _organisations(item):
-        swaps.append(Swap(f"{org}的负责人是谁？", "负责人", "", org, _PERSON))
+        head = next((role for ends, role in _HEAD_BY_SUFFIX if org.endswith(ends)), "负责人")
+        swaps.append(Swap(f"{org}的{head}是谁？", head, "", org, _PERSON))
         if org.endswith(("公司", "集团")):
             swaps.append(Swap(f"{org}的注册资本是多少？", "注册资本", "", org, _CAPITAL))
         swaps.append(Swap(f"{org}是哪一年成立的？", "成立时间", "", org, _FOUNDED))
@@ -366,6 +385,7 @@ def _organisation_swaps(item: EvalItem) -> list[Swap]:
 
 _SWAPPERS: tuple[Callable[[EvalItem, str], Swap | None], ...] = (
     _count_swap,
+    _growth_swap,
     _rank_swap,
     _target_swap,
 )
