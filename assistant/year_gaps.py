@@ -13,8 +13,8 @@ from dataclasses import fields, replace
 from typing import TYPE_CHECKING
 
 from assistant.conflicts import UNIT, base_years, row_statements
-from assistant.framing import split_framing
 from assistant.followup import parse
+from assistant.framing import split_framing
 from assistant.question import compact
 from vectorstore.search import Passage
 
