@@ -93,9 +93,13 @@ _CHANGE_WORDS = (("增长", "增加", "提高", "提升", "上升", "增至", "�
 
 
 def _attribute_in(question: Question, text: str) -> float:
-    """How much of the asked attribute the text names: each of its words counts equally."""
+    """How much of the asked attribute the text names: each of its words counts equally.
+
+    With no attribute found, the focus stands for it: a text naming none of the question's
+    key terms says nothing about what is asked."""
     if not question.attribute:
-        return 1.0
+        matched = sum(t.weight * t.match(text) for t in question.terms)
+        return matched / question.total_weight
     parts = question.attribute.split()
     return sum(_word_in(compact(part), text) for part in parts) / len(parts)
 

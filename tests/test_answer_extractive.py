@@ -159,6 +159,16 @@ def test_a_2000_character_question_is_answered_and_its_analysis_timed(
     assert set(answer.to_json()) >= {"direct_answer", "timings_ms", "refused", "citations"}
 
 
+@pytest.mark.parametrize("length", [40, MAX_QUESTION_CHARS])
+def test_random_characters_are_refused(assistant: Assistant, length: int) -> None:
+    """Text that names nothing the documents speak of gets no answer, however long."""
+    import random
+
+    rng = random.Random(length)
+    noise = "".join(chr(rng.randint(0x4E00, 0x9FA5)) for _ in range(length))
+    assert assistant.ask(noise).refused
+
+
 def test_measure_questions_give_several_distinct_measures(assistant: Assistant) -> None:
     answer = assistant.ask("黄埔区对科技型中小企业融资有哪些支持措施？")
     quotes = [c.quote for c in answer.citations]
