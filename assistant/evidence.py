@@ -27,7 +27,7 @@ _NUMBERED_HEADING = re.compile(
     r"^\s*(?:[一二三四五六七八九十]+\s*[、.．]|[（(]\s*[一二三四五六七八九十\d]+\s*[)）]|\d+\s*[.、．](?!\d)|第[一二三四五六七八九十]+[章节条部分])"
 )
 # Items in a series: 「A、B」, 「一是……二是」, 「“智造计划”“上云计划”」.
-ENUMERATION = re.compile(r"、|一是|二是|；|第一|其一|\d[.、)]|[”」][“「]")
+ENUMERATION = re.compile(r"、|一是|二是|；|第一|其一|(?<![\d.])\d[.、)](?!\d)|[”」][“「]")
 _TABLE_ROW = re.compile(
     r"^(?P<caption>[^|]*)\|(?:[^|]*\|)*\s*(?:\d+\s+)?(?P<name>[^|:]+?):\s*(?P<values>.+)$"
 )
@@ -67,8 +67,11 @@ def typed_evidence(question: Question, text: str, is_table_row: bool) -> TypedEv
     found = 0
     for answer_type in asked:
         typed = spans_of(region, answer_type, question.counter if answer_type == COUNT else "")
-        if answer_type == PERSON and not ROLE.search(question.core or question.text):
+        role = ROLE.search(question.core or question.text)
+        if answer_type == PERSON and not role:
             typed += spans_of(region, ORGANISATION)  # 「谁跟谁一起研制的」: an actor
+        elif answer_type == PERSON and role:  # a role is written next to its holder's name
+            typed = [s for s in typed if role.group() in region[max(0, s.start - 6) : s.end + 6]]
         typed = [s for s in typed if not _given(question, s)]
         found += bool(typed)
         spans += typed
@@ -88,8 +91,14 @@ def _given(question: Question, span: Span) -> bool:
     return len(figure) >= 2 and figure in compact(question.core or question.text)
 
 
-# Words for a change that documents and questions use interchangeably (增长了多少 / 增加至).
-_CHANGE_WORDS = (("增长", "增加", "提高", "提升", "上升", "增至", "翻番"), ("下降", "减少", "降低"))
+# Words for a change that documents and questions use interchangeably (增长了多少 / 增加至);
+# 「有什么变化」 accepts either direction.
+_RISE = ("增长", "增加", "提高", "提升", "上升", "增至", "翻番")
+_FALL = ("下降", "减少", "降低")
+_CHANGE = ("变化", "变动", *_RISE, *_FALL)
+_ACCEPTS = (
+    {w: _RISE for w in _RISE} | {w: _FALL for w in _FALL} | {"变化": _CHANGE, "变动": _CHANGE}
+)
 
 
 def _attribute_in(question: Question, text: str) -> float:
@@ -100,15 +109,16 @@ def _attribute_in(question: Question, text: str) -> float:
     if not question.attribute:
         matched = sum(t.weight * t.match(text) for t in question.terms)
         return matched / question.total_weight
-    parts = question.attribute.split()
-    return sum(_word_in(compact(part), text) for part in parts) / len(parts)
+    terms = question.attribute_terms
+    total = sum(t.weight for t in terms) or 1.0
+    return sum(t.weight * _word_in(t, text) for t in terms) / total
 
 
-def _word_in(word: str, text: str) -> float:
-    for family in _CHANGE_WORDS:
-        if word in family:
-            return float(any(w in text for w in family))
-    return Term(word, 1.0).match(text)
+def _word_in(term: Term, text: str) -> float:
+    accepted = _ACCEPTS.get(term.text)
+    if accepted:
+        return float(any(w in text for w in accepted))
+    return term.match(text)
 
 
 def _clause_around(text: str, span: Span) -> str:

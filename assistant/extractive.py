@@ -187,6 +187,13 @@ def _about(passage: Passage, names: tuple[str, ...]) -> bool:
     return all(compact(name) in about for name in names)
 
 
+def _names_a_term(question: Question, passage: Passage) -> bool:
+    """The passage (with its section) holds at least one of the question's key terms whole:
+    an answer must come from text that names something the question names."""
+    about = compact(f"{passage.section} {passage.text}")
+    return any(term.text in about for term in question.terms)
+
+
 def features_of(question: Question, sentence: Sentence, similarity: float) -> dict[str, float]:
     """The answerability model's inputs for one sentence (see assistant.decision.FEATURES)."""
     passage = sentence.passage
@@ -353,6 +360,8 @@ def extract_answer(
     sentences = score_sentences(question, passages)
     if not sentences or not question.terms or question.unknown_names:
         return refusal(question, sentences)
+    if not any(_names_a_term(question, s.passage) for s in sentences[:CANDIDATES]):
+        return refusal(question, sentences)  # nothing retrieved names anything asked
     children = heading_children(question, passages, outline) if outline else []
     if children:
         text, quotes = render_items(children)

@@ -12,6 +12,7 @@ questions of ordinary length.
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 import unicodedata
@@ -21,6 +22,7 @@ from functools import lru_cache
 import jieba.posseg
 
 from assistant.answer_types import (
+    COUNTERS,
     LIST,
     MEASURE,
     SPAN_TYPES,
@@ -97,6 +99,8 @@ _LINKING = re.compile(
 # A head noun that only says "a figure of" (目标, 数量): the attribute is what stands before
 # its 的 (瞪羚企业 in 「瞪羚企业到2025年的目标是多少家」).
 _GENERIC_HEAD = re.compile(r"(?:目标值?|情况|数量|总量|总数|水平|数值)$")
+# 「多少家」「几项」「哪一年」: the counter between the question word and the thing counted.
+_COUNTER_AT_START = re.compile(rf"^\s*[一两几]?\s*[{COUNTERS}]")
 _TIME_PHRASE = re.compile(r"(?:到|截至|截止)?\s*(?:19|20)\d{2}\s*年(?:底|末|初)?")
 _QUOTED = re.compile(r"[“\"「《]([^”\"」》]{2,20})[”\"」》]")
 # Stripped for retrieval only: they carry no meaning and confuse tokenizers.
@@ -139,6 +143,8 @@ class Question:
     types: tuple[str, ...] = ("other",)  # expected answer types, in the order asked
     counter: str = ""  # 家 in 「多少家」
     attribute: str = ""  # what is asked of the entity (得分, 成交额, 运营 单位)
+    # Its words weighted by rarity: in 运营 单位, 运营 tells the asked unit from any 单位.
+    attribute_terms: tuple[Term, ...] = ()
     framing: tuple[str, ...] = ()
     framing_terms: tuple[Term, ...] = ()
     core: str = ""  # the question without its framing
@@ -212,6 +218,10 @@ class TermWeigher:
         )
         unknown = tuple(name for name in names if not self._df(compact(name)))
         types = asked_types(core)
+        attribute = self._attribute(core, years)
+        attribute_terms = tuple(
+            Term(compact(part), max(self._idf(compact(part)), 0.1)) for part in attribute.split()
+        )
         return Question(
             clean,
             question_kind(types),
@@ -221,7 +231,8 @@ class TermWeigher:
             unknown,
             types,
             asked_counter(core),
-            self._attribute(core, years),
+            attribute,
+            attribute_terms,
             framed.framing,
             framing_terms,
             core,
@@ -249,33 +260,42 @@ class TermWeigher:
         return tuple(terms)
 
     def _attribute(self, core: str, years: set[int]) -> str:
-        """The noun right before the first question word, in its clause (得分 in
-        「……的得分是多少」, 成交额 in 「技术合同成交额是多少亿元」), with the noun it is
-        compounded with, space-separated (运营 单位, 创客 空间): the head alone (单位, 空间)
-        names any unit, and the two may stand apart in the answer (中小企业……投融资)."""
+        """What is asked of the entity, as one or two space-separated nouns.
+
+        Chinese puts it in one of two places: after a counter (「有多少家科创板上市企业」,
+        「拿了几项国家专利金奖」: the thing counted), or before the question word (「……的
+        得分是多少」, 「瞪羚企业到2025年的目标是多少家」: 目标 only says "a figure of").
+        A noun is kept with the noun it is compounded with (运营 单位, 创客 空间): the head
+        alone names any unit, and the two may stand apart in the answer (中小企业……投融资).
+        """
         asked = _ASKED_AT.search(core)
         if not asked:
             return ""
+        after = _COUNTER_AT_START.sub("", core[asked.end() :])
+        counted = self._content_words(re.split(r"[，,；;：:？?。！!]", after)[0][:8], years)
+        run = list(itertools.takewhile(_nominal, counted))
+        if run:
+            return " ".join(run[-2:])
         before = _LINKING.sub("", re.split(r"[，,；;：:]", core[: asked.start()])[-1])
         if _GENERIC_HEAD.search(before) and "的" in before:
             before = _LINKING.sub("", _TIME_PHRASE.sub("", before[: before.rfind("的")]))
         window = before[-24:]
-        words = [
+        words = self._content_words(window, years)
+        nouns = [n for n, w in enumerate(words) if _nominal(w)]
+        if not nouns:
+            return words[-1] if words else ""
+        last = nouns[-1]
+        head = words[last]
+        if last and words[last - 1] + head in window and _nominal(words[last - 1]):
+            return f"{words[last - 1]} {head}"
+        return head
+
+    def _content_words(self, text: str, years: set[int]) -> list[str]:
+        return [
             w
-            for w in self.tokenizer.tokenize(window)
+            for w in self.tokenizer.tokenize(text)
             if len(w) >= 2 and w not in _QUESTION_WORDS and not _is_year(w, years)
         ]
-        if not words:
-            return ""
-        head = words[-1]
-        if (
-            len(words) >= 2
-            and words[-2] + head in window
-            and _nominal(words[-2])
-            and _nominal(head)
-        ):
-            return f"{words[-2]} {head}"
-        return head
 
     def _df(self, term: str) -> int:
         return sum(1 for text in self._texts if term in text)

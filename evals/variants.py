@@ -28,6 +28,7 @@ from pathlib import Path
 
 import jieba
 
+from assistant.framing import split_framing
 from evals.dataset import EvalItem, normalize_for_match
 
 CORPUS_DIR = Path(__file__).resolve().parents[1] / "data" / "corpus"
@@ -278,6 +279,7 @@ _PERSON = re.compile(
 _CAPITAL = re.compile(r"注册资本|注册资金|资本金|\d[\d.,]*(?:万|亿)?元")
 _FOUNDED = re.compile(r"(?:19|20)\d{2}年|成立|创立|组建|设立|揭牌|注册|落户|建成")
 _TARGET_2030 = re.compile(r"2030")
+_ASKS_FIGURE = re.compile(r"多少|几[家个项位名件人所]|第几")
 _GROWTH = re.compile(r"\d[\d.]*\s*[%％]|增长率|增幅|增速")
 #: Who heads an organisation, by the kind its name ends in (a 实验室 has a 主任).
 _HEAD_BY_SUFFIX = (
@@ -355,6 +357,22 @@ def _target_swap(item: EvalItem, core: str) -> Swap | None:
     )
 
 
+def _year_swap(item: EvalItem, core: str) -> Swap | None:
+    """A figure asked for a year two years earlier than the one the item asks about: the
+    documents report some years and not others (「2023年黄埔区技术合同成交额是多少」)."""
+    framing = split_framing(core).framing
+    years = set(_YEAR.findall(core))
+    if framing or len(years) != 1 or "十三五" in core or "十四五" in core:
+        return None  # a framing's year dates the source, not the figure
+    year = years.pop()
+    if year == "2025" or not _ASKS_FIGURE.search(core):
+        return None
+    earlier = str(int(year) - 2)
+    subject = _YEAR.sub("", core)
+    question = f"{_YEAR.sub(earlier + '年', core, count=1)}？"
+    return Swap(question, f"{earlier}年的数值", f"{year}年的数值", subject, re.compile(earlier))
+
+
 def _organisations(item: EvalItem) -> list[str]:
     """Named organisations the question asks about, or that an entity answer names.
 
@@ -388,6 +406,7 @@ _SWAPPERS: tuple[Callable[[EvalItem, str], Swap | None], ...] = (
     _growth_swap,
     _rank_swap,
     _target_swap,
+    _year_swap,
 )
 
 
