@@ -51,7 +51,11 @@ _CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
     (SCORE, re.compile(r"得分|分数|多少分|几分|评分")),
     (
         SHARE,
-        re.compile(r"比例|占比|比重|百分之|百分比|几成|占[^，。？]{0,12}多少|增长率|增速|增幅"),
+        # 强度 (研发投入强度) and a ……率 are ratios, written as a percentage.
+        re.compile(
+            r"比例|占比|比重|百分之|百分比|几成|占[^，。？]{0,12}多少|增长率|增速|增幅"
+            r"|(?:强度|[^，。？\s]率)[^，。？]{0,6}(?:多少|几)"
+        ),
     ),
     (RANK, re.compile(r"第几|排名|排第|排在|名次|位次|位列|位居|排行")),
     # 「哪几家」 asks which ones (a list), 「几家」 how many.

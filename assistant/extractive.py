@@ -252,8 +252,11 @@ def _states_year(sentence: Sentence, question: Question) -> bool:
     """
     years = question.years
     where = sentence.text + sentence.passage.section
-    if any(plan in where for plan in _PLAN.findall(question.core or question.text)):
-        return True  # 「“十三五”期间……」 answers a question about 十三五
+    # 「“十三五”期间……」 answers a question about 十三五, also from the head of its passage:
+    # a paragraph names its period once and lists what was done.
+    around = where + sentence.passage.text[: sentence.start]
+    if any(plan in around for plan in _PLAN.findall(question.core or question.text)):
+        return True
     named = explicit_years(sentence.text)
     for heading in sentence.passage.section.split(" > "):
         if len(explicit_years(heading)) == 1:  # "2018 年工作总结和 2019 年工作安排" is the title
