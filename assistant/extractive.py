@@ -297,6 +297,8 @@ def _select(question: Question, lead: Sentence, sentences: list[Sentence]) -> li
                 docs.add(sentence.passage.doc_id)
                 others.append(sentence)
         pool = others + [s for s in pool if s not in others]
+    if question.kind in ("list", "measure"):
+        pool = _enumeration_after(lead, sentences) + pool
     for sentence in pool:
         if len(chosen) >= limit:
             break
@@ -308,11 +310,39 @@ def _select(question: Question, lead: Sentence, sentences: list[Sentence]) -> li
     return _order(question, chosen)
 
 
+def _enumeration_after(lead: Sentence, sentences: list[Sentence]) -> list[Sentence]:
+    """The items that continue an enumeration the lead opens: 「建设……“三大平台”：建立发布
+    平台……；」 is followed by 「建立运营平台……；」 and 「建立赋能平台……。」 in its passage.
+    Each item names its own part and little of the question, so ranking alone drops them."""
+    if (
+        not lead.text.rstrip().endswith(("；", ";"))
+        or "：" not in lead.text + lead.passage.text[max(0, lead.start - 40) : lead.start]
+    ):
+        return []
+    following = sorted(
+        (s for s in sentences if s.passage is lead.passage and s.start >= lead.end),
+        key=lambda s: s.start,
+    )
+    items: list[Sentence] = []
+    for sentence in following:
+        items.append(sentence)
+        if not sentence.text.rstrip().endswith(("；", ";")):
+            break  # the enumeration ends with its sentence
+    return items
+
+
 def _order(question: Question, chosen: list[Sentence]) -> list[Sentence]:
-    """A named year's document first; otherwise the lead first, others by document year."""
+    """A named year's document first; otherwise the lead first, others by document year, and
+    the lead's own passage in reading order (an enumeration stays in its order)."""
     if question.years:
         return sorted(chosen, key=lambda s: not _covers_year(s.passage, question.years))
-    return chosen[:1] + sorted(chosen[1:], key=lambda s: (s.passage.document.year or 0, -s.score))
+    lead = chosen[0]
+
+    def place(s: Sentence) -> tuple[int, bool, float]:
+        own = s.passage is lead.passage
+        return (s.passage.document.year or 0, not own, s.start if own else -s.score)
+
+    return chosen[:1] + sorted(chosen[1:], key=place)
 
 
 def conflict_warning(chosen: list[Sentence]) -> str | None:
