@@ -20,6 +20,7 @@ from assistant.evidence import ENUMERATION, TypedEvidence, is_heading, typed_evi
 from assistant.outline import heading_children
 from assistant.question import Question, compact
 from ingest.chunking import Chunk
+from ingest.scopes import document_scope, subject_scope
 from ingest.sentences import split_sentences
 from vectorstore.search import Passage
 from vectorstore.years import period_years, years_in
@@ -36,6 +37,7 @@ _FIGURE = re.compile(
 )
 
 _PLAN = re.compile(r"十[一二三四五六七八九]五")
+_TARGET_CUE = re.compile(r"到\s*(?:19|20)\d{2}\s*年|目标|力争")
 
 Similarity = Callable[[str, list[str]], list[float]]
 
@@ -346,20 +348,34 @@ def _order(question: Question, chosen: list[Sentence]) -> list[Sentence]:
 
 
 def conflict_warning(chosen: list[Sentence]) -> str | None:
-    """Different figures for one indicator in documents of different years."""
-    by_doc: dict[str, Sentence] = {}
+    """Different figures for one indicator, of one scope and kind, in documents of different
+    years. 广州市's 3.12% and 黄埔区's 2025 target of 6% are two series, not a disagreement."""
+    groups: dict[tuple[str, bool], dict[str, Sentence]] = {}
     for sentence in chosen:
-        if sentence.figures and sentence.coverage >= 0.5 and sentence.passage.doc_id not in by_doc:
-            by_doc[sentence.passage.doc_id] = sentence
-    years = {s.passage.document.year for s in by_doc.values()}
-    values = {s.figures[:2] for s in by_doc.values()}
-    if len(by_doc) < 2 or len(years) < 2 or len(values) < 2:
-        return None
-    listed = "；".join(
-        f"{s.passage.document.year}年《{s.passage.title}》：{'、'.join(s.figures[:2])}"
-        for s in sorted(by_doc.values(), key=lambda s: s.passage.document.year or 0)
+        if sentence.figures and sentence.coverage >= 0.5:
+            group = groups.setdefault(_series_of(sentence), {})
+            group.setdefault(sentence.passage.doc_id, sentence)
+    for by_doc in groups.values():
+        years = {s.passage.document.year for s in by_doc.values()}
+        values = {s.figures[:2] for s in by_doc.values()}
+        if len(by_doc) >= 2 and len(years) >= 2 and len(values) >= 2:
+            listed = "；".join(
+                f"{s.passage.document.year}年《{s.passage.title}》：{'、'.join(s.figures[:2])}"
+                for s in sorted(by_doc.values(), key=lambda s: s.passage.document.year or 0)
+            )
+            return f"不同年份文档中的数值不同：{listed}"
+    return None
+
+
+def _series_of(sentence: Sentence) -> tuple[str, bool]:
+    """(scope, is a target) of a figure sentence, by the fact extractor's own rules: the place
+    the sentence is about, else its section's, else its document's."""
+    document = sentence.passage.document
+    home = document_scope(document.title, document.publisher)
+    scope = (
+        subject_scope(sentence.text, home) or subject_scope(sentence.passage.section, home) or home
     )
-    return f"不同年份文档中的数值不同：{listed}"
+    return scope, bool(_TARGET_CUE.search(sentence.text))
 
 
 def refusal(

@@ -6,11 +6,13 @@ import pytest
 
 from assistant.answer import Assistant
 from assistant.config import AssistantSettings
-from assistant.question import Question
+from assistant.question import Question, compact
 from assistant.trend import Row, asked_indicator, asked_scope, computed, is_trend_question
 from evals.dataset import normalize_for_match
-from ingest.facts import Fact
+from ingest.facts import Fact, display_value
+from vectorstore.facts import FactStore
 from vectorstore.search import HybridSearcher
+from vectorstore.settings import StoreSettings
 
 
 def _question(text: str) -> Question:
@@ -87,3 +89,27 @@ def test_a_named_scope_keeps_other_scopes_out(assistant: Assistant) -> None:
     assert "357" not in huangpu.text and "广州市 |" not in huangpu.text
     city = assistant.ask("广州全市技术合同成交额这些年怎么变化？")
     assert "619" not in city.text and "黄埔区" not in city.text
+
+
+def test_no_warning_pairs_values_of_two_scopes(
+    assistant: Assistant, indexed_settings: StoreSettings
+) -> None:
+    """Every indicator stated for two or more scopes, asked without a scope: a cross-year
+    warning, if any, never sets one scope's value against another's."""
+    facts = FactStore.in_dir(indexed_settings.data_dir).query()
+    scopes_of: dict[str, dict[str, set[str]]] = {}
+    for sourced in facts:
+        fact = sourced.fact
+        shown = compact(display_value(fact)).lstrip("近约超过")
+        scopes_of.setdefault(fact.indicator, {}).setdefault(fact.scope, set()).add(shown)
+    shared = {key: by_scope for key, by_scope in scopes_of.items() if len(by_scope) >= 2}
+    assert len(shared) >= 3
+    for indicator, by_scope in shared.items():
+        answer = assistant.ask(f"{indicator}是多少？")
+        for warning in answer.warnings:
+            if not warning.startswith("不同年份文档中的数值不同"):
+                continue
+            named = [
+                s for s, values in by_scope.items() if any(v in compact(warning) for v in values)
+            ]
+            assert len(named) <= 1, (indicator, warning)
