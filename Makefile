@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install index run test lint format bench eval loadtest clean
+.PHONY: install index run test test-fast lint format bench eval loadtest clean
 
 # Re-install only when pyproject.toml changes.
 $(STAMP): pyproject.toml
@@ -26,22 +26,26 @@ run: index
 test: install
 	$(BIN)/python -m pytest
 
+# Everything except the browser, Chroma-server and race (killed/concurrent process) tests.
+test-fast: install
+	$(BIN)/python -m pytest -q -m "not browser and not server and not race"
+
 lint: install
-	$(BIN)/ruff check . && $(BIN)/ruff format --check .
+	$(BIN)/ruff check . && $(BIN)/ruff format --check . && $(BIN)/mypy
 
 format: install
 	$(BIN)/ruff format . && $(BIN)/ruff check --fix .
 
 bench: install
 	$(BIN)/python -m pytest -m bench -s
-	$(BIN)/python -m evals.bench
-	$(BIN)/python -m evals.bench_ocr
+	$(BIN)/python -m tools.bench
+	$(BIN)/python -m tools.bench_ocr
 
 eval: index
 	$(BIN)/policy-qa eval
 
 loadtest: index
-	$(BIN)/python -m ui.loadtest
+	$(BIN)/python -m tools.loadtest
 
 clean:
 	rm -rf $(VENV) .policy-qa .pytest_cache

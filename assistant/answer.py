@@ -34,10 +34,7 @@ from assistant.question import Question, TermWeigher, clean_question, for_retrie
 from assistant.semantic import SentenceSimilarity
 from assistant.trend import Indicators, is_trend_question, trend_answer
 from vectorstore.index import Snapshot
-from vectorstore.lexical import ChineseTokenizer
 from vectorstore.search import HybridSearcher, Passage, SearchFilters
-from vectorstore.service import open_searcher
-from vectorstore.settings import StoreSettings
 
 EMPTY_QUESTION = "请输入一个问题。/ Please enter a question."
 
@@ -95,7 +92,7 @@ class Assistant:
 
     def __init__(self, searcher: HybridSearcher, settings: AssistantSettings | None = None) -> None:
         self.searcher = searcher
-        self.settings = settings or AssistantSettings.from_env()
+        self.settings = settings or AssistantSettings()
         self._weigher: TermWeigher | None = None
         self._weigher_keys: tuple[str, ...] = ()
         self._llm: LlmClient | None = None
@@ -103,10 +100,6 @@ class Assistant:
         self._indicators = Indicators({}, {})
         self._indicators_state: tuple[str, ...] | None = None
         self.similarity = SentenceSimilarity(searcher.embeddings)
-
-    @classmethod
-    def from_env(cls) -> Assistant:
-        return cls(open_searcher(StoreSettings.from_env()), AssistantSettings.from_env())
 
     def ask(
         self,
@@ -228,12 +221,11 @@ class Assistant:
         return rewrite_by_rule(text, history)
 
     def _analyse(self, text: str) -> Question:
-        """Key terms weighted by the current corpus; the weigher is rebuilt when documents change."""
+        """Key terms weighted by the current corpus; the weigher is rebuilt when it changes."""
         snapshot = self.searcher.index.snapshot()
         if self._weigher is None or snapshot.keys != self._weigher_keys:
-            tokenizer = snapshot.lexical.tokenizer if snapshot.lexical else None
             self._weigher = TermWeigher(
-                tokenizer or ChineseTokenizer(), [c.text for c in snapshot.chunks.values()]
+                snapshot.tokenizer, [c.text for c in snapshot.chunks.values()]
             )
             self._weigher_keys = snapshot.keys
         return self._weigher.analyse(text)
@@ -246,7 +238,7 @@ class Assistant:
     def _llm_answer(
         self, question: str, analysed: Question, passages: list[Passage], warnings: list[str]
     ) -> Generator[str, None, Answer]:
-        """Stream the model's answer and check it; on failure, the extractive answer with a notice."""
+        """Stream the model's answer and check it; on failure, the extractive one with a notice."""
         pieces: list[str] = []
         try:
             for piece in self._client().stream_answer(analysed.text, passages):

@@ -17,9 +17,9 @@ from typing import TYPE_CHECKING
 from assistant.question import compact
 from ingest.chunking import Chunk
 from ingest.sentences import split_sentences
+from ingest.years import period_years
 from vectorstore.search import Passage
 from vectorstore.store import DocumentRecord
-from vectorstore.years import period_years
 
 if TYPE_CHECKING:
     from assistant.extractive import Extract

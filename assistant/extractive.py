@@ -22,8 +22,8 @@ from assistant.question import Question, compact
 from ingest.chunking import Chunk
 from ingest.scopes import document_scope, subject_scope
 from ingest.sentences import split_sentences
+from ingest.years import period_years, years_in
 from vectorstore.search import Passage
-from vectorstore.years import period_years, years_in
 
 # Sentences weighed by the model: embedding each costs ~50-150 ms the first time it is seen.
 CANDIDATES = 4

@@ -48,7 +48,8 @@ def passages_block(passages: Sequence[Passage]) -> str:
     for n, passage in enumerate(passages, start=1):
         text = passage.text.replace("<", "＜").replace(">", "＞")
         parts.append(
-            f'<passage n="{n}" title="《{passage.title}》" date="{passage.date}" section="{passage.section}">\n'
+            f'<passage n="{n}" title="《{passage.title}》" date="{passage.date}" '
+            f'section="{passage.section}">\n'
             f"{text}\n</passage>"
         )
     return "<passages>\n" + "\n".join(parts) + "\n</passages>"

@@ -30,8 +30,8 @@ from assistant.answer_types import (
     asked_types,
 )
 from assistant.framing import split_framing
+from ingest.years import years_in
 from vectorstore.lexical import ChineseTokenizer, normalize
-from vectorstore.years import years_in
 
 MAX_QUESTION_CHARS = 2000
 # jieba's HMM tagger finds unknown names but took 2 s on 64 random characters: only a

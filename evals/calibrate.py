@@ -66,15 +66,10 @@ def sentence_label(item: EvalItem, text: str, kind: str) -> int | None:
 
 def collect(items: list[EvalItem]) -> list[dict[str, Any]]:
     """Run each question through retrieval and candidate weighing; one record per question."""
-    from assistant.answer import Assistant
-    from assistant.config import AssistantSettings
-    from vectorstore.service import open_searcher
-    from vectorstore.settings import StoreSettings
+    from assistant.app import open_app
+    from assistant.settings import load_settings
 
-    assistant = Assistant(
-        open_searcher(StoreSettings.from_env(), require_documents=True),
-        AssistantSettings.from_env(),
-    )
+    assistant = open_app(load_settings(), require_documents=True).assistant
     records = []
     for n, item in enumerate(items, start=1):
         _, candidates = assistant.candidates(item.question)

@@ -9,6 +9,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from assistant.settings import Settings
+
 #: Framings asked per answerable item: every item is covered once, and `make eval` stays
 #: within about 6 minutes on 2 cores (all attribute swaps and follow-ups are always asked).
 FRAMES_PER_ITEM = 1
@@ -39,7 +41,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     parser.set_defaults(handler=run_eval)
 
 
-def run_eval(args: argparse.Namespace) -> int:
+def run_eval(args: argparse.Namespace, settings: Settings) -> int:
     from evals.command import run_eval as run
 
-    return run(args)
+    return run(args, settings)

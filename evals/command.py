@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import os
 import sys
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
+from assistant.app import App, open_app
+from assistant.settings import Settings
 from evals.dataset import SPLIT_PATHS, EvalItem, load_dataset
 from evals.judge import Judge
 from evals.metamorphic import build_suite, run_suite
@@ -32,21 +33,25 @@ from evals.report import (
     write_report,
 )
 from evals.runner import AssistantLike, compare_retrievers, run_answers
-from vectorstore.service import open_searcher
-from vectorstore.settings import StoreSettings
 
 
-def run_eval(args: argparse.Namespace) -> int:
+def run_eval(args: argparse.Namespace, settings: Settings) -> int:
     """Run the eval as `policy-qa eval` asked; see evals/cli.py for the options."""
-    if args.mode == "llm" and not os.environ.get("OPENAI_API_KEY"):
-        print("错误 / error: --mode llm needs OPENAI_API_KEY", file=sys.stderr)
+    if args.mode == "llm" and not settings.llm.api_key:
+        print(
+            "错误 / error: --mode llm 需要设置 OPENAI_API_KEY / --mode llm needs OPENAI_API_KEY",
+            file=sys.stderr,
+        )
         return 2
     paths = {args.dataset.stem: args.dataset} if args.dataset else dict(SPLIT_PATHS)
     datasets = {name: load_dataset(path) for name, path in paths.items()}
-    searcher = open_searcher(StoreSettings.from_env(), require_documents=True)
-    assistant, judge, mode = (
-        (None, None, None) if args.retrieval_only else _assistant(searcher, args.mode)
-    )
+    if args.mode:
+        settings = dataclasses.replace(
+            settings, llm=dataclasses.replace(settings.llm, mode=args.mode)
+        )
+    app = open_app(settings, require_documents=True)
+    searcher = app.searcher
+    assistant, judge, mode = (None, None, None) if args.retrieval_only else _assistant(app)
     metamorphic = assistant is not None and not args.no_metamorphic
     parts = {}
     for name, items in datasets.items():
@@ -68,7 +73,7 @@ def run_eval(args: argparse.Namespace) -> int:
         ),
     }
     report = build_report(parts, meta)
-    reports_dir = args.out or REPORTS_DIR
+    reports_dir = args.out or settings.eval.reports_dir or REPORTS_DIR
     baseline = {name: load_baseline(name) for name in parts}
     comparisons = comparisons_for(report, previous_report(reports_dir), baseline)
     out = write_report(report, reports_dir, comparisons)
@@ -98,14 +103,9 @@ def _run_split(
     return build_split(items, comparison.results, answers, variants)
 
 
-def _assistant(searcher: Any, mode: str | None) -> tuple[AssistantLike, Judge | None, str]:
-    """The assistant in ``mode``, and a judge when an LLM is set up."""
-    from assistant.answer import Assistant
-    from assistant.config import AssistantSettings
-
-    settings = AssistantSettings.from_env()
-    if mode:
-        settings = dataclasses.replace(settings, mode=mode)
+def _assistant(app: App) -> tuple[AssistantLike, Judge | None, str]:
+    """The app's assistant, and a judge when an LLM is set up."""
+    settings = app.settings.llm
     judge = None
     if settings.mode == "llm":
         from evals.judge import make_judge
@@ -113,7 +113,7 @@ def _assistant(searcher: Any, mode: str | None) -> tuple[AssistantLike, Judge | 
         judge = make_judge(settings.model, settings.base_url, settings.api_key)
     else:
         print("note: judge metrics (faithfulness, answer relevance) need an LLM; skipped")
-    return Assistant(searcher, settings), judge, settings.mode
+    return app.assistant, judge, settings.mode
 
 
 def _print_summary(report: Mapping[str, Any], comparisons: Mapping[str, Sequence[Delta]]) -> None:

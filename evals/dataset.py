@@ -21,12 +21,13 @@ from __future__ import annotations
 
 import json
 import re
-import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from ingest.matching import squeeze as normalize_for_match
 
 ITEM_TYPES: frozenset[str] = frozenset(
     {"figure", "entity", "list", "policy", "table", "temporal", "unanswerable"}
@@ -72,15 +73,6 @@ NEAR_DUPLICATE_JACCARD = 0.75
 
 class DatasetError(ValueError):
     """A dataset line is malformed; the message names the file and line number."""
-
-
-def normalize_for_match(text: str) -> str:
-    """Return ``text`` NFKC-normalised with all whitespace removed.
-
-    Used only for *matching* (never for display): it makes "2018 年" equal "2018年"
-    and full-width "（" equal "(", which PDF extraction mixes freely.
-    """
-    return "".join(unicodedata.normalize("NFKC", text).split())
 
 
 @dataclass(frozen=True)
@@ -303,7 +295,8 @@ def validate_dataset(items: Sequence[EvalItem], corpus_dir: str | Path) -> list[
     Checks, per item: known type and difficulty; evidence exact substring of its
     source file, within one line, of sensible length; ``must_contain`` strings in
     the source after :func:`normalize_for_match` and in the reference answer;
-    unanswerable items with no source, evidence or must_contain. Across items: duplicate ids and questions.
+    unanswerable items with no source, evidence or must_contain. Across items: duplicate ids
+    and questions.
     """
     doc_ids = [d for item in items for d in item.sources]
     texts = load_corpus_texts(corpus_dir, doc_ids)

@@ -51,8 +51,10 @@ def judge_prompt(question: str, answer: str, contexts: Sequence[str]) -> str:
 def make_judge(model: str, base_url: str | None, api_key: str | None) -> Judge:
     """A judge bound to the assistant's own LLM settings, at temperature 0 for repeatability."""
     from langchain_openai import ChatOpenAI
+    from pydantic import SecretStr
 
-    llm = ChatOpenAI(model=model, base_url=base_url or None, api_key=api_key, temperature=0)
+    key = SecretStr(api_key) if api_key else None
+    llm = ChatOpenAI(model=model, base_url=base_url or None, api_key=key, temperature=0)
 
     def judge(item: EvalItem, answer: Any) -> dict[str, float]:
         contexts = [c.passage.text for c in answer.citations]

@@ -25,14 +25,18 @@ _DIGIT = re.compile(r"\d")
 
 
 class ChunkLike(Protocol):
-    kind: str
+    @property
+    def kind(self) -> str: ...
 
 
 class PassageLike(Protocol):
     """What the metrics read from a retrieved passage (a vectorstore Passage fits)."""
 
-    text: str
-    chunk: ChunkLike
+    @property
+    def text(self) -> str: ...
+
+    @property
+    def chunk(self) -> ChunkLike: ...
 
 
 # --- retrieval -----------------------------------------------------------------------------

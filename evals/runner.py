@@ -27,13 +27,8 @@ from evals.metrics import (
     first_hit_rank,
     retrieval_summary,
 )
-from vectorstore.search import HybridSearcher
+from vectorstore.search import RETRIEVERS, HybridSearcher, Retriever
 
-RETRIEVERS: dict[str, tuple[str, ...]] = {
-    "dense": ("dense",),
-    "bm25": ("bm25",),
-    "hybrid": ("dense", "bm25"),
-}
 #: Characters of each top passage kept for the failure list.
 PREVIEW_CHARS = 80
 
@@ -93,7 +88,7 @@ def run_retrieval(
     searcher: HybridSearcher,
     items: Sequence[EvalItem],
     k: int = 10,
-    retrievers: Sequence[str] = RETRIEVERS["hybrid"],
+    retrievers: Sequence[Retriever] = RETRIEVERS["hybrid"],
     progress: bool = True,
 ) -> list[RetrievalResult]:
     """Search every answerable item; unanswerable ones have nothing to find."""

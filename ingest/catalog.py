@@ -17,6 +17,7 @@ from typing import Any, Literal, get_args
 
 from ingest.errors import IngestError
 from ingest.loaders import CATALOG_FILE_NAME
+from ingest.years import YEAR_DIGITS
 
 DocType = Literal["policy", "plan", "work_report", "news"]
 DOC_TYPES: frozenset[str] = frozenset(get_args(DocType))
@@ -48,7 +49,7 @@ _CN_NUMBER = "〇零○一二三四五六七八九十"
 _CHINESE_DATE = re.compile(
     rf"([{_CN_NUMBER}]{{4}})年([{_CN_NUMBER}]{{1,2}})月([{_CN_NUMBER}]{{1,3}})日"
 )
-_YEAR_MENTION = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年")
+_YEAR_MENTION = re.compile(rf"(?<!\d)({YEAR_DIGITS})\s*年")
 
 _SOURCE_LINE = re.compile(r"来源\s*[:：]\s*([^\s，,。|｜]{2,30})")
 _REPORTER_BYLINE = re.compile(r"文\s*[/／]\s*([^\s/／]{2,20}?)(?:记者|通讯员)")

@@ -8,7 +8,6 @@ back together. Exact duplicate paragraphs are dropped (only the repeat, never th
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 
 from ingest.headings import (
@@ -18,6 +17,7 @@ from ingest.headings import (
     TERMINAL_PUNCT,
     detect_heading,
 )
+from ingest.matching import squeeze
 
 _EMPHASIS = re.compile(r"\*{2,}|(?<![A-Za-z0-9])_{2,}(?![A-Za-z0-9])")
 MIN_DUPLICATE_CHARS = 20
@@ -34,10 +34,6 @@ class CleanResult:
     lines_joined: int
 
 
-def _match_key(line: str) -> str:
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", line))
-
-
 def _strip_lines(raw: str) -> list[str]:
     text = raw.replace("\r\n", "\n").replace("\r", "\n").replace("\ufeff", "")
     lines = (_EMPHASIS.sub("", line).strip() for line in text.split("\n"))
@@ -49,7 +45,7 @@ def _drop_duplicates(lines: list[str]) -> tuple[list[str], int]:
     seen: set[str] = set()
     kept: list[str] = []
     for line in lines:
-        key = _match_key(line)
+        key = squeeze(line)
         if len(key) >= MIN_DUPLICATE_CHARS and key in seen:
             continue
         seen.add(key)

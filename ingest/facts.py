@@ -110,7 +110,8 @@ def _sentence_facts(
     figures = find_figures(masked)
     if not figures:
         return []
-    first_clause = masked[: CLAUSE_BREAK.search(masked + "。").start()]
+    clause_break = CLAUSE_BREAK.search(masked)
+    first_clause = masked[: clause_break.start() if clause_break else len(masked)]
     opening_scope = subject_scope(first_clause, context.scope)
     facts: list[Fact] = []
     previous_end, previous_surface, previous_scope, previous_start = 0, "", "", 0

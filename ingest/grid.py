@@ -12,7 +12,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from ingest.structure import Block
+from ingest.structure import Block, BlockKind
 
 _SERIAL = re.compile(r"^\d{1,4}$")
 
@@ -56,7 +56,7 @@ def append_tables(text: str, tables: Sequence[GridTable]) -> tuple[str, list[Blo
             render_row(table.title, table.headers, row) for row in table.rows if any(row)
         ]
         for index, line in enumerate(lines):
-            kind = "table_head" if index == 0 else "table_row"
+            kind: BlockKind = "table_head" if index == 0 else "table_row"
             blocks.append(Block(kind, line, position, position + len(line), section))
             pages.append(table.page)
             position += len(line) + 1

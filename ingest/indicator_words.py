@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 
 from ingest.figures import find_figures
-from ingest.periods import PLAN_WORD, YEAR_WORD
 from ingest.scopes import leading_place
+from ingest.years import PLAN_WORD, YEAR_WORD
 
 CLAUSE_BREAK = re.compile(r"[，,；;：:。！？!?、]")
 _LEADING = re.compile(
@@ -41,7 +41,8 @@ _MAX_SURFACE = 30
 
 
 def strip_words(text: str) -> str:
-    """The indicator's words: no leading time, place or connective, no trailing verb or qualifier."""
+    """The indicator's words: no leading time, place or connective, no trailing verb or
+    qualifier."""
     previous = None
     while previous != text:
         previous = text

@@ -12,7 +12,7 @@ import hashlib
 import io
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
@@ -108,7 +108,8 @@ _WHITESPACE = re.compile(r"\s+")
 
 @dataclass(frozen=True)
 class Document:
-    """One source file as extracted text; `sha256` of the raw bytes lets re-ingest skip unchanged files."""
+    """One source file as extracted text; `sha256` of the raw bytes lets re-ingest skip
+    unchanged files."""
 
     doc_id: str
     path: Path
@@ -141,7 +142,7 @@ def load_document(
             str(path), "提取后没有任何文字内容", "no text left after extraction (only whitespace)"
         )
     return Document(
-        doc_id=_doc_id(path, root),
+        doc_id=doc_id_for(path, root),
         path=path,
         text=text,
         source_format=source_format,
@@ -162,7 +163,7 @@ def _extract(source_format: str, data: bytes, path: Path) -> tuple[Extraction, s
     return _READERS[source_format](data, path)
 
 
-def iter_corpus_files(paths: list[Path]) -> list[tuple[Path, Path]]:
+def iter_corpus_files(paths: Sequence[Path]) -> list[tuple[Path, Path]]:
     """Expand files and directories into (file, root) pairs.
 
     Unsupported files are kept so the caller reports them instead of silently dropping them;
@@ -196,7 +197,7 @@ def _is_hidden(relative: Path) -> bool:
     return any(part.startswith(".") for part in relative.parts)
 
 
-def _doc_id(path: Path, root: Path | None) -> str:
+def doc_id_for(path: Path, root: Path | None) -> str:
     """POSIX path relative to the corpus root, so ids are the same on every OS."""
     if root is not None:
         try:
@@ -270,7 +271,8 @@ def decode_text(data: bytes, path: Path) -> tuple[str, str]:
 
 
 def _refuse_binary(text: str, path: Path) -> str:
-    """A decoder can 'succeed' on binary data; too many control or private-use characters betray it."""
+    """A decoder can 'succeed' on binary data; too many control or private-use characters
+    betray it."""
     sample = text[:_BINARY_SAMPLE_CHARS]
     suspicious = sum(1 for ch in sample if _is_suspicious(ch))
     if sample and suspicious / len(sample) > _MAX_SUSPICIOUS_RATIO:
@@ -386,7 +388,8 @@ def _docx_lines(blocks: Iterable[Paragraph | Table]) -> Iterator[str]:
         elif len(block._p):
             yield block.text
         else:
-            yield ""  # an empty <w:p/>: skip python-docx's per-paragraph XPath (10^6 of them cost 27 s)
+            # An empty <w:p/>: skip python-docx's per-paragraph XPath (10^6 of them cost 27 s).
+            yield ""
 
 
 def _docx_row_cells(row: _Row) -> list[str]:

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 from PIL import Image
@@ -132,7 +132,8 @@ def ocr_image(image: Image.Image) -> OcrPage:
     """OCR one page, turning a sideways scan upright first: when nothing is read upright or
     the lines found are standing, the quarter turn read with the higher confidence wins."""
     upright = image.convert("RGB")
-    if upright.convert("L").getextrema()[0] > _BLANK_LEVEL:
+    darkest = cast(tuple[int, int], upright.convert("L").getextrema())[0]  # one band: (min, max)
+    if darkest > _BLANK_LEVEL:
         return OcrPage((), upright.width, upright.height)  # a blank page: nothing to read
     boxes = _recognise(np.asarray(upright))
     if not boxes or _is_sideways(boxes):  # sideways lines are often not read at all

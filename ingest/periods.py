@@ -13,11 +13,11 @@ import re
 from functools import cache
 
 from ingest.structure import SECTION_SEPARATOR
+from ingest.years import FIVE_YEAR_PLANS, PLAN_WORD, YEAR_DIGITS, YEAR_WORD
 
-_FIVE_YEAR_PLANS = {"十一五": 2010, "十二五": 2015, "十三五": 2020, "十四五": 2025, "十五五": 2030}
-YEAR_WORD = r"(?:19|20)\d{2}\s?年"
-PLAN_WORD = r"十[一二三四五]五"
-_YEAR = re.compile(r"(?P<year>(?:19|20)\d{2})\s?年(?P<suffix>底|末|初|上半年|前)?")
+# A plan's figures are dated by its last year ("“十三五”末" -> 2020).
+_FIVE_YEAR_PLANS = {name: last for name, (_, last) in FIVE_YEAR_PLANS.items()}
+_YEAR = re.compile(rf"(?P<year>{YEAR_DIGITS})\s?年(?P<suffix>底|末|初|上半年|前)?")
 _PLAN = re.compile(rf"(?P<plan>{PLAN_WORD})”?\s?(?P<suffix>末|期间|时期|以来|期末)?")
 _BASELINE_BEFORE = re.compile(r"(比|较|相比|同比|自|与|于)\s?$")
 _START_AFTER = re.compile(r"^\s?(起|以来|开始|至今|—|-|～)")

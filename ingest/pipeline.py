@@ -1,9 +1,10 @@
-"""Files -> processed documents (cleaned text, blocks, chunks), one file's failure never stopping the rest."""
+"""Files -> processed documents (cleaned text, blocks, chunks); one file's failure never stops
+the rest."""
 
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -12,7 +13,13 @@ from ingest.chunking import Chunk, ChunkingConfig, chunk_blocks
 from ingest.clean import clean_text
 from ingest.errors import IngestError
 from ingest.grid import append_tables
-from ingest.loaders import MAX_FILE_BYTES, Document, iter_corpus_files, load_document
+from ingest.loaders import (
+    MAX_FILE_BYTES,
+    Document,
+    doc_id_for,
+    iter_corpus_files,
+    load_document,
+)
 from ingest.pages import chunk_pages
 from ingest.structure import Block, parse_blocks
 
@@ -79,13 +86,6 @@ def process_document(
     )
 
 
-def _doc_id_for(path: Path, root: Path) -> str:
-    try:
-        return path.relative_to(root).as_posix()
-    except ValueError:
-        return path.name
-
-
 def _read_catalog(root: Path) -> tuple[dict[str, DocMeta], FailedFile | None]:
     """A broken catalog is reported once; its documents still ingest with guessed metadata."""
     try:
@@ -95,7 +95,7 @@ def _read_catalog(root: Path) -> tuple[dict[str, DocMeta], FailedFile | None]:
 
 
 def process_paths(
-    paths: list[Path],
+    paths: Sequence[Path],
     config: ChunkingConfig | None = None,
     max_bytes: int = MAX_FILE_BYTES,
     on_file: Callable[[Path], None] | None = None,
@@ -114,9 +114,9 @@ def process_paths(
             meta = metadata_for(document.doc_id, document.text, catalogs[root])
             processed = process_document(document, meta, config)
         except IngestError as error:
-            yield FailedFile(_doc_id_for(path, root), path, error)
+            yield FailedFile(doc_id_for(path, root), path, error)
         except Exception as error:  # a bug or a library failure on one file must not stop the rest
-            yield FailedFile(_doc_id_for(path, root), path, unexpected_error(str(path), error))
+            yield FailedFile(doc_id_for(path, root), path, unexpected_error(str(path), error))
         else:
             yield processed
 

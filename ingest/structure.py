@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from typing import Literal
 
 from ingest.headings import CALLOUT_LEVEL, detect_heading
-from ingest.tables import Cell, Table, is_cell_line, is_table_title, rebuild_table
+from ingest.sentences import Span
+from ingest.tables import Table, is_cell_line, is_table_title, rebuild_table
 
 BlockKind = Literal["heading", "paragraph", "table_head", "table_row"]
 SECTION_SEPARATOR = " > "
@@ -34,11 +35,11 @@ class Block:
         return SECTION_SEPARATOR.join(self.section)
 
 
-def _lines_with_spans(text: str) -> list[Cell]:
-    spans: list[Cell] = []
+def _lines_with_spans(text: str) -> list[Span]:
+    spans: list[Span] = []
     position = 0
     for line in text.split("\n"):
-        spans.append(Cell(line, position, position + len(line)))
+        spans.append(Span(line, position, position + len(line)))
         position += len(line) + 1
     return spans
 

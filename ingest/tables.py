@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 
 from ingest.headings import TABLE_TITLE, TERMINAL_PUNCT, numbered_level
+from ingest.sentences import Span
 
 MAX_CELL_CHARS = 40
 MIN_CELLS = 6
@@ -20,15 +21,6 @@ MIN_ROW_WIDTH = 3
 MAX_ROW_WIDTH = 12
 _YEAR_CELL = re.compile(r"^\d{4}年$")
 _NUMBER = re.compile(r"^[-+]?\d+(\.\d+)?%?$")
-
-
-@dataclass(frozen=True)
-class Cell:
-    """One cell line and its character span in the cleaned text."""
-
-    text: str
-    start: int
-    end: int
 
 
 @dataclass(frozen=True)
@@ -68,16 +60,16 @@ def _is_serial(text: str, expected: int) -> bool:
     return text == str(expected)
 
 
-def _parse_rows(cells: list[Cell], first: int, width: int) -> list[tuple[str, list[Cell]]] | None:
+def _parse_rows(cells: list[Span], first: int, width: int) -> list[tuple[str, list[Span]]] | None:
     """Rows of `width` cells starting at `first`, each starting with the next serial number.
 
     Returns None unless the rows consume every remaining cell.
     """
-    rows: list[tuple[str, list[Cell]]] = []
+    rows: list[tuple[str, list[Span]]] = []
     group = ""
     position, serial = first, 1
     while position < len(cells):
-        label: list[Cell] = []
+        label: list[Span] = []
         if not _is_serial(cells[position].text, serial):
             label_fits = position + 1 < len(cells) and _is_serial(cells[position + 1].text, serial)
             if not label_fits or _NUMBER.match(cells[position].text):
@@ -94,7 +86,7 @@ def _parse_rows(cells: list[Cell], first: int, width: int) -> list[tuple[str, li
     return rows
 
 
-def _find_rows(cells: list[Cell]) -> tuple[int, list[tuple[str, list[Cell]]]] | None:
+def _find_rows(cells: list[Span]) -> tuple[int, list[tuple[str, list[Span]]]] | None:
     first = next((i for i, cell in enumerate(cells) if cell.text == "1"), None)
     if first is None:
         return None
@@ -133,7 +125,7 @@ def _title_for_rows(title: str) -> str:
     return f"{match.group(0).rstrip(':： ')} {title[match.end() :].strip()}".strip()
 
 
-def _render_row(title: str, group: str, headers: list[str], cells: list[Cell]) -> TableRow:
+def _render_row(title: str, group: str, headers: list[str], cells: list[Span]) -> TableRow:
     """Render one row; `cells` may start with the group label cell that opened the group."""
     row = cells[-len(headers) :]
     serial, name, *rest = (cell.text for cell in row)
@@ -149,7 +141,7 @@ def _render_row(title: str, group: str, headers: list[str], cells: list[Cell]) -
     )
 
 
-def rebuild_table(title: Cell, cells: list[Cell]) -> Table | None:
+def rebuild_table(title: Span, cells: list[Span]) -> Table | None:
     """Rebuild a flattened table from its title and cell lines, or None if it has no rows."""
     found = _find_rows(cells)
     if found is None:

@@ -9,10 +9,13 @@ from pathlib import Path
 
 import pytest
 
+from assistant.app import open_app
+from assistant.settings import Settings
 from ingest.pipeline import ProcessedDocument, process_paths
 from tests.fake_llm import FakeLLM, RunningServer
+from vectorstore.indexer import index_outcomes
 from vectorstore.search import HybridSearcher
-from vectorstore.service import index_outcomes, open_searcher, open_store
+from vectorstore.service import open_store
 from vectorstore.settings import StoreSettings
 
 REPO = Path(__file__).resolve().parents[1]
@@ -74,7 +77,12 @@ def indexed_settings(tmp_path_factory: pytest.TempPathFactory) -> StoreSettings:
 
 @pytest.fixture(scope="session")
 def searcher(indexed_settings: StoreSettings) -> HybridSearcher:
-    return open_searcher(indexed_settings)
+    return searcher_for(indexed_settings)
+
+
+def searcher_for(settings: StoreSettings) -> HybridSearcher:
+    """The searcher the product would build over `settings` (through the composition root)."""
+    return open_app(Settings(store=settings)).searcher
 
 
 @pytest.fixture(scope="module")

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from assistant.answer import EMPTY_QUESTION, Assistant
-from assistant.cli_search import read_questions
+from assistant.cli.options import read_questions
 from assistant.config import AssistantSettings
 from assistant.question import MAX_QUESTION_CHARS
 from tests.helpers import POLICY_QA

@@ -25,7 +25,10 @@ from vectorstore.service import open_store
 from vectorstore.settings import StoreSettings
 from vectorstore.store import CHUNK_COLLECTION, ChunkStore
 
-pytestmark = pytest.mark.skipif(chroma_cli() is None, reason="the chroma CLI is not installed")
+pytestmark = [
+    pytest.mark.server,
+    pytest.mark.skipif(chroma_cli() is None, reason="the chroma CLI is not installed"),
+]
 
 
 @pytest.fixture

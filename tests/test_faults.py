@@ -26,11 +26,12 @@ from assistant.cli import main
 from assistant.config import AssistantSettings
 from assistant.llm import FALLBACK_NOTICE, SYSTEM_PROMPT
 from ingest.pipeline import process_paths
-from tests.conftest import warm_cache_into
+from tests.conftest import searcher_for, warm_cache_into
 from tests.fake_llm import FakeLLM
 from tests.helpers import POLICY_QA, free_port
+from vectorstore.indexer import index_outcomes
 from vectorstore.search import HybridSearcher
-from vectorstore.service import index_outcomes, open_searcher, open_store
+from vectorstore.service import open_store
 from vectorstore.settings import StoreSettings
 
 KEY = "sk-test-SECRET-1234567890"
@@ -142,7 +143,7 @@ def test_ingest_into_a_full_disk_is_a_clear_error_and_keeps_the_index(
     assert "No space left on device" in err and "Traceback" not in err
     monkeypatch.setattr(service, "open_store", real_open_store)
 
-    searcher = open_searcher(StoreSettings.from_env())
+    searcher = searcher_for(StoreSettings.from_env())
     found = searcher.search("风险补偿资金池", 3)
     assert found and "十亿元" in found[0].text
     assert not any("海洋" in p.text for p in searcher.search("海洋产业引导基金", 5))
@@ -184,7 +185,7 @@ def hostile_searcher(tmp_path_factory: pytest.TempPathFactory) -> HybridSearcher
     settings = StoreSettings.from_env({"POLICY_QA_DATA_DIR": str(root / "data")})
     results = list(index_outcomes(open_store(settings), process_paths([root / "docs"])))
     assert [r.status for r in results] == ["indexed"]
-    return open_searcher(settings)
+    return searcher_for(settings)
 
 
 def test_injected_document_is_framed_as_data_in_llm_mode(
@@ -254,7 +255,7 @@ def small_index(tmp_path: Path) -> Path:
     settings = StoreSettings.from_env({"POLICY_QA_DATA_DIR": str(data_dir)})
     results = list(index_outcomes(open_store(settings), process_paths([tmp_path / "docs"])))
     assert [r.status for r in results] == ["indexed"]
-    assert open_searcher(settings).search("风险补偿资金池", 3)  # saves bm25/
+    assert searcher_for(settings).search("风险补偿资金池", 3)  # saves bm25/
     return data_dir
 
 

@@ -21,7 +21,8 @@ from tests.conftest import CORPUS, make_settings, warm_cache_into
 from tests.helpers import POLICY_QA
 from tests.hostile import repeated_corpus
 from vectorstore.consistency import check
-from vectorstore.service import index_outcomes, open_store
+from vectorstore.indexer import index_outcomes
+from vectorstore.service import open_store
 from vectorstore.store import ChunkStore
 
 ALLIANCE = CORPUS / "000_0e5a863861ba855e.txt"  # its vectors are in the session's cache

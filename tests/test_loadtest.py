@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from ui import loadtest
+from tools import loadtest
 from vectorstore.settings import StoreSettings
 
 

@@ -32,8 +32,9 @@ from ingest.pipeline import ProcessedDocument, process_paths
 from tests.conftest import make_settings
 from ui.render import citation_card
 from vectorstore.index import SearchIndex
+from vectorstore.indexer import index_outcomes
 from vectorstore.search import HybridSearcher
-from vectorstore.service import index_outcomes, open_store
+from vectorstore.service import open_store
 
 pytestmark = pytest.mark.skipif(font_path() is None, reason="fonts-wqy-microhei not installed")
 

@@ -76,7 +76,7 @@ def test_single_retrievers(searcher: HybridSearcher) -> None:
     dense = searcher.search("广州的大学生规模有多大", 5, retrievers=("dense",))
     assert dense and all(set(p.ranks) == {"dense"} for p in dense)
     assert _hit(dense, D002, ["165万"]), _show(dense)
-    assert searcher.last_timings.embed_ms > 0 and searcher.last_timings.bm25_ms == 0
+    assert dense.timings.embed_ms > 0 and dense.timings.bm25_ms == 0
 
     hybrid = searcher.search("高新技术企业2109家", 10)
     assert any(set(p.ranks) == {"dense", "bm25"} for p in hybrid)

@@ -11,13 +11,12 @@ from pathlib import Path
 import pytest
 
 from assistant.answer import Assistant
-from assistant.cli_config import redact_key, redact_url
 from assistant.config import AssistantSettings
 from assistant.llm import LlmClient, LlmUnavailable
 from tests.fake_llm import FakeLLM
 from tests.helpers import POLICY_QA, free_port
 from vectorstore.search import HybridSearcher
-from vectorstore.settings import StoreSettings
+from vectorstore.settings import StoreSettings, redact_key, redact_url
 
 KEY = "sk-test-SECRET-1234567890"
 QUESTION = "广州超算中心用户总数同比增长了多少？"

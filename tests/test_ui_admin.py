@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from ingest.dates import publication_date, valid_admin_date
 from ui.audit import AuditLog, audit_path, read_audit, who
-from ui.dates import publication_date, valid_admin_date
 from ui.guard import AttemptGuard
 
 

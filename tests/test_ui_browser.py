@@ -102,25 +102,12 @@ UPLOAD_LIMIT = 1024 * 1024
 
 def _serve(settings, admin_password: str | None = None, guard=None):  # type: ignore[no-untyped-def]
     """build_app over an index, launched on a free localhost port; returns (demo, url)."""
-    from assistant.answer import Assistant
-    from assistant.config import AssistantSettings
+    from assistant.app import open_app
+    from assistant.settings import Settings, WebSettings
     from ui.app import build_app, launch
-    from vectorstore.index import SearchIndex
-    from vectorstore.search import HybridSearcher
-    from vectorstore.service import open_store
 
-    store = open_store(settings)
-    assistant = Assistant(
-        HybridSearcher(SearchIndex(store), store.embeddings), AssistantSettings.from_env({})
-    )
-    demo = build_app(
-        assistant,
-        store,
-        settings,
-        admin_password_value=admin_password,
-        max_upload_bytes=UPLOAD_LIMIT,
-        guard=guard,
-    )
+    web = WebSettings(admin_password=admin_password, upload_max_bytes=UPLOAD_LIMIT)
+    demo = build_app(open_app(Settings(store=settings, web=web)), guard=guard)
     port = free_port()
     launch(demo, "127.0.0.1", port, max_upload_bytes=UPLOAD_LIMIT, prevent_thread_lock=True)
     return demo, f"http://127.0.0.1:{port}/"
@@ -150,7 +137,8 @@ def evil_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Pa
     """A separate tiny index holding one document full of markup, served by its own app."""
     _require_chromium()
     from ingest.pipeline import process_paths
-    from vectorstore.service import index_outcomes, open_store
+    from vectorstore.indexer import index_outcomes
+    from vectorstore.service import open_store
 
     source = tmp_path_factory.mktemp("evil-src")
     (source / "evil.txt").write_text(EVIL_TEXT, encoding="utf-8")

@@ -195,9 +195,9 @@ def test_document_html_without_selection_or_text() -> None:
 
 @pytest.mark.parametrize("name", ["../../x.txt", f"{SCRIPT}.txt"])
 def test_upload_report_escapes_names(name: str) -> None:
-    from ui.uploads import UploadResult
+    from vectorstore.indexer import IndexResult
 
-    report = render.upload_report([UploadResult(name, False, f"失败{IMG}")])
+    report = render.upload_report([IndexResult(name, "error", f"失败{IMG}")])
     assert_inert(report)
     assert "0 个成功，1 个失败" in report
 
@@ -226,7 +226,7 @@ class _StubAssistant:
 
 
 def _run_turn(assistant, message, chat=None, turns=None, docs=None, years=None):  # type: ignore[no-untyped-def]
-    from ui.app import chat_turn
+    from ui.chat import chat_turn
 
     steps = list(chat_turn(assistant, message, chat or [], turns or [], docs or [], years or []))
     return steps, steps[-1]
@@ -240,12 +240,12 @@ def test_chat_turn_streams_escapes_and_keeps_history_for_follow_ups() -> None:
     assert chat[0] == {"role": "user", "content": render.user_message(f"第一问{SCRIPT}")}
     assert_inert(chat[1]["content"])
     assert "年份不同" in chat[1]["content"]
-    assert turns[0]["question"] == f"第一问{SCRIPT}" and turns[0]["message_index"] == 1
+    assert turns[0].question == f"第一问{SCRIPT}" and turns[0].message_index == 1
     _, (_, chat, turns) = _run_turn(stub, "那第二个呢？", chat, turns, ["003.txt"], ["2025"])
     assert stub.histories[-1] == [(f"第一问{SCRIPT}", f"答案：第一问{SCRIPT}[1]")]
     assert stub.filters[-1].doc_ids == frozenset({"003.txt"})
     assert stub.filters[-1].years == frozenset({2025})
-    assert [t["message_index"] for t in turns] == [1, 3] and len(chat) == 4
+    assert [t.message_index for t in turns] == [1, 3] and len(chat) == 4
 
 
 def test_chat_turn_shows_store_errors_and_failures_without_traceback() -> None:
@@ -280,4 +280,4 @@ def test_chat_turn_with_the_real_index(searcher) -> None:  # type: ignore[no-unt
     assert "2600" in content
     assert '<details class="pqa-cite">' in content
     assert "黄埔区、广州开发区科技创新“十四五”规划" in content
-    assert turns[0]["citations"][0]["doc_id"] == "003_d7285df370a477b8.txt"
+    assert turns[0].citations[0]["doc_id"] == "003_d7285df370a477b8.txt"

@@ -4,14 +4,19 @@ from __future__ import annotations
 
 import io
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 import docx
 import pytest
 
+from assistant.settings import DEFAULT_UPLOAD_MAX_BYTES, WebSettings
+from ingest.errors import ConfigError
+from ingest.loaders import MAX_FILE_BYTES
+from ingest.uploads import UploadRejected, check_upload, stored_path_for
 from tests.conftest import make_settings, warm_cache_into
-from ui import uploads
-from ui.uploads import UploadRejected, check_upload, ingest_upload, stored_path_for
+from ui import guard
+from vectorstore.indexer import Indexer, IndexResult
 from vectorstore.service import open_store
 from vectorstore.store import ChunkStore
 
@@ -40,41 +45,47 @@ def docx_bytes(text: str) -> bytes:
 
 
 def test_password_checked_and_required() -> None:
-    assert uploads.check_password("s3cret-密码", "s3cret-密码")
-    assert not uploads.check_password("s3cret", "s3cret-密码")
-    assert not uploads.check_password("", "s3cret")
-    assert not uploads.check_password(None, "s3cret")
+    assert guard.check_password("s3cret-密码", "s3cret-密码")
+    assert not guard.check_password("s3cret", "s3cret-密码")
+    assert not guard.check_password("", "s3cret")
+    assert not guard.check_password(None, "s3cret")
     # No password configured: nobody is admin, even with an empty guess.
-    assert not uploads.check_password("", None)
-    assert not uploads.check_password("anything", None)
+    assert not guard.check_password("", None)
+    assert not guard.check_password("anything", None)
 
 
 def test_password_compared_in_constant_time(monkeypatch: pytest.MonkeyPatch) -> None:
     calls = []
-    real = uploads.hmac.compare_digest
+    real = guard.hmac.compare_digest
 
     def spy(a: bytes, b: bytes) -> bool:
         calls.append((a, b))
         return real(a, b)
 
-    monkeypatch.setattr(uploads.hmac, "compare_digest", spy)
-    assert not uploads.check_password("guess", "secret")
+    monkeypatch.setattr(guard.hmac, "compare_digest", spy)
+    assert not guard.check_password("guess", "secret")
     assert calls == [(b"guess", b"secret")]
 
 
 def test_upload_disabled_without_configured_password() -> None:
-    assert uploads.admin_password({}) is None
-    assert uploads.admin_password({"POLICY_QA_ADMIN_PASSWORD": "   "}) is None
-    assert uploads.admin_password({"POLICY_QA_ADMIN_PASSWORD": "pw"}) == "pw"
+    assert WebSettings.from_env({}).admin_password is None
+    assert WebSettings.from_env({"POLICY_QA_ADMIN_PASSWORD": "   "}).admin_password is None
+    assert WebSettings.from_env({"POLICY_QA_ADMIN_PASSWORD": "pw"}).admin_password == "pw"
+    assert "pw" not in repr(WebSettings.from_env({"POLICY_QA_ADMIN_PASSWORD": "pw"}))
 
 
 def test_upload_limit_from_env() -> None:
-    assert uploads.upload_limit({}) == uploads.DEFAULT_UPLOAD_MAX_BYTES
-    assert uploads.upload_limit({"POLICY_QA_UPLOAD_MAX_MB": "1"}) == 1024 * 1024
-    assert (
-        uploads.upload_limit({"POLICY_QA_UPLOAD_MAX_MB": "abc"}) == uploads.DEFAULT_UPLOAD_MAX_BYTES
-    )
-    assert uploads.upload_limit({"POLICY_QA_UPLOAD_MAX_MB": "99999"}) == uploads.MAX_FILE_BYTES
+    assert WebSettings.from_env({}).upload_max_bytes == DEFAULT_UPLOAD_MAX_BYTES
+    assert WebSettings.from_env({"POLICY_QA_UPLOAD_MAX_MB": "1"}).upload_max_bytes == 1024 * 1024
+    top = {"POLICY_QA_UPLOAD_MAX_MB": str(MAX_FILE_BYTES // (1024 * 1024))}
+    assert WebSettings.from_env(top).upload_max_bytes == MAX_FILE_BYTES
+
+
+@pytest.mark.parametrize("raw", ["abc", "0", "-1", "99999"])
+def test_bad_upload_limit_is_an_error_not_ignored(raw: str) -> None:
+    with pytest.raises(ConfigError) as bad:
+        WebSettings.from_env({"POLICY_QA_UPLOAD_MAX_MB": raw})
+    assert "POLICY_QA_UPLOAD_MAX_MB" in bad.value.message_zh and raw in bad.value.message_en
 
 
 # -- file checks ------------------------------------------------------------------------------
@@ -157,6 +168,19 @@ def test_duplicate_names_get_distinct_stored_names(tmp_path: Path) -> None:
 # -- ingest into a tiny store -----------------------------------------------------------------
 
 
+def ingest_upload(
+    path: Path,
+    name: str,
+    store: ChunkStore,
+    max_bytes: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> IndexResult:
+    """One upload through the indexing service; an upload's report holds one result."""
+    report = Indexer(store).ingest_upload(path, name, max_bytes, progress)
+    assert len(report.results) == 1
+    return report.results[0]
+
+
 @pytest.fixture(scope="module")
 def tiny_store(tmp_path_factory: pytest.TempPathFactory) -> ChunkStore:
     data_dir = tmp_path_factory.mktemp("upload-store")
@@ -173,7 +197,7 @@ def test_upload_ingests_good_file_and_refuses_bad_ones(
     steps: list[tuple[int, int]] = []
     good = write(incoming, "x.txt", GOOD_TEXT.encode())
     result = ingest_upload(
-        good, "../../x.txt", tiny_store, data_dir, 100_000, lambda d, t: steps.append((d, t))
+        good, "../../x.txt", tiny_store, 100_000, lambda d, t: steps.append((d, t))
     )
     assert result.ok, result.message
     assert result.stored_path is not None
@@ -186,7 +210,7 @@ def test_upload_ingests_good_file_and_refuses_bad_ones(
     assert "测试专项资金为5000万元" in tiny_store.document_text(result.doc_id)
 
     # The same bytes again (any name): skipped, no second copy.
-    again = ingest_upload(good, "x.txt", tiny_store, data_dir, 100_000)
+    again = ingest_upload(good, "x.txt", tiny_store, 100_000)
     assert not again.ok and "已跳过" in again.message
     assert len(list((data_dir / "uploads").iterdir())) == 1
 
@@ -207,7 +231,7 @@ def test_upload_ingests_good_file_and_refuses_bad_ones(
     before = [(d.doc_id, d.version) for d in tiny_store.documents()]
     for name, data in bad_files.items():
         path = write(incoming, "upload-" + name, data)
-        outcome = ingest_upload(path, name, tiny_store, data_dir, 100_000)
+        outcome = ingest_upload(path, name, tiny_store, 100_000)
         assert not outcome.ok, name
         assert " / " in outcome.message, outcome.message  # Chinese / English
     assert [(d.doc_id, d.version) for d in tiny_store.documents()] == before
@@ -220,7 +244,7 @@ def test_upload_of_docx_indexes(tiny_store: ChunkStore, tmp_path: Path) -> None:
         "p.docx",
         docx_bytes("广州市数字经济促进措施\n一、目标\n到2026年数字经济规模达到3万亿元。"),
     )
-    result = ingest_upload(path, "政策.docx", tiny_store, tiny_store.settings.data_dir, 1_000_000)
+    result = ingest_upload(path, "政策.docx", tiny_store, 1_000_000)
     assert result.ok, result.message
     assert "3万亿元" in tiny_store.document_text(result.doc_id)
 
@@ -228,22 +252,22 @@ def test_upload_of_docx_indexes(tiny_store: ChunkStore, tmp_path: Path) -> None:
 def test_upload_date_is_a_stated_publication_date_or_unknown_until_set(
     tiny_store: ChunkStore, tmp_path: Path
 ) -> None:
-    data_dir = tiny_store.settings.data_dir
     call = (
         "广州市关于申报2024年度科技项目的通知\n\n一、申报时间\n"
         "申报时间为2024年3月1日至2024年4月30日，逾期不予受理。\n"
     )
     signed = "广州市科技创新奖励办法\n\n一、奖励\n对认定企业奖励50万元。\n广州市科学技术局\n2023年12月5日\n"
-    unknown = ingest_upload(write(tmp_path, "c.txt", call.encode()), "c.txt", tiny_store, data_dir)
-    dated = ingest_upload(write(tmp_path, "s.txt", signed.encode()), "s.txt", tiny_store, data_dir)
+    unknown = ingest_upload(write(tmp_path, "c.txt", call.encode()), "c.txt", tiny_store)
+    dated = ingest_upload(write(tmp_path, "s.txt", signed.encode()), "s.txt", tiny_store)
     assert unknown.ok and dated.ok
     assert tiny_store.document(unknown.doc_id).date == ""  # the deadline is not a publication date
     assert tiny_store.document(dated.doc_id).date == "2023-12-05"
 
-    assert uploads.set_upload_date(unknown.doc_id, "2024-02", tiny_store, data_dir) == "2024-02"
+    indexer = Indexer(tiny_store)
+    assert indexer.set_upload_date(unknown.doc_id, "2024-02") == "2024-02"
     record = tiny_store.document(unknown.doc_id)
     assert record.date == "2024-02" and record.chunk_count == unknown.chunks
     with pytest.raises(UploadRejected):
-        uploads.set_upload_date(unknown.doc_id, "next year", tiny_store, data_dir)
+        indexer.set_upload_date(unknown.doc_id, "next year")
     with pytest.raises(UploadRejected):
-        uploads.set_upload_date("003_d7285df370a477b8.txt", "2024", tiny_store, data_dir)
+        indexer.set_upload_date("003_d7285df370a477b8.txt", "2024")

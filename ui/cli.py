@@ -1,4 +1,4 @@
-"""`policy-qa serve` (the web UI) and `policy-qa feedback export` (👎 answers -> draft eval items)."""
+"""`policy-qa serve` (the web UI) and `policy-qa feedback export` (👎 answers -> eval drafts)."""
 
 from __future__ import annotations
 
@@ -6,6 +6,8 @@ import argparse
 import json
 import sys
 from pathlib import Path
+
+from assistant.settings import Settings
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 7860
@@ -32,21 +34,20 @@ def register_feedback(commands: argparse._SubParsersAction) -> None:
     export.set_defaults(handler=run_feedback_export)
 
 
-def run_serve(args: argparse.Namespace) -> int:
+def run_serve(args: argparse.Namespace, settings: Settings) -> int:
     if not 1 <= args.port <= 65535:
         print(f"错误 / error: 端口无效 / invalid port {args.port}", file=sys.stderr)
         return 2
     from ui.app import main
 
-    main(args.host, args.port)
+    main(settings, args.host, args.port)
     return 0
 
 
-def run_feedback_export(args: argparse.Namespace) -> int:
+def run_feedback_export(args: argparse.Namespace, settings: Settings) -> int:
     from ui.feedback import draft_notes, export_drafts, feedback_path, write_drafts
-    from vectorstore.settings import StoreSettings
 
-    source = feedback_path(StoreSettings.from_env().data_dir)
+    source = feedback_path(settings.store.data_dir)
     drafts = export_drafts(source)
     if args.out:
         write_drafts(drafts, args.out)

@@ -12,7 +12,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import re
 import threading
 import time
 import uuid
@@ -20,11 +19,12 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from assistant.answer_types import asked_types
+from assistant.question import question_kind
+
 FEEDBACK_FILE_NAME = "feedback.jsonl"
 REASONS = ("答案错误", "没找到", "引用不对", "其他")
 MAX_COMMENT_CHARS = 2000
-_FIGURE_QUESTION = re.compile(r"多少|几[家个项位名亿万倍年次]|排名|第几|比例|占比|增长")
-_LIST_QUESTION = re.compile(r"哪些|有哪|包括|分别")
 
 
 def feedback_path(data_dir: Path) -> Path:
@@ -177,12 +177,10 @@ def read_feedback(path: Path) -> list[dict[str, Any]]:
     return records
 
 
-def _guess_type(question: str, refused: bool) -> str:
-    if _FIGURE_QUESTION.search(question):
-        return "figure"
-    if _LIST_QUESTION.search(question):
-        return "list"
-    return "policy"
+def _draft_type(question: str) -> str:
+    """The eval item type a draft starts with, from the assistant's own question analysis."""
+    kind = question_kind(asked_types(question))
+    return kind if kind in ("figure", "list") else "policy"
 
 
 def export_drafts(path: Path) -> list[dict[str, Any]]:
@@ -207,7 +205,7 @@ def export_drafts(path: Path) -> list[dict[str, Any]]:
             "must_contain": [],
             "source": source,
             "evidence": "",
-            "type": _guess_type(question, bool(record.get("refused"))),
+            "type": _draft_type(question),
             "difficulty": "medium",
             "paraphrased": False,
         }

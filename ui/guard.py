@@ -1,12 +1,13 @@
-"""Admin password attempts, limited per client: a wait that doubles after each failure, then a lockout.
+"""Admin password attempts, limited per client: a doubling wait after each failure, then lockout.
 
-The password comparison is constant-time (ui.uploads.check_password); this stops guessing
+The password comparison is constant-time (`check_password`); the guard stops guessing
 by volume. A refused attempt is answered at once with how long to wait; nothing sleeps in
 a request thread, so a guesser cannot tie up the workers that serve answers.
 """
 
 from __future__ import annotations
 
+import hmac
 import threading
 import time
 from collections.abc import Callable
@@ -16,6 +17,13 @@ FIRST_DELAY_SECONDS = 1.0
 MAX_DELAY_SECONDS = 60.0
 LOCKOUT_AFTER_FAILURES = 6
 LOCKOUT_SECONDS = 15 * 60.0
+
+
+def check_password(given: str | None, expected: str | None) -> bool:
+    """Constant-time comparison; with no password configured nobody is admin."""
+    if not expected or given is None:
+        return False
+    return hmac.compare_digest(given.encode("utf-8"), expected.encode("utf-8"))
 
 
 @dataclass

@@ -55,20 +55,27 @@ _LABEL_ATTRIBUTES = ("aria-label", "title", "placeholder")
 _SCRIPT = """<script>(function () {
   var langs = ["zh-CN", "zh"];
   try {
-    Object.defineProperty(Navigator.prototype, "language", {get: function () { return langs[0]; }, configurable: true});
-    Object.defineProperty(Navigator.prototype, "languages", {get: function () { return langs; }, configurable: true});
+    Object.defineProperty(Navigator.prototype, "language",
+      {get: function () { return langs[0]; }, configurable: true});
+    Object.defineProperty(Navigator.prototype, "languages",
+      {get: function () { return langs; }, configurable: true});
   } catch (e) {}
   document.documentElement.lang = langs[0];
-  var labels = %(labels)s, prefixes = %(prefixes)s, errors = %(errors)s, attributes = %(attributes)s;
+  var labels = %(labels)s, prefixes = %(prefixes)s, errors = %(errors)s;
+  var attributes = %(attributes)s;
   var titles = %(titles)s;
   function bilingual(text) {
     var value = text.nodeValue || "", parent = text.parentElement;
-    if (parent && parent.closest(".toast-title-row, .toast-title") && Object.prototype.hasOwnProperty.call(titles, value.trim())) {
+    if (parent && parent.closest(".toast-title-row, .toast-title")
+        && Object.prototype.hasOwnProperty.call(titles, value.trim())) {
       text.nodeValue = titles[value.trim()];
       return;
     }
     for (var english in errors) {
-      if (value.trim().indexOf(english) === 0) { text.nodeValue = errors[english] + " / " + value.trim(); return; }
+      if (value.trim().indexOf(english) === 0) {
+        text.nodeValue = errors[english] + " / " + value.trim();
+        return;
+      }
     }
   }
   function chinese(value) {
@@ -83,7 +90,8 @@ _SCRIPT = """<script>(function () {
     if (node.nodeType !== 1) return;
     var walker = document.createTreeWalker(node, NodeFilter.SHOW_TEXT);
     for (var text; (text = walker.nextNode()); ) bilingual(text);
-    var all = [node].concat(Array.prototype.slice.call(node.querySelectorAll("[aria-label],[title],[placeholder]")));
+    var named = node.querySelectorAll("[aria-label],[title],[placeholder]");
+    var all = [node].concat(Array.prototype.slice.call(named));
     all.forEach(function (el) {
       attributes.forEach(function (name) {
         var value = el.getAttribute(name), renamed = value && chinese(value);
@@ -97,7 +105,8 @@ _SCRIPT = """<script>(function () {
       else if (change.type === "characterData") bilingual(change.target);
       else change.addedNodes.forEach(rename);
     });
-  }).observe(document.documentElement, {subtree: true, childList: true, characterData: true, attributes: true, attributeFilter: attributes});
+  }).observe(document.documentElement, {subtree: true, childList: true, characterData: true,
+                                        attributes: true, attributeFilter: attributes});
 })();</script>"""
 
 
@@ -140,8 +149,8 @@ class ChineseLocaleMiddleware:
         async def capture(message: Message) -> None:
             nonlocal start
             if message["type"] == "http.response.start":
-                headers = dict(message.get("headers") or [])
-                if headers.get(b"content-type", b"").startswith(b"text/html"):
+                sent = dict(message.get("headers") or [])
+                if sent.get(b"content-type", b"").startswith(b"text/html"):
                     start = message
                     return
                 await send(message)

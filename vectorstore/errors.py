@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
+from ingest.errors import BilingualError
 
-class StoreError(Exception):
-    """Base class: `str(error)` is the bilingual message shown in the CLI and UI."""
 
-    def __init__(self, message_zh: str, message_en: str) -> None:
-        self.message_zh = message_zh
-        self.message_en = message_en
-        super().__init__(f"{message_zh} / {message_en}")
+class StoreError(BilingualError):
+    """Base class of the store's errors: `str(error)` is the bilingual message."""
 
 
 class StoreUnavailable(StoreError):

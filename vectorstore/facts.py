@@ -120,7 +120,8 @@ class FactStore:
         return gone.rowcount > 0
 
     def sync(self, processed: ProcessedDocument, version: str) -> bool:
-        """Rebuild a document's facts unless built from this version by these rules; True if built."""
+        """Rebuild a document's facts unless built from this version by these rules; True if
+        built."""
         version = f"{version}+{extraction_fingerprint()}"
         if self.version(processed.doc_id) == version:
             return False

@@ -33,7 +33,7 @@ from pathlib import Path
 import numpy as np
 
 from ingest.chunking import Chunk
-from vectorstore.lexical import LexicalIndex, LexicalIndexCorrupt, fingerprint_of
+from vectorstore.lexical import ChineseTokenizer, LexicalIndex, LexicalIndexCorrupt, fingerprint_of
 from vectorstore.registry import Registration
 from vectorstore.registry import current as current_registration
 from vectorstore.store import ChunkStore, DocumentRecord, LoadedVersion
@@ -59,6 +59,11 @@ class Snapshot:
     vectors: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), dtype=np.float32))
     row_ids: tuple[str, ...] = ()
     rows_of_doc: dict[str, slice] = field(default_factory=dict)
+
+    @property
+    def tokenizer(self) -> ChineseTokenizer:
+        """The tokenizer BM25 uses here, so term weights split text the same way."""
+        return self.lexical.tokenizer if self.lexical else ChineseTokenizer()
 
     def text_of(self, doc_id: str) -> str:
         version = self.versions.get(doc_id)
@@ -105,7 +110,7 @@ class SearchIndex:
         return self.store.settings.data_dir / "bm25"
 
     def snapshot(self) -> Snapshot:
-        """The newest consistent snapshot; a change by another process is built in the background."""
+        """The newest consistent snapshot; another process's change is built in the background."""
         state = self.store.registry_state()
         current = self._snapshot
         if state == current.state:
@@ -196,7 +201,7 @@ class SearchIndex:
             vectors += version.vectors
         matrix = np.asarray(vectors, dtype=np.float32).reshape(len(rows), -1)
         norms = np.linalg.norm(matrix, axis=1, keepdims=True) if len(rows) else 1.0
-        matrix = matrix / np.where(norms == 0, 1.0, norms)
+        matrix = (matrix / np.where(norms == 0, 1.0, norms)).astype(np.float32, copy=False)
         titles = {doc_id: record.title for doc_id, record in documents.items()}
         all_chunks = [c for doc_chunks in by_doc.values() for c in doc_chunks]
         lexical = self._lexical_for(all_chunks, titles) if all_chunks else None

@@ -1,7 +1,7 @@
 """BM25 over jieba tokens: the retriever that finds exact terms and figures.
 
-On this corpus BM25 beats dense retrieval (93% vs 74% top-5, see DESIGN.md) because questions
-name exact terms (新型研发机构, 技术合同成交额) and figures (2600, 2025年). The tokenizer is tuned for
+On this corpus BM25 beats dense retrieval (93% vs 74% top-5, see docs/design.md) because
+questions name exact terms (新型研发机构, 技术合同成交额) and figures (2600, 2025年). The tokenizer is tuned for
 that: domain terms mined from the corpus stay whole (and also emit their ordinary words, so a
 paraphrase still partially matches), and numbers stay whole.
 """
@@ -15,7 +15,6 @@ import logging
 import re
 import shutil
 import tempfile
-import unicodedata
 from collections import Counter
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
@@ -25,6 +24,7 @@ import jieba
 import numpy as np
 
 from ingest.chunking import Chunk, retrieval_text
+from ingest.matching import fold as normalize
 
 # bm25s sets its own logger to DEBUG when imported, which prints on every index build.
 logging.getLogger("bm25s").setLevel(logging.WARNING)
@@ -78,11 +78,6 @@ class LexicalIndexCorrupt(Exception):
     """A saved lexical index is missing, garbled or from another format: rebuild it."""
 
 
-def normalize(text: str) -> str:
-    """NFKC + lower case, for matching only (full-width digits and letters become ASCII)."""
-    return unicodedata.normalize("NFKC", text).lower()
-
-
 @functools.cache
 def _plain_jieba() -> jieba.Tokenizer:
     """A private jieba.Tokenizer with only the main dictionary; loaded once (~1 s), never mutated.
@@ -95,7 +90,7 @@ def _plain_jieba() -> jieba.Tokenizer:
 
 
 def _jieba_with_words(words: Iterable[str]) -> jieba.Tokenizer:
-    """A private jieba.Tokenizer (the global one is never touched) with extra high-frequency words."""
+    """A private jieba.Tokenizer (the global one is never touched) with extra frequent words."""
     plain = _plain_jieba()
     tokenizer = jieba.Tokenizer()
     tokenizer.FREQ, tokenizer.total, tokenizer.initialized = dict(plain.FREQ), plain.total, True

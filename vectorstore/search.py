@@ -9,13 +9,14 @@ from __future__ import annotations
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Literal
 
 from langchain_core.embeddings import Embeddings
 
 from ingest.chunking import Chunk
+from ingest.years import period_years, years_in
 from vectorstore.index import SearchIndex, Snapshot
 from vectorstore.store import DocumentRecord
-from vectorstore.years import period_years, years_in
 
 # The embedding model was trained on queries far shorter than this, and its cost grows
 # faster than linearly with length: a 10,000-character query took ~20 s of CPU while
@@ -23,6 +24,14 @@ from vectorstore.years import period_years, years_in
 # the 346 eval questions has 56 characters), and 512 characters still cost ~0.5 s per query
 # on 2 cores. Only the dense query is cut; BM25 still sees the whole text.
 MAX_DENSE_QUERY_CHARS = 128
+
+Retriever = Literal["dense", "bm25"]
+#: The retriever settings users choose between (CLI --retriever, eval comparisons).
+RETRIEVERS: dict[str, tuple[Retriever, ...]] = {
+    "dense": ("dense",),
+    "bm25": ("bm25",),
+    "hybrid": ("dense", "bm25"),
+}
 
 
 @dataclass(frozen=True)
@@ -96,6 +105,18 @@ class SearchTimings:
     total_ms: float = 0.0
 
 
+class SearchResult(list[Passage]):
+    """The passages of one search, best first, with the timings of that very search.
+
+    The timings travel with the passages because one searcher serves many threads at once:
+    timings kept on the searcher would belong to whichever search finished last.
+    """
+
+    def __init__(self, passages: Sequence[Passage] = (), timings: SearchTimings | None = None):
+        super().__init__(passages)
+        self.timings = timings or SearchTimings()
+
+
 class HybridSearcher:
     """Dense + BM25 retrieval over a SearchIndex, fused by weighted RRF."""
 
@@ -105,24 +126,22 @@ class HybridSearcher:
         self.index = index
         self.embeddings = embeddings
         self.fusion = fusion or FusionConfig()
-        self.last_timings = SearchTimings()
 
     def search(
         self,
         query: str,
         k: int = 10,
         filters: SearchFilters | None = None,
-        retrievers: Sequence[str] = ("dense", "bm25"),
+        retrievers: Sequence[Retriever] = RETRIEVERS["hybrid"],
         neighbours: bool = False,
-    ) -> list[Passage]:
+    ) -> SearchResult:
         """Best `k` passages for `query`; `retrievers` selects dense, bm25 or both (fusion)."""
         started = time.perf_counter()
         timings = SearchTimings()
         snapshot = self.index.snapshot()
         allowed = _allowed_docs(snapshot, filters or SearchFilters())
         if not allowed or not query.strip():
-            self.last_timings = timings
-            return []
+            return SearchResult((), timings)
         rankings: dict[str, list[str]] = {}
         if "dense" in retrievers:
             rankings["dense"] = self._dense(query, snapshot, allowed, timings)
@@ -132,8 +151,7 @@ class HybridSearcher:
         if neighbours:
             passages = [self._with_neighbours(p, snapshot) for p in passages]
         timings.total_ms = (time.perf_counter() - started) * 1000
-        self.last_timings = timings
-        return passages
+        return SearchResult(passages, timings)
 
     def _dense(
         self, query: str, snapshot: Snapshot, allowed: set[str], timings: SearchTimings

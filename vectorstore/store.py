@@ -157,7 +157,8 @@ def unavailable(settings: StoreSettings, error: BaseException) -> StoreUnavailab
         where = f"{settings.chroma_host}:{settings.chroma_port}"
         return StoreUnavailable(
             f"无法连接 Chroma 服务器 {where}，请确认服务已启动（{type(error).__name__}）",
-            f"cannot reach the Chroma server at {where}; is it running? ({type(error).__name__}: {error})",
+            f"cannot reach the Chroma server at {where}; is it running? "
+            f"({type(error).__name__}: {error})",
         )
     return StoreUnavailable(
         f"无法使用索引目录 {settings.data_dir}（{type(error).__name__}）",
@@ -388,14 +389,16 @@ class ChunkStore:
             if begin:
                 reached("store-write")
             batch = chunks[begin : begin + WRITE_BATCH]
-            self._guard(
-                lambda batch=batch, begin=begin: self._chunks.upsert(
+
+            def write(batch: Sequence[Chunk] = batch, begin: int = begin) -> None:
+                self._chunks.upsert(
                     ids=[record_id(c, version) for c in batch],
                     embeddings=[list(v) for v in vectors[begin : begin + len(batch)]],
                     documents=[c.text for c in batch],
                     metadatas=[_chunk_metadata(c, doc_key) for c in batch],
                 )
-            )
+
+            self._guard(write)
 
     def _register(self, processed: ProcessedDocument, version: str, seq: int) -> Registration:
         """Append this version's registration (the commit point); never modifies an entry."""

@@ -1,4 +1,4 @@
-"""Vector-store benchmark (`make bench` / `python -m evals.bench`): prints a table, asserts nothing.
+"""Vector-store benchmark (`make bench` / `python -m tools.bench`): prints a table, asserts nothing.
 
 Phases, each in a fresh temporary data dir:
   1. cold ingest of the bundled corpus (empty embedding cache: every chunk is embedded);
@@ -29,14 +29,15 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+from vectorstore.offline import apply_offline_defaults
 
-from ingest.pipeline import FailedFile, process_paths  # noqa: E402
+apply_offline_defaults()
+
+from assistant.app import open_app  # noqa: E402
+from assistant.settings import Settings  # noqa: E402
+from evals.metrics import percentile  # noqa: E402
+from tools.columns import display_width  # noqa: E402
 from vectorstore.embeddings import CACHE_FILENAME  # noqa: E402
-from vectorstore.index import SearchIndex  # noqa: E402
-from vectorstore.search import HybridSearcher  # noqa: E402
-from vectorstore.service import index_outcomes, open_store  # noqa: E402
-from vectorstore.settings import StoreSettings  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
 CORPUS = REPO / "data" / "corpus"
@@ -98,11 +99,11 @@ class Report:
             )
             for r in self.rows
         ]
-        widths = [max(_width(line[i]) for line in lines) for i in range(len(header))]
+        widths = [max(display_width(line[i]) for line in lines) for i in range(len(header))]
         for n, line in enumerate(lines):
             print(
                 "  ".join(
-                    cell + " " * (widths[i] - _width(cell)) for i, cell in enumerate(line)
+                    cell + " " * (widths[i] - display_width(cell)) for i, cell in enumerate(line)
                 ).rstrip()
             )
             if n == 0:
@@ -115,33 +116,28 @@ def _fmt(value: float | None, digits: int) -> str:
     return "" if value is None else f"{value:.{digits}f}"
 
 
-def _width(text: str) -> int:
-    """Display width: CJK characters take two columns."""
-    return sum(2 if "\u2e80" <= ch <= "\uffef" else 1 for ch in text)
-
-
 def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
 
 
-def settings_for(data_dir: Path) -> StoreSettings:
+def settings_for(data_dir: Path) -> Settings:
     env = {k: v for k, v in os.environ.items() if not k.startswith("CHROMA_")}
     env["POLICY_QA_DATA_DIR"] = str(data_dir)
-    return StoreSettings.from_env(env)
+    return Settings.from_env(env)
 
 
-def ingest(corpus: Path, data_dir: Path) -> tuple[Row, StoreSettings]:
+def ingest(corpus: Path, data_dir: Path) -> tuple[Row, Settings]:
     settings = settings_for(data_dir)
     started = time.perf_counter()
-    store = open_store(settings)
-    results = list(index_outcomes(store, process_paths([corpus])))
-    failed = [r for r in results if isinstance(r.outcome, FailedFile) or r.status == "error"]
-    if failed:
-        raise RuntimeError(f"ingest failed for {[r.outcome.doc_id for r in failed]}")
+    app = open_app(settings)
+    report = app.indexer.ingest_paths([corpus])
+    if report.failed:
+        raise RuntimeError(f"ingest failed for {[r.doc_id for r in report.failed]}")
     seconds = time.perf_counter() - started
+    store = app.store
     chunks = sum(record.chunk_count for record in store.documents())
     store.embeddings.cache.close()  # checkpoints the SQLite WAL so the file can be copied
-    return Row("", len(results), chunks, seconds, store.embeddings.misses), settings
+    return Row("", len(report.results), chunks, seconds, store.embeddings.misses), settings
 
 
 def copy_cache(source_dir: Path, target_dir: Path) -> None:
@@ -170,9 +166,9 @@ def questions(count: int) -> list[str]:
     return out
 
 
-def query_latency(settings: StoreSettings, asked: list[str], label: str) -> tuple[Row, Row]:
-    store = open_store(settings)
-    searcher = HybridSearcher(SearchIndex(store), store.embeddings)
+def query_latency(settings: Settings, asked: list[str], label: str) -> tuple[Row, Row]:
+    app = open_app(settings)
+    store, searcher = app.store, app.searcher
     started = time.perf_counter()
     searcher.index.snapshot()  # loads (or builds) the BM25 index once
     load = Row(
@@ -183,27 +179,21 @@ def query_latency(settings: StoreSettings, asked: list[str], label: str) -> tupl
     totals, embeds, denses, bm25s = [], [], [], []
     for question in asked:
         begin = time.perf_counter()
-        searcher.search(question, 10)
+        timings = searcher.search(question, 10).timings
         totals.append((time.perf_counter() - begin) * 1000)
-        embeds.append(searcher.last_timings.embed_ms)
-        denses.append(searcher.last_timings.dense_ms)
-        bm25s.append(searcher.last_timings.bm25_ms)
+        embeds.append(timings.embed_ms)
+        denses.append(timings.dense_ms)
+        bm25s.append(timings.bm25_ms)
     row = Row(f"{label}: {len(asked)} queries (k=10)", load.docs, load.chunks)
     row.seconds = sum(totals) / 1000
     row.embedded = store.embeddings.misses
     row.p50_ms = statistics.median(totals)
-    row.p95_ms = _percentile(totals, 95)
+    row.p95_ms = percentile(totals, 95)
     row.detail = (
         f"median embed {statistics.median(embeds):.1f} / dense {statistics.median(denses):.1f} / "
         f"bm25 {statistics.median(bm25s):.1f} ms"
     )
     return load, row
-
-
-def _percentile(values: list[float], pct: float) -> float:
-    ordered = sorted(values)
-    index = min(len(ordered) - 1, max(0, round(pct / 100 * len(ordered)) - 1))
-    return ordered[index]
 
 
 def replicate(corpus: Path, target: Path, scale: int) -> Path:
@@ -262,9 +252,11 @@ def run(args: argparse.Namespace, report: Report, workdir: Path) -> None:
     for row in query_latency(scaled_settings, asked, f"{args.scale}x"):
         report.add(row)
     report.notes.append(
-        f"{args.scale}x: the corpus copied {args.scale} times under new doc ids (copy01/…); its ingest reuses "
+        f"{args.scale}x: the corpus copied {args.scale} times under new doc ids (copy01/…); "
+        "its ingest reuses "
         "the cold run's embedding cache, so it shows Chroma/BM25 growth, not embedding cost "
-        f"(cold embedding rate: {cold.seconds / max(cold.embedded or 1, 1) * 1000:.0f} ms per chunk)."
+        "(cold embedding rate: "
+        f"{cold.seconds / max(cold.embedded or 1, 1) * 1000:.0f} ms per chunk)."
     )
 
 
@@ -278,7 +270,7 @@ def _timeout(signum: int, frame: object) -> None:
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
-        prog="python -m evals.bench", description=__doc__.splitlines()[0]
+        prog="python -m tools.bench", description=__doc__.splitlines()[0]
     )
     parser.add_argument(
         "--scale", type=int, default=20, help="corpus replication factor (default 20)"

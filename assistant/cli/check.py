@@ -8,6 +8,8 @@ from __future__ import annotations
 import argparse
 import json
 
+from assistant.settings import Settings
+
 
 def register(commands: argparse._SubParsersAction) -> None:
     check = commands.add_parser(
@@ -15,23 +17,20 @@ def register(commands: argparse._SubParsersAction) -> None:
     )
     check.add_argument("--repair", action="store_true", help="fix what can be fixed, then recheck")
     check.add_argument("--json", action="store_true", help="print the report as JSON")
-    check.set_defaults(handler=run_check)
+    check.set_defaults(handler=run)
 
 
-def run_check(args: argparse.Namespace) -> int:
-    # Imported here so that `policy-qa --help` does not load Chroma and the embedding model.
+def run(args: argparse.Namespace, settings: Settings) -> int:
+    from assistant.app import open_app
     from vectorstore.consistency import check, repair, set_aside_damaged
     from vectorstore.errors import StoreCorrupt
-    from vectorstore.service import open_store
-    from vectorstore.settings import StoreSettings
 
-    settings = StoreSettings.from_env()
     try:
-        store = open_store(settings)
+        store = open_app(settings).store
     except StoreCorrupt:
         if not args.repair:
             raise
-        moved = set_aside_damaged(settings)
+        moved = set_aside_damaged(settings.store)
         print(
             f"已将损坏的索引数据库移到 {moved}，请重新运行 policy-qa ingest（向量来自缓存）/ "
             f"moved the damaged index to {moved}; run `policy-qa ingest` again "

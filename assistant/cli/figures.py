@@ -10,22 +10,22 @@ import argparse
 import json
 import sys
 
+from assistant.settings import Settings
+
 
 def register(commands: argparse._SubParsersAction) -> None:
     figures = commands.add_parser("figures", help="指标数据表 / the figures of an indicator")
     figures.add_argument("indicator", help="指标名称（任意写法）/ indicator name, any wording")
     figures.add_argument("--scope", default="", help="只看这个范围，如 广州市 / only this scope")
     figures.add_argument("--json", action="store_true", help="machine-readable output")
-    figures.set_defaults(handler=run_figures)
+    figures.set_defaults(handler=run)
 
 
-def run_figures(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace, settings: Settings) -> int:
     from ingest.facts import display_value
     from vectorstore.facts import FactStore
-    from vectorstore.settings import StoreSettings
 
-    settings = StoreSettings.from_env()
-    store = FactStore.in_dir(settings.data_dir)
+    store = FactStore.in_dir(settings.store.data_dir)
     found = store.query(args.indicator, args.scope)
     if args.json:
         print(json.dumps([s.as_dict() for s in found], ensure_ascii=False), flush=True)

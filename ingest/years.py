@@ -1,27 +1,36 @@
-"""Years and planning periods named in questions and documents.
+"""Years and planning periods named in questions and documents: the one home of their patterns.
 
 Chinese planning documents name periods by five-year plan ("十四五" = 2021–2025), and
 questions name years ("2025年目标", "2018年"); both decide which document should answer.
+Every stage builds its year expressions from the pieces here (ingest dates figures with
+them, search lifts passages by them, the assistant reads the years a question asks about).
 """
 
 from __future__ import annotations
 
 import re
 
-_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?:\s*年|(?!\d))")
-_FIVE_YEAR_PLANS = {
+#: A year of this corpus's era, as digits (1900–2099).
+YEAR_DIGITS = r"(?:19|20)\d{2}"
+#: A year written as a year: "2025年", "2025 年".
+YEAR_WORD = rf"{YEAR_DIGITS}\s?年"
+#: A five-year plan's name: 十一五 … 十五五.
+PLAN_WORD = r"十[一二三四五]五"
+FIVE_YEAR_PLANS = {
+    "十一五": (2006, 2010),
     "十二五": (2011, 2015),
     "十三五": (2016, 2020),
     "十四五": (2021, 2025),
     "十五五": (2026, 2030),
 }
-_PERIOD = re.compile(r"((?:19|20)\d{2})\s*[-–—~至到]\s*((?:19|20)\d{2})")
+_YEAR = re.compile(rf"(?<!\d)({YEAR_DIGITS})(?:\s*年|(?!\d))")
+_PERIOD = re.compile(rf"({YEAR_DIGITS})\s*[-–—~至到]\s*({YEAR_DIGITS})")
 
 
 def years_in(text: str) -> set[int]:
     """Years a text names: explicit (2025年, 2018) and five-year plans (十四五 -> 2021..2025)."""
     years = {int(match.group(1)) for match in _YEAR.finditer(text)}
-    for name, (first, last) in _FIVE_YEAR_PLANS.items():
+    for name, (first, last) in FIVE_YEAR_PLANS.items():
         if name in text:
             years.update(range(first, last + 1))
     return years

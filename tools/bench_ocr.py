@@ -1,4 +1,4 @@
-"""Scanned-document benchmark (`make bench` / `python -m evals.bench_ocr`): prints, asserts nothing.
+"""Scanned-document benchmark (`make bench` / `python -m tools.bench_ocr`): prints, asserts nothing.
 
 1. text-layer PDF ingest throughput (pages/min), for comparison;
 2. a PAGES-page scan of corpus text (one page of it a ruled table) ingested with OCR on an
@@ -23,9 +23,10 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+from vectorstore.offline import apply_offline_defaults
 
-from evals.bench import BenchTimeout, Report, Row, _quiet, _timeout, copy_cache, ingest  # noqa: E402
+apply_offline_defaults()
+
 from evals.dataset import load_dataset  # noqa: E402
 from evals.metrics import answer_summary  # noqa: E402
 from evals.runner import run_answers  # noqa: E402
@@ -38,6 +39,15 @@ from evals.scan_render import (  # noqa: E402
     text_pages,
 )
 from ingest.pipeline import ProcessedDocument, process_paths  # noqa: E402
+from tools.bench import (  # noqa: E402
+    BenchTimeout,
+    Report,
+    Row,
+    _quiet,
+    _timeout,
+    copy_cache,
+    ingest,
+)
 from vectorstore.embeddings import CACHE_FILENAME  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
@@ -143,8 +153,9 @@ def throughput(report: Report, workdir: Path, count: int) -> None:
             1,
             len(processed.chunks),
             timing.wall,
-            detail=f"{timing.rate(len(pages))}; 1-CER {share:.4f} (width-folded {folded:.4f}); table rows {rows}/"
-            f"{len(TABLE[2])}; low-confidence pages {list(processed.document.low_confidence_pages)}",
+            detail=f"{timing.rate(len(pages))}; 1-CER {share:.4f} (width-folded {folded:.4f}); "
+            f"table rows {rows}/{len(TABLE[2])}; "
+            f"low-confidence pages {list(processed.document.low_confidence_pages)}",
         )
     )
     _, again = timed_ingest(scan_pdf, workdir / "data-scan")
@@ -167,9 +178,7 @@ def scanned_corpus(workdir: Path) -> Path:
 
 
 def qa_compare(report: Report, workdir: Path, cache_from: Path | None) -> None:
-    from assistant.answer import Assistant
-    from assistant.config import AssistantSettings
-    from vectorstore.service import open_searcher
+    from assistant.app import open_app
 
     items = [item for item in load_dataset(DEV_SET) if QA_DOC in item.sources]
     os.environ["POLICY_QA_DATA_DIR"] = str(workdir / "ocr-qa-cache")
@@ -178,7 +187,7 @@ def qa_compare(report: Report, workdir: Path, cache_from: Path | None) -> None:
         if cache_from is not None:
             copy_cache(cache_from, data_dir)
         row, settings = ingest(corpus, data_dir)
-        assistant = Assistant(open_searcher(settings), AssistantSettings.from_env())
+        assistant = open_app(settings).assistant
         summary = answer_summary(run_answers(assistant, items, progress=False))
         row.phase = f"QA on {QA_DOC[:3]} ({label}), {len(items)} dev items"
         row.detail = (
@@ -188,7 +197,7 @@ def qa_compare(report: Report, workdir: Path, cache_from: Path | None) -> None:
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="python -m evals.bench_ocr", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m tools.bench_ocr", description=__doc__)
     parser.add_argument("--pages", type=int, default=20, help="pages in the scan (default 20)")
     parser.add_argument("--skip-qa", action="store_true", help="only the throughput phases")
     parser.add_argument("--max-seconds", type=int, default=1800)

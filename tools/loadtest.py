@@ -1,4 +1,4 @@
-"""Load test (`make loadtest` / `python -m ui.loadtest`): many staff asking at once.
+"""Load test (`make loadtest` / `python -m tools.loadtest`): many staff asking at once.
 
 1. Starts `policy-qa serve` on 127.0.0.1 (a free port) over the existing index, in
    extractive mode (OPENAI_API_KEY blanked in its environment), and always stops it.
@@ -31,7 +31,6 @@ import queue
 import re
 import shutil
 import socket
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -47,12 +46,17 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
-os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+from vectorstore.offline import apply_offline_defaults
+
+apply_offline_defaults()
 
 import psutil  # noqa: E402
 
 from assistant.followup import is_follow_up  # noqa: E402
+from assistant.settings import load_settings  # noqa: E402
+from evals.metrics import percentile  # noqa: E402
+from ingest.years import YEAR_DIGITS  # noqa: E402
+from tools.columns import display_width  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
 QA_FILE = REPO / "evals" / "datasets" / "dev.jsonl"
@@ -71,7 +75,7 @@ TYPE_CYCLE = ("figure", "list", "policy", "table", "temporal", "unanswerable", "
 ANTECEDENT_TYPES = ("figure", "table", "temporal")
 FOLLOW_UP_YEARS = ("2020", "2025", "2024", "2019")
 OTHER_FOLLOW_UPS = ("它的目标是多少？", "那具体有哪些措施呢？")
-_YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
+_YEAR = re.compile(rf"({YEAR_DIGITS})\s*年")
 
 Conversation = tuple[str, ...]  # the questions of one fresh session; the last one is compared
 
@@ -164,10 +168,7 @@ class PathResult:
     def percentile(self, q: float) -> float | None:
         if not self.latencies:
             return None
-        ordered = sorted(self.latencies)
-        if len(ordered) == 1:
-            return ordered[0]
-        return statistics.quantiles(ordered, n=100, method="inclusive")[int(q) - 1]
+        return percentile(self.latencies, q)
 
     def row(self) -> list[str]:
         def seconds(value: float | None) -> str:
@@ -610,20 +611,18 @@ def markdown_table(results: Sequence[PathResult]) -> str:
 
 def text_table(results: Sequence[PathResult]) -> str:
     rows = [HEADERS, *(r.row() for r in results)]
-    widths = [max(_width(row[i]) for row in rows) for i in range(len(HEADERS))]
+    widths = [max(display_width(row[i]) for row in rows) for i in range(len(HEADERS))]
     out = []
     for row in rows:
         out.append(
             "  ".join(
-                cell + " " * (w - _width(cell)) if i == 0 else " " * (w - _width(cell)) + cell
+                cell + " " * (w - display_width(cell))
+                if i == 0
+                else " " * (w - display_width(cell)) + cell
                 for i, (cell, w) in enumerate(zip(row, widths, strict=True))
             )
         )
     return "\n".join(out)
-
-
-def _width(text: str) -> int:
-    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
 
 
 def write_report(
@@ -652,7 +651,7 @@ def write_report(
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="python -m ui.loadtest", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m tools.loadtest", description=__doc__)
     parser.add_argument("--sessions", type=int, default=20, help="concurrent sessions (20)")
     parser.add_argument("--questions", type=int, default=10, help="questions per session (10)")
     parser.add_argument("--port", type=int, default=0, help="server port (0: a free one)")
@@ -684,9 +683,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     started = time.monotonic()
     deadline = started + args.timeout_s
-    data_dir = (
-        args.data_dir or Path(os.environ.get("POLICY_QA_DATA_DIR", "").strip() or ".policy-qa")
-    ).resolve()
+    data_dir = (args.data_dir or load_settings().store.data_dir).resolve()
     if not data_dir.is_dir():
         print(f"错误 / error: no index at {data_dir} (run `make index`)", file=sys.stderr)
         return 2

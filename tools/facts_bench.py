@@ -1,12 +1,12 @@
 """What fact extraction adds to ingest time (target: < 10% of a cold ingest).
 
-    python -m evals.facts_bench [--corpus data/corpus] [--warm-cache PATH]
+    python -m tools.facts_bench [--corpus data/corpus] [--warm-cache PATH]
 
 Times a full ingest of the corpus into a fresh data dir (load, clean, chunk, embed, write
 Chroma, build facts), and separately what building the facts costs (extraction plus the
-SQLite write, one pass in this fresh process, as an ingest does it). A cold ingest embeds every chunk; with --warm-cache the
-embedding cache of an earlier index is copied in first, which leaves the cheapest possible
-ingest and so the largest relative overhead.
+SQLite write, one pass in this fresh process, as an ingest does it). A cold ingest embeds
+every chunk; with --warm-cache the embedding cache of an earlier index is copied in first,
+which leaves the cheapest possible ingest and so the largest relative overhead.
 """
 
 from __future__ import annotations
@@ -20,8 +20,10 @@ from pathlib import Path
 
 from evals.facts_eval import CORPUS
 from ingest.pipeline import ProcessedDocument, process_paths
+from vectorstore.embeddings import CACHE_FILENAME
 from vectorstore.facts import FactStore
-from vectorstore.service import index_outcomes, open_store
+from vectorstore.indexer import index_outcomes
+from vectorstore.service import open_store
 from vectorstore.settings import StoreSettings
 
 TARGET_OVERHEAD = 0.10
@@ -39,7 +41,7 @@ def time_facts(documents: list[ProcessedDocument], scratch: Path) -> float:
 def time_ingest(corpus: Path, data_dir: Path, warm_cache: Path | None) -> float:
     data_dir.mkdir(parents=True)
     if warm_cache is not None:
-        shutil.copyfile(warm_cache, data_dir / "embedding_cache.sqlite")
+        shutil.copyfile(warm_cache, data_dir / CACHE_FILENAME)
     settings = StoreSettings.from_env({"POLICY_QA_DATA_DIR": str(data_dir)})
     started = time.perf_counter()
     results = list(index_outcomes(open_store(settings), process_paths([corpus])))
@@ -49,7 +51,7 @@ def time_ingest(corpus: Path, data_dir: Path, warm_cache: Path | None) -> float:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m evals.facts_bench", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m tools.facts_bench", description=__doc__)
     parser.add_argument("--corpus", type=Path, default=CORPUS)
     parser.add_argument("--warm-cache", type=Path, help="an embedding_cache.sqlite to start from")
     args = parser.parse_args(argv)
