@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from assistant.answer_form import sources_line
 from assistant.extractive import Extract
 from assistant.question import Question, compact
-from ingest.facts import Fact, display_value
+from ingest.facts import KIND_LABELS, Fact, display_value
 from ingest.figures import find_figures
 from vectorstore.facts import SourcedFact
 from vectorstore.index import Snapshot
@@ -43,14 +43,6 @@ _SCOPE_WORDS = (
 )
 # Kinds that state what was (not what is wanted): a series' change is computed over them.
 _STATED = frozenset({"actual", "share", "rank"})
-_KIND_LABELS = {
-    "actual": "实际值",
-    "target": "目标值",
-    "forecast": "预计值",
-    "rank": "排名",
-    "share": "占比",
-    "growth": "增长",
-}
 
 
 @dataclass(frozen=True)
@@ -166,7 +158,7 @@ def render_trend(name: str, rows: Sequence[Row]) -> Extract:
     ]
     for n, row in enumerate(rows, start=1):
         fact = row.fact
-        kind = _KIND_LABELS.get(fact.kind, fact.kind)
+        kind = KIND_LABELS.get(fact.kind, fact.kind)
         lines.append(f"| {fact.period} | {fact.scope} | {written(fact)} | {kind} | [{n}] |")
     notes = computed(rows)
     if notes:

@@ -13,20 +13,12 @@ from collections import Counter
 from collections.abc import Sequence
 from html import escape
 
-from ingest.facts import display_value
+from ingest.facts import KIND_LABELS, display_value
 from vectorstore.facts import SourcedFact
 
 WIDTH, HEIGHT = 640, 280
 LEFT, RIGHT, TOP, BOTTOM = 64, 150, 20, 36
 COLOURS = ("#1f6feb", "#d1242f", "#1a7f37", "#9a6700", "#8250df", "#57606a")
-KIND_LABELS = {
-    "actual": "实际值",
-    "target": "目标值",
-    "forecast": "预计值",
-    "rank": "排名",
-    "share": "占比",
-    "growth": "增长",
-}
 # Drawn on the line; the others (target, forecast) are markers off it.
 _ON_LINE = frozenset({"actual", "share", "rank", "growth"})
 

