@@ -6,6 +6,7 @@ the LLM path falls back to the extractive answer with a visible notice and a war
 
 from __future__ import annotations
 
+import sqlite3
 import time
 from collections.abc import Generator, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -31,6 +32,8 @@ from assistant.llm import (
 )
 from assistant.question import Question, TermWeigher, clean_question, for_retrieval
 from assistant.semantic import SentenceSimilarity
+from assistant.trend import Indicators, is_trend_question, trend_answer
+from vectorstore.index import Snapshot
 from vectorstore.search import HybridSearcher, Passage, SearchFilters
 
 EMPTY_QUESTION = "请输入一个问题。/ Please enter a question."
@@ -94,6 +97,8 @@ class Assistant:
         self._weigher_keys: tuple[str, ...] = ()
         self._llm: LlmClient | None = None
         self.notes = AnswerNotes()
+        self._indicators = Indicators({}, {})
+        self._indicators_state: tuple[str, ...] | None = None
         self.similarity = SentenceSimilarity(searcher.embeddings)
 
     def ask(
@@ -141,8 +146,9 @@ class Assistant:
         if mode == "llm":
             answer = yield from self._llm_answer(text, analysed, passages, warnings)
         else:
-            extract = extract_answer(
-                analysed, passages, self.similarity, outline=self.searcher.index.snapshot().by_doc
+            snapshot = self.searcher.index.snapshot()
+            extract = self._trend(analysed, filters, snapshot) or extract_answer(
+                analysed, passages, self.similarity, outline=snapshot.by_doc
             )
             extract = self.notes.amend(extract, standalone, history, self.searcher.index.snapshot())
             answer = yield from _streamed(text, extract, warnings)
@@ -159,6 +165,30 @@ class Assistant:
             standalone,
             answer.direct_answer,
         )
+
+    def _trend(
+        self, question: Question, filters: SearchFilters | None, snapshot: Snapshot
+    ) -> Extract | None:
+        """A trend or comparison question answered with a table from the fact table."""
+        if not is_trend_question(question):
+            return None
+        if self._indicators_state != snapshot.keys:
+            try:
+                facts = self.searcher.index.store.facts.query()
+            except (sqlite3.Error, OSError):
+                return None  # no fact table (a read-only data dir built before it): quote
+            self._indicators = Indicators.of(facts)
+            self._indicators_state = snapshot.keys
+        indicators = self._indicators
+        if filters and filters.doc_ids:
+            kept = [
+                fact
+                for facts in indicators.by_key.values()
+                for fact in facts
+                if fact.fact.doc_id in filters.doc_ids
+            ]
+            indicators = Indicators.of(kept)
+        return trend_answer(question, indicators, snapshot)
 
     def candidates(
         self, question: str, filters: SearchFilters | None = None

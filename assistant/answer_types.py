@@ -42,7 +42,7 @@ TYPE_LABELS = {
     PLACE: "地点",
 }
 
-_COUNTERS = "家个项位名件人所座条批届次台篇款套只支种户项目倍年"
+COUNTERS = "家个项位名件人所座条批届次台篇款套只支种户项目倍年"
 _CN_DIGITS = "零一二两三四五六七八九十百千万"
 _NUMBER = r"\d+(?:[.,]\d+)*"
 
@@ -51,10 +51,15 @@ _CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
     (SCORE, re.compile(r"得分|分数|多少分|几分|评分")),
     (
         SHARE,
-        re.compile(r"比例|占比|比重|百分之|百分比|几成|占[^，。？]{0,12}多少|增长率|增速|增幅"),
+        # 强度 (研发投入强度) and a ……率 are ratios, written as a percentage.
+        re.compile(
+            r"比例|占比|比重|百分之|百分比|几成|占[^，。？]{0,12}多少|增长率|增速|增幅"
+            r"|(?:强度|[^，。？\s]率)[^，。？]{0,6}(?:多少|几)"
+        ),
     ),
     (RANK, re.compile(r"第几|排名|排第|排在|名次|位次|位列|位居|排行")),
-    (COUNT, re.compile(rf"(?:多少|几)\s*[{_COUNTERS}]")),  # 「几年」 before 「投入……几」
+    # 「哪几家」 asks which ones (a list), 「几家」 how many.
+    (COUNT, re.compile(rf"(?<!哪)(?:多少|几)\s*[{COUNTERS}]")),
     (
         AMOUNT,
         re.compile(
@@ -125,10 +130,10 @@ _SPANS: dict[str, re.Pattern[str]] = {
     PLACE: re.compile(r"[\u4e00-\u9fff]{2,6}?(?:省|市|区|县|镇|街道|新城|科学城|知识城|岛|湾区)"),
 }
 _COUNT_ANY = re.compile(
-    rf"{_NUMBER}\s*(?:余|多)?\s*(?:万|亿)?\s*[{_COUNTERS}]|[{_CN_DIGITS}]+\s*(?:余|多)?\s*[{_COUNTERS}]"
+    rf"{_NUMBER}\s*(?:余|多)?\s*(?:万|亿)?\s*[{COUNTERS}]|[{_CN_DIGITS}]+\s*(?:余|多)?\s*[{COUNTERS}]"
 )
-_ANY_COUNTER = _COUNTERS
-_BARE_COUNT = re.compile(r"多少|几(?![乎])|数量|总数|一共有|共有")
+_ANY_COUNTER = COUNTERS
+_BARE_COUNT = re.compile(r"多少|(?<!哪)几(?![乎])|数量|总数|一共有|共有")
 _BARE_NUMBER = re.compile(rf"{_NUMBER}\s*(?:余|多)?\s*(?:万|亿)?")
 _YEAR_ONLY = re.compile(r"(?:19|20)\d{2}")
 
@@ -192,7 +197,7 @@ ROLE = re.compile(
 
 def asked_counter(question: str) -> str:
     """The counter words a count question accepts (位名人 for 多少位), or ''."""
-    match = re.search(rf"(?:多少|几)\s*([{_COUNTERS}])", question)
+    match = re.search(rf"(?<!哪)(?:多少|几)\s*([{COUNTERS}])", question)
     return _COUNTER_KIN.get(match.group(1), match.group(1)) if match else ""
 
 

@@ -26,7 +26,8 @@ _CLAUSE_END = re.compile(r"[，,；;。！!？?]")
 _NUMBERED_HEADING = re.compile(
     r"^\s*(?:[一二三四五六七八九十]+\s*[、.．]|[（(]\s*[一二三四五六七八九十\d]+\s*[)）]|\d+\s*[.、．](?!\d)|第[一二三四五六七八九十]+[章节条部分])"
 )
-_ENUMERATION = re.compile(r"、|一是|二是|；|第一|其一|\d[.、)]")
+# Items in a series: 「A、B」, 「一是……二是」, 「“智造计划”“上云计划”」.
+ENUMERATION = re.compile(r"、|一是|二是|；|第一|其一|(?<![\d.])\d[.、)](?!\d)|[”」][“「]")
 _TABLE_ROW = re.compile(
     r"^(?P<caption>[^|]*)\|(?:[^|]*\|)*\s*(?:\d+\s+)?(?P<name>[^|:]+?):\s*(?P<values>.+)$"
 )
@@ -60,14 +61,21 @@ def typed_evidence(question: Question, text: str, is_table_row: bool) -> TypedEv
     if not asked:
         share = 1.0
         if LIST in question.types:
-            share = 0.5 + 0.5 * bool(_ENUMERATION.search(region))
+            share = 0.5 + 0.5 * bool(ENUMERATION.search(region))
         return TypedEvidence((), share, _attribute_in(question, compact(region)))
     spans: list[Span] = []
     found = 0
     for answer_type in asked:
         typed = spans_of(region, answer_type, question.counter if answer_type == COUNT else "")
-        if answer_type == PERSON and not ROLE.search(question.core or question.text):
+        role = ROLE.search(question.core or question.text)
+        if answer_type == PERSON and not role:
             typed += spans_of(region, ORGANISATION)  # 「谁跟谁一起研制的」: an actor
+        elif answer_type == PERSON and role:  # a role is written next to its holder's name
+            near = len(role.group()) + 4
+            typed = [
+                s for s in typed if role.group() in region[max(0, s.start - near) : s.end + near]
+            ]
+        typed = [s for s in typed if not _given(question, s)]
         found += bool(typed)
         spans += typed
     if not spans:
@@ -79,10 +87,41 @@ def typed_evidence(question: Question, text: str, is_table_row: bool) -> TypedEv
     return TypedEvidence(tuple(spans), found / len(asked), near)
 
 
+def _given(question: Question, span: Span) -> bool:
+    """A figure the question itself states (「8家合作银行是哪几家」, 「夸克电驱2.0」) is what it
+    asks about, not its answer."""
+    figure = compact(span.text)
+    return len(figure) >= 2 and figure in compact(question.core or question.text)
+
+
+# Words for a change that documents and questions use interchangeably (增长了多少 / 增加至);
+# 「有什么变化」 accepts either direction.
+_RISE = ("增长", "增加", "提高", "提升", "上升", "增至", "翻番")
+_FALL = ("下降", "减少", "降低")
+_CHANGE = ("变化", "变动", *_RISE, *_FALL)
+_ACCEPTS = (
+    {w: _RISE for w in _RISE} | {w: _FALL for w in _FALL} | {"变化": _CHANGE, "变动": _CHANGE}
+)
+
+
 def _attribute_in(question: Question, text: str) -> float:
+    """How much of the asked attribute the text names: each of its words counts equally.
+
+    With no attribute found, the focus stands for it: a text naming none of the question's
+    key terms says nothing about what is asked."""
     if not question.attribute:
-        return 1.0
-    return Term(compact(question.attribute), 1.0).match(text)
+        matched = sum(t.weight * t.match(text) for t in question.terms)
+        return matched / question.total_weight
+    terms = question.attribute_terms
+    total = sum(t.weight for t in terms) or 1.0
+    return sum(t.weight * _word_in(t, text) for t in terms) / total
+
+
+def _word_in(term: Term, text: str) -> float:
+    accepted = _ACCEPTS.get(term.text)
+    if accepted:
+        return float(any(w in text for w in accepted))
+    return term.match(text)
 
 
 def _clause_around(text: str, span: Span) -> str:

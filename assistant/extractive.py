@@ -16,10 +16,11 @@ from dataclasses import dataclass
 from assistant.answer_form import refusal_text, render_answer, render_items
 from assistant.answer_types import SPAN_TYPES
 from assistant.decision import AnswerabilityModel, load_model
-from assistant.evidence import TypedEvidence, is_heading, typed_evidence
+from assistant.evidence import ENUMERATION, TypedEvidence, is_heading, typed_evidence
 from assistant.outline import heading_children
 from assistant.question import Question, compact
 from ingest.chunking import Chunk
+from ingest.scopes import document_scope, subject_scope
 from ingest.sentences import split_sentences
 from ingest.years import period_years, years_in
 from vectorstore.search import Passage
@@ -34,9 +35,9 @@ _MAX_LINES = {"figure": 3, "list": 4, "measure": 5, "other": 3}
 _FIGURE = re.compile(
     r"第\s*[0-9一二三四五六七八九十]+\s*[位名]|\d+(?:[.,]\d+)*\s*(?:%|％|倍|亿元|万元|亿|万|家|个|项|位|名|件|人|所|座|条|批|届|次)?"
 )
-_ENUMERATION = re.compile(r"、|一是|二是|；|第一|其一|\d[.、)]")
 
 _PLAN = re.compile(r"十[一二三四五六七八九]五")
+_TARGET_CUE = re.compile(r"到\s*(?:19|20)\d{2}\s*年|目标|力争")
 
 Similarity = Callable[[str, list[str]], list[float]]
 
@@ -159,7 +160,7 @@ def score_sentences(question: Question, passages: list[Passage]) -> list[Sentenc
             if span_question:
                 score += 0.15 * evidence.type_share + 0.05 * evidence.attribute
             if question.kind in ("list", "measure"):  # enumerations name several items at once
-                score += min(len(_ENUMERATION.findall(text)), 6) * 0.04
+                score += min(len(ENUMERATION.findall(text)), 6) * 0.04
             if question.years:
                 score += 0.2 * bool(question.years & years_in(text)) + 0.1 * doc_covers
                 score += 0.15 * section_names_year
@@ -186,6 +187,13 @@ def _about(passage: Passage, names: tuple[str, ...]) -> bool:
     """The passage (with its title and section) names every asked place and quoted name."""
     about = compact(f"{passage.title} {passage.section} {passage.text}")
     return all(compact(name) in about for name in names)
+
+
+def _names_a_term(question: Question, passage: Passage) -> bool:
+    """The passage (with its section) holds at least one of the question's key terms whole:
+    an answer must come from text that names something the question names."""
+    about = compact(f"{passage.section} {passage.text}")
+    return any(term.text in about for term in question.terms)
 
 
 def features_of(question: Question, sentence: Sentence, similarity: float) -> dict[str, float]:
@@ -246,8 +254,11 @@ def _states_year(sentence: Sentence, question: Question) -> bool:
     """
     years = question.years
     where = sentence.text + sentence.passage.section
-    if any(plan in where for plan in _PLAN.findall(question.core or question.text)):
-        return True  # 「“十三五”期间……」 answers a question about 十三五
+    # 「“十三五”期间……」 answers a question about 十三五, also from the head of its passage:
+    # a paragraph names its period once and lists what was done.
+    around = where + sentence.passage.text[: sentence.start]
+    if any(plan in around for plan in _PLAN.findall(question.core or question.text)):
+        return True
     named = explicit_years(sentence.text)
     for heading in sentence.passage.section.split(" > "):
         if len(explicit_years(heading)) == 1:  # "2018 年工作总结和 2019 年工作安排" is the title
@@ -288,6 +299,8 @@ def _select(question: Question, lead: Sentence, sentences: list[Sentence]) -> li
                 docs.add(sentence.passage.doc_id)
                 others.append(sentence)
         pool = others + [s for s in pool if s not in others]
+    if question.kind in ("list", "measure"):
+        pool = _enumeration_after(lead, sentences) + pool
     for sentence in pool:
         if len(chosen) >= limit:
             break
@@ -299,28 +312,70 @@ def _select(question: Question, lead: Sentence, sentences: list[Sentence]) -> li
     return _order(question, chosen)
 
 
+def _enumeration_after(lead: Sentence, sentences: list[Sentence]) -> list[Sentence]:
+    """The items that continue an enumeration the lead opens: 「建设……“三大平台”：建立发布
+    平台……；」 is followed by 「建立运营平台……；」 and 「建立赋能平台……。」 in its passage.
+    Each item names its own part and little of the question, so ranking alone drops them."""
+    if (
+        not lead.text.rstrip().endswith(("；", ";"))
+        or "：" not in lead.text + lead.passage.text[max(0, lead.start - 40) : lead.start]
+    ):
+        return []
+    following = sorted(
+        (s for s in sentences if s.passage is lead.passage and s.start >= lead.end),
+        key=lambda s: s.start,
+    )
+    items: list[Sentence] = []
+    for sentence in following:
+        items.append(sentence)
+        if not sentence.text.rstrip().endswith(("；", ";")):
+            break  # the enumeration ends with its sentence
+    return items
+
+
 def _order(question: Question, chosen: list[Sentence]) -> list[Sentence]:
-    """A named year's document first; otherwise the lead first, others by document year."""
+    """A named year's document first; otherwise the lead first, others by document year, and
+    the lead's own passage in reading order (an enumeration stays in its order)."""
     if question.years:
         return sorted(chosen, key=lambda s: not _covers_year(s.passage, question.years))
-    return chosen[:1] + sorted(chosen[1:], key=lambda s: (s.passage.document.year or 0, -s.score))
+    lead = chosen[0]
+
+    def place(s: Sentence) -> tuple[int, bool, float]:
+        own = s.passage is lead.passage
+        return (s.passage.document.year or 0, not own, s.start if own else -s.score)
+
+    return chosen[:1] + sorted(chosen[1:], key=place)
 
 
 def conflict_warning(chosen: list[Sentence]) -> str | None:
-    """Different figures for one indicator in documents of different years."""
-    by_doc: dict[str, Sentence] = {}
+    """Different figures for one indicator, of one scope and kind, in documents of different
+    years. 广州市's 3.12% and 黄埔区's 2025 target of 6% are two series, not a disagreement."""
+    groups: dict[tuple[str, bool], dict[str, Sentence]] = {}
     for sentence in chosen:
-        if sentence.figures and sentence.coverage >= 0.5 and sentence.passage.doc_id not in by_doc:
-            by_doc[sentence.passage.doc_id] = sentence
-    years = {s.passage.document.year for s in by_doc.values()}
-    values = {s.figures[:2] for s in by_doc.values()}
-    if len(by_doc) < 2 or len(years) < 2 or len(values) < 2:
-        return None
-    listed = "；".join(
-        f"{s.passage.document.year}年《{s.passage.title}》：{'、'.join(s.figures[:2])}"
-        for s in sorted(by_doc.values(), key=lambda s: s.passage.document.year or 0)
+        if sentence.figures and sentence.coverage >= 0.5:
+            group = groups.setdefault(_series_of(sentence), {})
+            group.setdefault(sentence.passage.doc_id, sentence)
+    for by_doc in groups.values():
+        years = {s.passage.document.year for s in by_doc.values()}
+        values = {s.figures[:2] for s in by_doc.values()}
+        if len(by_doc) >= 2 and len(years) >= 2 and len(values) >= 2:
+            listed = "；".join(
+                f"{s.passage.document.year}年《{s.passage.title}》：{'、'.join(s.figures[:2])}"
+                for s in sorted(by_doc.values(), key=lambda s: s.passage.document.year or 0)
+            )
+            return f"不同年份文档中的数值不同：{listed}"
+    return None
+
+
+def _series_of(sentence: Sentence) -> tuple[str, bool]:
+    """(scope, is a target) of a figure sentence, by the fact extractor's own rules: the place
+    the sentence is about, else its section's, else its document's."""
+    document = sentence.passage.document
+    home = document_scope(document.title, document.publisher)
+    scope = (
+        subject_scope(sentence.text, home) or subject_scope(sentence.passage.section, home) or home
     )
-    return f"不同年份文档中的数值不同：{listed}"
+    return scope, bool(_TARGET_CUE.search(sentence.text))
 
 
 def refusal(
@@ -354,6 +409,8 @@ def extract_answer(
     sentences = score_sentences(question, passages)
     if not sentences or not question.terms or question.unknown_names:
         return refusal(question, sentences)
+    if not any(_names_a_term(question, s.passage) for s in sentences[:CANDIDATES]):
+        return refusal(question, sentences)  # nothing retrieved names anything asked
     children = heading_children(question, passages, outline) if outline else []
     if children:
         text, quotes = render_items(children)

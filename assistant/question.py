@@ -12,6 +12,7 @@ questions of ordinary length.
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 import unicodedata
@@ -21,6 +22,7 @@ from functools import lru_cache
 import jieba.posseg
 
 from assistant.answer_types import (
+    COUNTERS,
     LIST,
     MEASURE,
     SPAN_TYPES,
@@ -90,7 +92,16 @@ _PROPER = frozenset({"ns"})
 _ASKING = re.compile(r"多少|几|哪|什么|怎|如何|各是|各有")
 # The attribute a question asks about is the last content word before its question word.
 _ASKED_AT = re.compile(r"多少|几|哪|什么|谁|怎|如何|何时|第几|是否")
-_LINKING = re.compile(r"(?:是|有|为|达到|达|约|要|将|能|可以|一共|总共|共|的|了|在)+$")
+_LINKING = re.compile(
+    r"(?:是|有|为|达到|达|约|要|将|能|可以|一共|总共|共|的|了|在|具体|分别|大概|大约|到底"
+    r"|(?:提升|提高|增加|增长|扩大|扩充|发展)到)+$"
+)
+# A head noun that only says "a figure of" (目标, 数量): the attribute is what stands before
+# its 的 (瞪羚企业 in 「瞪羚企业到2025年的目标是多少家」).
+_GENERIC_HEAD = re.compile(r"(?:目标值?|情况|数量|总量|总数|水平|数值)$")
+# 「多少家」「几项」「哪一年」: the counter between the question word and the thing counted.
+_COUNTER_AT_START = re.compile(rf"^\s*[一两几]?\s*[{COUNTERS}]")
+_TIME_PHRASE = re.compile(r"(?:到|截至|截止)?\s*(?:19|20)\d{2}\s*年(?:底|末|初)?")
 _QUOTED = re.compile(r"[“\"「《]([^”\"」》]{2,20})[”\"」》]")
 # Stripped for retrieval only: they carry no meaning and confuse tokenizers.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\ufeff]")
@@ -131,7 +142,9 @@ class Question:
     unknown_names: tuple[str, ...] = ()  # the names the corpus never mentions
     types: tuple[str, ...] = ("other",)  # expected answer types, in the order asked
     counter: str = ""  # 家 in 「多少家」
-    attribute: str = ""  # what is asked of the entity (得分, 成交额, 负责人)
+    attribute: str = ""  # what is asked of the entity (得分, 成交额, 运营 单位)
+    # Its words weighted by rarity: in 运营 单位, 运营 tells the asked unit from any 单位.
+    attribute_terms: tuple[Term, ...] = ()
     framing: tuple[str, ...] = ()
     framing_terms: tuple[Term, ...] = ()
     core: str = ""  # the question without its framing
@@ -205,6 +218,10 @@ class TermWeigher:
         )
         unknown = tuple(name for name in names if not self._df(compact(name)))
         types = asked_types(core)
+        attribute = self._attribute(core, years)
+        attribute_terms = tuple(
+            Term(compact(part), max(self._idf(compact(part)), 0.1)) for part in attribute.split()
+        )
         return Question(
             clean,
             question_kind(types),
@@ -214,7 +231,8 @@ class TermWeigher:
             unknown,
             types,
             asked_counter(core),
-            self._attribute(core, years),
+            attribute,
+            attribute_terms,
             framed.framing,
             framing_terms,
             core,
@@ -242,19 +260,42 @@ class TermWeigher:
         return tuple(terms)
 
     def _attribute(self, core: str, years: set[int]) -> str:
-        """The last content word before the first question word, in its clause (得分 in
-        「……的得分是多少」, 成交额 in 「技术合同成交额是多少亿元」)."""
+        """What is asked of the entity, as one or two space-separated nouns.
+
+        Chinese puts it in one of two places: after a counter (「有多少家科创板上市企业」,
+        「拿了几项国家专利金奖」: the thing counted), or before the question word (「……的
+        得分是多少」, 「瞪羚企业到2025年的目标是多少家」: 目标 only says "a figure of").
+        A noun is kept with the noun it is compounded with (运营 单位, 创客 空间): the head
+        alone names any unit, and the two may stand apart in the answer (中小企业……投融资).
+        """
         asked = _ASKED_AT.search(core)
         if not asked:
             return ""
-        before = re.split(r"[，,；;：:]", core[: asked.start()])[-1]
-        before = _LINKING.sub("", before)
-        words = [
+        after = _COUNTER_AT_START.sub("", core[asked.end() :])
+        counted = self._content_words(re.split(r"[，,；;：:？?。！!]", after)[0][:8], years)
+        run = list(itertools.takewhile(_nominal, counted))
+        if run:
+            return " ".join(run[-2:])
+        before = _LINKING.sub("", re.split(r"[，,；;：:]", core[: asked.start()])[-1])
+        if _GENERIC_HEAD.search(before) and "的" in before:
+            before = _LINKING.sub("", _TIME_PHRASE.sub("", before[: before.rfind("的")]))
+        window = before[-24:]
+        words = self._content_words(window, years)
+        nouns = [n for n, w in enumerate(words) if _nominal(w)]
+        if not nouns:
+            return words[-1] if words else ""
+        last = nouns[-1]
+        head = words[last]
+        if last and words[last - 1] + head in window and _nominal(words[last - 1]):
+            return f"{words[last - 1]} {head}"
+        return head
+
+    def _content_words(self, text: str, years: set[int]) -> list[str]:
+        return [
             w
-            for w in self.tokenizer.tokenize(before[-24:])
+            for w in self.tokenizer.tokenize(text)
             if len(w) >= 2 and w not in _QUESTION_WORDS and not _is_year(w, years)
         ]
-        return words[-1] if words else ""
 
     def _df(self, term: str) -> int:
         return sum(1 for text in self._texts if term in text)
@@ -283,6 +324,13 @@ def _tag(word: str) -> str | None:
 
 def _tags(words: list[str]) -> dict[str, str]:
     return {word: tag for word in words if (tag := _tag(word))}
+
+
+def _nominal(word: str) -> bool:
+    """A common noun, or a word jieba's dictionary lacks (mostly terms: 瞪羚, 创客); not a
+    place (the setting, not the attribute) and not a verb (承担, 促成)."""
+    flag = _tag(word)
+    return flag is None or flag in ("n", "nz", "vn", "j", "b", "l") and flag not in _PROPER
 
 
 def _pos_factor(term: str, flag: str | None) -> float:

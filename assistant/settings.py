@@ -117,7 +117,22 @@ class Settings:
             "data_dir": str(store.data_dir),
             "data_dir_resolved": str(store.data_dir.resolve()),
             "chroma": chroma,
-            "embedding": {"backend": store.embedding, "model": embedding_model},
+            "embedding": {
+                "backend": store.embedding,
+                "model": embedding_model,
+                **(
+                    {
+                        "base_url": redact_url(
+                            store.embedding_base_url
+                            or store.openai_base_url
+                            or OPENAI_DEFAULT_BASE_URL
+                        ),
+                        "modality": store.embedding_modality,
+                    }
+                    if store.embedding == "openai"
+                    else {}
+                ),
+            },
             "lock_timeout_s": store.lock_timeout_s,
             "read_only": store.read_only,
             "answer_mode": llm.mode,

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from assistant.conflicts import UNIT, base_years, row_statements
 from assistant.followup import parse
+from assistant.framing import split_framing
 from assistant.question import compact
 from vectorstore.search import Passage
 
@@ -22,12 +23,6 @@ if TYPE_CHECKING:
 
 _ASKS_VALUE = re.compile(r"多少|几|第几|排名|名次|比例|比重|占比|规模|数量|金额|增长了?多")
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年")
-# A year that dates the source or an event (「据2023年6月大会介绍」) is not the value's year.
-_FRAMING_YEAR = re.compile(
-    r"(?:据|根据|按照|截至|截止|在|于)[^，,。？?]{0,12}?((?:19|20)\d{2})\s*年\s*\d{1,2}\s*月"
-    r"|((?:19|20)\d{2})\s*年\s*\d{1,2}\s*月"
-    r"|(?:据|根据|按照)[^，,。？?]{0,12}?((?:19|20)\d{2})\s*年[^，,。？?]{0,12}?(?:报告|规划|文件|会议|大会|介绍)"
-)
 _TARGET = re.compile(r"到\s*(?:19|20)\d{2}|力争|目标")
 _VALUE = re.compile(r"(?:第\s*)?\d+(?:\.\d+)?\s*" + UNIT)
 
@@ -36,8 +31,9 @@ def asked_year(question: str) -> int | None:
     """The one year a figure question asks a value for, or None (no year, several, framing)."""
     if not _ASKS_VALUE.search(question):
         return None
-    framing = {int(y) for m in _FRAMING_YEAR.finditer(question) for y in m.groups() if y}
-    years = {int(y) for y in _YEAR.findall(question)} - framing
+    # A year that dates the source or an event (「据2023年6月大会介绍，」「截至2024年底，」)
+    # belongs to the framing, not to the value asked for.
+    years = {int(y) for y in _YEAR.findall(split_framing(question).core)}
     return years.pop() if len(years) == 1 else None
 
 

@@ -14,6 +14,7 @@ import dataclasses
 import sys
 from collections.abc import Mapping, Sequence
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from assistant.app import App, open_app
@@ -78,8 +79,31 @@ def run_eval(args: argparse.Namespace, settings: Settings) -> int:
     comparisons = comparisons_for(report, previous_report(reports_dir), baseline)
     out = write_report(report, reports_dir, comparisons)
     _print_summary(report, comparisons)
+    if not args.dataset and not args.retrieval_only:
+        _facts_eval(out)
     print(f"\nreport: {out / 'report.md'}")
     return 0
+
+
+def _facts_eval(out: Path) -> None:
+    """The fact table against its gold set (evals/datasets/facts.jsonl): extraction precision
+    and recall, scope, period and indicator-matching accuracy, per split."""
+    import json
+
+    from evals.facts_eval import (
+        CORPUS,
+        evaluate_splits,
+        extract_corpus,
+        load_coverage,
+        load_gold,
+        print_summary,
+    )
+
+    extracted, _ = extract_corpus(CORPUS)
+    facts = evaluate_splits(load_gold(), extracted, load_coverage())
+    (out / "facts.json").write_text(json.dumps(facts, ensure_ascii=False, indent=1), "utf-8")
+    print("\nfacts (evals/datasets/facts.jsonl):")
+    print_summary({k: v for k, v in facts.items() if k != "all"}, show=False)
 
 
 def _run_split(

@@ -28,6 +28,7 @@ from pathlib import Path
 
 import jieba
 
+from assistant.framing import split_framing
 from evals.dataset import EvalItem, normalize_for_match
 
 CORPUS_DIR = Path(__file__).resolve().parents[1] / "data" / "corpus"
@@ -278,6 +279,16 @@ _PERSON = re.compile(
 _CAPITAL = re.compile(r"注册资本|注册资金|资本金|\d[\d.,]*(?:万|亿)?元")
 _FOUNDED = re.compile(r"(?:19|20)\d{2}年|成立|创立|组建|设立|揭牌|注册|落户|建成")
 _TARGET_2030 = re.compile(r"2030")
+_ASKS_FIGURE = re.compile(r"多少|几[家个项位名件人所]|第几")
+_GROWTH = re.compile(r"\d[\d.]*\s*[%％]|增长率|增幅|增速")
+#: Who heads an organisation, by the kind its name ends in (a 实验室 has a 主任).
+_HEAD_BY_SUFFIX = (
+    (("实验室", "中心", "工作站"), "主任"),
+    (("研究院", "研究所"), "院长"),
+    (("公司", "集团"), "董事长"),
+    (("联盟", "协会", "学会"), "理事长"),
+    (("大学",), "校长"),
+)
 
 _ORG_SUFFIX = "研究院|研究所|实验室|中心|联盟|公司|集团|基金|大学|工作站|交易会"
 #: A named organisation: no function words, digits or quotes inside (brackets may be, as
@@ -318,6 +329,15 @@ def _count_swap(item: EvalItem, core: str) -> Swap | None:
     return Swap(f"{subj}累计获得了多少亿元资金投入？", "资金投入金额", "数量", subj, _MONEY)
 
 
+def _growth_swap(item: EvalItem, core: str) -> Swap | None:
+    """A count asked as a growth rate: 「……有多少家」 -> 「……比上年增长了百分之多少」."""
+    match = _COUNT_END.match(core)
+    if not match or len(item.must_contain) != 1:
+        return None
+    subj = match["subj"]
+    return Swap(f"{subj}比上年增长了百分之多少？", "增长率", "数量", subj, _GROWTH)
+
+
 def _rank_swap(item: EvalItem, core: str) -> Swap | None:
     match = _RANK_END.match(core)
     if not match:
@@ -335,6 +355,22 @@ def _target_swap(item: EvalItem, core: str) -> Swap | None:
     return Swap(
         f"{core.replace('2025', '2030')}？", "2030年目标", "2025年的目标", subject, _TARGET_2030
     )
+
+
+def _year_swap(item: EvalItem, core: str) -> Swap | None:
+    """A figure asked for a year two years earlier than the one the item asks about: the
+    documents report some years and not others (「2023年黄埔区技术合同成交额是多少」)."""
+    framing = split_framing(core).framing
+    years = set(_YEAR.findall(core))
+    if framing or len(years) != 1 or "十三五" in core or "十四五" in core:
+        return None  # a framing's year dates the source, not the figure
+    year = years.pop()
+    if year == "2025" or not _ASKS_FIGURE.search(core):
+        return None
+    earlier = str(int(year) - 2)
+    subject = _YEAR.sub("", core)
+    question = f"{_YEAR.sub(earlier + '年', core, count=1)}？"
+    return Swap(question, f"{earlier}年的数值", f"{year}年的数值", subject, re.compile(earlier))
 
 
 def _organisations(item: EvalItem) -> list[str]:
@@ -357,7 +393,8 @@ def _organisations(item: EvalItem) -> list[str]:
 def _organisation_swaps(item: EvalItem) -> list[Swap]:
     swaps: list[Swap] = []
     for org in _organisations(item):
-        swaps.append(Swap(f"{org}的负责人是谁？", "负责人", "", org, _PERSON))
+        head = next((role for ends, role in _HEAD_BY_SUFFIX if org.endswith(ends)), "负责人")
+        swaps.append(Swap(f"{org}的{head}是谁？", head, "", org, _PERSON))
         if org.endswith(("公司", "集团")):
             swaps.append(Swap(f"{org}的注册资本是多少？", "注册资本", "", org, _CAPITAL))
         swaps.append(Swap(f"{org}是哪一年成立的？", "成立时间", "", org, _FOUNDED))
@@ -366,8 +403,10 @@ def _organisation_swaps(item: EvalItem) -> list[Swap]:
 
 _SWAPPERS: tuple[Callable[[EvalItem, str], Swap | None], ...] = (
     _count_swap,
+    _growth_swap,
     _rank_swap,
     _target_swap,
+    _year_swap,
 )
 
 

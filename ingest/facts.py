@@ -38,6 +38,15 @@ EXTRACTION_RULES = "2026-11-30.1"
 
 FactKind = Literal["actual", "target", "forecast", "rank", "share", "growth"]
 FACT_KINDS: tuple[FactKind, ...] = ("actual", "target", "forecast", "rank", "share", "growth")
+#: What each kind is called where a person reads it (answers, the 指标 tab).
+KIND_LABELS: dict[str, str] = {
+    "actual": "实际值",
+    "target": "目标值",
+    "forecast": "预计值",
+    "rank": "排名",
+    "share": "占比",
+    "growth": "增长",
+}
 
 
 @dataclass(frozen=True)

@@ -159,6 +159,26 @@ def test_a_2000_character_question_is_answered_and_its_analysis_timed(
     assert set(answer.to_json()) >= {"direct_answer", "timings_ms", "refused", "citations"}
 
 
+@pytest.mark.parametrize("length", [40, MAX_QUESTION_CHARS])
+def test_random_characters_are_refused(assistant: Assistant, length: int) -> None:
+    """Text that names nothing the documents speak of gets no answer, however long."""
+    import random
+
+    rng = random.Random(length)
+    noise = "".join(chr(rng.randint(0x4E00, 0x9FA5)) for _ in range(length))
+    assert assistant.ask(noise).refused
+
+
+def test_an_enumeration_opened_by_the_lead_is_quoted_whole_and_in_order(
+    assistant: Assistant,
+) -> None:
+    """「建设……“三大平台”：建立发布平台……；」 continues in the next two clauses."""
+    answer = assistant.ask("按照中国科协工作要求，交易中心要建设哪三大平台？")
+    text = normalize_for_match(answer.text)
+    positions = [text.find(name) for name in ("发布平台", "运营平台", "赋能平台")]
+    assert -1 not in positions and positions == sorted(positions), answer.text
+
+
 def test_measure_questions_give_several_distinct_measures(assistant: Assistant) -> None:
     answer = assistant.ask("黄埔区对科技型中小企业融资有哪些支持措施？")
     quotes = [c.quote for c in answer.citations]

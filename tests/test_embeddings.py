@@ -11,7 +11,6 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from langchain_openai import OpenAIEmbeddings
 
 from assistant.cli import main
 from vectorstore import embeddings as embeddings_module
@@ -22,6 +21,7 @@ from vectorstore.embeddings import (
     embedding_identity,
     make_embeddings,
 )
+from vectorstore.remote_embeddings import RemoteEmbeddings
 from vectorstore.settings import StoreSettings
 
 CORPUS = Path(__file__).resolve().parents[1] / "data" / "corpus"
@@ -152,10 +152,9 @@ def test_openai_factory_uses_configured_endpoint_without_network() -> None:
         openai_base_url="http://127.0.0.1:9/v1",
     )
     emb = make_embeddings(settings)
-    assert isinstance(emb, OpenAIEmbeddings)
-    assert emb.openai_api_base == "http://127.0.0.1:9/v1"
-    assert emb.model == "text-embedding-3-small"
-    assert emb.check_embedding_ctx_length is False  # no tiktoken download
+    assert isinstance(emb, RemoteEmbeddings)
+    assert emb.base_url == "http://127.0.0.1:9/v1"
+    assert emb.model == "text-embedding-3-small" and emb.modality == "none"
     assert embedding_identity(emb) == ("openai/text-embedding-3-small", 1536)
 
 
@@ -168,7 +167,7 @@ def test_openai_factory_works_for_keyless_local_servers() -> None:
         }
     )
     emb = make_embeddings(settings)
-    assert isinstance(emb, OpenAIEmbeddings)
+    assert isinstance(emb, RemoteEmbeddings)
     assert embedding_identity(emb) == ("openai/bge-m3", None)
 
 

@@ -465,6 +465,28 @@ def test_reader_shows_tables_and_no_photo_credit_sections(browser, app_url) -> N
     page.close()
 
 
+def test_indicator_tab_draws_each_scope_and_links_points_to_sources(browser, app_url) -> None:  # type: ignore[no-untyped-def]
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page, dialogs = _page(browser, viewport={"width": 1366, "height": 1000})
+    page.goto(app_url)
+    page.get_by_role("tab", name="指标").click()
+    page.locator("#pqa-indicator input").click()
+    page.get_by_role("option", name="技术合同成交额", exact=True).click()
+    page.wait_for_function("() => document.querySelectorAll('#pqa-indicator-table tr').length >= 6")
+    chart = page.locator("#pqa-indicator-chart svg")
+    assert chart.locator("polyline").count() == 1  # 广州市 2017 -> 2018; never across scopes
+    assert chart.locator("polygon.pqa-target").count() >= 1  # 黄埔区's 2025 target
+    legend = page.inner_text("#pqa-indicator-chart")
+    assert "黄埔区、广州开发区" in legend and "广州市" in legend
+    table = page.inner_text("#pqa-indicator-table")
+    assert "2646亿元" in table and "《黄埔区、广州开发区科技创新“十四五”规划》" in table
+    chart.locator("a").first.click()
+    assert page.evaluate("location.hash") == "#pqa-fact-1"
+    page.screenshot(path=str(SHOTS / "indicators.png"), full_page=True)
+    assert dialogs == []
+    page.close()
+
+
 def test_phone_layout(browser, app_url) -> None:  # type: ignore[no-untyped-def]
     """390x844: header stays in view, the input gets the width, the empty chat stays short."""
     SHOTS.mkdir(parents=True, exist_ok=True)

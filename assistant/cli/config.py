@@ -22,6 +22,13 @@ def register(commands: argparse._SubParsersAction) -> None:
     config.set_defaults(handler=run)
 
 
+def _embedding(embedding: dict[str, Any]) -> str:
+    shown = f"{embedding['backend']} ({embedding['model']})"
+    if "base_url" in embedding:
+        shown += f" @ {embedding['base_url']}, modality {embedding['modality']}"
+    return shown
+
+
 def render(settings: dict[str, Any]) -> str:
     chroma = settings["chroma"]
     where = (
@@ -35,10 +42,7 @@ def render(settings: dict[str, Any]) -> str:
     rows = [
         ("数据目录 data dir", f"{settings['data_dir']} ({settings['data_dir_resolved']})"),
         ("Chroma", where),
-        (
-            "嵌入 embedding",
-            f"{settings['embedding']['backend']} ({settings['embedding']['model']})",
-        ),
+        ("嵌入 embedding", _embedding(settings["embedding"])),
         ("回答模式 answer mode", f"{mode} ({mode_note})"),
         ("大模型地址 LLM base URL", llm["base_url"]),
         ("大模型 LLM model", llm["model"]),
