@@ -222,8 +222,8 @@ def spans_of(text: str, answer_type: str, counter: str = "") -> list[Span]:
                 if not _YEAR_ONLY.fullmatch(m.group().strip())
             ]
         return [s for s in spans if not _is_year_count(text, s) and not _after_ordinal(text, s)]
-    pattern = _SPANS.get(answer_type)
-    return [_span(m, answer_type) for m in pattern.finditer(text)] if pattern else []
+    spans_pattern = _SPANS.get(answer_type)
+    return [_span(m, answer_type) for m in spans_pattern.finditer(text)] if spans_pattern else []
 
 
 def _span(match: re.Match[str], answer_type: str) -> Span:

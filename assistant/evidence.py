@@ -71,9 +71,9 @@ def typed_evidence(question: Question, text: str, is_table_row: bool) -> TypedEv
         if answer_type == PERSON and not role:
             typed += spans_of(region, ORGANISATION)  # 「谁跟谁一起研制的」: an actor
         elif answer_type == PERSON and role:  # a role is written next to its holder's name
-            near = len(role.group()) + 4
+            reach = len(role.group()) + 4
             typed = [
-                s for s in typed if role.group() in region[max(0, s.start - near) : s.end + near]
+                s for s in typed if role.group() in region[max(0, s.start - reach) : s.end + reach]
             ]
         typed = [s for s in typed if not _given(question, s)]
         found += bool(typed)

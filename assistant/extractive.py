@@ -18,7 +18,7 @@ from assistant.answer_types import SPAN_TYPES
 from assistant.decision import AnswerabilityModel, load_model
 from assistant.evidence import ENUMERATION, TypedEvidence, is_heading, typed_evidence
 from assistant.outline import heading_children
-from assistant.question import Question, compact
+from assistant.question import Question, QuestionKind, compact
 from ingest.chunking import Chunk
 from ingest.scopes import document_scope, subject_scope
 from ingest.sentences import split_sentences
@@ -31,7 +31,7 @@ CANDIDATES = 4
 SIMILARITY_CHARS = 96
 # Share of the focus a sentence must hold to be quoted beside the leading one.
 _SUPPORT_SHARE = 0.6
-_MAX_LINES = {"figure": 3, "list": 4, "measure": 5, "other": 3}
+_MAX_LINES: dict[QuestionKind, int] = {"figure": 3, "list": 4, "measure": 5, "other": 3}
 _FIGURE = re.compile(
     r"第\s*[0-9一二三四五六七八九十]+\s*[位名]|\d+(?:[.,]\d+)*\s*(?:%|％|倍|亿元|万元|亿|万|家|个|项|位|名|件|人|所|座|条|批|届|次)?"
 )

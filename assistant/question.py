@@ -18,6 +18,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Literal
 
 import jieba.posseg
 
@@ -107,6 +108,10 @@ _QUOTED = re.compile(r"[“\"「《]([^”\"」》]{2,20})[”\"」》]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\ufeff]")
 
 
+# How many lines an answer gets and how its sentences are gathered.
+QuestionKind = Literal["figure", "list", "measure", "other"]
+
+
 @dataclass(frozen=True)
 class Term:
     """A key term and its weight; `match` is how much of it a text contains (0..1)."""
@@ -133,7 +138,7 @@ class Question:
     """
 
     text: str
-    kind: str  # "figure" | "list" | "measure" | "other"
+    kind: QuestionKind
     terms: tuple[Term, ...]
     years: frozenset[int]
     names: tuple[
@@ -175,7 +180,7 @@ def for_retrieval(text: str) -> str:
     return " ".join(_CONTROL.sub(" ", unicodedata.normalize("NFC", text)).split())
 
 
-def question_kind(types: tuple[str, ...]) -> str:
+def question_kind(types: tuple[str, ...]) -> QuestionKind:
     """The coarse kind that decides how many lines an answer gets."""
     if LIST in types:
         return "list"

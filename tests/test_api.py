@@ -212,6 +212,21 @@ def test_documents_list_and_one_document_by_section(open_api: str, served: App) 
     assert any("表2.1" in s["text"] or "高新技术企业数量" in s["text"] for s in sections)
 
 
+def test_indicators_are_the_fact_table_with_sources(open_api: str) -> None:
+    facts = httpx.get(f"{open_api}/indicators", params={"q": "技术合同成交额"}).json()
+    assert {(f["scope"], f["period"], f["value"]) for f in facts} >= {
+        ("广州市", "2017", 357.0),
+        ("黄埔区、广州开发区", "2025", 800.0),
+    }
+    assert all(f["title"] and f["quote"] for f in facts)
+    huangpu = httpx.get(
+        f"{open_api}/indicators", params={"q": "技术合同成交额", "scope": "黄埔区"}
+    ).json()
+    assert huangpu and {f["scope"] for f in huangpu} == {"黄埔区、广州开发区"}
+    assert httpx.get(f"{open_api}/indicators", params={"q": "不存在的指标"}).json() == []
+    _error(httpx.get(f"{open_api}/indicators"), 400, "bad_request")
+
+
 def test_unknown_document_and_endpoint_are_json_404(open_api: str) -> None:
     _error(httpx.get(f"{open_api}/documents/nope.txt"), 404, "not_found")
     _error(httpx.get(f"{open_api}/no-such-endpoint"), 404, "not_found")
@@ -244,6 +259,7 @@ def test_openapi_schema_documents_every_endpoint(open_api: str) -> None:
         "/api/v1/health",
         "/api/v1/chat/completions",
         "/api/v1/models",
+        "/api/v1/indicators",
     } <= set(paths)
     assert {"get", "post"} <= set(paths["/api/v1/documents"])
     assert "delete" in paths["/api/v1/documents/{doc_id}"]

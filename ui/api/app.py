@@ -9,7 +9,7 @@ from fastapi import APIRouter, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from assistant.app import App
-from ui.api import answers, chat, documents, errors, health
+from ui.api import answers, chat, documents, errors, health, indicators
 from ui.api.config import ApiSettings
 from ui.api.freshness import SnapshotWatcher
 from ui.api.limits import API_PREFIX, ApiGuard, RateLimiter
@@ -55,7 +55,14 @@ def create_api(app: App, settings: ApiSettings | None = None) -> FastAPI:
     api.state.policy_app = app
     api.state.api_settings = settings
     errors.install(api)
-    routers = (health.router, answers.router, documents.reader, documents.admin, chat.router)
+    routers = (
+        health.router,
+        answers.router,
+        documents.reader,
+        documents.admin,
+        indicators.router,
+        chat.router,
+    )
     for router in (*routers, fallback):
         api.include_router(router, prefix=API_PREFIX)
     api.add_middleware(

@@ -169,3 +169,23 @@ class Health(BaseModel):
     store: StoreHealth
     embedding_model: str
     answer_mode: str
+
+
+class IndicatorFact(BaseModel):
+    """One figure of the fact table, as `policy-qa figures --json` prints it."""
+
+    doc_id: str
+    chunk_id: str
+    indicator: str
+    surface: str
+    scope: str
+    period: str
+    value: float
+    unit: str
+    kind: Literal["actual", "target", "forecast", "rank", "share", "growth"]
+    qualifier: str
+    start: int
+    end: int
+    quote: str
+    title: str
+    date: str
