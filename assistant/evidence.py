@@ -24,7 +24,8 @@ from assistant.question import Question, Term, compact
 
 _CLAUSE_END = re.compile(r"[，,；;。！!？?]")
 _NUMBERED_HEADING = re.compile(
-    r"^\s*(?:[一二三四五六七八九十]+\s*[、.．]|[（(]\s*[一二三四五六七八九十\d]+\s*[)）]|\d+\s*[.、．](?!\d)|第[一二三四五六七八九十]+[章节条部分])"
+    r"^\s*(?:[一二三四五六七八九十]+\s*[、.．]|[（(]\s*[一二三四五六七八九十\d]+\s*[)）]"
+    r"|\d+\s*[.、．](?!\d)|第[一二三四五六七八九十]+[章节条部分])"
 )
 # Items in a series: 「A、B」, 「一是……二是」, 「“智造计划”“上云计划”」.
 ENUMERATION = re.compile(r"、|一是|二是|；|第一|其一|(?<![\d.])\d[.、)](?!\d)|[”」][“「]")

@@ -120,7 +120,8 @@ class Term:
     weight: float
 
     def match(self, text: str) -> float:
-        """1 for the whole term; else the share of its character bigrams (PDF text loses characters)."""
+        """1 for the whole term; else the share of its character bigrams (PDF text loses
+        characters)."""
         if self.text in text:
             return 1.0
         if len(self.text) < 3:
@@ -170,7 +171,8 @@ def clean_question(raw: str) -> tuple[str, list[str]]:
     if len(text) > MAX_QUESTION_CHARS:
         text = text[:MAX_QUESTION_CHARS]
         warnings.append(
-            f"问题过长，已截断为前 {MAX_QUESTION_CHARS} 个字符 / question truncated to {MAX_QUESTION_CHARS} characters"
+            f"问题过长，已截断为前 {MAX_QUESTION_CHARS} 个字符 / "
+            f"question truncated to {MAX_QUESTION_CHARS} characters"
         )
     return text, warnings
 
@@ -307,7 +309,8 @@ class TermWeigher:
 
 
 def _names(text: str, flags: dict[str, str]) -> list[str]:
-    """Names whose absence from the corpus means it cannot answer: places (南沙区) and “quoted” names."""
+    """Names whose absence from the corpus means it cannot answer: places (南沙区) and
+    “quoted” names."""
     quoted = [q for q in _QUOTED.findall(text) if not years_in(q)]
     places = [
         m.group()

@@ -215,7 +215,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     x, y, _ = _matrix(records)
     print(
-        f"{len(y)} questions with candidates ({int(y.sum())} answerable, {int(len(y) - y.sum())} not)"
+        f"{len(y)} questions with candidates "
+        f"({int(y.sum())} answerable, {int(len(y) - y.sum())} not)"
     )
     print(f"threshold {threshold:.2f}; 5-fold cross-validated decision on dev + variants:")
     for name, value in metrics.items():

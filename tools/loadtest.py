@@ -528,8 +528,8 @@ def run_load(
         server_cpu = sampler.cpu_seconds() - server_cpu
         client_cpu = time.process_time() - client_cpu
         result.notes.append(
-            f"{name.split()[0]} phase CPU: server {server_cpu:.1f} s, load generator (this process, "
-            f"{len(plan)} clients) {client_cpu:.1f} s, over {result.wall_s:.1f} s wall on "
+            f"{name.split()[0]} phase CPU: server {server_cpu:.1f} s, "
+            f"load generator (this process, {len(plan)} clients) {client_cpu:.1f} s, over {result.wall_s:.1f} s wall on "
             f"{os.cpu_count()} cores = {(server_cpu + client_cpu) / result.wall_s:.2f} cores busy; "
             f"server CPU per answer {server_cpu / max(1, result.answered) * 1000:.0f} ms"
         )

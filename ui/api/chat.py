@@ -65,7 +65,8 @@ class ChatRequest(BaseModel):
 
 
 def conversation(messages: list[ChatMessage]) -> tuple[str, list[tuple[str, str]]]:
-    """The last user message, and (question, answer) pairs from the user/assistant turns before it."""
+    """The last user message, and (question, answer) pairs from the user/assistant turns
+    before it."""
     users = [i for i, m in enumerate(messages) if m.role == "user"]
     if not users:
         raise ApiError(400, "bad_request", "缺少用户消息", "no user message")
