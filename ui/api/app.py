@@ -7,10 +7,12 @@ from contextlib import asynccontextmanager
 
 from fastapi import APIRouter, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import HTMLResponse
 
 from assistant.app import App
 from ui.api import answers, chat, documents, errors, health, indicators
 from ui.api.config import ApiSettings
+from ui.api.docs_page import docs_html
 from ui.api.freshness import SnapshotWatcher
 from ui.api.limits import API_PREFIX, ApiGuard, RateLimiter
 
@@ -47,7 +49,7 @@ def create_api(app: App, settings: ApiSettings | None = None) -> FastAPI:
         title="policy-qa API",
         version="1",
         description=DESCRIPTION,
-        docs_url=f"{API_PREFIX}/docs",
+        docs_url=None,  # FastAPI's page loads Swagger UI from a CDN: blank offline
         openapi_url=f"{API_PREFIX}/openapi.json",
         redoc_url=None,
         lifespan=lifespan,
@@ -63,8 +65,15 @@ def create_api(app: App, settings: ApiSettings | None = None) -> FastAPI:
         indicators.router,
         chat.router,
     )
-    for router in (*routers, fallback):
+    for router in routers:
         api.include_router(router, prefix=API_PREFIX)
+
+    @api.get(f"{API_PREFIX}/docs", include_in_schema=False)
+    def docs() -> HTMLResponse:
+        """The API reference, built from the schema; nothing loaded from outside."""
+        return HTMLResponse(docs_html(api.openapi()))
+
+    api.include_router(fallback, prefix=API_PREFIX)
     api.add_middleware(
         ApiGuard,
         settings=settings,
