@@ -255,7 +255,8 @@ def test_follow_up_pairs_come_from_existing_items(items: list[EvalItem]) -> None
         first, expected = by_id[case.first_id], by_id[case.expected_id]
         assert case.history_question == first.question
         assert case.must_contain == expected.must_contain
-        assert first.sources == expected.sources
+        if case.kind != "scope":  # 「那黄埔区呢？」 may be answered by another place's document
+            assert first.sources == expected.sources
         _well_formed(case.follow_up)
         assert len(case.follow_up) < len(expected.question) + 2
 
