@@ -9,7 +9,7 @@ from __future__ import annotations
 import sqlite3
 import time
 from collections.abc import Generator, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from assistant.amend import AnswerNotes
 from assistant.config import MODES, AssistantSettings
@@ -32,7 +32,7 @@ from assistant.llm import (
 )
 from assistant.question import Question, TermWeigher, clean_question, for_retrieval
 from assistant.semantic import SentenceSimilarity
-from assistant.trend import Indicators, is_trend_question, trend_answer
+from assistant.trend import Indicators, cross_year_warning, is_trend_question, trend_answer
 from vectorstore.index import Snapshot
 from vectorstore.search import HybridSearcher, Passage, SearchFilters
 
@@ -147,8 +147,10 @@ class Assistant:
             answer = yield from self._llm_answer(text, analysed, passages, warnings)
         else:
             snapshot = self.searcher.index.snapshot()
-            extract = self._trend(analysed, filters, snapshot) or extract_answer(
-                analysed, passages, self.similarity, outline=snapshot.by_doc
+            extract = self._trend(analysed, filters, snapshot) or self._with_series_warning(
+                analysed,
+                extract_answer(analysed, passages, self.similarity, outline=snapshot.by_doc),
+                snapshot,
             )
             extract = self.notes.amend(extract, standalone, history, self.searcher.index.snapshot())
             answer = yield from _streamed(text, extract, warnings)
@@ -172,14 +174,7 @@ class Assistant:
         """A trend or comparison question answered with a table from the fact table."""
         if not is_trend_question(question):
             return None
-        if self._indicators_state != snapshot.keys:
-            try:
-                facts = self.searcher.index.store.facts.query()
-            except (sqlite3.Error, OSError):
-                return None  # no fact table (a read-only data dir built before it): quote
-            self._indicators = Indicators.of(facts)
-            self._indicators_state = snapshot.keys
-        indicators = self._indicators
+        indicators = self._facts(snapshot)
         if filters and filters.doc_ids:
             kept = [
                 fact
@@ -189,6 +184,27 @@ class Assistant:
             ]
             indicators = Indicators.of(kept)
         return trend_answer(question, indicators, snapshot)
+
+    def _with_series_warning(
+        self, question: Question, extract: Extract, snapshot: Snapshot
+    ) -> Extract:
+        """A figure answer whose quotes give one indicator's different values in documents of
+        different years says so; one named year picks its document instead."""
+        if extract.refused or question.kind != "figure" or len(question.years) == 1:
+            return extract
+        warning = cross_year_warning(question, extract.quotes, self._facts(snapshot), snapshot)
+        return replace(extract, warnings=(*extract.warnings, warning)) if warning else extract
+
+    def _facts(self, snapshot: Snapshot) -> Indicators:
+        """The fact table by indicator, read once per snapshot (it changes with documents)."""
+        if self._indicators_state != snapshot.keys:
+            try:
+                facts = self.searcher.index.store.facts.query()
+            except (sqlite3.Error, OSError):
+                facts = []  # no fact table (a read-only data dir built before it)
+            self._indicators = Indicators.of(facts)
+            self._indicators_state = snapshot.keys
+        return self._indicators
 
     def candidates(
         self, question: str, filters: SearchFilters | None = None

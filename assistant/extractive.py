@@ -20,7 +20,6 @@ from assistant.evidence import ENUMERATION, TypedEvidence, is_heading, typed_evi
 from assistant.outline import heading_children
 from assistant.question import Question, QuestionKind, compact
 from ingest.chunking import Chunk
-from ingest.scopes import document_scope, subject_scope
 from ingest.sentences import split_sentences
 from ingest.years import period_years, years_in
 from vectorstore.search import Passage
@@ -32,12 +31,8 @@ SIMILARITY_CHARS = 96
 # Share of the focus a sentence must hold to be quoted beside the leading one.
 _SUPPORT_SHARE = 0.6
 _MAX_LINES: dict[QuestionKind, int] = {"figure": 3, "list": 4, "measure": 5, "other": 3}
-_FIGURE = re.compile(
-    r"第\s*[0-9一二三四五六七八九十]+\s*[位名]|\d+(?:[.,]\d+)*\s*(?:%|％|倍|亿元|万元|亿|万|家|个|项|位|名|件|人|所|座|条|批|届|次)?"
-)
 
 _PLAN = re.compile(r"十[一二三四五六七八九]五")
-_TARGET_CUE = re.compile(r"到\s*(?:19|20)\d{2}\s*年|目标|力争")
 
 Similarity = Callable[[str, list[str]], list[float]]
 
@@ -52,7 +47,6 @@ class Sentence:
     end: int
     coverage: float
     score: float
-    figures: tuple[str, ...]
     body_coverage: float = 0.0
     evidence: TypedEvidence = TypedEvidence((), 0.0, 0.0)
     heading: bool = False
@@ -84,29 +78,6 @@ class Extract:
     refused: bool
     warnings: tuple[str, ...]
     direct_answer: str | None = None
-
-
-def figures_in(text: str) -> list[str]:
-    """Figures a text states (38家, 19.79亿元, 第8位), without bare years."""
-    found = []
-    for match in _FIGURE.finditer(text):
-        figure = compact(match.group())
-        digits = re.sub(r"\D", "", figure)
-        if re.fullmatch(r"(19|20)\d{2}", digits) and not re.search(
-            r"[%％倍亿万家个项位名件人所座条批]", figure
-        ):
-            continue
-        if digits or figure.startswith("第"):
-            found.append(figure)
-    return found
-
-
-def _figure_clause(question: Question, text: str, kind: str) -> str:
-    """The part of a unit that states the asked figure: a table row's values, or the best clause."""
-    if kind == "table_row":
-        return text.rsplit("|", 1)[-1].split(":", 1)[-1]
-    clauses = re.split(r"[，,；;：:]", text)
-    return max(clauses, key=lambda c: sum(t.weight * t.match(compact(c)) for t in question.terms))
 
 
 def quotable_spans(passage: Passage) -> list[tuple[int, int]]:
@@ -164,11 +135,10 @@ def score_sentences(question: Question, passages: list[Passage]) -> list[Sentenc
             if question.years:
                 score += 0.2 * bool(question.years & years_in(text)) + 0.1 * doc_covers
                 score += 0.15 * section_names_year
-            figures = tuple(figures_in(_figure_clause(question, text, passage.chunk.kind)))
             body_coverage = _coverage(question, body, "", 0.0)
             scored.append(
                 Sentence(
-                    rank, passage, start, end, coverage, score, figures,
+                    rank, passage, start, end, coverage, score,
                     body_coverage, evidence, heading,
                 )
             )  # fmt: skip
@@ -347,37 +317,6 @@ def _order(question: Question, chosen: list[Sentence]) -> list[Sentence]:
     return chosen[:1] + sorted(chosen[1:], key=place)
 
 
-def conflict_warning(chosen: list[Sentence]) -> str | None:
-    """Different figures for one indicator, of one scope and kind, in documents of different
-    years. 广州市's 3.12% and 黄埔区's 2025 target of 6% are two series, not a disagreement."""
-    groups: dict[tuple[str, bool], dict[str, Sentence]] = {}
-    for sentence in chosen:
-        if sentence.figures and sentence.coverage >= 0.5:
-            group = groups.setdefault(_series_of(sentence), {})
-            group.setdefault(sentence.passage.doc_id, sentence)
-    for by_doc in groups.values():
-        years = {s.passage.document.year for s in by_doc.values()}
-        values = {s.figures[:2] for s in by_doc.values()}
-        if len(by_doc) >= 2 and len(years) >= 2 and len(values) >= 2:
-            listed = "；".join(
-                f"{s.passage.document.year}年《{s.passage.title}》：{'、'.join(s.figures[:2])}"
-                for s in sorted(by_doc.values(), key=lambda s: s.passage.document.year or 0)
-            )
-            return f"不同年份文档中的数值不同：{listed}"
-    return None
-
-
-def _series_of(sentence: Sentence) -> tuple[str, bool]:
-    """(scope, is a target) of a figure sentence, by the fact extractor's own rules: the place
-    the sentence is about, else its section's, else its document's."""
-    document = sentence.passage.document
-    home = document_scope(document.title, document.publisher)
-    scope = (
-        subject_scope(sentence.text, home) or subject_scope(sentence.passage.section, home) or home
-    )
-    return scope, bool(_TARGET_CUE.search(sentence.text))
-
-
 def refusal(
     question: Question, sentences: list[Sentence], lead: Candidate | None = None
 ) -> Extract:
@@ -423,9 +362,5 @@ def extract_answer(
         return refusal(question, sentences, weighed[0] if weighed else None)
     lead = weighed[0].sentence
     chosen = _select(question, lead, sentences)
-    # One named year selects its document; otherwise differing values across years are flagged.
-    warning = (
-        conflict_warning(chosen) if question.kind == "figure" and len(question.years) != 1 else None
-    )
     text, quotes, direct = render_answer(question, chosen)
-    return Extract(text, quotes, False, (warning,) if warning else (), direct)
+    return Extract(text, quotes, False, (), direct)

@@ -203,3 +203,38 @@ def trend_answer(question: Question, indicators: Indicators, snapshot: Snapshot)
     if len({(r.fact.period, r.fact.kind) for r in rows}) < 2:
         return None
     return render_trend(key, rows)
+
+
+def cross_year_warning(
+    question: Question,
+    quotes: Sequence[tuple[Passage, str]],
+    indicators: Indicators,
+    snapshot: Snapshot,
+) -> str | None:
+    """Different values of one indicator, scope and kind stated by documents of different
+    years, among the figures the answer quotes (the fact table says which figure a quote
+    states). 广州市's 3.12% and 黄埔区's 2025 target of 6% are two series, never a warning."""
+    asked = asked_indicator(question, list(indicators.names))
+    if asked is None:
+        return None
+    key = indicators.names[asked]
+    quoted = {(passage.chunk.id, quote) for passage, quote in quotes}
+    series: dict[tuple[str, str], dict[str, Fact]] = {}
+    for sourced in indicators.by_key.get(key, []):
+        fact = sourced.fact
+        if any(chunk == fact.chunk_id and _overlaps(fact.quote, quote) for chunk, quote in quoted):
+            series.setdefault((fact.scope, fact.kind), {}).setdefault(fact.doc_id, fact)
+    for by_doc in series.values():
+        years = {snapshot.documents[d].year for d in by_doc if d in snapshot.documents}
+        if len(by_doc) >= 2 and len(years) >= 2 and len({f.value for f in by_doc.values()}) >= 2:
+            listed = "；".join(
+                f"{f.period}年《{snapshot.documents[d].title}》：{written(f)}"
+                for d, f in sorted(by_doc.items(), key=lambda item: item[1].period)
+                if d in snapshot.documents
+            )
+            return f"不同年份文档中的数值不同：{listed}"
+    return None
+
+
+def _overlaps(fact_quote: str, quote: str) -> bool:
+    return fact_quote in quote or quote in fact_quote
