@@ -128,6 +128,8 @@ def score_sentences(question: Question, passages: list[Passage]) -> list[Sentenc
             # Headings and lead-ins ("十、保障措施") match the question but say nothing.
             brevity = 0.6 if len(body) < 16 or heading else 1.0
             score = placed * brevity + 0.15 / (1 + rank) + 0.1 * framing
+            if is_row:  # of rows naming the asked words, the one naming least else is asked
+                score += 0.1 * _name_precision(question, row)
             if span_question:
                 score += 0.15 * evidence.type_share + 0.05 * evidence.attribute
             if question.kind in ("list", "measure"):  # enumerations name several items at once
@@ -143,6 +145,15 @@ def score_sentences(question: Question, passages: list[Passage]) -> list[Sentenc
                 )
             )  # fmt: skip
     return sorted(scored, key=lambda s: (-s.score, s.rank, s.start))
+
+
+def _name_precision(question: Question, row: str) -> float:
+    """Share of a table row's indicator name (「规模以上国家高新技术企业数量(家)」) that the
+    question says: 高新技术企业 asks for 高新技术企业数量, not the longer name around it."""
+    name = re.sub(r"^\s*\d+\s*|[（(][^）)]*[）)]", "", row.split(":", 1)[0])
+    grams = {name[i : i + 2] for i in range(len(name) - 1)}
+    asked = compact(question.core or question.text)
+    return sum(g in asked for g in grams) / len(grams) if grams else 0.0
 
 
 def _framing_share(question: Question, text: str) -> float:
