@@ -87,10 +87,11 @@ def base_years(record: DocumentRecord) -> tuple[int, int]:
     A plan reviews the year before its period and sets targets for the period's end; other
     documents report on their own year.
     """
-    years = period_years(record.period, record.year or None)
+    years = period_years(record.period, record.year)
     if record.doc_type == "plan" and years:
         return min(years) - 1, max(years)
-    return record.year, max(years) if years else record.year
+    year = record.year or 0  # no year known: matches no asked year
+    return year, max(years) if years else year
 
 
 def row_statements(chunk: Chunk) -> list[Statement]:

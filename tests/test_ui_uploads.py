@@ -262,6 +262,8 @@ def test_upload_date_is_a_stated_publication_date_or_unknown_until_set(
     assert unknown.ok and dated.ok
     assert tiny_store.document(unknown.doc_id).date == ""  # the deadline is not a publication date
     assert tiny_store.document(dated.doc_id).date == "2023-12-05"
+    assert tiny_store.document(dated.doc_id).year == 2023
+    assert tiny_store.document(unknown.doc_id).year != 0  # a year or None, never a fake 0
 
     indexer = Indexer(tiny_store)
     assert indexer.set_upload_date(unknown.doc_id, "2024-02") == "2024-02"

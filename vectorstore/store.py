@@ -63,7 +63,7 @@ class DocumentRecord:
     publisher: str
     date: str
     period: str
-    year: int
+    year: int | None  # None: the document states no year (stored as 0 in Chroma metadata)
     doc_type: str
     version: str
     chunk_count: int
@@ -409,7 +409,7 @@ class ChunkStore:
             publisher=meta.publisher,
             date=meta.date,
             period=meta.period,
-            year=meta.year or 0,
+            year=meta.year or None,
             doc_type=meta.doc_type,
             version=version,
             chunk_count=len(processed.chunks),
@@ -421,7 +421,14 @@ class ChunkStore:
     def _append(self, fields: dict[str, Any], text: str, seq: int) -> Registration:
         token = registry.new_token()
         entry = registry.entry_id(fields["doc_id"], seq, token)
-        meta = {**fields, "seq": seq, "token": token, "deleted": bool(fields.get("deleted"))}
+        meta = {
+            **fields,
+            # Chroma metadata holds no None: an unknown year is stored as 0, read back as None.
+            "year": fields.get("year") or 0,
+            "seq": seq,
+            "token": token,
+            "deleted": bool(fields.get("deleted")),
+        }
         self._guard(
             lambda: self._registry.add(
                 ids=[entry], embeddings=[_REGISTRY_VECTOR], documents=[text], metadatas=[meta]
@@ -551,12 +558,13 @@ def _chunk_from(text: str, meta: dict[str, Any]) -> Chunk:
 
 def _record_fields(meta: Mapping[str, Any]) -> dict[str, Any]:
     names = DocumentRecord.__dataclass_fields__
-    return {
+    fields = {
         name: meta.get(
             name, "" if name not in {"year", "chunk_count", "table_rows", "chars"} else 0
         )
         for name in names
     }
+    return fields | {"year": int(fields["year"] or 0) or None}
 
 
 def _is_connection_error(error: BaseException) -> bool:
