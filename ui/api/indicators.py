@@ -16,7 +16,7 @@ from ui.api.models import IndicatorFact
 router = APIRouter(dependencies=[Depends(require_reader)], tags=["indicators"])
 
 
-@router.get("/indicators", response_model=list[IndicatorFact])
+@router.get("/indicators", response_model=list[IndicatorFact])  # type: ignore[valid-type]
 def indicators(
     app: Served,
     q: Annotated[str, Query(min_length=1, max_length=200, description="指标名称，任意写法")],

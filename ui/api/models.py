@@ -7,12 +7,14 @@ models below describe them for the schema and allow fields added later.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal, get_type_hints
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, create_model
 
 from assistant.config import MODES
+from ingest.facts import Fact
 from vectorstore.store import DocumentRecord
 
 MAX_QUESTION_CHARS = 10_000  # the assistant cuts at 2,000 with a warning; this bounds the request
@@ -171,21 +173,12 @@ class Health(BaseModel):
     answer_mode: str
 
 
-class IndicatorFact(BaseModel):
-    """One figure of the fact table, as `policy-qa figures --json` prints it."""
+def _indicator_fact_model() -> type[BaseModel]:
+    """One figure of the fact table as `policy-qa figures --json` prints it: the Fact's own
+    fields (one definition, in ingest.facts) plus its document's title and date."""
+    hints = get_type_hints(Fact)
+    fields: dict[str, Any] = {f.name: (hints[f.name], ...) for f in dataclasses.fields(Fact)}
+    return create_model("IndicatorFact", title=(str, ...), date=(str, ...), **fields)
 
-    doc_id: str
-    chunk_id: str
-    indicator: str
-    surface: str
-    scope: str
-    period: str
-    value: float
-    unit: str
-    kind: Literal["actual", "target", "forecast", "rank", "share", "growth"]
-    qualifier: str
-    start: int
-    end: int
-    quote: str
-    title: str
-    date: str
+
+IndicatorFact = _indicator_fact_model()
