@@ -100,13 +100,13 @@ def _shared_chars(gold: GoldFact, fact: Fact) -> int:
     return SequenceMatcher(None, a, b, autojunk=False).find_longest_match().size
 
 
-def _same_value(gold: GoldFact, fact: Fact) -> bool:
+def same_value(gold: GoldFact, fact: Fact) -> bool:
     return fact.doc_id == gold.doc_id and math.isclose(fact.value, gold.value, abs_tol=1e-9)
 
 
 def _full_match(gold: GoldFact, fact: Fact) -> bool:
     return (
-        _same_value(gold, fact)
+        same_value(gold, fact)
         and fact.unit == gold.unit
         and fact.scope == gold.scope
         and (gold.period is None or fact.period == gold.period)
@@ -155,7 +155,7 @@ def evaluate(
     """All metrics plus the misses and false positives that explain them."""
     scored = [item.fact for item in extracted if covered(item, coverage)]
     matched = match_one_to_one(gold, scored, _full_match)
-    aligned = match_one_to_one(gold, scored, _same_value)
+    aligned = match_one_to_one(gold, scored, same_value)
     dated = [(g, f) for g, f in aligned if g.period is not None]
     keys = set(known_keys())
     synonym_pairs = [(g, f) for g, f in aligned if g.indicator in keys]

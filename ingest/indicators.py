@@ -36,7 +36,7 @@ def normalize_indicator(surface: str) -> str:
 
 
 @cache
-def _synonyms() -> dict[str, str]:
+def synonym_table() -> dict[str, str]:
     """normalised wording -> canonical key, from the packaged synonym file."""
     raw = json.loads(resources.files("ingest").joinpath("data", SYNONYM_FILE).read_text("utf-8"))
     table: dict[str, str] = {}
@@ -55,7 +55,7 @@ def indicator_key(surface: str) -> str:
     高新技术企业数量, so no substring matching.
     """
     normalized = normalize_indicator(surface)
-    return _synonyms().get(normalized, normalized)
+    return synonym_table().get(normalized, normalized)
 
 
 def rank_key(key: str) -> str:
@@ -65,4 +65,4 @@ def rank_key(key: str) -> str:
 
 def known_keys() -> list[str]:
     """Every canonical key in the synonym file, for pickers and query expansion."""
-    return sorted(set(_synonyms().values()))
+    return sorted(set(synonym_table().values()))
