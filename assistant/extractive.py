@@ -18,7 +18,7 @@ from assistant.answer_types import SPAN_TYPES
 from assistant.decision import AnswerabilityModel, load_model
 from assistant.evidence import ENUMERATION, TypedEvidence, is_heading, typed_evidence
 from assistant.outline import heading_children
-from assistant.question import Question, QuestionKind, compact
+from assistant.question import Question, QuestionKind, bigrams, compact
 from ingest.chunking import Chunk
 from ingest.sentences import split_sentences
 from ingest.years import period_years, years_in
@@ -151,7 +151,7 @@ def _name_precision(question: Question, row: str) -> float:
     """Share of a table row's indicator name (「规模以上国家高新技术企业数量(家)」) that the
     question says: 高新技术企业 asks for 高新技术企业数量, not the longer name around it."""
     name = re.sub(r"^\s*\d+\s*|[（(][^）)]*[）)]", "", row.split(":", 1)[0])
-    grams = {name[i : i + 2] for i in range(len(name) - 1)}
+    grams = bigrams(name)
     asked = compact(question.core or question.text)
     return sum(g in asked for g in grams) / len(grams) if grams else 0.0
 

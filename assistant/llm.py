@@ -16,7 +16,7 @@ from pydantic import SecretStr
 
 from assistant.config import AssistantSettings
 from assistant.extractive import quotable_spans
-from assistant.question import compact
+from assistant.question import bigrams, compact
 from vectorstore.search import Passage
 
 FALLBACK_NOTICE = "（大模型服务不可用，以下为离线摘录答案）"
@@ -153,7 +153,7 @@ def looks_refused(text: str, cited: Sequence[int]) -> bool:
 
 def best_quote(passage: Passage, answer: str) -> str:
     """The passage sentence sharing most character bigrams with the answer: the quoted span."""
-    grams = {answer[i : i + 2] for i in range(len(answer) - 1)}
+    grams = bigrams(answer)
     spans = quotable_spans(passage) or [(0, len(passage.text))]
 
     def overlap(span: tuple[int, int]) -> int:

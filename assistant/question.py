@@ -350,6 +350,11 @@ def _pos_factor(term: str, flag: str | None) -> float:
     return 0.6 if flag[0] == "v" else 0.3
 
 
+def bigrams(text: str) -> set[str]:
+    """Its character bigrams: how much of a name a text holds, whatever its word order."""
+    return {text[i : i + 2] for i in range(len(text) - 1)}
+
+
 def compact(text: str) -> str:
     """Normalised for matching: NFKC, lower case, no whitespace (PDF text writes "2018 年")."""
     return "".join(normalize(text).split())

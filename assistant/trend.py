@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from assistant.answer_form import sources_line
 from assistant.extractive import Extract
-from assistant.question import Question, compact
+from assistant.question import Question, bigrams, compact
 from ingest.facts import KIND_LABELS, Fact, display_value
 from ingest.figures import find_figures
 from vectorstore.facts import SourcedFact
@@ -65,7 +65,7 @@ def asked_indicator(question: Question, names: Sequence[str]) -> str | None:
     asked = compact(question.core or question.text)
     best: tuple[int, float, str] | None = None
     for name in names:
-        grams = {name[i : i + 2] for i in range(len(name) - 1)}
+        grams = bigrams(name)
         if not grams:
             continue
         held = sum(g in asked for g in grams)

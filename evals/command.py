@@ -88,20 +88,9 @@ def run_eval(args: argparse.Namespace, settings: Settings) -> int:
 def _facts_eval(out: Path) -> None:
     """The fact table against its gold set (evals/datasets/facts.jsonl): extraction precision
     and recall, scope, period and indicator-matching accuracy, per split."""
-    import json
+    from evals.facts_eval import print_summary, write_report
 
-    from evals.facts_eval import (
-        CORPUS,
-        evaluate_splits,
-        extract_corpus,
-        load_coverage,
-        load_gold,
-        print_summary,
-    )
-
-    extracted, _ = extract_corpus(CORPUS)
-    facts = evaluate_splits(load_gold(), extracted, load_coverage())
-    (out / "facts.json").write_text(json.dumps(facts, ensure_ascii=False, indent=1), "utf-8")
+    facts = write_report(out / "facts.json")
     print("\nfacts (evals/datasets/facts.jsonl):")
     print_summary({k: v for k, v in facts.items() if k != "all"}, show=False)
 

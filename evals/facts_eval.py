@@ -238,6 +238,17 @@ def _print_split(report: dict[str, Any]) -> None:
         print(f"  {name:<34} {'–' if value is None else f'{value:.3f}'}{goal}{verdict}")
 
 
+def write_report(
+    out: Path, corpus: Path = CORPUS, gold: Path = GOLD_FILE
+) -> dict[str, dict[str, Any]]:
+    """Extract the corpus's facts, score them per split and write the report as JSON."""
+    extracted, _ = extract_corpus(corpus)
+    report = evaluate_splits(load_gold(gold), extracted, load_coverage())
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")
+    return report
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m evals.facts_eval", description=__doc__)
     parser.add_argument("--corpus", type=Path, default=CORPUS)
@@ -245,10 +256,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=REPORTS_DIR / "facts.json")
     parser.add_argument("--show", action="store_true", help="list misses and false positives")
     args = parser.parse_args(argv)
-    extracted, _ = extract_corpus(args.corpus)
-    report = evaluate_splits(load_gold(args.gold), extracted, load_coverage())
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")
+    report = write_report(args.out, args.corpus, args.gold)
     print_summary(report, args.show)
     print(f"\nreport: {args.out}")
     return 0
