@@ -105,11 +105,14 @@ def build_app(app: App, guard: AttemptGuard | None = None) -> gr.Blocks:
             chat.chatbot,
             *admin_outputs,
         ]
-        demo.load(library.refresh, None, doc_outputs)
+        # Gradio's progress overlay prints "processing | 0.1s" in English over the first
+        # screen; these refreshes are quick, so they run without it.
+        demo.load(library.refresh, None, doc_outputs, show_progress="hidden")
         demo.load(
             indicator_view.refresh,
             indicators.picker,
             [indicators.picker, indicators.chart, indicators.table],
+            show_progress="hidden",
         )
         if panel is not None:
             admin = Admin(
