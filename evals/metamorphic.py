@@ -3,8 +3,10 @@
 Variants come from :mod:`evals.variants` (generated from the split's own answerable items),
 so the three rates measure generalisation without new reference answers:
 
-- framing consistency: a framed question is answered correctly AND refused exactly when
-  its original was (a frame must change nothing);
+- framing consistency: a framed question gets the same outcome as its original (refused
+  exactly when it was, and right exactly when it was): a frame must change nothing. An
+  original the product gets wrong is not the frame's doing, so framed accuracy (the framed
+  question answered correctly) is reported beside it;
 - attribute-swap refusal: a swapped attribute the documents do not give is refused;
 - follow-up accuracy: asked after the first question (with the assistant's own first
   answer as history), the follow-up's answer holds the expected strings and is not refused.
@@ -39,6 +41,7 @@ class VariantResult:
     latency_ms: float
     history: str = ""
     kind: str = ""
+    correct: bool = False  # the expected strings are in the answer (framings)
 
 
 @dataclass(frozen=True)
@@ -68,17 +71,19 @@ def run_suite(
     for item in progress_bar(suite.framed, "framings", progress):
         _, view, latency = timed_ask(assistant, item.question)
         original = originals[item.id.split("~")[0]]
+        correct = answer_correct(item, view.text)  # as the originals' accuracy counts it
         results.append(
             VariantResult(
                 item.id,
                 "framing",
                 original.item_id,
                 item.question,
-                answer_correct(item, view.text) and view.refused == original.refused,
+                view.refused == original.refused and correct == original.correct,
                 view.refused,
                 view.text,
                 ", ".join(item.must_contain),
                 latency,
+                correct=correct,
             )
         )
     for item in progress_bar(suite.swapped, "attribute swaps", progress):
@@ -124,12 +129,17 @@ def _rate(results: Sequence[VariantResult]) -> float | None:
 
 
 def metamorphic_summary(results: Sequence[VariantResult]) -> dict[str, Any]:
-    """The three rates with their counts, follow-ups also per kind, and the latency."""
+    """The three rates (and framed accuracy) with their counts, follow-ups also per kind, and the latency."""
     by_relation = {name: [r for r in results if r.relation == name] for name in RELATIONS}
     follow_ups = by_relation["follow_up"]
     latencies = [r.latency_ms for r in results]
     return {
         "framing_consistency": _rate(by_relation["framing"]),
+        "framed_accuracy": (
+            sum(r.correct for r in by_relation["framing"]) / len(by_relation["framing"])
+            if by_relation["framing"]
+            else None
+        ),
         "attribute_swap_refusal": _rate(by_relation["attribute_swap"]),
         "follow_up_accuracy": _rate(follow_ups),
         "n": {name: len(group) for name, group in by_relation.items()},

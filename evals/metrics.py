@@ -244,6 +244,7 @@ HEADLINE_KEYS: tuple[str, ...] = (
     "citation_support",
     "answer_p50_ms",
     "framing_consistency",
+    "framed_accuracy",
     "attribute_swap_refusal",
     "follow_up_accuracy",
 )

@@ -376,6 +376,7 @@ def _metamorphic_md(name: str, part: Mapping[str, Any]) -> list[str]:
     lines = [f"## {name}: metamorphic suite", ""]
     rows = [
         ["framing consistency", counts["framing"], part["framing_consistency"]],
+        ["framed accuracy", counts["framing"], part.get("framed_accuracy")],
         ["attribute-swap refusal", counts["attribute_swap"], part["attribute_swap_refusal"]],
         ["follow-up accuracy", counts["follow_up"], part["follow_up_accuracy"]],
         *[
@@ -443,7 +444,12 @@ def _breakdown_md(title: str, data: Mapping[str, Any], keys: Sequence[str]) -> l
 
 # --- charts --------------------------------------------------------------------------------
 
-METAMORPHIC_METRICS = ("framing_consistency", "attribute_swap_refusal", "follow_up_accuracy")
+METAMORPHIC_METRICS = (
+    "framing_consistency",
+    "framed_accuracy",
+    "attribute_swap_refusal",
+    "follow_up_accuracy",
+)
 #: Rate metrics drawn side by side for each split (latency has another scale).
 CHART_METRICS = tuple(
     k for k in HEADLINE_KEYS if k not in METAMORPHIC_METRICS and not k.endswith("_ms")

@@ -11,7 +11,7 @@ import pytest
 
 from evals.dataset import EvalItem
 from evals.judge import parse_scores
-from evals.metamorphic import VariantResult, metamorphic_summary
+from evals.metamorphic import Suite, VariantResult, metamorphic_summary, run_suite
 from evals.metrics import (
     AnswerResult,
     RetrievalResult,
@@ -223,7 +223,17 @@ def _split(answer_ok: bool, hit_rank: int | None, variants: list[VariantResult] 
 
 def variant(relation: str, passed: bool, kind: str = "") -> VariantResult:
     return VariantResult(
-        f"q1~{relation}", relation, "q1", "问题？", passed, False, "答", "x", 5.0, kind=kind
+        f"q1~{relation}",
+        relation,
+        "q1",
+        "问题？",
+        passed,
+        False,
+        "答",
+        "x",
+        5.0,
+        kind=kind,
+        correct=passed,
     )
 
 
@@ -279,6 +289,7 @@ def test_metamorphic_rates() -> None:
     ]
     summary = metamorphic_summary(results)
     assert summary["framing_consistency"] == pytest.approx(2 / 3)
+    assert summary["framed_accuracy"] == pytest.approx(2 / 3)
     assert summary["attribute_swap_refusal"] == 1.0
     assert summary["follow_up_accuracy"] == 0.5
     assert summary["follow_up_by_kind"] == {"pronoun": 0.0, "year": 1.0}
@@ -354,3 +365,78 @@ def test_report_files_and_comparison(tmp_path: Path) -> None:
     saved = json.loads((second / "report.json").read_text(encoding="utf-8"))
     assert saved["comparisons"]["test: previous report (now)"][1]["arrow"] == "▲"
     assert saved["gap"]["hit@5"] == pytest.approx(0.25)
+
+
+class _Scripted:
+    """Answers each question with a fixed text; 「没有找到」 answers are refusals."""
+
+    def __init__(self, answers: dict[str, str]) -> None:
+        self.answers = answers
+
+    def ask(self, question: str, history=()) -> SimpleNamespace:  # type: ignore[no-untyped-def]
+        text = self.answers[question]
+        data = {"answer": text, "refused": "没有找到" in text, "citations": []}
+        return SimpleNamespace(to_json=lambda: data)
+
+
+def _original(id_: str, correct: bool, refused: bool = False) -> AnswerResult:
+    return AnswerResult(id_, "figure", "easy", True, refused, correct, correct, 1.0)
+
+
+def test_framing_consistency_compares_with_the_original_and_framed_accuracy_with_the_gold() -> None:
+    """A frame that changes nothing is consistent even where the original is wrong; a frame
+    that turns a right answer into a refusal is not, and framed accuracy counts only right
+    answers."""
+    framed = [
+        EvalItem(
+            "q1~frame1",
+            "据规划，甲有多少家？",
+            "",
+            ("2000家",),
+            ("d",),
+            ("e",),
+            "figure",
+            "easy",
+            True,
+        ),
+        EvalItem(
+            "q2~frame1",
+            "据规划，乙有多少家？",
+            "",
+            ("30家",),
+            ("d",),
+            ("e",),
+            "figure",
+            "easy",
+            True,
+        ),
+        EvalItem(
+            "q3~frame1",
+            "据规划，丙有多少家？",
+            "",
+            ("5家",),
+            ("d",),
+            ("e",),
+            "figure",
+            "easy",
+            True,
+        ),
+    ]
+    assistant = _Scripted(
+        {
+            "据规划，甲有多少家？": "2000家[1]",  # right, like its original
+            "据规划，乙有多少家？": "40家[1]",  # wrong, like its original
+            "据规划，丙有多少家？": "已收录的文档中没有找到……",  # refused; the original was right
+        }
+    )
+    originals = {
+        "q1": _original("q1", True),
+        "q2": _original("q2", False),
+        "q3": _original("q3", True),
+    }
+    results = run_suite(assistant, Suite(framed, [], []), originals, progress=False)  # type: ignore[arg-type]
+    assert [r.passed for r in results] == [True, True, False]
+    assert [r.correct for r in results] == [True, False, False]
+    summary = metamorphic_summary(results)
+    assert summary["framing_consistency"] == pytest.approx(2 / 3)
+    assert summary["framed_accuracy"] == pytest.approx(1 / 3)
