@@ -33,6 +33,8 @@ _SUPPORT_SHARE = 0.6
 _MAX_LINES: dict[QuestionKind, int] = {"figure": 3, "list": 4, "measure": 5, "other": 3}
 
 _PLAN = re.compile(r"十[一二三四五六七八九]五")
+# The opening part of a plan that looks back on the period before it.
+_REVIEW_SECTION = re.compile(r"回顾|发展基础|发展成就|成效|基础与形势|现状")
 
 Similarity = Callable[[str, list[str]], list[float]]
 
@@ -240,11 +242,27 @@ def _states_year(sentence: Sentence, question: Question) -> bool:
     around = where + sentence.passage.text[: sentence.start]
     if any(plan in around for plan in _PLAN.findall(question.core or question.text)):
         return True
+    if _reviews_plan_before(sentence.passage, years) and _PLAN.search(
+        question.core or question.text
+    ):
+        return True
     named = explicit_years(sentence.text)
     for heading in sentence.passage.section.split(" > "):
         if len(explicit_years(heading)) == 1:  # "2018 年工作总结和 2019 年工作安排" is the title
             named |= explicit_years(heading)
     return bool(years & named) or sentence.passage.document.year in years
+
+
+def _reviews_plan_before(passage: Passage, years: frozenset[int]) -> bool:
+    """A five-year plan opens with a review (「发展回顾」「发展基础」) of the plan period before
+    its own: in the 2021–2025 plan, that part reports on 十三五 (2016–2020) as a whole."""
+    record = passage.document
+    own = period_years(record.period, record.year or None)
+    return (
+        bool(own and years)
+        and max(years) + 1 == min(own)
+        and bool(_REVIEW_SECTION.search(passage.section))
+    )
 
 
 def explicit_years(text: str) -> set[int]:

@@ -136,6 +136,16 @@ def test_a_rank_only_entity_asked_for_its_score_is_refused_saying_what_is_stated
     assert all(c.quote in c.passage.text for c in answer.citations)
 
 
+def test_a_plan_period_is_answered_from_the_next_plans_review(assistant: Assistant) -> None:
+    """The 2021–2025 plan's 「发展回顾」 reports on 十三五 as a whole, also in sentences that
+    do not repeat 「“十三五”期间」; a single year inside that period is not stated there."""
+    period = assistant.ask("“十三五”期间黄埔区获得了几项中国标准创新贡献奖一等奖？")
+    assert_answers(period, "2项")
+    assert period.citations[0].passage.doc_id.startswith("003_")
+    one_year = assistant.ask("2019年黄埔区获得了几项中国标准创新贡献奖一等奖？")
+    assert one_year.refused, one_year.text
+
+
 def test_a_framed_question_answers_like_the_plain_one(assistant: Assistant) -> None:
     plain = assistant.ask("广州新型研发机构中有多少位行业领军人才？")
     framed = assistant.ask(
