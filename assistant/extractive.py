@@ -298,9 +298,8 @@ def _select(question: Question, lead: Sentence, sentences: list[Sentence]) -> li
                 docs.add(sentence.passage.doc_id)
                 others.append(sentence)
         pool = others + [s for s in pool if s not in others]
-    if question.kind in ("list", "measure"):
-        pool = _enumeration_after(lead, sentences) + pool
-    for sentence in pool:
+    items = _enumeration_after(lead, sentences) if question.kind in ("list", "measure") else []
+    for sentence in items + pool:
         if len(chosen) >= limit:
             break
         key = compact(sentence.text)
@@ -308,20 +307,35 @@ def _select(question: Question, lead: Sentence, sentences: list[Sentence]) -> li
             continue
         seen.add(key)
         chosen.append(sentence)
-    return _order(question, chosen)
+    # An enumeration's items stay right after the sentence that opens it, in their order.
+    listed = [s for s in chosen if s in items]
+    ordered = _order(question, [s for s in chosen if s not in listed])
+    at = ordered.index(lead) + 1
+    return ordered[:at] + listed + ordered[at:]
 
 
 def _enumeration_after(lead: Sentence, sentences: list[Sentence]) -> list[Sentence]:
     """The items that continue an enumeration the lead opens: 「建设……“三大平台”：建立发布
     平台……；」 is followed by 「建立运营平台……；」 and 「建立赋能平台……。」 in its passage.
-    Each item names its own part and little of the question, so ranking alone drops them."""
+    Each item names its own part and little of the question, so ranking alone drops them.
+    Chunks overlap, so when the lead ends its chunk the items are read from the next chunk,
+    which repeats the lead."""
     if (
         not lead.text.rstrip().endswith(("；", ";"))
         or "：" not in lead.text + lead.passage.text[max(0, lead.start - 40) : lead.start]
     ):
         return []
+    key = compact(lead.text)
+    repeats = [
+        s for s in sentences if s.passage.doc_id == lead.passage.doc_id and compact(s.text) == key
+    ]
+    return max((_items_after(s, sentences) for s in [lead, *repeats]), key=len)
+
+
+def _items_after(opening: Sentence, sentences: list[Sentence]) -> list[Sentence]:
+    """The sentences after `opening` in its passage, up to the first that ends the series."""
     following = sorted(
-        (s for s in sentences if s.passage is lead.passage and s.start >= lead.end),
+        (s for s in sentences if s.passage is opening.passage and s.start >= opening.end),
         key=lambda s: s.start,
     )
     items: list[Sentence] = []
