@@ -250,19 +250,23 @@ def _states_year(sentence: Sentence, question: Question) -> bool:
     for heading in sentence.passage.section.split(" > "):
         if len(explicit_years(heading)) == 1:  # "2018 年工作总结和 2019 年工作安排" is the title
             named |= explicit_years(heading)
-    return bool(years & named) or sentence.passage.document.year in years
+    # A plan's review looks back: the 2021–2025 plan's year (2025) is not what it reports.
+    reported = sentence.passage.document.year in years and not _in_plan_review(sentence.passage)
+    return bool(years & named) or reported
+
+
+def _in_plan_review(passage: Passage) -> bool:
+    """The opening part of a plan (「发展回顾」「发展基础」), which reports on the period
+    before the plan's own."""
+    return passage.document.doc_type == "plan" and bool(_REVIEW_SECTION.search(passage.section))
 
 
 def _reviews_plan_before(passage: Passage, years: frozenset[int]) -> bool:
-    """A five-year plan opens with a review (「发展回顾」「发展基础」) of the plan period before
-    its own: in the 2021–2025 plan, that part reports on 十三五 (2016–2020) as a whole."""
+    """A five-year plan opens with a review of the plan period before its own: in the
+    2021–2025 plan, that part reports on 十三五 (2016–2020) as a whole."""
     record = passage.document
     own = period_years(record.period, record.year or None)
-    return (
-        bool(own and years)
-        and max(years) + 1 == min(own)
-        and bool(_REVIEW_SECTION.search(passage.section))
-    )
+    return bool(own and years) and max(years) + 1 == min(own) and _in_plan_review(passage)
 
 
 def explicit_years(text: str) -> set[int]:
