@@ -31,6 +31,7 @@ from assistant.answer_types import (
     asked_types,
 )
 from assistant.framing import split_framing
+from ingest.indicators import normalize_indicator, synonym_table
 from ingest.years import years_in
 from vectorstore.lexical import ChineseTokenizer, normalize
 
@@ -40,6 +41,8 @@ MAX_QUESTION_CHARS = 2000
 HMM_TAGGED_CHARS = 48
 # Terms beyond these say nothing a shorter question would not; each costs a corpus scan.
 MAX_TERMS = 48
+# Shorter wordings (登记数) name no indicator on their own.
+_INDICATOR_WORDING_CHARS = 4
 _QUESTION_WORDS = frozenset(
     [
         "多少",
@@ -151,6 +154,9 @@ class Question:
     attribute: str = ""  # what is asked of the entity (得分, 成交额, 运营 单位)
     # Its words weighted by rarity: in 运营 单位, 运营 tells the asked unit from any 单位.
     attribute_terms: tuple[Term, ...] = ()
+    # Every wording of the indicator the question names (研发投入强度 -> 全社会研发投入占GDP比重,
+    # …), in matching form: a text using another wording of it names the same attribute.
+    indicator_wordings: tuple[str, ...] = ()
     framing: tuple[str, ...] = ()
     framing_terms: tuple[Term, ...] = ()
     core: str = ""  # the question without its framing
@@ -240,6 +246,7 @@ class TermWeigher:
             asked_counter(core),
             attribute,
             attribute_terms,
+            indicator_wordings(core),
             framed.framing,
             framing_terms,
             core,
@@ -348,6 +355,22 @@ def _pos_factor(term: str, flag: str | None) -> float:
     if flag[0] in "nj" or flag in ("vn", "eng", "b"):
         return 1.0
     return 0.6 if flag[0] == "v" else 0.3
+
+
+def indicator_wordings(text: str) -> tuple[str, ...]:
+    """The wordings of the indicator named in the text by its longest wording in the synonym
+    file (新增高新技术企业, not the 高新技术企业 inside it); none for short generic names."""
+    matching = indicator_form(text)
+    named = [w for w in synonym_table() if len(w) >= _INDICATOR_WORDING_CHARS and w in matching]
+    if not named:
+        return ()
+    key = synonym_table()[max(named, key=len)]
+    return tuple(w for w, k in synonym_table().items() if k == key)
+
+
+def indicator_form(text: str) -> str:
+    """Text in the synonym file's matching form, lower-cased (gdp = GDP)."""
+    return normalize_indicator(text).lower()
 
 
 def bigrams(text: str) -> set[str]:

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 import pytest
 
 from assistant.answer_types import asked_types, spans_of, stated_types
 from assistant.decision import FEATURES, WEIGHTS_FILE, load_model
-from assistant.evidence import is_heading, table_row_in_words
+from assistant.evidence import is_heading, table_row_in_words, typed_evidence
 from assistant.framing import split_framing
+from assistant.question import Question, Term, indicator_form, indicator_wordings
 
 TYPES = [
     ("2025年黄埔区高新技术企业目标是多少家？", ("count",)),
@@ -102,3 +104,30 @@ def test_the_shipped_decision_model_loads_and_weighs_its_features() -> None:
     strong = {f: 1.0 for f in FEATURES} | {"heading": 0.0, "similarity": 0.9}
     weak = {f: 0.0 for f in FEATURES} | {"similarity": 0.7, "rank": 0.1}
     assert model.probability(strong) >= model.threshold > model.probability(weak)
+
+
+def test_an_indicator_named_one_way_is_found_under_its_other_wordings() -> None:
+    """研发投入强度 and 全社会研发投入(R&D)占GDP的比重 are one indicator (the synonym file);
+    新增高新技术企业 is not 高新技术企业数量, although it contains its wording."""
+    intensity = indicator_wordings("到2025年，黄埔区研发投入强度要达到多少？")
+    row = indicator_form("全社会研发投入(R&D)占GDP的比重：2020年完成值 5.71%，2025年目标值 6%")
+    assert any(w.lower() in row for w in intensity)
+    new_firms = indicator_wordings("2018年广州新增高新技术企业多少家？")
+    assert new_firms and not any(w in indicator_form("高新技术企业总数") for w in new_firms)
+    assert indicator_wordings("广州的登记数是多少？") == ()
+    row_chunk = (
+        "表2.1 黄埔区科技创新发展目标 | 科技成果转化 | 4 全社会研发投入(R&D)占GDP的比重(%): "
+        "2020年完成值 5.71; 2025年目标值 6; 指标属性 预期性"
+    )
+    asked = Question(
+        "到2025年，黄埔区研发投入强度要达到多少？",
+        "figure",
+        (Term("投入强度", 1.0),),
+        frozenset({2025}),
+        types=("share",),
+        attribute="强度",
+        attribute_terms=(Term("强度", 1.0),),
+        indicator_wordings=intensity,
+    )
+    assert typed_evidence(asked, row_chunk, True).attribute == 1.0
+    assert typed_evidence(replace(asked, indicator_wordings=()), row_chunk, True).attribute == 0.0
