@@ -105,6 +105,13 @@ _LINKING = re.compile(
 _GENERIC_HEAD = re.compile(r"(?:目标值?|情况|数量|总量|总数|水平|数值)$")
 # 「多少家」「几项」「哪一年」: the counter between the question word and the thing counted.
 _COUNTER_AT_START = re.compile(rf"^\s*[一两几]?\s*[{COUNTERS}]")
+# Class nouns that say what kind of answer is wanted (哪家企业, 什么单位), not what is asked.
+_ANSWER_CLASSES = frozenset(
+    ["单位", "机构", "部门", "企业", "公司", "高校", "大学", "医院", "组织", "平台", "人", "人物"]
+)
+# Characters jieba leaves glued to a neighbouring word: localisers (中 内 上 里), modals (要
+# 能), coverbs (把 比) and measure words (个 位 家 项 年).
+_GLUED_CHARS = "中内上下里外要能会把比被个位家项年末来"
 _TIME_PHRASE = re.compile(r"(?:到|截至|截止)?\s*(?:19|20)\d{2}\s*年(?:底|末|初)?")
 _QUOTED = re.compile(r"[“\"「《]([^”\"」》]{2,20})[”\"」》]")
 # Stripped for retrieval only: they carry no meaning and confuse tokenizers.
@@ -288,7 +295,9 @@ class TermWeigher:
         after = _COUNTER_AT_START.sub("", core[asked.end() :])
         counted = self._content_words(re.split(r"[，,；;：:？?。！!]", after)[0][:8], years)
         run = list(itertools.takewhile(_nominal, counted))
-        if run:
+        # 「是哪家企业建成的」: after 哪/什么 a class noun names the kind of answer, not what is
+        # asked of the entity; the attribute stands before the question word.
+        if run and not (asked.group() in ("哪", "什么", "谁") and set(run) <= _ANSWER_CLASSES):
             return " ".join(run[-2:])
         before = _LINKING.sub("", re.split(r"[，,；;：:]", core[: asked.start()])[-1])
         if _GENERIC_HEAD.search(before) and "的" in before:
@@ -305,11 +314,18 @@ class TermWeigher:
         return head
 
     def _content_words(self, text: str, years: set[int]) -> list[str]:
+        words = (self._attested(w) for w in self.tokenizer.tokenize(text))
         return [
-            w
-            for w in self.tokenizer.tokenize(text)
-            if len(w) >= 2 and w not in _QUESTION_WORDS and not _is_year(w, years)
+            w for w in words if len(w) >= 2 and w not in _QUESTION_WORDS and not _is_year(w, years)
         ]
+
+    def _attested(self, word: str) -> str:
+        """A word the corpus never holds, without the localiser, modal or measure characters
+        jieba glued to its edges: 「规划中瞪羚企业」 gives 中瞪羚 (-> 瞪羚), 「五年内要实现」 内要
+        (-> nothing). Words the corpus holds are kept as they are."""
+        if len(word) < 2 or self._df(word):
+            return word
+        return word.strip(_GLUED_CHARS)
 
     def _df(self, term: str) -> int:
         return sum(1 for text in self._texts if term in text)

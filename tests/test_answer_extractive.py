@@ -293,3 +293,19 @@ def test_json_contract(assistant: Assistant) -> None:
     citation = data["citations"][0]
     assert set(citation) == {"n", "doc_id", "title", "date", "section", "page", "text", "quote"}
     assert citation["quote"] in citation["text"]
+
+
+@pytest.mark.parametrize(
+    ("question", "attribute"),
+    [
+        # jieba glues 中 to 瞪羚 (「规划中瞪羚企业」), a word the corpus never holds
+        ("黄埔区“十四五”规划中瞪羚企业到2025年的目标是多少家？", "瞪羚 企业"),
+        # 企业 after 哪家 is the kind of answer; what is asked of it stands before
+        ("大湾区第一条12英寸芯片生产线是哪家企业建成的？", "芯片 生产线"),
+    ],
+)
+def test_the_asked_attribute_survives_segmentation_slips(
+    assistant: Assistant, question: str, attribute: str
+) -> None:
+    analysed, _ = assistant.candidates(question)
+    assert analysed.attribute == attribute
