@@ -32,6 +32,8 @@ ENUMERATION = re.compile(r"、|一是|二是|；|第一|其一|(?<![\d.])\d[.、
 _TABLE_ROW = re.compile(
     r"^(?P<caption>[^|]*)\|(?:[^|]*\|)*\s*(?:\d+\s+)?(?P<name>[^|:]+?):\s*(?P<values>.+)$"
 )
+# Share of the asked attribute a table row's indicator name must hold to answer for it.
+_ROW_NAMES_ATTRIBUTE = 0.5
 _ROW_UNIT = re.compile(r"[（(]([^（()）]{1,6})[)）]\s*$")
 
 
@@ -85,6 +87,10 @@ def typed_evidence(question: Question, text: str, is_table_row: bool) -> TypedEv
         _attribute_in(question, compact(region if is_table_row else _clause_around(region, s)))
         for s in spans
     )
+    if is_table_row and near < _ROW_NAMES_ATTRIBUTE:
+        # A row's values all belong to its one indicator: when its name is not the asked
+        # attribute (高新技术企业数量 for 瞪羚企业), none of them is an answer of the asked type.
+        return TypedEvidence((), 0.0, near)
     return TypedEvidence(tuple(spans), found / len(asked), near)
 
 

@@ -239,8 +239,14 @@ class TermWeigher:
         unknown = tuple(name for name in names if not self._df(compact(name)))
         types = asked_types(core)
         attribute = self._attribute(core, years)
+        # 数量/总量 only say "a figure of" the word before them, which a table row's name
+        # (国家级企业研发机构(家)) states without them.
         attribute_terms = tuple(
-            Term(compact(part), max(self._idf(compact(part)), 0.1)) for part in attribute.split()
+            Term(
+                compact(part),
+                max(self._idf(compact(part)), 0.1) * (0.2 if _GENERIC_HEAD.fullmatch(part) else 1),
+            )
+            for part in attribute.split()
         )
         return Question(
             clean,

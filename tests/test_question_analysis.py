@@ -131,3 +131,30 @@ def test_an_indicator_named_one_way_is_found_under_its_other_wordings() -> None:
     )
     assert typed_evidence(asked, row_chunk, True).attribute == 1.0
     assert typed_evidence(replace(asked, indicator_wordings=()), row_chunk, True).attribute == 0.0
+
+
+def test_a_table_row_of_another_indicator_holds_no_answer() -> None:
+    """Every value of a row belongs to its one indicator: the 高新技术企业数量 row holds no
+    count of 瞪羚企业, however many of the asked words (企业, 2025年目标) it shares."""
+    row_chunk = (
+        "表2.1 黄埔区科技创新发展目标 | 科技赋能产业 | 10 高新技术企业数量(家): "
+        "2020年完成值 2109; 2025年目标值 2600; 指标属性 预期性"
+    )
+    asked = Question(
+        "黄埔区瞪羚企业到2025年的目标是多少家？",
+        "figure",
+        (Term("瞪羚", 8.0), Term("企业", 1.0)),
+        frozenset({2025}),
+        types=("count",),
+        counter="家",
+        attribute="瞪羚 企业",
+        attribute_terms=(Term("瞪羚", 8.0), Term("企业", 1.0)),
+    )
+    assert typed_evidence(asked, row_chunk, True).type_share == 0.0
+    own = replace(
+        asked,
+        attribute="高新技术企业",
+        attribute_terms=(Term("高新技术企业", 5.0),),
+    )
+    evidence = typed_evidence(own, row_chunk, True)
+    assert evidence.type_share == 1.0 and "2600家" in [s.text for s in evidence.spans]
