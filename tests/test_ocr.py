@@ -8,12 +8,14 @@ import socket
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 from pypdf import PdfReader, PdfWriter
 
 from assistant.answer import Citation
+from assistant.cli.ask import render
 from evals.scan_render import (
     character_accuracy,
     font_path,
@@ -167,6 +169,8 @@ def test_citation_card_of_a_scanned_page_shows_its_page(scan_run: ScanRun, tmp_p
     assert passage.chunk.page == 3
     card = citation_card(Citation(1, passage, "3000").to_json())
     assert "第3页" in card and "3000" in card
+    cited = SimpleNamespace(text="3000[1]", warnings=(), citations=[Citation(1, passage, "3000")])
+    assert "第3页" in render(cited).splitlines()[3]  # the CLI's citation line
 
 
 def test_interrupted_ocr_resumes_without_redoing_finished_pages(scan_run: ScanRun) -> None:

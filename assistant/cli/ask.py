@@ -27,14 +27,16 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 
 def render(answer: Answer) -> str:
-    """Answer text, warnings, then numbered citations with title, date, section and quote."""
+    """Answer text, warnings, then numbered citations with title, date, section, page (PDF,
+    OFD and scans) and quote."""
     lines = [answer.text]
     lines += [f"⚠ {warning}" for warning in answer.warnings]
     if answer.citations:
         lines.append("\n引用 / citations:")
     for citation in answer.citations:
         p = citation.passage
-        lines.append(f"[{citation.n}] 《{p.title}》（{p.date}）{p.section}")
+        page = f" 第{p.chunk.page}页" if p.chunk.page else ""
+        lines.append(f"[{citation.n}] 《{p.title}》（{p.date}）{p.section}{page}")
         lines.append(f"    「{' '.join(citation.quote.split())}」")
     return "\n".join(lines)
 
