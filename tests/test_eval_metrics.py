@@ -389,38 +389,17 @@ def test_framing_consistency_compares_with_the_original_and_framed_accuracy_with
     answers."""
     framed = [
         EvalItem(
-            "q1~frame1",
-            "据规划，甲有多少家？",
+            f"{id_}~frame1",
+            f"据规划，{who}有多少家？",
             "",
-            ("2000家",),
+            (must,),
             ("d",),
             ("e",),
             "figure",
             "easy",
             True,
-        ),
-        EvalItem(
-            "q2~frame1",
-            "据规划，乙有多少家？",
-            "",
-            ("30家",),
-            ("d",),
-            ("e",),
-            "figure",
-            "easy",
-            True,
-        ),
-        EvalItem(
-            "q3~frame1",
-            "据规划，丙有多少家？",
-            "",
-            ("5家",),
-            ("d",),
-            ("e",),
-            "figure",
-            "easy",
-            True,
-        ),
+        )
+        for id_, who, must in (("q1", "甲", "2000家"), ("q2", "乙", "30家"), ("q3", "丙", "5家"))
     ]
     assistant = _Scripted(
         {
