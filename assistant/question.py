@@ -41,6 +41,11 @@ MAX_QUESTION_CHARS = 2000
 HMM_TAGGED_CHARS = 48
 # Terms beyond these say nothing a shorter question would not; each costs a corpus scan.
 MAX_TERMS = 48
+# Abbreviations are short (广马, 高企); between two of their characters the full name has
+# at most a few others, never a clause break.
+_ABBREVIATION_CHARS = 4
+_ABBREVIATION_GAP = 4
+_CLAUSE_BREAKS = "，,。；;：:、！!？?\\n"
 # Shorter wordings (登记数) name no indicator on their own.
 _INDICATOR_WORDING_CHARS = 4
 _QUESTION_WORDS = frozenset(
@@ -233,8 +238,12 @@ class TermWeigher:
         )
         # A place most chunks mention (广州, 广东) is the corpus's setting, not a topic to match.
         common = 0.03 * len(self._texts)
+        # An abbreviation (广马) cannot be checked by its letters; its terms still rank.
         names = tuple(
-            name for name in dict.fromkeys(_names(core, flags)) if self._df(compact(name)) <= common
+            name
+            for name in dict.fromkeys(_names(core, flags))
+            if self._df(compact(name)) <= common
+            and (self._df(compact(name)) or not self._abbreviates(compact(name)))
         )
         unknown = tuple(name for name in names if not self._df(compact(name)))
         types = asked_types(core)
@@ -332,6 +341,16 @@ class TermWeigher:
         if len(word) < 2 or self._df(word):
             return word
         return word.strip(_GLUED_CHARS)
+
+    def _abbreviates(self, name: str) -> bool:
+        """A short name whose characters stand in order inside one word group of the corpus
+        is its abbreviation (广马 in 广州国际马拉松, 高企 in 高新技术企业), not an unknown
+        name; a typo (黄浦区 for 黄埔区) has a character the full name lacks."""
+        if len(name) > _ABBREVIATION_CHARS:
+            return False
+        gaps = f"[^{_CLAUSE_BREAKS}]{{0,{_ABBREVIATION_GAP}}}"
+        pattern = re.compile(gaps.join(map(re.escape, name)))
+        return any(pattern.search(text) for text in self._texts)
 
     def _df(self, term: str) -> int:
         return sum(1 for text in self._texts if term in text)

@@ -309,3 +309,12 @@ def test_the_asked_attribute_survives_segmentation_slips(
 ) -> None:
     analysed, _ = assistant.candidates(question)
     assert analysed.attribute == attribute
+
+
+def test_an_abbreviation_is_not_an_unknown_name_but_a_typo_is(assistant: Assistant) -> None:
+    """广马 stands in order inside 广州国际马拉松, so it is an abbreviation, not a name the
+    corpus lacks; 黄浦区 (for 黄埔区) has a character no corpus name holds there."""
+    abbreviated, _ = assistant.candidates("广马上的“创新方阵”由谁领衔？")
+    assert "广马" not in abbreviated.names and abbreviated.unknown_names == ()
+    misspelt, _ = assistant.candidates("黄浦区2025年高新技术企业目标是多少家？")
+    assert misspelt.unknown_names == ("黄浦区",)
