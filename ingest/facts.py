@@ -34,7 +34,7 @@ from ingest.sentences import split_sentences
 from ingest.structure import SECTION_SEPARATOR
 
 # Bump when the extraction rules change, so stored facts of unchanged documents are rebuilt.
-EXTRACTION_RULES = "2026-11-30.1"
+EXTRACTION_RULES = "2026-11-30.2"
 
 FactKind = Literal["actual", "target", "forecast", "rank", "share", "growth"]
 FACT_KINDS: tuple[FactKind, ...] = ("actual", "target", "forecast", "rank", "share", "growth")

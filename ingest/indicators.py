@@ -21,17 +21,24 @@ SYNONYM_FILE = "indicator_synonyms.json"
 # their own once the Chinese name is there; quotes and punctuation vary by typist.
 _PARENTHESISED = re.compile(r"[(（][^()（）]{0,12}[)）]")
 _ABBREVIATION = re.compile(r"R&D|R＆D", re.IGNORECASE)
+_NUMERAL = "零〇一二三四五六七八九十百千万亿两第"
+_DASH_READ_AS_ONE = re.compile(
+    rf"(?<=[\u4e00-\u9fff])(?<![{_NUMERAL}])一(?=[\u4e00-\u9fff])(?![{_NUMERAL}])"
+)
 _NOISE = re.compile(r"[\s\"'“”‘’《》〈〉「」『』\[\]【】、，,。.:：;；!！?？·\-—_*|/]|的")
 
 
 def normalize_indicator(surface: str) -> str:
     """The matching form of an indicator name (NFKC, no punctuation, abbreviations or 的).
 
-    Only for matching: what users read is always the surface text.
+    OCR reads the dash in 「自然指数—科研城市」 as 一, so a 一 between two characters that
+    are not numerals counts as the dash it prints like. Only for matching: what users read
+    is always the surface text.
     """
     text = unicodedata.normalize("NFKC", surface)
     text = _PARENTHESISED.sub("", text)
     text = _ABBREVIATION.sub("", text)
+    text = _DASH_READ_AS_ONE.sub("", text)
     return _NOISE.sub("", text)
 
 

@@ -32,6 +32,9 @@ def test_synonyms_share_a_key_and_scopes_stay_apart(
         "研发经费投入占GDP比重"
     )
     assert indicator_key("新增高新技术企业") != indicator_key("高新技术企业数量")
+    # OCR reads the dash of 「自然指数—科研城市」 as 一; numerals (十一五, 第一) stay
+    assert indicator_key("自然指数一科研城市排名") == indicator_key("自然指数—科研城市排名")
+    assert indicator_key("十一五期间专利数") != indicator_key("十五期间专利数")
     for doc in processed_corpus.values():
         store.sync(doc, "v1")
     by_synonym = store.query("全社会研发投入(R&D)占GDP的比重")
