@@ -14,6 +14,7 @@ from PIL import Image, ImageDraw, ImageFilter, ImageFont
 from pypdf import PdfReader, PdfWriter
 
 from assistant.answer import Citation
+from assistant.cli import main
 from evals.scan_render import (
     character_accuracy,
     font_path,
@@ -26,7 +27,7 @@ from evals.scan_render import (
 )
 from ingest import ocr
 from ingest.loaders import load_document
-from ingest.ocr import Box, OcrPage
+from ingest.ocr import Box, OcrOptions, OcrPage
 from ingest.ocr_layout import lay_out
 from ingest.pipeline import ProcessedDocument, process_paths
 from tests.conftest import make_settings
@@ -82,8 +83,8 @@ def mixed_pdf(tmp: Path) -> tuple[Path, dict[int, str]]:
 def scan_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ScanRun]:
     tmp = tmp_path_factory.mktemp("scan")
     path, expected = mixed_pdf(tmp)
+    options = OcrOptions.under(tmp / "data")
     monkeypatch = pytest.MonkeyPatch()
-    monkeypatch.setenv("POLICY_QA_DATA_DIR", str(tmp / "data"))
     done: list[str] = []
     real = ocr.ocr_image
 
@@ -95,7 +96,7 @@ def scan_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ScanRun]:
 
     monkeypatch.setattr(ocr, "ocr_image", interrupted)
     with pytest.raises(KeyboardInterrupt):
-        list(process_paths([path]))
+        list(process_paths([path], ocr=options))
     first_run = list(done)
     resumed: list[str] = []
 
@@ -104,7 +105,7 @@ def scan_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ScanRun]:
         return real(image)
 
     monkeypatch.setattr(ocr, "ocr_image", counted)
-    (processed,) = list(process_paths([path]))
+    (processed,) = list(process_paths([path], ocr=options))
     monkeypatch.undo()
     assert isinstance(processed, ProcessedDocument), processed
     yield ScanRun(processed, expected, first_run, resumed)
@@ -183,7 +184,6 @@ def test_ocr_runs_with_the_network_blocked(tmp_path: Path, monkeypatch: pytest.M
 
     monkeypatch.setattr(socket.socket, "connect", refuse)
     monkeypatch.setattr(socket, "create_connection", refuse)
-    monkeypatch.setenv("POLICY_QA_DATA_DIR", str(tmp_path / "data"))
     ocr._engine.cache_clear()
     line = corpus_paragraphs(3)[2][:40]
     page = text_pages([line])[0]
@@ -194,10 +194,24 @@ def test_ocr_runs_with_the_network_blocked(tmp_path: Path, monkeypatch: pytest.M
     assert character_accuracy(page.text, document.text) >= 0.97
 
 
-def test_blurred_scan_is_reported_as_low_confidence(
+def test_ingest_caches_ocr_pages_in_the_configured_data_dir(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("POLICY_QA_DATA_DIR", str(tmp_path / "data"))
+    """The page cache follows POLICY_QA_DATA_DIR through the settings, not the working dir."""
+    image = Image.new("L", (700, 100), 255)
+    font = ImageFont.truetype(str(font_path()), 24)
+    ImageDraw.Draw(image).text((20, 30), "广州市科学技术局关于申报项目的通知", font=font, fill=0)
+    path = tmp_path / "notice.png"
+    path.write_bytes(png_bytes(image))
+    data_dir = tmp_path / "data"
+    monkeypatch.setenv("POLICY_QA_DATA_DIR", str(data_dir))
+    monkeypatch.chdir(tmp_path)
+    assert main(["ingest", "--dry-run", "--json", str(path)]) == 0
+    assert len(list((data_dir / ocr.CACHE_SUBDIR).rglob("*.json"))) == 1
+    assert not (tmp_path / ".policy-qa").exists()
+
+
+def test_blurred_scan_is_reported_as_low_confidence(tmp_path: Path) -> None:
     image = Image.new("L", (700, 160), 255)
     draw = ImageDraw.Draw(image)
     font = ImageFont.truetype(str(font_path()), 16)
