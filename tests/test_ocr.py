@@ -116,6 +116,7 @@ def page_text(document_text: str, starts: tuple[int, ...], page: int) -> str:
     return document_text[starts[page - 1] : end]
 
 
+@pytest.mark.slow
 def test_only_pages_without_a_text_layer_are_ocrd(scan_run: ScanRun) -> None:
     document = scan_run.processed.document
     assert document.ocr_pages == (2, 3, 4)
@@ -123,6 +124,7 @@ def test_only_pages_without_a_text_layer_are_ocrd(scan_run: ScanRun) -> None:
     assert page_text(document.text, document.page_starts, 1).strip() == TYPED_PAGE
 
 
+@pytest.mark.slow
 def test_character_accuracy_on_scanned_and_sideways_pages(scan_run: ScanRun) -> None:
     document = scan_run.processed.document
     for page, source in scan_run.expected.items():
@@ -131,6 +133,7 @@ def test_character_accuracy_on_scanned_and_sideways_pages(scan_run: ScanRun) -> 
     assert document.low_confidence_pages == ()
 
 
+@pytest.mark.slow
 def test_scanned_lines_are_joined_into_paragraphs(scan_run: ScanRun) -> None:
     paragraphs = corpus_paragraphs(3)
     lines = scan_run.processed.cleaned.split("\n")
@@ -138,6 +141,7 @@ def test_scanned_lines_are_joined_into_paragraphs(scan_run: ScanRun) -> None:
         assert any(character_accuracy(paragraph, line) >= 0.97 for line in lines), paragraph
 
 
+@pytest.mark.slow
 def test_table_page_rows_are_rebuilt_with_headers(scan_run: ScanRun) -> None:
     processed = scan_run.processed
     rows = [(chunk.text, chunk.page) for chunk in processed.chunks if chunk.kind == "table_row"]
@@ -149,6 +153,7 @@ def test_table_page_rows_are_rebuilt_with_headers(scan_run: ScanRun) -> None:
     assert TABLE_TITLE not in page_text(processed.document.text, processed.document.page_starts, 3)
 
 
+@pytest.mark.slow
 def test_chunks_know_their_pages(scan_run: ScanRun) -> None:
     processed = scan_run.processed
     pages = [(chunk.text, chunk.page) for chunk in processed.chunks]
@@ -156,6 +161,7 @@ def test_chunks_know_their_pages(scan_run: ScanRun) -> None:
     assert next(page for text, page in pages if text.startswith("广州市新型研发机构")) == 2
 
 
+@pytest.mark.slow
 def test_citation_card_of_a_scanned_page_shows_its_page(scan_run: ScanRun, tmp_path: Path) -> None:
     """The page survives the store: index the scan, retrieve a table row, render its card."""
     store = open_store(make_settings(tmp_path / "data"))
@@ -170,12 +176,14 @@ def test_citation_card_of_a_scanned_page_shows_its_page(scan_run: ScanRun, tmp_p
     assert "第3页" in card and "3000" in card
 
 
+@pytest.mark.slow
 def test_interrupted_ocr_resumes_without_redoing_finished_pages(scan_run: ScanRun) -> None:
     assert len(scan_run.first_run_pages) == 1
     assert scan_run.first_run_pages[0] not in scan_run.resumed_pages
     assert len(scan_run.resumed_pages) == 2
 
 
+@pytest.mark.slow
 def test_ocr_runs_with_the_network_blocked(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The models ship in the wheel: loading the engine and reading a page needs no network."""
 
@@ -194,6 +202,7 @@ def test_ocr_runs_with_the_network_blocked(tmp_path: Path, monkeypatch: pytest.M
     assert character_accuracy(page.text, document.text) >= 0.97
 
 
+@pytest.mark.slow
 def test_ingest_caches_ocr_pages_in_the_configured_data_dir(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -211,6 +220,7 @@ def test_ingest_caches_ocr_pages_in_the_configured_data_dir(
     assert not (tmp_path / ".policy-qa").exists()
 
 
+@pytest.mark.slow
 def test_blurred_scan_is_reported_as_low_confidence(tmp_path: Path) -> None:
     image = Image.new("L", (700, 160), 255)
     draw = ImageDraw.Draw(image)

@@ -189,6 +189,7 @@ def test_cli_search_json(indexed_settings: StoreSettings, searcher: HybridSearch
     assert [(i["doc_id"], i["text"]) for i in items] == [(p.doc_id, p.text) for p in expected]
 
 
+@pytest.mark.slow
 def test_cli_search_batch_json(indexed_settings: StoreSettings, searcher: HybridSearcher) -> None:
     questions = [
         "2018年技术合同成交额",
