@@ -111,6 +111,7 @@ DOC_NEW = """黄埔区科技金融工作简报
 """
 
 
+@pytest.mark.slow
 def test_ingest_into_a_full_disk_is_a_clear_error_and_keeps_the_index(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -170,6 +170,7 @@ def _check_passages(items: object, k: int) -> None:
     assert scores == sorted(scores, reverse=True)
 
 
+@pytest.mark.slow
 def test_cli_search_json(indexed_settings: StoreSettings, searcher: HybridSearcher) -> None:
     done = _cli(
         indexed_settings.data_dir,
