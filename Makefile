@@ -26,9 +26,10 @@ run: index
 test: install
 	$(BIN)/python -m pytest
 
-# Everything except the browser, Chroma-server and race (killed/concurrent process) tests.
+# Everything except the browser, Chroma-server, race (killed/concurrent process) and slow
+# (end-to-end, seconds each) tests; `make test` runs them all.
 test-fast: install
-	$(BIN)/python -m pytest -q -m "not browser and not server and not race"
+	$(BIN)/python -m pytest -q -m "not browser and not server and not race and not slow"
 
 lint: install
 	$(BIN)/ruff check . && $(BIN)/ruff format --check . && $(BIN)/mypy

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from assistant.question import compact
 from ingest.chunking import Chunk
 from ingest.sentences import split_sentences
-from ingest.years import period_years
+from ingest.years import YEAR_DIGITS, YEAR_MENTION, period_years
 from vectorstore.search import Passage
 from vectorstore.store import DocumentRecord
 
@@ -27,8 +27,7 @@ if TYPE_CHECKING:
 
 UNIT = r"(?:%|％|亿元|万元|元|亿|万|家|个|项|件|人|名|位|所|座|条|批|届|次|台|倍)"
 _FIGURE = re.compile(r"(\d+(?:\.\d+)?)\s*(" + UNIT + r")")
-_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年")
-_TARGET = re.compile(r"到\s*(?:19|20)\d{2}\s*年|力争|目标|预计|预期|计划|规划")
+_TARGET = re.compile(rf"到\s*{YEAR_DIGITS}\s*年|力争|目标|预计|预期|计划|规划")
 # Words around an indicator that do not change which indicator it is (累计, 数量, 达到).
 _LEADING = re.compile(
     r"^(?:其中|实现|全区|全市|全省|各类|集聚|拥有|累计建成|建成|培育|新增|引进|共有|现有|"
@@ -38,7 +37,7 @@ _TRAILING = re.compile(
     r"(?:累计|总数|总量|数量|数|总计|合计|共计|共|达到了|达到|已达|达|为|约|超过|超|近|突破|"
     r"增至|增加到|提高到|提升到|提升至|跃升至|升至|至|有|了)+$"
 )
-_ROW_CELL = re.compile(r"((?:19|20)\d{2})\s*年\s*([^\s;；\d]*)\s+(-?\d+(?:\.\d+)?)")
+_ROW_CELL = re.compile(rf"({YEAR_DIGITS})\s*年\s*([^\s;；\d]*)\s+(-?\d+(?:\.\d+)?)")
 
 
 @dataclass(frozen=True)
@@ -130,10 +129,10 @@ def _sentence_statements(chunk: Chunk, record: DocumentRecord) -> list[Statement
     found = []
     scope: tuple[set[int], bool] = (set(), False)  # 「到2025年，A；B；C。」 reaches B and C
     for sentence in split_sentences(chunk.text):
-        sentence_years = {int(y) for y in _YEAR.findall(sentence.text)} or scope[0]
+        sentence_years = {int(y) for y in YEAR_MENTION.findall(sentence.text)} or scope[0]
         target = bool(_TARGET.search(sentence.text)) or scope[1]
         for clause in re.split(r"[，,：:；;。（）()、]", sentence.text):
-            years = {int(y) for y in _YEAR.findall(clause)} or sentence_years
+            years = {int(y) for y in YEAR_MENTION.findall(clause)} or sentence_years
             if len(years) > 1:
                 continue  # 「由2015年的…提高到2020年的…」: which year is which is unclear
             start = 0

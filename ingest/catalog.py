@@ -17,7 +17,7 @@ from typing import Any, Literal, get_args
 
 from ingest.errors import IngestError
 from ingest.loaders import CATALOG_FILE_NAME
-from ingest.years import YEAR_DIGITS
+from ingest.years import YEAR_DIGITS, YEAR_MENTION
 
 DocType = Literal["policy", "plan", "work_report", "news"]
 DOC_TYPES: frozenset[str] = frozenset(get_args(DocType))
@@ -40,7 +40,7 @@ _OUTLINE_MARKER = re.compile(
 )
 
 _ARABIC_DATE = re.compile(
-    r"(?<!\d)((?:19|20)\d{2})\s*(?:年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]"
+    rf"(?<!\d)({YEAR_DIGITS})\s*(?:年\s*(\d{{1,2}})\s*月\s*(\d{{1,2}})\s*[日号]"
     r"|[-/.]\s*(\d{1,2})\s*[-/.]\s*(\d{1,2})(?!\d))"
 )
 _CN_DIGITS = {"〇": 0, "零": 0, "○": 0, "一": 1, "二": 2, "三": 3, "四": 4}
@@ -49,11 +49,12 @@ _CN_NUMBER = "〇零○一二三四五六七八九十"
 _CHINESE_DATE = re.compile(
     rf"([{_CN_NUMBER}]{{4}})年([{_CN_NUMBER}]{{1,2}})月([{_CN_NUMBER}]{{1,3}})日"
 )
-_YEAR_MENTION = re.compile(rf"(?<!\d)({YEAR_DIGITS})\s*年")
 
 _SOURCE_LINE = re.compile(r"来源\s*[:：]\s*([^\s，,。|｜]{2,30})")
 _REPORTER_BYLINE = re.compile(r"文\s*[/／]\s*([^\s/／]{2,20}?)(?:记者|通讯员)")
-_SIGNATURE_LINE = re.compile(r"^([^\d\s]{2,20}?)\s*(?:19|20)\d{2}[-/.年]\d{1,2}[-/.月]\d{1,2}日?$")
+_SIGNATURE_LINE = re.compile(
+    rf"^([^\d\s]{{2,20}}?)\s*{YEAR_DIGITS}[-/.年]\d{{1,2}}[-/.月]\d{{1,2}}日?$"
+)
 _ORGANISATION = re.compile(
     r"(?<![\u4e00-\u9fff])[\u4e00-\u9fff]{2,6}[省市区县][\u4e00-\u9fff]{0,12}?"
     r"(?:局|厅|委员会|办公室|人民政府|管委会|管理委员会|科协|科学技术协会)"
@@ -206,9 +207,7 @@ def _valid_date(year: int, month: int, day: int) -> date | None:
 
 def _main_year(text: str) -> int | None:
     """Most often mentioned "20XX年"; ties go to the later year, which is usually the subject."""
-    counts = Counter(
-        int(y) for y in _YEAR_MENTION.findall(text) if _MIN_YEAR <= int(y) <= _MAX_YEAR
-    )
+    counts = Counter(int(y) for y in YEAR_MENTION.findall(text) if _MIN_YEAR <= int(y) <= _MAX_YEAR)
     if not counts:
         return None
     return max(counts, key=lambda year: (counts[year], year))

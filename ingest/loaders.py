@@ -28,7 +28,7 @@ from ingest.errors import IngestError, corrupt_file_error
 from ingest.extraction import Extraction
 from ingest.grid import GridTable
 from ingest.legacy_doc import read_doc
-from ingest.ocr import OcrOptions
+from ingest.ocr import NO_CACHE, OcrOptions
 from ingest.ofd import read_ofd
 from ingest.scans import ocr_image_file, ocr_pdf
 from ingest.sheets import read_csv, read_xlsx
@@ -124,12 +124,18 @@ class Document:
 
 
 def load_document(
-    path: Path, root: Path | None = None, max_bytes: int = MAX_FILE_BYTES
+    path: Path,
+    root: Path | None = None,
+    max_bytes: int = MAX_FILE_BYTES,
+    ocr: OcrOptions = NO_CACHE,
 ) -> Document:
-    """Load one file; raise IngestError (never a library traceback) when it cannot be used."""
+    """Load one file; raise IngestError (never a library traceback) when it cannot be used.
+
+    Scanned pages are OCR'd with `ocr` (where page results are cached, whether to show progress).
+    """
     source_format = _source_format(path)
     data = _read_bytes(path, max_bytes)
-    extracted, encoding = _extract(source_format, data, path)
+    extracted, encoding = _extract(source_format, data, path, ocr)
     text = extracted.text
     if not text.strip() and not extracted.tables:
         if source_format in ("pdf", "image"):
@@ -155,11 +161,15 @@ def load_document(
     )
 
 
-def _extract(source_format: str, data: bytes, path: Path) -> tuple[Extraction, str | None]:
+def _extract(
+    source_format: str, data: bytes, path: Path, ocr: OcrOptions
+) -> tuple[Extraction, str | None]:
     """Text formats give plain text; paged, scanned and tabular formats give an Extraction."""
     if source_format in _EXTRACTORS:
         text, encoding = _EXTRACTORS[source_format](data, path)
         return Extraction(text), encoding
+    if source_format in _SCAN_READERS:
+        return _SCAN_READERS[source_format](data, path, ocr)
     return _READERS[source_format](data, path)
 
 
@@ -350,7 +360,7 @@ def _html_children(tag: Tag) -> list[PageElement | str]:
     return children
 
 
-def _extract_pdf(data: bytes, path: Path) -> tuple[Extraction, str | None]:
+def _extract_pdf(data: bytes, path: Path, ocr: OcrOptions) -> tuple[Extraction, str | None]:
     """Each page's text layer; pages without one are OCR'd (`ingest.scans`)."""
     try:
         reader = PdfReader(io.BytesIO(data))
@@ -363,7 +373,7 @@ def _extract_pdf(data: bytes, path: Path) -> tuple[Extraction, str | None]:
         raise
     except Exception as exc:  # pypdf raises many unrelated types on broken files
         raise corrupt_file_error(path, "PDF", exc) from None
-    return ocr_pdf(data, page_texts, path, OcrOptions.from_env()), None
+    return ocr_pdf(data, page_texts, path, ocr), None
 
 
 def _extract_docx(data: bytes, path: Path) -> tuple[str, str | None]:
@@ -416,9 +426,12 @@ def _extract_csv(data: bytes, path: Path) -> tuple[Extraction, str | None]:
     return read_csv(text, path), encoding
 
 
-_READERS: dict[str, Callable[[bytes, Path], tuple[Extraction, str | None]]] = {
+# Formats whose pages may be images: these readers OCR them.
+_SCAN_READERS: dict[str, Callable[[bytes, Path, OcrOptions], tuple[Extraction, str | None]]] = {
     "pdf": _extract_pdf,
-    "image": lambda data, path: (ocr_image_file(data, path, OcrOptions.from_env()), None),
+    "image": lambda data, path, ocr: (ocr_image_file(data, path, ocr), None),
+}
+_READERS: dict[str, Callable[[bytes, Path], tuple[Extraction, str | None]]] = {
     "ofd": lambda data, path: (read_ofd(data, path), None),
     "xlsx": lambda data, path: (read_xlsx(data, path), None),
     "csv": _extract_csv,

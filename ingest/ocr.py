@@ -22,10 +22,7 @@ import numpy as np
 from PIL import Image
 from tqdm import tqdm
 
-# The vector store's data dir (vectorstore.settings reads the same variable and default);
-# ingest runs before the store exists, so it reads the environment itself.
-DATA_DIR_ENV = "POLICY_QA_DATA_DIR"
-DEFAULT_DATA_DIR = ".policy-qa"
+# Page results are cached in this folder of the data dir (the store settings' `data_dir`).
 CACHE_SUBDIR = "ocr-cache"
 # Bumped whenever the engine, its settings or the Box format change: old entries are ignored.
 CACHE_VERSION = "rapidocr-1.4.4-ppocrv4-v1"
@@ -86,15 +83,23 @@ class OcrPage:
 
 @dataclass(frozen=True)
 class OcrOptions:
-    """Where page results are cached (None: no disk cache) and whether to show per-page progress."""
+    """Where page results are cached (None: no disk cache) and whether to show per-page progress.
+
+    Ingest runs before any store exists, so it is told the data dir rather than reading
+    settings itself: the indexing service passes `OcrOptions.under(settings' data_dir)`.
+    """
 
     cache_dir: Path | None
     progress: bool = True
 
     @classmethod
-    def from_env(cls) -> OcrOptions:
-        data_dir = Path(os.environ.get(DATA_DIR_ENV) or DEFAULT_DATA_DIR).expanduser()
+    def under(cls, data_dir: Path) -> OcrOptions:
+        """Cache pages in the data dir; show per-page progress only to a person at a terminal."""
         return cls(data_dir / CACHE_SUBDIR, progress=sys.stderr.isatty())
+
+
+# Without a data dir (a library call, a test): OCR every time, leave nothing on disk.
+NO_CACHE = OcrOptions(None, progress=False)
 
 
 @lru_cache(maxsize=1)

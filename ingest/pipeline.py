@@ -20,6 +20,7 @@ from ingest.loaders import (
     iter_corpus_files,
     load_document,
 )
+from ingest.ocr import NO_CACHE, OcrOptions
 from ingest.pages import chunk_pages
 from ingest.structure import Block, parse_blocks
 
@@ -99,8 +100,11 @@ def process_paths(
     config: ChunkingConfig | None = None,
     max_bytes: int = MAX_FILE_BYTES,
     on_file: Callable[[Path], None] | None = None,
+    ocr: OcrOptions = NO_CACHE,
 ) -> Iterator[IngestOutcome]:
-    """Process every file under `paths` in order; errors become FailedFile outcomes."""
+    """Process every file under `paths` in order; errors become FailedFile outcomes.
+
+    Scanned pages are OCR'd with `ocr`: the indexing service caches them in the data dir."""
     catalogs: dict[Path, dict[str, DocMeta]] = {}
     for path, root in iter_corpus_files(paths):
         if root not in catalogs:
@@ -110,7 +114,7 @@ def process_paths(
         if on_file is not None:
             on_file(path)
         try:
-            document = load_document(path, root, max_bytes)
+            document = load_document(path, root, max_bytes, ocr)
             meta = metadata_for(document.doc_id, document.text, catalogs[root])
             processed = process_document(document, meta, config)
         except IngestError as error:

@@ -23,6 +23,8 @@ FIVE_YEAR_PLANS = {
     "十四五": (2021, 2025),
     "十五五": (2026, 2030),
 }
+#: A year a text names as a year ("2025年", "2025 年"); group 1 is its digits.
+YEAR_MENTION = re.compile(rf"(?<!\d)({YEAR_DIGITS})\s*年")
 _YEAR = re.compile(rf"(?<!\d)({YEAR_DIGITS})(?:\s*年|(?!\d))")
 _PERIOD = re.compile(rf"({YEAR_DIGITS})\s*[-–—~至到]\s*({YEAR_DIGITS})")
 

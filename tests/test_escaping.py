@@ -17,6 +17,8 @@ from tests.conftest import warm_cache_into
 from tests.helpers import POLICY_QA
 from ui import render
 
+pytestmark = pytest.mark.slow
+
 MARKUP = "<script>alert('x')</script>"
 PAGE = """<html><head><title>科技专项资金管理办法</title></head><body>
 <h1>&lt;script&gt;alert('x')&lt;/script&gt;科技专项资金管理办法</h1>

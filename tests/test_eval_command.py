@@ -12,9 +12,13 @@ import os
 import subprocess
 from pathlib import Path
 
+import pytest
+
 from evals.dataset import SPLIT_PATHS, load_dataset
 from tests.helpers import POLICY_QA
 from vectorstore.settings import StoreSettings
+
+pytestmark = pytest.mark.slow
 
 CHOSEN = ("q108", "q109", "q164")
 

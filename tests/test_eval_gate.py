@@ -20,6 +20,8 @@ from evals.report import load_baseline
 from evals.runner import run_answers, run_retrieval
 from vectorstore.search import HybridSearcher
 
+pytestmark = pytest.mark.slow
+
 MARGIN = 0.02
 
 

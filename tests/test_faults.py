@@ -80,6 +80,7 @@ def test_llm_misbehaving_falls_back_with_notice(
     fake_llm.reset()
 
 
+@pytest.mark.slow
 def test_cli_ask_with_llm_down_prints_the_notice(indexed_settings: StoreSettings) -> None:
     env = {
         **{k: v for k, v in os.environ.items() if not k.startswith(("CHROMA_", "OPENAI_"))},
@@ -110,6 +111,7 @@ DOC_NEW = """黄埔区科技金融工作简报
 """
 
 
+@pytest.mark.slow
 def test_ingest_into_a_full_disk_is_a_clear_error_and_keeps_the_index(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -149,6 +151,7 @@ def test_ingest_into_a_full_disk_is_a_clear_error_and_keeps_the_index(
     assert not any("海洋" in p.text for p in searcher.search("海洋产业引导基金", 5))
 
 
+@pytest.mark.slow
 def test_cli_ingest_into_an_unusable_data_dir_is_a_clear_error(tmp_path: Path) -> None:
     blocker = tmp_path / "not-a-dir"
     blocker.write_text("a file where the data dir should be", encoding="utf-8")
@@ -265,6 +268,7 @@ def cli(data_dir: Path, *args: str, **extra: str) -> subprocess.CompletedProcess
     return subprocess.run([POLICY_QA, *args], capture_output=True, text=True, env=env, timeout=300)
 
 
+@pytest.mark.slow
 def test_truncated_chroma_database_gives_a_recovery_hint(small_index: Path) -> None:
     database = small_index / "chroma" / "chroma.sqlite3"
     with database.open("r+b") as handle:
@@ -295,6 +299,7 @@ def _fingerprint(directory: Path) -> dict[str, tuple[int, float, str]]:
     }
 
 
+@pytest.mark.slow
 def test_reads_on_a_read_only_data_dir_write_nothing_there(small_index: Path) -> None:
     """Tests run as root, which ignores permission bits, so `chmod -R a-w` cannot be enforced
     here: this proves that read-only mode (POLICY_QA_READ_ONLY=1, which a data dir we may not
@@ -325,6 +330,7 @@ HOLD_LOCK = (
 )
 
 
+@pytest.mark.slow
 def test_a_second_writer_waits_for_the_lock_or_fails_clearly(small_index: Path) -> None:
     docs = small_index.parent / "docs"
     (docs / "brief.txt").write_text(DOC_NEW, encoding="utf-8")

@@ -46,6 +46,7 @@ def indexed_ids(data_dir: Path) -> dict[str, int]:
     return {record["doc_id"]: record["chunk_count"] for record in json.loads(done.stdout)}
 
 
+@pytest.mark.slow
 def test_repeated_paragraphs_index_and_reindex_with_exit_code_0(tmp_path: Path) -> None:
     corpus = tmp_path / "corpus"
     corpus.mkdir()
@@ -67,6 +68,7 @@ def test_repeated_paragraphs_index_and_reindex_with_exit_code_0(tmp_path: Path) 
     assert {row["status"] for row in json.loads(again.stdout)["documents"]} == {"unchanged"}
 
 
+@pytest.mark.slow
 def test_a_failing_file_gives_exit_code_1_and_the_rest_are_indexed(tmp_path: Path) -> None:
     corpus = tmp_path / "corpus"
     corpus.mkdir()
@@ -83,6 +85,7 @@ def test_a_failing_file_gives_exit_code_1_and_the_rest_are_indexed(tmp_path: Pat
     assert list(indexed_ids(data_dir)) == ["b-good.txt"]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "args", [("does/not/exist",), ("--no-such-option",)], ids=["missing-path", "bad-option"]
 )

@@ -14,6 +14,8 @@ import pytest
 from tools import loadtest
 from vectorstore.settings import StoreSettings
 
+pytestmark = pytest.mark.slow
+
 
 def test_plan_is_deterministic_mixed_and_has_follow_ups() -> None:
     pools = loadtest.load_pools()

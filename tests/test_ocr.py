@@ -15,6 +15,7 @@ from PIL import Image, ImageDraw, ImageFilter, ImageFont
 from pypdf import PdfReader, PdfWriter
 
 from assistant.answer import Citation
+from assistant.cli import main
 from assistant.cli.ask import render
 from evals.scan_render import (
     character_accuracy,
@@ -28,7 +29,7 @@ from evals.scan_render import (
 )
 from ingest import ocr
 from ingest.loaders import load_document
-from ingest.ocr import Box, OcrPage
+from ingest.ocr import Box, OcrOptions, OcrPage
 from ingest.ocr_layout import lay_out
 from ingest.pipeline import ProcessedDocument, process_paths
 from tests.conftest import make_settings
@@ -84,8 +85,8 @@ def mixed_pdf(tmp: Path) -> tuple[Path, dict[int, str]]:
 def scan_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ScanRun]:
     tmp = tmp_path_factory.mktemp("scan")
     path, expected = mixed_pdf(tmp)
+    options = OcrOptions.under(tmp / "data")
     monkeypatch = pytest.MonkeyPatch()
-    monkeypatch.setenv("POLICY_QA_DATA_DIR", str(tmp / "data"))
     done: list[str] = []
     real = ocr.ocr_image
 
@@ -97,7 +98,7 @@ def scan_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ScanRun]:
 
     monkeypatch.setattr(ocr, "ocr_image", interrupted)
     with pytest.raises(KeyboardInterrupt):
-        list(process_paths([path]))
+        list(process_paths([path], ocr=options))
     first_run = list(done)
     resumed: list[str] = []
 
@@ -106,7 +107,7 @@ def scan_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ScanRun]:
         return real(image)
 
     monkeypatch.setattr(ocr, "ocr_image", counted)
-    (processed,) = list(process_paths([path]))
+    (processed,) = list(process_paths([path], ocr=options))
     monkeypatch.undo()
     assert isinstance(processed, ProcessedDocument), processed
     yield ScanRun(processed, expected, first_run, resumed)
@@ -117,6 +118,7 @@ def page_text(document_text: str, starts: tuple[int, ...], page: int) -> str:
     return document_text[starts[page - 1] : end]
 
 
+@pytest.mark.slow
 def test_only_pages_without_a_text_layer_are_ocrd(scan_run: ScanRun) -> None:
     document = scan_run.processed.document
     assert document.ocr_pages == (2, 3, 4)
@@ -124,6 +126,7 @@ def test_only_pages_without_a_text_layer_are_ocrd(scan_run: ScanRun) -> None:
     assert page_text(document.text, document.page_starts, 1).strip() == TYPED_PAGE
 
 
+@pytest.mark.slow
 def test_character_accuracy_on_scanned_and_sideways_pages(scan_run: ScanRun) -> None:
     document = scan_run.processed.document
     for page, source in scan_run.expected.items():
@@ -132,6 +135,7 @@ def test_character_accuracy_on_scanned_and_sideways_pages(scan_run: ScanRun) -> 
     assert document.low_confidence_pages == ()
 
 
+@pytest.mark.slow
 def test_scanned_lines_are_joined_into_paragraphs(scan_run: ScanRun) -> None:
     paragraphs = corpus_paragraphs(3)
     lines = scan_run.processed.cleaned.split("\n")
@@ -139,6 +143,7 @@ def test_scanned_lines_are_joined_into_paragraphs(scan_run: ScanRun) -> None:
         assert any(character_accuracy(paragraph, line) >= 0.97 for line in lines), paragraph
 
 
+@pytest.mark.slow
 def test_table_page_rows_are_rebuilt_with_headers(scan_run: ScanRun) -> None:
     processed = scan_run.processed
     rows = [(chunk.text, chunk.page) for chunk in processed.chunks if chunk.kind == "table_row"]
@@ -150,6 +155,7 @@ def test_table_page_rows_are_rebuilt_with_headers(scan_run: ScanRun) -> None:
     assert TABLE_TITLE not in page_text(processed.document.text, processed.document.page_starts, 3)
 
 
+@pytest.mark.slow
 def test_chunks_know_their_pages(scan_run: ScanRun) -> None:
     processed = scan_run.processed
     pages = [(chunk.text, chunk.page) for chunk in processed.chunks]
@@ -157,6 +163,7 @@ def test_chunks_know_their_pages(scan_run: ScanRun) -> None:
     assert next(page for text, page in pages if text.startswith("广州市新型研发机构")) == 2
 
 
+@pytest.mark.slow
 def test_citation_card_of_a_scanned_page_shows_its_page(scan_run: ScanRun, tmp_path: Path) -> None:
     """The page survives the store: index the scan, retrieve a table row, render its card."""
     store = open_store(make_settings(tmp_path / "data"))
@@ -173,12 +180,14 @@ def test_citation_card_of_a_scanned_page_shows_its_page(scan_run: ScanRun, tmp_p
     assert "第3页" in render(cited).splitlines()[3]  # the CLI's citation line
 
 
+@pytest.mark.slow
 def test_interrupted_ocr_resumes_without_redoing_finished_pages(scan_run: ScanRun) -> None:
     assert len(scan_run.first_run_pages) == 1
     assert scan_run.first_run_pages[0] not in scan_run.resumed_pages
     assert len(scan_run.resumed_pages) == 2
 
 
+@pytest.mark.slow
 def test_ocr_runs_with_the_network_blocked(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The models ship in the wheel: loading the engine and reading a page needs no network."""
 
@@ -187,7 +196,6 @@ def test_ocr_runs_with_the_network_blocked(tmp_path: Path, monkeypatch: pytest.M
 
     monkeypatch.setattr(socket.socket, "connect", refuse)
     monkeypatch.setattr(socket, "create_connection", refuse)
-    monkeypatch.setenv("POLICY_QA_DATA_DIR", str(tmp_path / "data"))
     ocr._engine.cache_clear()
     line = corpus_paragraphs(3)[2][:40]
     page = text_pages([line])[0]
@@ -198,10 +206,26 @@ def test_ocr_runs_with_the_network_blocked(tmp_path: Path, monkeypatch: pytest.M
     assert character_accuracy(page.text, document.text) >= 0.97
 
 
-def test_blurred_scan_is_reported_as_low_confidence(
+@pytest.mark.slow
+def test_ingest_caches_ocr_pages_in_the_configured_data_dir(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("POLICY_QA_DATA_DIR", str(tmp_path / "data"))
+    """The page cache follows POLICY_QA_DATA_DIR through the settings, not the working dir."""
+    image = Image.new("L", (700, 100), 255)
+    font = ImageFont.truetype(str(font_path()), 24)
+    ImageDraw.Draw(image).text((20, 30), "广州市科学技术局关于申报项目的通知", font=font, fill=0)
+    path = tmp_path / "notice.png"
+    path.write_bytes(png_bytes(image))
+    data_dir = tmp_path / "data"
+    monkeypatch.setenv("POLICY_QA_DATA_DIR", str(data_dir))
+    monkeypatch.chdir(tmp_path)
+    assert main(["ingest", "--dry-run", "--json", str(path)]) == 0
+    assert len(list((data_dir / ocr.CACHE_SUBDIR).rglob("*.json"))) == 1
+    assert not (tmp_path / ".policy-qa").exists()
+
+
+@pytest.mark.slow
+def test_blurred_scan_is_reported_as_low_confidence(tmp_path: Path) -> None:
     image = Image.new("L", (700, 160), 255)
     draw = ImageDraw.Draw(image)
     font = ImageFont.truetype(str(font_path()), 16)

@@ -177,6 +177,7 @@ def test_chunking_loses_no_content(raw: str, config: ChunkingConfig) -> None:
 @settings(deadline=None, max_examples=25, suppress_health_check=[HealthCheck.too_slow])
 @given(queries, st.integers(min_value=1, max_value=12))
 # 10,000 characters: the dense query used to take ~20 s to embed (now cut, see search.py)
+@pytest.mark.slow
 @example("x" * 10_000, 5)
 @example("广州黄埔区高新技术企业" * 1_000, 10)
 def test_search_never_crashes_and_returns_at_most_k(
@@ -195,6 +196,7 @@ def extractive(searcher: HybridSearcher) -> Assistant:
     return Assistant(searcher, AssistantSettings.from_env({}))
 
 
+@pytest.mark.slow
 @settings(deadline=None, max_examples=25, suppress_health_check=[HealthCheck.too_slow])
 @given(queries)
 @example("黄埔区高新技术企业目标" * 1_000)

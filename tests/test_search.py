@@ -170,6 +170,7 @@ def _check_passages(items: object, k: int) -> None:
     assert scores == sorted(scores, reverse=True)
 
 
+@pytest.mark.slow
 def test_cli_search_json(indexed_settings: StoreSettings, searcher: HybridSearcher) -> None:
     done = _cli(
         indexed_settings.data_dir,
@@ -189,6 +190,7 @@ def test_cli_search_json(indexed_settings: StoreSettings, searcher: HybridSearch
     assert [(i["doc_id"], i["text"]) for i in items] == [(p.doc_id, p.text) for p in expected]
 
 
+@pytest.mark.slow
 def test_cli_search_batch_json(indexed_settings: StoreSettings, searcher: HybridSearcher) -> None:
     questions = [
         "2018年技术合同成交额",

@@ -33,6 +33,7 @@ def run(*args: str, data_dir: Path, **env: str) -> subprocess.CompletedProcess[s
     )
 
 
+@pytest.mark.slow
 def test_config_shows_the_key_redacted(tmp_path: Path) -> None:
     text = run("config", data_dir=tmp_path, CHROMA_HOST="chroma.internal", CHROMA_PORT="8100")
     as_json = run("config", "--json", data_dir=tmp_path, POLICY_QA_LLM_MODEL="deepseek-chat")
@@ -67,6 +68,7 @@ def test_redaction_helpers() -> None:
     )
 
 
+@pytest.mark.slow
 def test_ask_json_with_a_failing_llm_never_shows_the_key(indexed_settings: StoreSettings) -> None:
     done = run(
         "ask",

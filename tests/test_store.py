@@ -257,8 +257,9 @@ def test_fake_model_in_a_fresh_dir_works(tmp_path: Path, corpus: Path) -> None:
 
 
 def test_crash_while_embedding_a_replacement_keeps_the_old_version(
-    corpus: Path, settings: StoreSettings
+    corpus: Path, tmp_path: Path
 ) -> None:
+    settings = make_settings(tmp_path / "data", warm=False)  # the new chunks must be embedded
     ingest(open_store(settings), corpus)
     before = {m["doc_key"] for m in raw_records(settings) if m["doc_id"] == "a.txt"}
 
@@ -488,7 +489,7 @@ def test_superseded_leftovers_are_found_and_repaired(corpus: Path, settings: Sto
 def test_a_data_dir_we_may_not_write_is_opened_read_only(
     settings: StoreSettings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    settings.data_dir.mkdir(parents=True)
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
     assert not readonly.for_reading(settings).read_only
     monkeypatch.setattr(readonly.os, "access", lambda path, mode: False)
     assert readonly.for_reading(settings).read_only

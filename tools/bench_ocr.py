@@ -38,6 +38,7 @@ from evals.scan_render import (  # noqa: E402
     text_layer_pdf,
     text_pages,
 )
+from ingest.ocr import OcrOptions  # noqa: E402
 from ingest.pipeline import ProcessedDocument, process_paths  # noqa: E402
 from tools.bench import (  # noqa: E402
     BenchTimeout,
@@ -49,6 +50,7 @@ from tools.bench import (  # noqa: E402
     ingest,
 )
 from vectorstore.embeddings import CACHE_FILENAME  # noqa: E402
+from vectorstore.settings import StoreSettings  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
 CORPUS = REPO / "data" / "corpus"
@@ -96,9 +98,8 @@ def _cpu_seconds() -> float:
 
 
 def timed_ingest(path: Path, data_dir: Path) -> tuple[ProcessedDocument, Timing]:
-    os.environ["POLICY_QA_DATA_DIR"] = str(data_dir)
     started, cpu = time.perf_counter(), _cpu_seconds()
-    (outcome,) = list(process_paths([path]))
+    (outcome,) = list(process_paths([path], ocr=OcrOptions.under(data_dir)))
     timing = Timing(time.perf_counter() - started, _cpu_seconds() - cpu)
     if not isinstance(outcome, ProcessedDocument):
         raise RuntimeError(str(outcome.error))
@@ -181,7 +182,6 @@ def qa_compare(report: Report, workdir: Path, cache_from: Path | None) -> None:
     from assistant.app import open_app
 
     items = [item for item in load_dataset(DEV_SET) if QA_DOC in item.sources]
-    os.environ["POLICY_QA_DATA_DIR"] = str(workdir / "ocr-qa-cache")
     for label, corpus in (("text", CORPUS), ("scan", scanned_corpus(workdir))):
         data_dir = workdir / f"qa-{label}"
         if cache_from is not None:
@@ -209,7 +209,7 @@ def main(argv: list[str] | None = None) -> int:
     _quiet()
     report = Report()
     report.notes.append(f"machine: {os.cpu_count()} CPU(s); OCR: rapidocr-onnxruntime PP-OCRv4")
-    user_data = Path(os.environ.get("POLICY_QA_DATA_DIR") or ".policy-qa")
+    user_data = StoreSettings.from_env().data_dir
     cache_from = user_data if (user_data / CACHE_FILENAME).is_file() else None
     signal.signal(signal.SIGALRM, _timeout)
     signal.alarm(args.max_seconds)

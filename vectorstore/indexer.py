@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from ingest.dates import publication_date, valid_admin_date
+from ingest.ocr import NO_CACHE, OcrOptions
 from ingest.pipeline import FailedFile, IngestOutcome, ProcessedDocument, process_paths
 from ingest.uploads import (
     UploadRejected,
@@ -132,6 +133,8 @@ class Indexer:
     def __init__(self, store: ChunkStore, upload_max_bytes: int = DEFAULT_UPLOAD_MAX_BYTES):
         self.store = store
         self.upload_max_bytes = upload_max_bytes
+        # Scanned pages are cached beside the index, so a re-run OCRs only what is new.
+        self.ocr = OcrOptions.under(store.settings.data_dir)
 
     @property
     def uploads(self) -> Path:
@@ -145,7 +148,7 @@ class Indexer:
         progress_for: Callable[[ProcessedDocument], Progress | None] | None = None,
     ) -> IndexReport:
         """Index every supported file under `paths`; `on_document` sees each processed one."""
-        outcomes = _watched(process_paths(paths, on_file=on_file), on_document)
+        outcomes = _watched(process_paths(paths, on_file=on_file, ocr=self.ocr), on_document)
         return IndexReport(tuple(index_outcomes(self.store, outcomes, progress_for)))
 
     def ingest_upload(
@@ -177,7 +180,9 @@ class Indexer:
                 )
             stored = stored_path_for(name, self.uploads)
             store_copy(source, stored)
-            document = _dated(_only_document(process_paths([stored], max_bytes=limit)))
+            document = _dated(
+                _only_document(process_paths([stored], max_bytes=limit, ocr=self.ocr))
+            )
             self.store.upsert_document(document, _counting(len(document.chunks), progress))
             if progress is not None:
                 progress(len(document.chunks), len(document.chunks))
@@ -233,7 +238,9 @@ class Indexer:
                 "only uploaded documents' dates can be set here (catalog.json holds the others)",
             )
         outcomes = [
-            o for o in process_paths([self.uploads / doc_id]) if isinstance(o, ProcessedDocument)
+            o
+            for o in process_paths([self.uploads / doc_id], ocr=self.ocr)
+            if isinstance(o, ProcessedDocument)
         ]
         if len(outcomes) != 1:
             raise UploadRejected("无法重新读取该文档", "cannot re-read the document")
@@ -258,9 +265,10 @@ def dry_run(
     paths: Sequence[Path],
     on_file: Callable[[Path], None] | None = None,
     on_document: Callable[[ProcessedDocument], None] | None = None,
+    ocr: OcrOptions = NO_CACHE,
 ) -> IndexReport:
     """What `ingest_paths` would index (cleaned and chunked), without touching any store."""
-    outcomes = _watched(process_paths(paths, on_file=on_file), on_document)
+    outcomes = _watched(process_paths(paths, on_file=on_file, ocr=ocr), on_document)
     return IndexReport(
         tuple(
             IndexResult.of(o, "error" if isinstance(o, FailedFile) else "dry-run") for o in outcomes

@@ -34,6 +34,7 @@ def register(commands: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace, settings: Settings) -> int:
     """Exit 0 when every file was indexed, 1 when some failed (the rest are indexed), 2 on usage."""
     from assistant.app import open_app
+    from ingest.ocr import OcrOptions
     from vectorstore.indexer import dry_run
 
     paths = args.paths or [DEFAULT_CORPUS]
@@ -57,7 +58,9 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
             bar.update(1)
 
         if args.dry_run:
-            report = dry_run(paths, advance, keep_shown)
+            # Scanned pages OCR'd now are cached for the real ingest that follows.
+            ocr = OcrOptions.under(settings.store.data_dir)
+            report = dry_run(paths, advance, keep_shown, ocr)
         else:
             indexer = open_app(settings).indexer
             report = indexer.ingest_paths(paths, advance, keep_shown, _embedding_bar)
