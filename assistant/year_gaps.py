@@ -16,13 +16,13 @@ from assistant.conflicts import UNIT, base_years, row_statements
 from assistant.followup import parse
 from assistant.framing import split_framing
 from assistant.question import compact
+from ingest.years import YEAR_MENTION
 from vectorstore.search import Passage
 
 if TYPE_CHECKING:
     from assistant.extractive import Extract
 
 _ASKS_VALUE = re.compile(r"多少|几|第几|排名|名次|比例|比重|占比|规模|数量|金额|增长了?多")
-_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年")
 _TARGET = re.compile(r"到\s*(?:19|20)\d{2}|力争|目标")
 _VALUE = re.compile(r"(?:第\s*)?\d+(?:\.\d+)?\s*" + UNIT)
 
@@ -33,7 +33,7 @@ def asked_year(question: str) -> int | None:
         return None
     # A year that dates the source or an event (「据2023年6月大会介绍，」「截至2024年底，」)
     # belongs to the framing, not to the value asked for.
-    years = {int(y) for y in _YEAR.findall(split_framing(question).core)}
+    years = {int(y) for y in YEAR_MENTION.findall(split_framing(question).core)}
     return years.pop() if len(years) == 1 else None
 
 
@@ -53,9 +53,9 @@ def dated_values(passage: Passage, quote: str, question: str) -> list[tuple[int,
             for cell in cells
             if not unit or cell.unit == unit
         ]
-    years = {int(y) for y in _YEAR.findall(quote)}
+    years = {int(y) for y in YEAR_MENTION.findall(quote)}
     for heading in passage.section.split(" > "):
-        named = {int(y) for y in _YEAR.findall(heading)}
+        named = {int(y) for y in YEAR_MENTION.findall(heading)}
         if len(named) == 1 and not years:
             years = named
     if not years:
@@ -102,7 +102,7 @@ def admit_missing_year(extract: Extract, question: str) -> Extract:
     year = asked_year(question)
     if year is None or not extract.quotes:
         return extract
-    if any(year in {int(y) for y in _YEAR.findall(q)} for _, q in extract.quotes):
+    if any(year in {int(y) for y in YEAR_MENTION.findall(q)} for _, q in extract.quotes):
         return extract  # a quote names the year (「从2017年的357亿元翻番至……」)
     wants_target = bool(re.search(r"目标|计划|规划|预期|预计|力争", question))
     dated: list[tuple[int, str, int]] = []

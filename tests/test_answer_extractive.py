@@ -169,7 +169,7 @@ def test_a_2000_character_question_is_answered_and_its_analysis_timed(
     assert set(answer.to_json()) >= {"direct_answer", "timings_ms", "refused", "citations"}
 
 
-@pytest.mark.parametrize("length", [40, MAX_QUESTION_CHARS])
+@pytest.mark.parametrize("length", [40, pytest.param(MAX_QUESTION_CHARS, marks=pytest.mark.slow)])
 def test_random_characters_are_refused(assistant: Assistant, length: int) -> None:
     """Text that names nothing the documents speak of gets no answer, however long."""
     import random

@@ -91,6 +91,7 @@ def test_a_named_scope_keeps_other_scopes_out(assistant: Assistant) -> None:
     assert "619" not in city.text and "黄埔区" not in city.text
 
 
+@pytest.mark.slow  # asks about every indicator stated for two scopes
 def test_no_warning_pairs_values_of_two_scopes(
     assistant: Assistant, indexed_settings: StoreSettings
 ) -> None:
