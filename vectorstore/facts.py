@@ -47,6 +47,7 @@ CREATE TABLE IF NOT EXISTS facts (
 );
 CREATE INDEX IF NOT EXISTS facts_by_indicator ON facts(indicator, scope);
 CREATE INDEX IF NOT EXISTS facts_by_doc ON facts(doc_id);
+CREATE TABLE IF NOT EXISTS hidden_documents (doc_id TEXT PRIMARY KEY);
 """
 
 
@@ -116,8 +117,19 @@ class FactStore:
         """Remove a document's facts; False if it had none recorded."""
         with self._connect() as connection:
             connection.execute("DELETE FROM facts WHERE doc_id = ?", (doc_id,))
+            connection.execute("DELETE FROM hidden_documents WHERE doc_id = ?", (doc_id,))
             gone = connection.execute("DELETE FROM fact_documents WHERE doc_id = ?", (doc_id,))
         return gone.rowcount > 0
+
+    def set_hidden(self, doc_id: str, hidden: bool) -> None:
+        """Keep a (disabled) document's facts out of every query, or let them back in."""
+        with self._connect() as connection:
+            if hidden:
+                connection.execute(
+                    "INSERT OR IGNORE INTO hidden_documents (doc_id) VALUES (?)", (doc_id,)
+                )
+            else:
+                connection.execute("DELETE FROM hidden_documents WHERE doc_id = ?", (doc_id,))
 
     def sync(self, processed: ProcessedDocument, version: str) -> bool:
         """Rebuild a document's facts unless built from this version by these rules; True if
@@ -141,7 +153,7 @@ class FactStore:
         An exact key match wins; otherwise every fact whose name contains the query.
         Sorted by scope, period, kind so one scope's series reads top to bottom.
         """
-        where, params = [], []
+        where, params = ["f.doc_id NOT IN (SELECT doc_id FROM hidden_documents)"], []
         if indicator:
             key, loose = indicator_key(indicator), normalize_indicator(indicator)
             where.append("(indicator = ? OR surface_match LIKE ? OR indicator LIKE ?)")
@@ -155,7 +167,8 @@ class FactStore:
         sql = (
             "SELECT " + ", ".join(f'f."{c}"' for c in _FACT_COLUMNS) + ", d.title, d.date "
             "FROM facts f JOIN fact_documents d ON d.doc_id = f.doc_id"
-            + (" WHERE " + " AND ".join(where) if where else "")
+            + " WHERE "
+            + " AND ".join(where)
             + " ORDER BY f.scope, f.period, f.kind, f.doc_id, f.start"
         )
         with self._connect() as connection:
