@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from assistant.query_log import QueryLog
+from evals.query_grouping import generated_log
 from tests.test_lifecycle import build_index
 from tests.test_ui_browser import (
     ADMIN_PASSWORD,
@@ -30,6 +32,7 @@ from vectorstore.audit import audit_path, read_audit
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("indexed_settings")]
 PLAN = "003_d7285df370a477b8.txt"
+EARLIER = 14 * 20
 
 
 @pytest.fixture(scope="module")
@@ -37,6 +40,10 @@ def library_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str,
     """The corpus in its own data dir (documents get deleted here), served with an admin."""
     _require_chromium()
     settings = build_index(tmp_path_factory.mktemp("ui-library"))
+    earlier = QueryLog.in_dir(settings.data_dir, 365)
+    for entry in generated_log(days=14, per_day=20):  # two weeks of questions before today's
+        earlier.add(entry)
+    earlier.close()
     server, url = _serve(settings, admin_password=ADMIN_PASSWORD)
     yield url, settings.data_dir
     server.close()
@@ -116,8 +123,9 @@ def test_disable_enable_delete_from_the_library_tab(browser, library_app, tmp_pa
     page.locator("#pqa-report-go").click()
     page.locator("#pqa-report svg.pqa-query-chart").wait_for(timeout=ANSWER_TIMEOUT_MS)
     report = page.inner_text("#pqa-report")
-    assert "共 4 个提问" in report and "热门主题" in report
-    page.locator("#pqa-report").screenshot(path=str(tmp_path / "query-report.png"))
+    assert f"共 {EARLIER + 4} 个提问" in report and "热门主题" in report
+    assert "人才公寓" in report and "未回答或差评的问题" in report
+    page.locator("#pqa-report-panel").screenshot(path=str(tmp_path / "query-report.png"))
     shutil.copyfile(tmp_path / "query-report.png", SHOTS / "query-report.png")
     assert dialogs == []
     page.close()

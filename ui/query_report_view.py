@@ -33,19 +33,23 @@ class QueryReportView:
         return report_html(build_report(entries, since, self.similarity, EMBEDDING_THRESHOLD))
 
 
+def _period(since: str) -> str:
+    return f"{since} 起" if since else "全部记录中"
+
+
 def report_html(report: QueryReport) -> str:
     """Summary, chart, topics and the grouped unanswered questions; every text escaped."""
     summary = (
-        f"<p class='pqa-report-summary'>{escape(report.since or '全部')} 起共 "
+        f"<p class='pqa-report-summary'>{escape(_period(report.since))}共 "
         f"<b>{report.total}</b> 个提问，<b>{report.refused}</b> 个未回答，"
-        f"<b>{report.disliked}</b> 个 👎；中位响应 {report.median_latency_ms:.0f} 毫秒。</p>"
+        f"<b>{report.disliked}</b> 个差评；中位响应 {report.median_latency_ms:.0f} 毫秒。</p>"
     )
     topics = "".join(
         f"<tr><td>{escape(topic)}</td><td>{count}</td></tr>" for topic, count in report.topics
     )
     groups = "".join(
         f"<li><b>{escape(group.label)}</b> <span class='pqa-meta'>{group.count} 次"
-        f"（未回答 {group.refused}，👎 {group.disliked}）</span><ul>"
+        f"（未回答 {group.refused}，差评 {group.disliked}）</span><ul>"
         + "".join(f"<li>{escape(example)}</li>" for example in group.examples[1:])
         + "</ul></li>"
         for group in report.groups
@@ -54,6 +58,6 @@ def report_html(report: QueryReport) -> str:
         f"<div class='pqa-report'>{summary}{per_day_svg(report.per_day)}"
         "<h4>热门主题</h4><table class='pqa-table'><thead><tr><th>主题</th><th>提问数</th></tr>"
         f"</thead><tbody>{topics}</tbody></table>"
-        "<h4>未回答或 👎 的问题（相似问题归为一组，可据此补充文档）</h4>"
+        "<h4>未回答或差评的问题（相似问题归为一组，可据此补充文档）</h4>"
         f"<ol class='pqa-report-groups'>{groups or '<li>无</li>'}</ol></div>"
     )
