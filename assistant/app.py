@@ -96,9 +96,10 @@ class App:
     def _open_query_log(self) -> QueryLog:
         from assistant.query_log import DisabledQueryLog, QueryLog
 
-        wanted = self.settings.query_log
-        kind = QueryLog if wanted.enabled else DisabledQueryLog
-        return kind.in_dir(self.settings.store.data_dir, wanted.retention_days)
+        wanted, store = self.settings.query_log, self.settings.store
+        # Read-only mode writes nothing in the data dir, the log included.
+        kind = QueryLog if wanted.enabled and not store.read_only else DisabledQueryLog
+        return kind.in_dir(store.data_dir, wanted.retention_days)
 
     def _open_indexer(self) -> Indexer:
         from vectorstore.indexer import Indexer

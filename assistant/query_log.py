@@ -201,7 +201,8 @@ class QueryLog:
 
 
 class DisabledQueryLog(QueryLog):
-    """POLICY_QA_QUERY_LOG=off: nothing is written (the report reads what older runs kept)."""
+    """POLICY_QA_QUERY_LOG=off or a read-only data dir: nothing is written (the report still
+    reads what earlier runs kept)."""
 
     def _write(self, sql: str, params: tuple[object, ...]) -> None:
         return None
