@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sqlite3
 import time
-from collections.abc import Generator, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 
 from assistant.amend import AnswerNotes
@@ -100,6 +100,8 @@ class Assistant:
         self._indicators = Indicators({}, {})
         self._indicators_state: tuple[str, ...] | None = None
         self.similarity = SentenceSimilarity(searcher.embeddings)
+        # Sees every final answer (the App logs it in the query log); never raises.
+        self.on_answer: Callable[[Answer], None] | None = None
 
     def ask(
         self,
@@ -156,7 +158,7 @@ class Assistant:
             answer = yield from _streamed(text, extract, warnings)
         timings["answer"] = (time.perf_counter() - begin) * 1000
         timings["total"] = (time.perf_counter() - started) * 1000
-        yield Answer(
+        final = Answer(
             question,
             answer.text,
             answer.citations,
@@ -167,6 +169,9 @@ class Assistant:
             standalone,
             answer.direct_answer,
         )
+        if self.on_answer is not None:
+            self.on_answer(final)
+        yield final
 
     def _trend(
         self, question: Question, filters: SearchFilters | None, snapshot: Snapshot

@@ -16,13 +16,15 @@ from assistant.settings import Settings
 
 if TYPE_CHECKING:  # the parts are imported when first built: `policy-qa config` stays instant
     from assistant.answer import Assistant
+    from assistant.query_log import QueryLog
     from vectorstore.indexer import Indexer
     from vectorstore.search import FusionConfig, HybridSearcher
     from vectorstore.store import ChunkStore
 
 
 class App:
-    """Settings, store, searcher, assistant and indexer of one process, each built once."""
+    """Settings, store, searcher, assistant, indexer and query log of one process, each built
+    once."""
 
     def __init__(
         self,
@@ -53,6 +55,11 @@ class App:
     def indexer(self) -> Indexer:
         return cast("Indexer", self._part("indexer", self._open_indexer))
 
+    @property
+    def query_log(self) -> QueryLog:
+        """Where every answered question is logged (the assistant's callers share it)."""
+        return cast("QueryLog", self._part("query_log", self._open_query_log))
+
     def _part(self, name: str, build: Callable[[], object]) -> object:
         with self._lock:
             if name not in self._parts:
@@ -82,7 +89,17 @@ class App:
     def _open_assistant(self) -> Assistant:
         from assistant.answer import Assistant
 
-        return Assistant(self.searcher, self.settings.llm)
+        assistant = Assistant(self.searcher, self.settings.llm)
+        assistant.on_answer = self.query_log.record  # UI, API and CLI answers: logged once, here
+        return assistant
+
+    def _open_query_log(self) -> QueryLog:
+        from assistant.query_log import DisabledQueryLog, QueryLog
+
+        wanted, store = self.settings.query_log, self.settings.store
+        # Read-only mode writes nothing in the data dir, the log included.
+        kind = QueryLog if wanted.enabled and not store.read_only else DisabledQueryLog
+        return kind.in_dir(store.data_dir, wanted.retention_days)
 
     def _open_indexer(self) -> Indexer:
         from vectorstore.indexer import Indexer

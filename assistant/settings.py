@@ -1,7 +1,7 @@
 """One settings object for the whole product, read once from the environment (and .env).
 
 Sections: `store` (where the index lives), `llm` (how answers are produced), `web` (admin
-password, upload limit) and `eval` (where reports go). The CLI loads it once per run; the
+password, upload limit), `eval` (where reports go) and `query_log` (on/off, retention). The CLI loads it once per run; the
 composition root (`assistant.app.open_app`) hands each part its section. `redacted()` is
 the only view of the settings meant for people: no secret appears in it.
 """
@@ -20,6 +20,9 @@ from vectorstore.settings import Env, StoreSettings, env_value, redact_key, reda
 ADMIN_PASSWORD_ENV = "POLICY_QA_ADMIN_PASSWORD"
 UPLOAD_LIMIT_ENV = "POLICY_QA_UPLOAD_MAX_MB"
 EVAL_REPORTS_ENV = "POLICY_QA_EVAL_REPORTS_DIR"
+QUERY_LOG_ENV = "POLICY_QA_QUERY_LOG"
+QUERY_LOG_DAYS_ENV = "POLICY_QA_QUERY_LOG_DAYS"
+DEFAULT_QUERY_LOG_DAYS = 180
 DEFAULT_UPLOAD_MAX_BYTES = 20 * 1024 * 1024
 OPENAI_DEFAULT_BASE_URL = "https://api.openai.com/v1"
 _MB = 1024 * 1024
@@ -75,6 +78,32 @@ class EvalSettings:
 
 
 @dataclass(frozen=True)
+class QueryLogSettings:
+    """Whether questions are logged (POLICY_QA_QUERY_LOG=on|off) and for how many days."""
+
+    enabled: bool = True
+    retention_days: int = DEFAULT_QUERY_LOG_DAYS
+
+    @classmethod
+    def from_env(cls, env: Env | None = None) -> QueryLogSettings:
+        source = os.environ if env is None else env
+        switch = (env_value(source, QUERY_LOG_ENV) or "on").strip().lower()
+        if switch not in {"on", "off", "1", "0", "true", "false"}:
+            raise ConfigError(
+                f"{QUERY_LOG_ENV} 只能是 on 或 off，当前为 {switch!r}",
+                f"{QUERY_LOG_ENV} must be on or off, got {switch!r}",
+            )
+        raw_days = env_value(source, QUERY_LOG_DAYS_ENV)
+        days = int(raw_days) if raw_days and raw_days.strip().isdigit() else -1
+        if raw_days is not None and days < 1:
+            raise ConfigError(
+                f"{QUERY_LOG_DAYS_ENV} 必须是正整数（保留天数），当前为 {raw_days!r}",
+                f"{QUERY_LOG_DAYS_ENV} must be a whole number of days above 0, got {raw_days!r}",
+            )
+        return cls(switch in {"on", "1", "true"}, days if days >= 1 else DEFAULT_QUERY_LOG_DAYS)
+
+
+@dataclass(frozen=True)
 class Settings:
     """Every setting of the product, one section per concern."""
 
@@ -82,6 +111,7 @@ class Settings:
     llm: AssistantSettings = field(default_factory=AssistantSettings)
     web: WebSettings = field(default_factory=WebSettings)
     eval: EvalSettings = field(default_factory=EvalSettings)
+    query_log: QueryLogSettings = field(default_factory=QueryLogSettings)
 
     @classmethod
     def from_env(cls, env: Env | None = None) -> Settings:
@@ -92,6 +122,7 @@ class Settings:
             AssistantSettings.from_env(source),
             WebSettings.from_env(source),
             EvalSettings.from_env(source),
+            QueryLogSettings.from_env(source),
         )
 
     def redacted(self) -> dict[str, Any]:
@@ -147,6 +178,10 @@ class Settings:
                 "upload_max_mb": round(self.web.upload_max_bytes / _MB, 2),
             },
             "eval": {"reports_dir": str(self.eval.reports_dir) if self.eval.reports_dir else None},
+            "query_log": {
+                "enabled": self.query_log.enabled,
+                "retention_days": self.query_log.retention_days,
+            },
         }
 
 

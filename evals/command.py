@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from assistant.app import App, open_app
-from assistant.settings import Settings
+from assistant.settings import QueryLogSettings, Settings
 from evals.dataset import SPLIT_PATHS, EvalItem, load_dataset
 from evals.judge import Judge
 from evals.metamorphic import build_suite, run_suite
@@ -50,6 +50,8 @@ def run_eval(args: argparse.Namespace, settings: Settings) -> int:
         settings = dataclasses.replace(
             settings, llm=dataclasses.replace(settings.llm, mode=args.mode)
         )
+    # Eval questions are not users' questions: they stay out of the query log.
+    settings = dataclasses.replace(settings, query_log=QueryLogSettings(enabled=False))
     app = open_app(settings, require_documents=True)
     searcher = app.searcher
     assistant, judge, mode = (None, None, None) if args.retrieval_only else _assistant(app)

@@ -20,12 +20,14 @@ ARGUMENTS = {
     "ask": ["广州"],
     "figures": ["技术合同成交额"],
     "feedback": ["export"],
+    "log": ["report"],
 }
 BAD_SETTINGS = {
     "CHROMA_PORT": "abc",
     "POLICY_QA_EMBEDDING": "foo",
     "POLICY_QA_UPLOAD_MAX_MB": "many",
     "POLICY_QA_LLM_TIMEOUT": "never",
+    "POLICY_QA_QUERY_LOG": "maybe",
 }
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 

@@ -161,11 +161,11 @@ def test_records_of_a_write_that_failed_midway_are_removed(
     store = open_store(make_settings(data_dir))
     real_register = ChunkStore._register
 
-    def fail_on_b(self: ChunkStore, processed, version, seq):  # type: ignore[no-untyped-def]
+    def fail_on_b(self: ChunkStore, processed, version, *rest):  # type: ignore[no-untyped-def]
         if processed.doc_id == "b.txt":
             assert any(key.startswith("b.txt@") for key in self.record_keys())
             raise RuntimeError("simulated crash between writing records and registering")
-        return real_register(self, processed, version, seq)
+        return real_register(self, processed, version, *rest)
 
     monkeypatch.setattr(ChunkStore, "_register", fail_on_b)
     results = list(index_outcomes(store, process_paths([corpus])))

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from ingest.dates import publication_date, valid_admin_date
-from ui.audit import AuditLog, audit_path, read_audit, who
 from ui.guard import AttemptGuard
+from vectorstore.audit import AuditLog, audit_path, read_audit, who
 
 
 class Clock:

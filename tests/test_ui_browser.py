@@ -539,7 +539,7 @@ def test_phone_layout(browser, app_url) -> None:  # type: ignore[no-untyped-def]
 
 
 def test_admin_password_guessing_is_delayed_then_locked_out(browser, strict_app) -> None:  # type: ignore[no-untyped-def]
-    from ui.audit import read_audit
+    from vectorstore.audit import read_audit
 
     url, data_dir = strict_app
     page, dialogs = _page(browser)

@@ -1,5 +1,6 @@
 """The admin panel of the library tab: password (with a guard against guessing), uploads that
-go through the app's indexer, and publication dates of uploaded documents; all audited."""
+go through the app's indexer, publication dates of uploaded documents, and deleting, disabling
+and enabling documents; all audited."""
 
 from __future__ import annotations
 
@@ -12,10 +13,22 @@ import gradio as gr
 
 from ingest.uploads import UploadRejected
 from ui import render
-from ui.audit import AuditLog, who
 from ui.guard import AttemptGuard, check_password
 from ui.library import Library
+from vectorstore.audit import AuditLog, who
 from vectorstore.errors import StoreError
+from vectorstore.indexer import LifecycleAction
+
+LIFECYCLE_LABELS: dict[LifecycleAction, str] = {
+    "disable": "停用",
+    "enable": "启用",
+    "delete": "删除",
+}
+LIFECYCLE_DONE: dict[LifecycleAction, str] = {
+    "disable": "已停用，不再被检索或引用",
+    "enable": "已启用",
+    "delete": "已删除（分块、检索索引和指标一并删除）",
+}
 
 
 @dataclass
@@ -32,6 +45,12 @@ class AdminPanel:
     files: gr.File
     upload_button: gr.Button
     upload_status: gr.Markdown
+    life_doc: gr.Dropdown
+    life_buttons: dict[LifecycleAction, gr.Button]
+    life_status: gr.Markdown
+    report_since: gr.Textbox
+    report_button: gr.Button
+    report: gr.HTML
 
 
 def admin_panel(limit: int) -> AdminPanel:
@@ -59,6 +78,22 @@ def admin_panel(limit: int) -> AdminPanel:
                 )
                 date_button = gr.Button("保存日期", scale=1, elem_id="pqa-date-go")
             date_status = gr.Markdown(elem_id="pqa-date-status")
+            with gr.Row():
+                life_doc = gr.Dropdown(label="文档", choices=[], scale=3, elem_id="pqa-life-doc")
+                life_buttons: dict[LifecycleAction, gr.Button] = {
+                    action: gr.Button(label, scale=1, elem_id=f"pqa-{action}")
+                    for action, label in LIFECYCLE_LABELS.items()
+                }
+            life_status = gr.Markdown(elem_id="pqa-life-status")
+            with gr.Accordion("查询日志报告", open=False, elem_id="pqa-report-panel"):
+                with gr.Row():
+                    report_since = gr.Textbox(
+                        label="起始日期（YYYY-MM-DD，留空为全部）",
+                        scale=3,
+                        elem_id="pqa-report-since",
+                    )
+                    report_button = gr.Button("生成报告", scale=1, elem_id="pqa-report-go")
+                report = gr.HTML(elem_id="pqa-report")
             gr.Markdown(
                 "支持 .txt .md .html .pdf .docx 文件，单个文件不超过 "
                 f"{limit // (1024 * 1024) or 1} MB。上传后自动清理、分块并建立索引；"
@@ -84,6 +119,12 @@ def admin_panel(limit: int) -> AdminPanel:
         files,
         upload_button,
         upload_status,
+        life_doc,
+        life_buttons,
+        life_status,
+        report_since,
+        report_button,
+        report,
     )
 
 
@@ -191,6 +232,30 @@ class Admin:
             return (f"❌ {render.escape(error)}", *refresh(True))
         self.audit.write(who(client, True), "date_set", doc_id=doc_id, date=stored)
         return (f"✅ 已将日期设为 {stored}", *refresh(True))
+
+    def changer(self, action: LifecycleAction) -> Callable[..., Any]:
+        """The click handler of one lifecycle button (Gradio injects the request by type)."""
+
+        def handler(doc_id: str | None, is_admin: bool, request: gr.Request) -> Any:
+            return self.change(action, doc_id, is_admin, request)
+
+        return handler
+
+    def change(
+        self, action: LifecycleAction, doc_id: str | None, is_admin: bool, request: gr.Request
+    ) -> Any:
+        """Delete, disable or enable a document through the indexer's audited change."""
+        refresh = self.library.refresh
+        if not is_admin or not doc_id:
+            message = "❌ 请先验证管理员身份并选择文档 / log in and choose a document"
+            return (message, *refresh(is_admin))
+        try:
+            result = self.library.indexer.change(action, doc_id, who(_client(request), True), "ui")
+        except StoreError as error:
+            return (f"❌ {render.escape(error)}", *refresh(True))
+        if not result.ok:
+            return (f"❌ {render.escape(result.error)}", *refresh(True))
+        return (f"✅ {render.escape(doc_id)}：{LIFECYCLE_DONE[action]}", *refresh(True))
 
 
 def _client(request: gr.Request | None) -> str:

@@ -23,14 +23,16 @@ from starlette.middleware import Middleware  # noqa: E402
 
 from assistant.answer import Assistant  # noqa: E402
 from assistant.app import App  # noqa: E402
+from assistant.query_log import paused  # noqa: E402
 from ui.admin import Admin, admin_panel  # noqa: E402
-from ui.audit import AuditLog, audit_path  # noqa: E402
 from ui.chat import chat_tab, wire_chat  # noqa: E402
 from ui.feedback import FeedbackLog, feedback_path  # noqa: E402
 from ui.guard import AttemptGuard  # noqa: E402
 from ui.indicators import IndicatorView, indicators_tab  # noqa: E402
 from ui.library import Library, library_table  # noqa: E402
 from ui.locale import ChineseLocaleMiddleware, translations  # noqa: E402
+from ui.query_report_view import QueryReportView  # noqa: E402
+from vectorstore.audit import AuditLog, audit_path  # noqa: E402
 
 log = logging.getLogger(__name__)
 
@@ -89,12 +91,12 @@ def build_app(app: App, guard: AttemptGuard | None = None) -> gr.Blocks:
                 indicator_view = IndicatorView(app.store.facts)
                 indicators = indicators_tab(indicator_view)
 
-        wire_chat(chat, assistant, FeedbackLog(feedback_path(data_dir)))
+        wire_chat(chat, assistant, FeedbackLog(feedback_path(data_dir), app.query_log.feedback))
         docs.doc_select.change(library.read, [docs.doc_select, admin_state], docs.reader)
         admin_outputs = (
-            [panel.admin_table, panel.date_doc]
+            [panel.admin_table, panel.date_doc, panel.life_doc]
             if panel
-            else [gr.HTML(visible=False), gr.Dropdown(visible=False)]
+            else [gr.HTML(visible=False), gr.Dropdown(visible=False), gr.Dropdown(visible=False)]
         )
         doc_outputs = [
             docs.table,
@@ -140,6 +142,20 @@ def build_app(app: App, guard: AttemptGuard | None = None) -> gr.Blocks:
                 [panel.date_status, *doc_outputs],
                 api_visibility="private",
             )
+            report_view = QueryReportView(app.query_log, app.store.embeddings.embed_query)
+            panel.report_button.click(
+                report_view.render,
+                [panel.report_since, admin_state],
+                panel.report,
+                api_visibility="private",
+            )
+            for action, button in panel.life_buttons.items():
+                button.click(
+                    admin.changer(action),
+                    [panel.life_doc, admin_state],
+                    [panel.life_status, *doc_outputs],
+                    api_visibility="private",
+                ).then(library.read, [docs.doc_select, admin_state], docs.reader)
 
     demo.queue(default_concurrency_limit=CONCURRENCY_LIMIT)
     return demo
@@ -166,7 +182,8 @@ def warm_up(assistant: Assistant) -> threading.Thread:
     def run() -> None:
         started = time.perf_counter()
         try:
-            assistant.ask("广州科技创新")
+            with paused():  # the product's own question: not in the query log
+                assistant.ask("广州科技创新")
             log.info("warm-up done in %.1f s", time.perf_counter() - started)
         except Exception as error:  # a cold first question is the only cost
             log.warning("warm-up failed: %s", error)

@@ -15,7 +15,7 @@ import os
 import threading
 import time
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -50,8 +50,11 @@ class FeedbackLog:
     _locks: dict[Path, threading.Lock] = {}
     _locks_guard = threading.Lock()
 
-    def __init__(self, path: Path) -> None:
+    def __init__(
+        self, path: Path, on_vote: Callable[[str, bool | None], None] | None = None
+    ) -> None:
         self.path = path
+        self.on_vote = on_vote  # the query log joins each vote to its question
         with self._locks_guard:
             self._lock = self._locks.setdefault(path.resolve(), threading.Lock())
 
@@ -90,7 +93,10 @@ class FeedbackLog:
             entry["history"] = [*entry.get("history", []), {"time": now, "rating": rating}]
             return entry
 
-        return self._update(key, change)
+        stored = self._update(key, change)
+        if self.on_vote is not None:
+            self.on_vote(question, liked)
+        return stored
 
     def comment(self, question_id: str, reason: str, text: str) -> dict[str, Any] | None:
         """Attach why a 👎 answer was wrong; None when that answer has no record."""

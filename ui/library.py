@@ -35,16 +35,18 @@ class Library:
     def refresh(self, is_admin: bool = False) -> tuple[Any, ...]:
         """New values for `LibraryTab.refreshed` (+ the chat's filters and placeholder)."""
         records = self.documents()
+        served = [record for record in records if not record.disabled]
         choices = render.document_choices(records)
         return (
             render.document_table_html(records),
             gr.update(choices=choices),
-            gr.update(choices=choices),
-            gr.update(choices=render.year_choices(records)),
+            gr.update(choices=render.document_choices(served)),
+            gr.update(choices=render.year_choices(served)),
             f"共收录 **{len(records)}** 个文档",
-            gr.update(placeholder=render.coverage_html(records, self.settings)),
+            gr.update(placeholder=render.coverage_html(served, self.settings)),
             render.document_table_html(records, admin=True) if is_admin else "",
             gr.update(choices=self.indexer.uploaded_doc_ids() if is_admin else []),
+            gr.update(choices=choices if is_admin else []),
         )
 
     def read(self, doc_id: str | None, is_admin: bool = False) -> str:

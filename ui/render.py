@@ -191,6 +191,10 @@ def _ordered(records: Sequence[DocumentRecord]) -> list[DocumentRecord]:
     return sorted(records, key=lambda r: (r.date, r.doc_id), reverse=True)
 
 
+# Disabled documents stay listed (an admin can enable them again) but are never cited.
+DISABLED_BADGE = ' <span class="pqa-disabled">已停用</span>'
+
+
 def document_table_html(records: Sequence[DocumentRecord], admin: bool = False) -> str:
     """The library table; chunk and table-row counts and file ids only in the admin view."""
     headers = ADMIN_DOCUMENT_HEADERS if admin else DOCUMENT_HEADERS
@@ -198,7 +202,7 @@ def document_table_html(records: Sequence[DocumentRecord], admin: bool = False) 
     rows = []
     for r in _ordered(records):
         cells = [
-            f'<td class="pqa-t-title">{escape(r.title)}</td>',
+            f'<td class="pqa-t-title">{escape(r.title)}{DISABLED_BADGE if r.disabled else ""}</td>',
             f'<td class="pqa-t-date">{escape(display_date(r.date))}</td>',
             f"<td>{escape(r.publisher)}</td>",
         ]

@@ -48,6 +48,8 @@ CREATE TABLE IF NOT EXISTS facts (
 CREATE INDEX IF NOT EXISTS facts_by_indicator ON facts(indicator, scope);
 CREATE INDEX IF NOT EXISTS facts_by_doc ON facts(doc_id);
 """
+# Created by the first disable, so a fact table built before it opens unchanged (read-only too).
+_HIDDEN_SCHEMA = "CREATE TABLE IF NOT EXISTS hidden_documents (doc_id TEXT PRIMARY KEY)"
 
 
 @dataclass(frozen=True)
@@ -116,8 +118,21 @@ class FactStore:
         """Remove a document's facts; False if it had none recorded."""
         with self._connect() as connection:
             connection.execute("DELETE FROM facts WHERE doc_id = ?", (doc_id,))
+            connection.execute(_HIDDEN_SCHEMA)
+            connection.execute("DELETE FROM hidden_documents WHERE doc_id = ?", (doc_id,))
             gone = connection.execute("DELETE FROM fact_documents WHERE doc_id = ?", (doc_id,))
         return gone.rowcount > 0
+
+    def set_hidden(self, doc_id: str, hidden: bool) -> None:
+        """Keep a (disabled) document's facts out of every query, or let them back in."""
+        with self._connect() as connection:
+            connection.execute(_HIDDEN_SCHEMA)
+            if hidden:
+                connection.execute(
+                    "INSERT OR IGNORE INTO hidden_documents (doc_id) VALUES (?)", (doc_id,)
+                )
+            else:
+                connection.execute("DELETE FROM hidden_documents WHERE doc_id = ?", (doc_id,))
 
     def sync(self, processed: ProcessedDocument, version: str) -> bool:
         """Rebuild a document's facts unless built from this version by these rules; True if
@@ -141,7 +156,8 @@ class FactStore:
         An exact key match wins; otherwise every fact whose name contains the query.
         Sorted by scope, period, kind so one scope's series reads top to bottom.
         """
-        where, params = [], []
+        where: list[str] = []
+        params: list[object] = []
         if indicator:
             key, loose = indicator_key(indicator), normalize_indicator(indicator)
             where.append("(indicator = ? OR surface_match LIKE ? OR indicator LIKE ?)")
@@ -152,13 +168,15 @@ class FactStore:
         if doc_ids is not None:
             where.append(f"f.doc_id IN ({', '.join('?' for _ in doc_ids)})")
             params += list(doc_ids)
-        sql = (
-            "SELECT " + ", ".join(f'f."{c}"' for c in _FACT_COLUMNS) + ", d.title, d.date "
-            "FROM facts f JOIN fact_documents d ON d.doc_id = f.doc_id"
-            + (" WHERE " + " AND ".join(where) if where else "")
-            + " ORDER BY f.scope, f.period, f.kind, f.doc_id, f.start"
-        )
         with self._connect() as connection:
+            if _has_hidden(connection):
+                where.append("f.doc_id NOT IN (SELECT doc_id FROM hidden_documents)")
+            sql = (
+                "SELECT " + ", ".join(f'f."{c}"' for c in _FACT_COLUMNS) + ", d.title, d.date "
+                "FROM facts f JOIN fact_documents d ON d.doc_id = f.doc_id"
+                + (" WHERE " + " AND ".join(where) if where else "")
+                + " ORDER BY f.scope, f.period, f.kind, f.doc_id, f.start"
+            )
             rows = connection.execute(sql, params).fetchall()
         found = [_sourced(row) for row in rows]
         if indicator:
@@ -169,6 +187,13 @@ class FactStore:
     def count(self) -> int:
         with self._connect() as connection:
             return int(connection.execute("SELECT COUNT(*) FROM facts").fetchone()[0])
+
+
+def _has_hidden(connection: sqlite3.Connection) -> bool:
+    found = connection.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'hidden_documents'"
+    ).fetchone()
+    return found is not None
 
 
 def _row(fact: Fact) -> tuple[object, ...]:

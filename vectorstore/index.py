@@ -9,7 +9,8 @@ replaces, with no Chroma call per question. Chroma stays the store of record.
 
 Refreshing only what changed: a document whose current version is unchanged keeps its loaded
 chunks and vectors; only new versions are read. A snapshot always holds exactly one complete
-version of each document, so it never mixes versions.
+version of each document, so it never mixes versions. Disabled documents are left out here,
+the one filter every search, answer and 可能相关 list goes through.
 
 No stall after a change: the first snapshot of a process is built before it answers; after
 that, a change noticed by another process's write is built in a background thread while the
@@ -27,7 +28,7 @@ import logging
 import threading
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -36,7 +37,7 @@ from ingest.chunking import Chunk
 from vectorstore.lexical import ChineseTokenizer, LexicalIndex, LexicalIndexCorrupt, fingerprint_of
 from vectorstore.registry import Registration
 from vectorstore.registry import current as current_registration
-from vectorstore.store import ChunkStore, DocumentRecord, LoadedVersion
+from vectorstore.store import ChunkStore, DocumentRecord, LoadedVersion, record_of
 
 log = logging.getLogger(__name__)
 # After a failed background refresh, wait this long before trying again.
@@ -161,6 +162,8 @@ class SearchIndex:
         settled = True
         for doc_id, entries in self.store.registrations().items():
             loaded = self._load_current(entries, previous.versions.get(doc_id))
+            if loaded is not None and loaded.record.disabled:
+                continue  # kept in the library, never searched, quoted or cited
             if loaded is None and doc_id in previous.versions and not entries[0].deleted:
                 # A writer removed the version we were reading (a newer one is on its way):
                 # keep serving the previous complete one and look again on the next question.
@@ -186,7 +189,9 @@ class SearchIndex:
         chosen = current_registration(entries, complete)
         if chosen is None or chosen.deleted:
             return None
-        return loaded[chosen.doc_key]
+        version = loaded[chosen.doc_key]
+        # A status change re-registers the same records: the reused version takes its record.
+        return version if version is None else replace(version, record=record_of(chosen))
 
     def _assemble(self, state: tuple[str, ...], versions: dict[str, LoadedVersion]) -> Snapshot:
         documents = {doc_id: v.record for doc_id, v in sorted(versions.items())}

@@ -27,6 +27,7 @@ from ingest.uploads import (
     uploaded_doc_ids,
     uploads_dir,
 )
+from vectorstore.audit import AuditLog, audit_path
 from vectorstore.errors import (
     EmbeddingModelMismatch,
     StoreCorrupt,
@@ -35,7 +36,10 @@ from vectorstore.errors import (
 )
 from vectorstore.store import ChunkStore
 
-IndexStatus = Literal["indexed", "unchanged", "dry-run", "skipped", "deleted", "error"]
+IndexStatus = Literal[
+    "indexed", "unchanged", "dry-run", "skipped", "deleted", "disabled", "enabled", "error"
+]
+LifecycleAction = Literal["delete", "disable", "enable"]
 # Errors of the store itself rather than of one document: they end the run (exit code 2).
 _STORE_UNUSABLE = (StoreUnavailable, StoreCorrupt, EmbeddingModelMismatch)
 # Default per-upload byte limit when the caller names none (the web settings' default).
@@ -128,7 +132,7 @@ class IndexReport:
 
 
 class Indexer:
-    """Indexes files and uploads into one store; also deletes and re-dates documents."""
+    """Indexes files and uploads into one store; also deletes, disables and re-dates documents."""
 
     def __init__(self, store: ChunkStore, upload_max_bytes: int = DEFAULT_UPLOAD_MAX_BYTES):
         self.store = store
@@ -251,14 +255,30 @@ class Indexer:
         """Remove a document from the index (its source file stays where it is)."""
         if self.store.delete_document(doc_id):
             return _single(IndexResult(doc_id, "deleted", doc_id=doc_id))
-        return _single(
-            IndexResult(
-                doc_id,
-                "error",
-                f"索引中没有文档 {doc_id} / no document {doc_id} in the index",
-                doc_id,
+        return _single(_not_indexed(doc_id))
+
+    def set_disabled(self, doc_id: str, disabled: bool) -> IndexReport:
+        """Disable (kept, never cited) or enable a document."""
+        if self.store.set_disabled(doc_id, disabled):
+            return _single(
+                IndexResult(doc_id, "disabled" if disabled else "enabled", doc_id=doc_id)
             )
+        return _single(_not_indexed(doc_id))
+
+    def change(self, action: LifecycleAction, doc_id: str, actor: str, via: str) -> IndexResult:
+        """Delete, disable or enable a document and record who did it in the audit log.
+
+        The CLI, the API and the library tab all call this, so every way in is audited alike.
+        """
+        if action == "delete":
+            report = self.delete(doc_id)
+        else:
+            report = self.set_disabled(doc_id, action == "disable")
+        (result,) = report.results
+        AuditLog(audit_path(self.store.settings.data_dir)).write(
+            actor, action, via=via, doc_id=doc_id, ok=result.ok
         )
+        return result
 
 
 def dry_run(
@@ -323,6 +343,12 @@ def _only_document(outcomes: Iterable[IngestOutcome]) -> ProcessedDocument:
             f"cannot ingest: {error.reason_en}" if error else "cannot ingest: no document",
         )
     return processed[0]
+
+
+def _not_indexed(doc_id: str) -> IndexResult:
+    return IndexResult(
+        doc_id, "error", f"索引中没有文档 {doc_id} / no document {doc_id} in the index", doc_id
+    )
 
 
 def _dated(document: ProcessedDocument) -> ProcessedDocument:

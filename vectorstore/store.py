@@ -69,6 +69,7 @@ class DocumentRecord:
     chunk_count: int
     table_rows: int
     chars: int
+    disabled: bool = False  # kept in the library, never searched, cited or counted
 
     @property
     def doc_key(self) -> str:
@@ -287,14 +288,14 @@ class ChunkStore:
         for entries in self.registrations().values():
             chosen = registry.current(entries, self.is_complete)
             if chosen is not None and not chosen.deleted:
-                records.append(DocumentRecord(**_record_fields(chosen.meta)))
+                records.append(record_of(chosen))
         return sorted(records, key=lambda record: record.doc_id)
 
     def document(self, doc_id: str) -> DocumentRecord | None:
         chosen = self.current(doc_id)
         if chosen is None or chosen.deleted:
             return None
-        return DocumentRecord(**_record_fields(chosen.meta))
+        return record_of(chosen)
 
     def document_text(self, doc_id: str) -> str:
         """The cleaned text of a document (what chunk offsets index into)."""
@@ -367,7 +368,8 @@ class ChunkStore:
                     return False  # another writer registered this very version meanwhile
                 self._write_chunks(processed, version, vectors)
                 reached("registry-switch")
-                mine = self._register(processed, version, registry.next_seq(entries))
+                seq = registry.next_seq(entries)
+                mine = self._register(processed, version, seq, _is_disabled(now))
                 reached("cleanup")
                 self.cleanup(processed.doc_id)
                 now = self.current(processed.doc_id)
@@ -400,8 +402,14 @@ class ChunkStore:
 
             self._guard(write)
 
-    def _register(self, processed: ProcessedDocument, version: str, seq: int) -> Registration:
-        """Append this version's registration (the commit point); never modifies an entry."""
+    def _register(
+        self, processed: ProcessedDocument, version: str, seq: int, disabled: bool = False
+    ) -> Registration:
+        """Append this version's registration (the commit point); never modifies an entry.
+
+        A new version of a disabled document stays disabled: replacing a withdrawn policy's
+        file must not bring it back into answers until an admin enables it.
+        """
         meta = processed.meta
         record = DocumentRecord(
             doc_id=processed.doc_id,
@@ -415,6 +423,7 @@ class ChunkStore:
             chunk_count=len(processed.chunks),
             table_rows=processed.table_rows,
             chars=len(processed.cleaned),
+            disabled=disabled,
         )
         return self._append(asdict(record), processed.cleaned, seq)
 
@@ -462,6 +471,24 @@ class ChunkStore:
             self.facts.delete_document(doc_id)
         return True
 
+    def set_disabled(self, doc_id: str, disabled: bool) -> bool:
+        """Disable (kept, never cited) or enable a document; False if it is not registered.
+
+        The status is a new registration of the same version (records untouched), so it is
+        atomic and every reader, also on another machine, sees it with the registry change.
+        """
+        with self.writing():
+            entries = self.registrations().get(doc_id, [])
+            now = registry.current(entries, self.is_complete)
+            if now is None or now.deleted:
+                return False
+            if _is_disabled(now) != disabled:
+                fields = asdict(record_of(now)) | {"disabled": disabled}
+                self._append(fields, self.registration_text(now), registry.next_seq(entries))
+                self.cleanup(doc_id)
+            self.facts.set_hidden(doc_id, disabled)
+        return True
+
     def delete_entries(self, entry_ids: Sequence[str]) -> None:
         """Remove registry entries (for repairs; writers only ever delete superseded ones)."""
         if entry_ids:
@@ -491,7 +518,7 @@ class ChunkStore:
         )
         return LoadedVersion(
             registration,
-            DocumentRecord(**_record_fields(registration.meta)),
+            record_of(registration),
             [_chunk_from(text, meta) for text, meta, _ in items],
             [vector for _, _, vector in items],
             self.registration_text(registration),
@@ -524,6 +551,17 @@ class ChunkStore:
     def heartbeat(self) -> None:
         """Raise StoreUnavailable if the store cannot be reached right now."""
         self._guard(self._client.heartbeat)
+
+
+def record_of(registration: Registration) -> DocumentRecord:
+    """The document record a (non-tombstone) registration describes."""
+    return DocumentRecord(**_record_fields(registration.meta))
+
+
+def _is_disabled(registration: Registration | None) -> bool:
+    return (
+        registration is not None and not registration.deleted and record_of(registration).disabled
+    )
 
 
 def _chunk_metadata(chunk: Chunk, doc_key: str) -> dict[str, Any]:
@@ -564,7 +602,7 @@ def _record_fields(meta: Mapping[str, Any]) -> dict[str, Any]:
         )
         for name in names
     }
-    return fields | {"year": int(fields["year"] or 0) or None}
+    return fields | {"year": int(fields["year"] or 0) or None, "disabled": bool(fields["disabled"])}
 
 
 def _is_connection_error(error: BaseException) -> bool:

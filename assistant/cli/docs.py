@@ -1,18 +1,43 @@
-"""`policy-qa docs`: the indexed documents, with chunk and table-row counts."""
+"""`policy-qa docs`: the indexed documents; `docs rm|disable|enable DOC_ID` manage one.
+
+Deleting, disabling and enabling go through the indexer's audited `change`, the same service
+the library tab and the API call; replacing a document is `policy-qa ingest` of its new file.
+"""
 
 from __future__ import annotations
 
 import argparse
+import getpass
 import json
 import statistics
+import sys
 
 from assistant.settings import Settings
 
+# `docs <action>` -> the indexer's lifecycle action.
+ACTIONS = {
+    "rm": (
+        "delete",
+        "删除文档（分块、BM25、指标一并删除）/ delete a document and all derived data",
+    ),
+    "disable": ("disable", "停用文档：保留但不再检索或引用 / keep a document but never cite it"),
+    "enable": ("enable", "重新启用已停用的文档 / cite a disabled document again"),
+}
+DONE = {"delete": "已删除 / deleted", "disable": "已停用 / disabled", "enable": "已启用 / enabled"}
+
 
 def register(commands: argparse._SubParsersAction) -> None:
-    docs = commands.add_parser("docs", help="列出已索引文档 / list indexed documents")
+    docs = commands.add_parser(
+        "docs", help="列出或管理已索引文档 / list or manage indexed documents"
+    )
     docs.add_argument("--json", action="store_true")
     docs.set_defaults(handler=run)
+    actions = docs.add_subparsers(dest="action", metavar="ACTION")
+    for name, (_, help_text) in ACTIONS.items():
+        action = actions.add_parser(name, help=help_text)
+        action.add_argument("doc_id", help="文档编号，见 policy-qa docs / document id")
+        action.add_argument("--json", action="store_true")
+        action.set_defaults(handler=run_action)
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
@@ -28,9 +53,10 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         )
         return 0
     for record in records:
+        status = "  [已停用 disabled]" if record.disabled else ""
         print(
             f"{record.doc_id}  {record.date:<10}  {record.chunk_count:>4} chunks  "
-            f"{record.table_rows:>3} rows  {record.title}"
+            f"{record.table_rows:>3} rows  {record.title}{status}"
         )
     sizes = [record.chunk_count for record in records]
     print(
@@ -38,3 +64,37 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         f"(median {statistics.median(sizes)} per document)"
     )
     return 0
+
+
+def run_action(args: argparse.Namespace, settings: Settings) -> int:
+    """Apply one lifecycle action; exit code 1 when the document is not in the index."""
+    from assistant.app import open_app
+
+    action = ACTIONS[args.action][0]
+    result = open_app(settings).indexer.change(action, args.doc_id, _actor(), "cli")
+    if args.json:
+        print(
+            json.dumps(
+                {
+                    "doc_id": args.doc_id,
+                    "action": action,
+                    "ok": result.ok,
+                    "status": result.status,
+                    "error": result.error,
+                },
+                ensure_ascii=False,
+            )
+        )
+    elif result.ok:
+        print(f"{args.doc_id}: {DONE[action]}")
+    else:
+        print(f"错误 / error: {result.error}", file=sys.stderr)
+    return 0 if result.ok else 1
+
+
+def _actor() -> str:
+    """Who ran the command, for the audit log: the operating-system user."""
+    try:
+        return f"cli@{getpass.getuser()}"
+    except (OSError, KeyError):  # no user name in this environment
+        return "cli@unknown"

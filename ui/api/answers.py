@@ -84,7 +84,7 @@ def search(body: SearchRequest, app: Served) -> Any:
 @router.post("/feedback", response_model=FeedbackReport, tags=["feedback"])
 def feedback(body: FeedbackRequest, app: Served) -> Any:
     """A 👍/👎 vote on an answer (same log as the UI: one record per question id)."""
-    log = FeedbackLog(feedback_path(app.settings.store.data_dir))
+    log = FeedbackLog(feedback_path(app.settings.store.data_dir), app.query_log.feedback)
     question_id = body.question_id or new_question_id()
     liked = {"up": True, "down": False, "none": None}[body.rating]
     citations = [c.model_dump() for c in body.citations]

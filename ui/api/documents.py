@@ -1,5 +1,5 @@
 """The library: served documents with metadata, chunk counts and sectioned text; admin
-uploads and deletes through App.indexer, the same path as UI uploads and `policy-qa ingest`.
+uploads, deletes, disables and enables through App.indexer, the same path as the UI and the CLI.
 """
 
 from __future__ import annotations
@@ -13,12 +13,14 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, File, Request, UploadFile
 from fastapi.responses import JSONResponse
 
+from assistant.app import App
 from ingest.structure import parse_blocks
 from ui.api.auth import require_admin, require_reader
 from ui.api.deps import Served
 from ui.api.errors import ApiError, not_found
-from ui.api.models import DeleteReport, DocumentDetail, Section, UploadReport
-from ui.audit import AuditLog, audit_path, who
+from ui.api.models import DeleteReport, DocumentDetail, Section, StatusReport, UploadReport
+from vectorstore.audit import AuditLog, audit_path, who
+from vectorstore.indexer import LifecycleAction
 from vectorstore.store import DocumentRecord
 
 reader = APIRouter(dependencies=[Depends(require_reader)])
@@ -97,10 +99,26 @@ def upload(request: Request, file: Annotated[UploadFile, File()], app: Served) -
 @admin.delete("/documents/{doc_id}", response_model=DeleteReport)
 def delete(doc_id: str, request: Request, app: Served) -> Any:
     """Remove a document from the index (its chunks and figures; a tombstone in the registry)."""
-    (result,) = app.indexer.delete(doc_id).results
-    AuditLog(audit_path(app.settings.store.data_dir)).write(
-        who(_client(request), True), "delete", via="api", doc_id=doc_id, ok=result.ok
-    )
+    _change(app, "delete", doc_id, request)
+    return DeleteReport(doc_id=doc_id, deleted=True)
+
+
+@admin.post("/documents/{doc_id}/disable", response_model=StatusReport)
+def disable(doc_id: str, request: Request, app: Served) -> Any:
+    """Keep a document but never search, quote or cite it (its figures are hidden too)."""
+    _change(app, "disable", doc_id, request)
+    return StatusReport(doc_id=doc_id, disabled=True)
+
+
+@admin.post("/documents/{doc_id}/enable", response_model=StatusReport)
+def enable(doc_id: str, request: Request, app: Served) -> Any:
+    """Cite a disabled document again."""
+    _change(app, "enable", doc_id, request)
+    return StatusReport(doc_id=doc_id, disabled=False)
+
+
+def _change(app: App, action: LifecycleAction, doc_id: str, request: Request) -> None:
+    """The indexer's audited lifecycle change; an unknown document is a 404."""
+    result = app.indexer.change(action, doc_id, who(_client(request), True), "api")
     if not result.ok:
         raise not_found(doc_id)
-    return DeleteReport(doc_id=doc_id, deleted=True)

@@ -137,6 +137,13 @@ class DeleteReport(BaseModel):
     deleted: bool
 
 
+class StatusReport(BaseModel):
+    """A document after disable / enable: disabled ones are kept but never searched or cited."""
+
+    doc_id: str
+    disabled: bool
+
+
 class FeedbackRequest(BaseModel):
     """A vote on one answer: the question, the answer shown, and up / down / none (withdrawn)."""
 

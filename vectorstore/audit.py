@@ -1,9 +1,11 @@
 """The audit log: who did what to the library, when (`<data_dir>/audit.jsonl` + the server log).
 
-Admin actions (login failures, lockouts, unlocks, uploads, date edits) are rare and matter
-after the fact, so each is one JSON line: {"time", "who", "what", ...details}. `who` is
-"admin@<client>" once the password was accepted and "client@<client>" before. Callers pass
-details explicitly; nothing here ever receives the password.
+Admin actions (login failures, lockouts, unlocks, uploads, date edits, deletes, disables and
+enables) are rare and matter after the fact, so each is one JSON line: {"time", "who", "what",
+...details}. `who` is "admin@<client>" once the password or admin token was accepted,
+"client@<client>" before, and "cli@<os user>" from the command line. It lives in vectorstore
+so the indexer's lifecycle service writes it for the CLI, the API and the UI alike. Callers
+pass details explicitly; nothing here ever receives the password or a token.
 """
 
 from __future__ import annotations
