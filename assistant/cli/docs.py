@@ -11,11 +11,15 @@ import getpass
 import json
 import statistics
 import sys
+from typing import TYPE_CHECKING
 
 from assistant.settings import Settings
 
+if TYPE_CHECKING:
+    from vectorstore.indexer import LifecycleAction
+
 # `docs <action>` -> the indexer's lifecycle action.
-ACTIONS = {
+ACTIONS: dict[str, tuple[LifecycleAction, str]] = {
     "rm": (
         "delete",
         "删除文档（分块、BM25、指标一并删除）/ delete a document and all derived data",
