@@ -32,6 +32,7 @@ from vectorstore.errors import (
     StoreError,
     StoreUnavailable,
 )
+from vectorstore.measures import MeasureStore
 from vectorstore.store import ChunkStore
 
 IndexStatus = Literal["indexed", "unchanged", "dry-run", "skipped", "deleted", "error"]
@@ -179,6 +180,7 @@ class Indexer:
             store_copy(source, stored)
             document = _dated(_only_document(process_paths([stored], max_bytes=limit)))
             self.store.upsert_document(document, _counting(len(document.chunks), progress))
+            measures_of(self.store).sync(document)
             if progress is not None:
                 progress(len(document.chunks), len(document.chunks))
             total = len(document.chunks)
@@ -238,11 +240,13 @@ class Indexer:
         if len(outcomes) != 1:
             raise UploadRejected("无法重新读取该文档", "cannot re-read the document")
         self.store.upsert_document(_with_date(outcomes[0], date))
+        measures_of(self.store).sync(_with_date(outcomes[0], date))
         return date
 
     def delete(self, doc_id: str) -> IndexReport:
         """Remove a document from the index (its source file stays where it is)."""
         if self.store.delete_document(doc_id):
+            measures_of(self.store).delete_document(doc_id)
             return _single(IndexResult(doc_id, "deleted", doc_id=doc_id))
         return _single(
             IndexResult(
@@ -281,6 +285,7 @@ def index_outcomes(
         progress = progress_for(outcome) if progress_for else None
         try:
             written = store.upsert_document(outcome, progress)
+            measures_of(store).sync(outcome)
         except _STORE_UNUSABLE:
             raise  # no later file could be indexed either: the caller reports it once
         except Exception as error:  # one document's failure must not stop the others
@@ -288,6 +293,11 @@ def index_outcomes(
             yield IndexResult.of(outcome, "error", _index_error(outcome.doc_id, error))
             continue
         yield IndexResult.of(outcome, "indexed" if written else "unchanged")
+
+
+def measures_of(store: ChunkStore) -> MeasureStore:
+    """The measure catalogue beside the store's index: rebuilt and deleted with documents."""
+    return MeasureStore.in_dir(store.settings.data_dir)
 
 
 def _watched(
