@@ -16,6 +16,7 @@ from assistant.settings import Settings
 
 if TYPE_CHECKING:  # the parts are imported when first built: `policy-qa config` stays instant
     from assistant.answer import Assistant
+    from assistant.measures import MeasureFinder
     from vectorstore.indexer import Indexer
     from vectorstore.search import FusionConfig, HybridSearcher
     from vectorstore.store import ChunkStore
@@ -53,6 +54,10 @@ class App:
     def indexer(self) -> Indexer:
         return cast("Indexer", self._part("indexer", self._open_indexer))
 
+    @property
+    def measures(self) -> MeasureFinder:
+        return cast("MeasureFinder", self._part("measures", self._open_measures))
+
     def _part(self, name: str, build: Callable[[], object]) -> object:
         with self._lock:
             if name not in self._parts:
@@ -83,6 +88,17 @@ class App:
         from assistant.answer import Assistant
 
         return Assistant(self.searcher, self.settings.llm)
+
+    def _open_measures(self) -> MeasureFinder:
+        """The catalogue with the store's cached embeddings (no Chroma needed to rank)."""
+        from assistant.measures import MeasureFinder
+        from vectorstore.measures import MeasureStore
+        from vectorstore.service import open_embeddings
+
+        with self._lock:
+            store = self._parts.get("store")
+        embeddings = store.embeddings if store is not None else open_embeddings(self.settings.store)
+        return MeasureFinder(MeasureStore.in_dir(self.settings.store.data_dir), embeddings)
 
     def _open_indexer(self) -> Indexer:
         from vectorstore.indexer import Indexer

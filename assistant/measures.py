@@ -23,6 +23,7 @@ from vectorstore.measures import MeasureStore, SourcedMeasure
 TOP_K = 10
 # Weights of shared tags; similarity (0..1) breaks ties among equally tagged measures.
 TAG_WEIGHTS = {"beneficiaries": 2.0, "industries": 2.0, "support_types": 1.5}
+SPECIFIC_BONUS = 0.5
 FACET_LABELS = {"beneficiaries": "适用对象", "industries": "产业领域", "support_types": "支持方式"}
 OTHER_SUPPORT = "其他支持"
 
@@ -46,10 +47,16 @@ class Profile:
         stage = vocabulary().stages.get(self.stage, "")
         return tuple(dict.fromkeys((*self.beneficiaries, *([stage] if stage else []))))
 
+    def label(self) -> str:
+        """「黄埔区 · 生物医药 · 高新技术企业 · 需求：融资」, what a reader sees of it."""
+        parts = [self.region, *self.industries, *self.types()]
+        needs = [f"需求：{'、'.join(self.needs)}"] if self.needs else []
+        return " · ".join([p for p in parts if p] + needs) or "所有企业"
+
     def describe(self) -> str:
-        """The profile as a sentence to embed and to show."""
+        """The profile as a sentence to embed: 「黄埔区生物医药高新技术企业融资的扶持措施」."""
         parts = [self.region, *self.industries, *self.types(), *self.needs]
-        return "、".join(p for p in parts if p) + "企业的扶持措施"
+        return "".join(parts) + "的扶持措施"
 
 
 @dataclass(frozen=True)
@@ -142,7 +149,9 @@ def _match(sourced: SourcedMeasure, profile: Profile, similarity: float) -> Matc
         facet: tuple(t for t in sourced.measure.tags(facet) if t in wanted[facet])
         for facet in FACETS
     }
-    score = sum(TAG_WEIGHTS[f] * len(tags) for f, tags in shared.items()) + similarity
+    # A measure that says how it supports (a support type) is more use than one that does not.
+    specific = SPECIFIC_BONUS if sourced.measure.support_types else 0.0
+    score = sum(TAG_WEIGHTS[f] * len(tags) for f, tags in shared.items()) + specific + similarity
     return Match(sourced, score, similarity, shared)
 
 

@@ -69,6 +69,10 @@ class Vocabulary:
     facets: dict[str, tuple[tuple[str, str], ...]]
     needs: dict[str, tuple[str, ...]]
     stages: dict[str, str]
+    first_person: tuple[str, ...]
+    support_asks: tuple[str, ...]
+    regions: tuple[str, ...]
+    document_words: tuple[str, ...]
 
     def tag_names(self, facet: str) -> tuple[str, ...]:
         return tuple(dict.fromkeys(tag for _, tag in self.facets[facet] if tag))
@@ -98,6 +102,10 @@ def vocabulary() -> Vocabulary:
         facets=facets,
         needs={need: tuple(types) for need, types in raw["needs"].items()},
         stages=dict(raw["stages"]),
+        first_person=tuple(raw["first_person"]),
+        support_asks=tuple(raw["support_asks"]),
+        regions=tuple(raw["regions"]),
+        document_words=tuple(raw["document_words"]),
     )
 
 
