@@ -153,3 +153,25 @@ def test_the_indexed_catalogue_matches_a_huangpu_biomedicine_high_tech_enterpris
         {"信贷/风险补偿/担保", "基金/股权投资"} & set(m.sourced.measure.support_types)
         for m in loans
     )
+
+
+def test_the_indexer_builds_measures_with_an_upload_and_deletes_them_with_it(
+    tmp_path: Path,
+) -> None:
+    from tests.conftest import make_settings
+    from vectorstore.indexer import Indexer
+    from vectorstore.service import open_store
+
+    source = tmp_path / "示例申报指南.txt"
+    source.write_text(GUIDE, encoding="utf-8")
+    settings = make_settings(tmp_path / "data")
+    indexer = Indexer(open_store(settings))
+    report = indexer.ingest_upload(source, source.name)
+    assert [r.status for r in report.results] == ["indexed"], report.results
+    doc_id = report.results[0].doc_id
+    catalogue = MeasureStore.in_dir(settings.data_dir)
+    stored = catalogue.all()
+    assert stored and {s.measure.doc_id for s in stored} == {doc_id}
+    assert any(s.measure.amounts == ("最高500万元",) for s in stored)
+    assert indexer.delete(doc_id).results[0].status == "deleted"
+    assert catalogue.count() == 0
