@@ -115,19 +115,21 @@ def vocabulary_fingerprint() -> str:
     return hashlib.sha256(MEASURE_RULES.encode() + data).hexdigest()[:12]
 
 
+@cache
+def _facet_words(facet: str) -> tuple[re.Pattern[str], dict[str, tuple[str, ...]]]:
+    """One alternation of the facet's words, longest first (so the longest wins where
+    several start at one place), and each word's tags."""
+    pairs = vocabulary().facets[facet]
+    tags: dict[str, tuple[str, ...]] = {}
+    for word, tag in pairs:
+        tags[word] = (*tags.get(word, ()), *([tag] if tag else []))
+    return re.compile("|".join(re.escape(word) for word in tags)), tags
+
+
 def tag_text(text: str, facet: str) -> tuple[str, ...]:
     """The facet's tags named in `text`; at each place the longest word wins."""
-    pairs = vocabulary().facets[facet]
-    plain = normalize(text)
-    found: list[str] = []
-    position = 0
-    while position < len(plain):
-        longest = next((word for word, _ in pairs if plain.startswith(word, position)), "")
-        if not longest:
-            position += 1
-            continue
-        found += [tag for word, tag in pairs if word == longest and tag]
-        position += len(longest)
+    pattern, tags = _facet_words(facet)
+    found = [tag for match in pattern.finditer(normalize(text)) for tag in tags[match.group(0)]]
     return tuple(dict.fromkeys(found))
 
 

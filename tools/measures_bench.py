@@ -11,15 +11,12 @@ leaves the cheapest possible ingest and so the largest relative overhead.
 
 from __future__ import annotations
 
-import argparse
 import sys
-import tempfile
 import time
 from pathlib import Path
 
-from evals.measures_eval import CORPUS
-from ingest.pipeline import ProcessedDocument, process_paths
-from tools.facts_bench import time_ingest
+from ingest.pipeline import ProcessedDocument
+from tools.facts_bench import bench
 from vectorstore.measures import MeasureStore
 
 TARGET_OVERHEAD = 0.15
@@ -35,21 +32,11 @@ def time_measures(documents: list[ProcessedDocument], scratch: Path) -> tuple[fl
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m tools.measures_bench", description=__doc__)
-    parser.add_argument("--corpus", type=Path, default=CORPUS)
-    parser.add_argument("--warm-cache", type=Path, help="an embedding_cache.sqlite to start from")
-    args = parser.parse_args(argv)
-    documents = [d for d in process_paths([args.corpus]) if isinstance(d, ProcessedDocument)]
-    with tempfile.TemporaryDirectory(prefix="measures-bench-") as scratch:
-        measures, count = time_measures(documents, Path(scratch))
-        ingest = time_ingest(args.corpus, Path(scratch) / "data", args.warm_cache)
-    overhead = measures / (ingest - measures)
-    label = "warm-cache" if args.warm_cache else "cold"
-    print(f"{label} ingest (measures included): {ingest:.2f} s for {len(documents)} documents")
-    print(f"measure extraction + storage:    {measures:.3f} s ({count} measures)")
-    verdict = "ok" if overhead < TARGET_OVERHEAD else "ABOVE TARGET"
-    print(f"overhead: {overhead:.1%} of the ingest without measures (target < 15%) {verdict}")
-    return 0
+    def measures(documents: list[ProcessedDocument], scratch: Path) -> tuple[float, str]:
+        seconds, count = time_measures(documents, scratch)
+        return seconds, f"measure extraction + storage ({count} measures)"
+
+    return bench(argv, "python -m tools.measures_bench", __doc__ or "", measures, TARGET_OVERHEAD)
 
 
 if __name__ == "__main__":

@@ -11,14 +11,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, fields
-from pathlib import Path
 
 from ingest.measures import Measure, extract_measures, vocabulary_fingerprint
 from ingest.pipeline import ProcessedDocument
+from vectorstore.derived import DerivedTable
 
 MEASURES_FILE = "measures.sqlite"
 _COLUMNS = tuple(f.name for f in fields(Measure))
@@ -72,59 +70,20 @@ def document_version(processed: ProcessedDocument) -> str:
     return f"{digest.hexdigest()[:16]}+{vocabulary_fingerprint()}"
 
 
-class MeasureStore:
+class MeasureStore(DerivedTable):
     """measures.sqlite: one connection per call, so UI and API threads never share one."""
 
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with self._connect() as connection:
-            connection.executescript(_SCHEMA)
-
-    @classmethod
-    def in_dir(cls, data_dir: Path) -> MeasureStore:
-        return cls(data_dir / MEASURES_FILE)
-
-    @contextmanager
-    def _connect(self) -> Iterator[sqlite3.Connection]:
-        connection = sqlite3.connect(self.path, timeout=30)
-        connection.execute("PRAGMA foreign_keys = ON")
-        try:
-            with connection:  # one transaction: commit on success, roll back on any error
-                yield connection
-        finally:
-            connection.close()
-
-    def version(self, doc_id: str) -> str | None:
-        with self._connect() as connection:
-            row = connection.execute(
-                "SELECT version FROM measure_documents WHERE doc_id = ?", (doc_id,)
-            ).fetchone()
-        return row[0] if row else None
+    FILE = MEASURES_FILE
+    SCHEMA = _SCHEMA
+    DOCUMENTS = "measure_documents"
+    ROWS = "measures"
 
     def replace_document(
         self, doc_id: str, version: str, measures: Iterable[Measure], title: str, date: str
     ) -> int:
         """Make `measures` the document's catalogue, atomically; returns how many."""
         rows = [_row(measure) for measure in measures]
-        columns = ", ".join(f'"{c}"' for c in _COLUMNS)
-        marks = ", ".join("?" for _ in _COLUMNS)
-        with self._connect() as connection:
-            connection.execute("DELETE FROM measures WHERE doc_id = ?", (doc_id,))
-            connection.execute(
-                "INSERT OR REPLACE INTO measure_documents (doc_id, version, title, date) "
-                "VALUES (?, ?, ?, ?)",
-                (doc_id, version, title, date),
-            )
-            connection.executemany(f"INSERT INTO measures ({columns}) VALUES ({marks})", rows)
-        return len(rows)
-
-    def delete_document(self, doc_id: str) -> bool:
-        """Remove a document's measures; False if it had none recorded."""
-        with self._connect() as connection:
-            connection.execute("DELETE FROM measures WHERE doc_id = ?", (doc_id,))
-            gone = connection.execute("DELETE FROM measure_documents WHERE doc_id = ?", (doc_id,))
-        return gone.rowcount > 0
+        return self._replace(doc_id, (version, title, date), _COLUMNS, rows)
 
     def sync(self, processed: ProcessedDocument) -> bool:
         """Rebuild a document's measures unless built from this version; True if built."""
@@ -152,10 +111,6 @@ class MeasureStore:
         with self._connect() as connection:
             rows = connection.execute(sql, params).fetchall()
         return [_sourced(row) for row in rows]
-
-    def count(self) -> int:
-        with self._connect() as connection:
-            return int(connection.execute("SELECT COUNT(*) FROM measures").fetchone()[0])
 
 
 def _row(measure: Measure) -> tuple[object, ...]:
