@@ -73,6 +73,8 @@ class Vocabulary:
     support_asks: tuple[str, ...]
     regions: tuple[str, ...]
     document_words: tuple[str, ...]
+    result_cues: tuple[str, ...]
+    regulation_cues: tuple[str, ...]
 
     def tag_names(self, facet: str) -> tuple[str, ...]:
         return tuple(dict.fromkeys(tag for _, tag in self.facets[facet] if tag))
@@ -106,6 +108,8 @@ def vocabulary() -> Vocabulary:
         support_asks=tuple(raw["support_asks"]),
         regions=tuple(raw["regions"]),
         document_words=tuple(raw["document_words"]),
+        result_cues=tuple(raw["result_cues"]),
+        regulation_cues=tuple(raw["regulation_cues"]),
     )
 
 
@@ -181,14 +185,29 @@ def is_statistic(sentence: str) -> bool:
     )
 
 
+def reports_results(sentence: str) -> bool:
+    """Says what was achieved (成功研制、获得、取得成效) rather than committing to support."""
+    plain = normalize(sentence)
+    return not _starts_with_cue(sentence) and any(c in plain for c in vocabulary().result_cues)
+
+
+def regulates(sentence: str) -> bool:
+    """Oversight or internal administration (查处、考核、党风廉政): not support for anyone."""
+    plain = normalize(sentence)
+    return any(cue in plain for cue in vocabulary().regulation_cues)
+
+
 def commits_support(sentence: str) -> bool:
     plain = normalize(sentence)
     return any(cue in plain for cue in vocabulary().support_cues)
 
 
 def is_measure(sentence: str) -> bool:
-    """The whole decision: not a heading, goal or statistic; a support verb; some tag."""
+    """The whole decision: not a heading, goal, statistic, result or regulation; a support
+    verb; some tag."""
     if is_heading(sentence) or is_goal(sentence) or is_statistic(sentence):
+        return False
+    if reports_results(sentence) or regulates(sentence):
         return False
     if not commits_support(sentence):
         return False
