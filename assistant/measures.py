@@ -1,8 +1,9 @@
 """Profile -> ranked support measures, each with why it matched, grouped by support type.
 
 A measure qualifies when it applies where the enterprise is (a city measure applies in
-each of its districts), names one of the enterprise's types or industries, and offers a
-needed kind of support when needs are given. Qualifying measures are ranked by how many
+each of its districts), offers a needed kind of support when needs are given, and names one
+of the enterprise's types or industries (or, when needs are given, names no beneficiary at
+all: such support is open to any enterprise). Qualifying measures are ranked by how many
 tags they share with the profile plus the embedding similarity of their text to the
 profile's description; measure vectors go through the store's embedding cache, so each
 text is embedded once, and only the few candidates a profile leaves are embedded at all.
@@ -76,7 +77,9 @@ class Match:
 
     @property
     def group(self) -> str:
-        types = self.sourced.measure.support_types
+        """The support type it is listed under: the first one the profile asked for, else
+        its first one."""
+        types = self.shared.get("support_types") or self.sourced.measure.support_types
         return types[0] if types else OTHER_SUPPORT
 
 
@@ -136,7 +139,10 @@ def _qualifies(sourced: SourcedMeasure, profile: Profile) -> bool:
     if wanted_types and not set(wanted_types) & set(measure.support_types):
         return False
     who = set(profile.types()) | set(profile.industries)
-    return not who or bool(who & (set(measure.beneficiaries) | set(measure.industries)))
+    if not who or who & (set(measure.beneficiaries) | set(measure.industries)):
+        return True
+    # Support of a needed kind that names no beneficiary is open to any enterprise.
+    return bool(wanted_types) and not measure.beneficiaries
 
 
 def _match(sourced: SourcedMeasure, profile: Profile, similarity: float) -> Match:

@@ -12,8 +12,10 @@ and enterprise profiles with the gold measures each should return; every item ha
 - tagging macro-F1 per facet (beneficiaries, industries, support types) over found measures;
 - profile recall@10 / precision@10 on the judged (condensed) ranking: unlabelled catalogue
   measures are left out of the ranking before cutting at 10, since the gold set is a sample.
-Profile relevance: a gold measure applies in the profile's region, names one of its types or
-industries, and (when needs are given) offers a needed support type.
+Profile relevance (the rule the gold file's profile sets were computed by, from the gold
+tags): a gold measure applies in the profile's region, (when needs are given) offers a needed
+support type, and names one of its types or industries — or, when needs are given, names no
+beneficiary at all (support open to any enterprise).
 """
 
 from __future__ import annotations
