@@ -39,6 +39,16 @@ class Profile:
     stage: str = ""
     needs: tuple[str, ...] = ()
 
+    def as_dict(self) -> dict[str, object]:
+        """The profile as the CLI's and the API's JSON show it."""
+        return {
+            "region": self.region,
+            "industries": list(self.industries),
+            "beneficiaries": list(self.beneficiaries),
+            "stage": self.stage,
+            "needs": list(self.needs),
+        }
+
     def support_types(self) -> tuple[str, ...]:
         """Needs in the enterprise's words (融资) as support types (信贷…, 基金…)."""
         vocab = vocabulary().needs

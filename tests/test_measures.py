@@ -96,6 +96,12 @@ def test_the_corpus_catalogue_cites_real_spans(
     assert {m.level for m in measures} == {"黄埔区、广州开发区"}
     assert all(m.chunk_id and m.section for m in measures)
     assert not any(m.text.startswith("2.加快高新技术企业自主创新能力提升") for m in measures)
+    backing = next(m for m in measures if "予以重点扶持" in m.text)
+    assert backing.conditions == ("对承担国家关键核心技术攻关项目或填补国内技术空白的民营中小企业",)
+    # 「截至2022年底」 dates a figure; it is no deadline, and no corpus document states one.
+    everything = [m for doc in processed_corpus.values() for m in extract_measures(doc)]
+    assert not any(m.deadlines or m.contacts for m in everything)
+    assert not any("需求" in c or c.startswith("经济") for m in everything for c in m.conditions)
     report = extract_measures(processed_corpus[WORK_REPORT])
     assert not any("高新技术企业占 80%" in m.text for m in report)
     assert {m.level for m in report} == {"广州市"}

@@ -52,7 +52,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     matches = finder.find(profile, limit=max(1, args.limit))
     if args.json:
         rows = [match_row(m) for m in matches]
-        print(json.dumps({"profile": profile.__dict__, "measures": rows}, ensure_ascii=False))
+        print(json.dumps({"profile": profile.as_dict(), "measures": rows}, ensure_ascii=False))
         return 0
     print(to_markdown(profile, matches), end="")
     return 0

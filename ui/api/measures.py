@@ -90,12 +90,6 @@ def measures(
             "the measure catalogue cannot be read",
         ) from error
     return {
-        "profile": {
-            "region": profile.region,
-            "industries": list(profile.industries),
-            "beneficiaries": list(profile.beneficiaries),
-            "stage": profile.stage,
-            "needs": list(profile.needs),
-        },
+        "profile": profile.as_dict(),
         "measures": [match_row(m) for m in found],
     }
