@@ -230,12 +230,9 @@ _CONDITION = re.compile(
     r"|[^，,；;。]{0,30}(?:须|需要|应当|不低于|不少于)\s?\d?[^，,；;。]{1,40}"
 )
 _DEADLINE = re.compile(
-    r"[^。；;\n]*(?:截止|申报时间|受理时间|申报期|前提交|逾期)[^。；;\n]*"
-    r"|[^。；;\n]*\d{4}\s?年\s?\d{1,2}\s?月\s?\d{1,2}\s?日\s?(?:前|止)[^。；;\n]*"
+    r"截止|申报时间|受理时间|申报期|前提交|逾期|\d{4}\s?年\s?\d{1,2}\s?月\s?\d{1,2}\s?日\s?(?:前|止)"
 )
-_CONTACT = re.compile(
-    r"[^。；;\n]*(?:联系人|联系电话|咨询电话|电话|邮箱|电子邮件|联系地址)[^。；;\n]*"
-)
+_CONTACT = re.compile(r"联系人|联系电话|咨询电话|电话|邮箱|电子邮件|联系地址")
 _CONDITION_SECTION = re.compile(r"条件|对象|要求|范围")
 
 
@@ -255,11 +252,12 @@ def _document_notes(blocks: Sequence[Block]) -> tuple[tuple[str, ...], tuple[str
     for block in blocks:
         if block.kind not in ("paragraph", "heading"):
             continue
-        deadlines += [m.group(0).strip() for m in _DEADLINE.finditer(block.text)]
-        contacts += [m.group(0).strip() for m in _CONTACT.finditer(block.text)]
-    return tuple(dict.fromkeys(d for d in deadlines if d)), tuple(
-        dict.fromkeys(c for c in contacts if c)
-    )
+        for sentence in split_sentences(block.text):
+            if _DEADLINE.search(sentence.text):
+                deadlines.append(sentence.text)
+            if _CONTACT.search(sentence.text):
+                contacts.append(sentence.text)
+    return tuple(dict.fromkeys(deadlines)), tuple(dict.fromkeys(contacts))
 
 
 def _section_conditions(blocks: Sequence[Block]) -> tuple[str, ...]:
