@@ -181,3 +181,21 @@ def test_the_indexer_builds_measures_with_an_upload_and_deletes_them_with_it(
     assert any(s.measure.amounts == ("最高500万元",) for s in stored)
     assert indexer.delete(doc_id).results[0].status == "deleted"
     assert catalogue.count() == 0
+
+
+def test_the_tab_renders_escaped_grouped_cards_and_keeps_few_exports(
+    indexed_settings: StoreSettings, tmp_path: Path
+) -> None:
+    from ui.measures import KEPT_EXPORTS, MeasuresView
+
+    view = MeasuresView(MeasureFinder(MeasureStore.in_dir(indexed_settings.data_dir)), tmp_path)
+    for _ in range(KEPT_EXPORTS + 2):
+        html, markdown, table = view.find("黄埔区", ["生物医药"], ["高新技术企业"], "不限", [])
+    assert html.count("<details class='pqa-cite pqa-measure'") == 10
+    assert "企业画像：黄埔区 · 生物医药 · 高新技术企业" in html and "<script" not in html
+    assert markdown and Path(markdown).read_text("utf-8").startswith("## 扶持措施：黄埔区")
+    assert table and Path(table).read_text("utf-8-sig").startswith("group,text,why")
+    assert len(list(tmp_path.iterdir())) == KEPT_EXPORTS
+    nothing = MeasuresView(MeasureFinder(MeasureStore.in_dir(tmp_path / "empty")), tmp_path)
+    empty, no_md, no_csv = nothing.find("不限区域", [], [], "不限", [])
+    assert "没有找到" in empty and no_md is None and no_csv is None

@@ -8,6 +8,7 @@ are citation cards grouped by support type; the same list downloads as Markdown 
 from __future__ import annotations
 
 import logging
+import shutil
 import sqlite3
 import tempfile
 from collections.abc import Sequence
@@ -26,6 +27,7 @@ log = logging.getLogger(__name__)
 ANY_REGION = "不限区域"
 ANY_STAGE = "不限"
 DEFAULT_LIMIT = 10
+KEPT_EXPORTS = 20
 UNAVAILABLE = "<p class='pqa-meta'>扶持措施目录暂时无法读取，请稍后再试。</p>"
 NOTHING = "<p class='pqa-meta'>没有找到符合该企业画像的扶持措施，可减少条件后再试。</p>"
 
@@ -74,11 +76,18 @@ class MeasuresView:
         if not matches:
             return Found(NOTHING, None, None)
         folder = Path(tempfile.mkdtemp(dir=self.exports))
+        self._forget_old_exports()
         markdown = folder / "扶持措施.md"
         markdown.write_text(to_markdown(profile, matches), encoding="utf-8")
         table = folder / "扶持措施.csv"
         table.write_text(to_csv(matches), encoding="utf-8-sig")  # BOM: spreadsheets read UTF-8
         return Found(cards(profile, matches), str(markdown), str(table))
+
+    def _forget_old_exports(self) -> None:
+        """Keep the latest KEPT_EXPORTS searches' files (Gradio serves copies of them)."""
+        folders = sorted(self.exports.iterdir(), key=lambda f: f.stat().st_mtime)
+        for old in folders[:-KEPT_EXPORTS]:
+            shutil.rmtree(old, ignore_errors=True)
 
 
 def cards(profile: Profile, matches: Sequence[Match]) -> str:
