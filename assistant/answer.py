@@ -30,6 +30,7 @@ from assistant.llm import (
     check_answer,
     looks_refused,
 )
+from assistant.measure_answer import measure_answer
 from assistant.question import Question, TermWeigher, clean_question, for_retrieval
 from assistant.semantic import SentenceSimilarity
 from assistant.trend import Indicators, cross_year_warning, is_trend_question, trend_answer
@@ -149,10 +150,14 @@ class Assistant:
             answer = yield from self._llm_answer(text, analysed, passages, warnings)
         else:
             snapshot = self.searcher.index.snapshot()
-            extract = self._trend(analysed, filters, snapshot) or self._with_series_warning(
-                analysed,
-                extract_answer(analysed, passages, self.similarity, outline=snapshot.by_doc),
-                snapshot,
+            extract = (
+                self._trend(analysed, filters, snapshot)
+                or measure_answer(standalone, self.searcher, snapshot, filters)
+                or self._with_series_warning(
+                    analysed,
+                    extract_answer(analysed, passages, self.similarity, outline=snapshot.by_doc),
+                    snapshot,
+                )
             )
             extract = self.notes.amend(extract, standalone, history, self.searcher.index.snapshot())
             answer = yield from _streamed(text, extract, warnings)

@@ -16,6 +16,7 @@ from assistant.settings import Settings
 
 if TYPE_CHECKING:  # the parts are imported when first built: `policy-qa config` stays instant
     from assistant.answer import Assistant
+    from assistant.measures import MeasureFinder
     from assistant.query_log import QueryLog
     from vectorstore.indexer import Indexer
     from vectorstore.search import FusionConfig, HybridSearcher
@@ -60,6 +61,10 @@ class App:
         """Where every answered question is logged (the assistant's callers share it)."""
         return cast("QueryLog", self._part("query_log", self._open_query_log))
 
+    @property
+    def measures(self) -> MeasureFinder:
+        return cast("MeasureFinder", self._part("measures", self._open_measures))
+
     def _part(self, name: str, build: Callable[[], object]) -> object:
         with self._lock:
             if name not in self._parts:
@@ -100,6 +105,17 @@ class App:
         # Read-only mode writes nothing in the data dir, the log included.
         kind = QueryLog if wanted.enabled and not store.read_only else DisabledQueryLog
         return kind.in_dir(store.data_dir, wanted.retention_days)
+
+    def _open_measures(self) -> MeasureFinder:
+        """The catalogue with the store's cached embeddings (no Chroma needed to rank)."""
+        from assistant.measures import MeasureFinder
+        from vectorstore.measures import MeasureStore
+        from vectorstore.service import open_embeddings
+
+        with self._lock:
+            store = self._parts.get("store")
+        embeddings = store.embeddings if store is not None else open_embeddings(self.settings.store)
+        return MeasureFinder(MeasureStore.in_dir(self.settings.store.data_dir), embeddings)
 
     def _open_indexer(self) -> Indexer:
         from vectorstore.indexer import Indexer

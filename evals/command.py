@@ -83,6 +83,7 @@ def run_eval(args: argparse.Namespace, settings: Settings) -> int:
     _print_summary(report, comparisons)
     if not args.dataset and not args.retrieval_only:
         _facts_eval(out)
+        _measures_eval(out, app)
     print(f"\nreport: {out / 'report.md'}")
     return 0
 
@@ -95,6 +96,16 @@ def _facts_eval(out: Path) -> None:
     facts = write_report(out / "facts.json")
     print("\nfacts (evals/datasets/facts.jsonl):")
     print_summary({k: v for k, v in facts.items() if k != "all"}, show=False)
+
+
+def _measures_eval(out: Path, app: App) -> None:
+    """The measure catalogue against evals/datasets/measures.jsonl: extraction, tagging,
+    decoy rejection and profile ranking (with the app's cached embeddings), per split."""
+    from evals.measures_eval import summary_lines, write_report
+
+    measures = write_report(out / "measures.json", app.store.embeddings)
+    print("\nmeasures (evals/datasets/measures.jsonl):")
+    print("\n".join(summary_lines(measures)))
 
 
 def _run_split(

@@ -499,3 +499,31 @@ def test_a_store_that_never_opened_is_503_not_a_crash(tmp_path: Path) -> None:
         assert "Chroma" in health.json()["store"]["error"]
         ask = httpx.post(f"{server.url}/api/v1/ask", json={"question": QUESTION}, timeout=60)
         assert "Chroma" in _error(ask, 503, "store_unavailable")["message_en"]
+
+
+def test_measures_for_a_profile_match_the_cli(
+    open_api: str, indexed_settings: StoreSettings
+) -> None:
+    params = {"region": "黄埔区", "industry": "生物医药", "beneficiary": "高新技术企业"}
+    body = httpx.get(f"{open_api}/measures", params=params, timeout=120).json()
+    assert body["profile"]["industries"] == ["生物医药"]
+    rows = body["measures"]
+    assert len(rows) == 10
+    assert all(r["why"] and r["title"] and r["section"] for r in rows)
+    assert all({"生物医药", "高新技术企业"} & {*r["industries"], *r["beneficiaries"]} for r in rows)
+    cli = _cli_json(
+        indexed_settings,
+        "measures",
+        "--region",
+        "黄埔区",
+        "--industry",
+        "生物医药",
+        "--beneficiary",
+        "高新技术企业",
+    )
+    assert [r["text"] for r in rows] == [r["text"] for r in cli["measures"]]  # type: ignore[index]
+    tianhe = httpx.get(
+        f"{open_api}/measures", params={"region": "天河区", "need": "融资"}, timeout=120
+    ).json()["measures"]
+    assert tianhe and all(r["level"] == "广州市" for r in tianhe)
+    _error(httpx.get(f"{open_api}/measures", params={"limit": 0}), 400, "bad_request")

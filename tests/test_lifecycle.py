@@ -67,7 +67,8 @@ def library(tmp_path_factory: pytest.TempPathFactory, brief_dirs: tuple[Path, Pa
 
 
 def trace_of(app: App, doc_id: str, marker: str, question: str) -> list[str]:
-    """Where anything of `doc_id` still shows: search hits, citations, quoted text, figures."""
+    """Where anything of `doc_id` still shows: search hits, citations, quoted text, figures,
+    support measures."""
     found = []
     passages = app.searcher.search(question, 10)
     found += [f"search:{p.doc_id}" for p in passages if p.doc_id == doc_id]
@@ -76,6 +77,7 @@ def trace_of(app: App, doc_id: str, marker: str, question: str) -> list[str]:
     if marker in answer.text:
         found.append("quoted")
     found += [f"fact:{s.fact.doc_id}" for s in app.store.facts.query() if s.fact.doc_id == doc_id]
+    found += [f"measure:{doc_id}" for s in app.measures.store.all() if s.measure.doc_id == doc_id]
     return found
 
 
@@ -85,6 +87,7 @@ def test_disable_hides_everywhere_and_enable_brings_back(library: App) -> None:
     plan_before = trace_of(library, PLAN, "2600", plan_question)
     assert f"search:{DOC_NAME}" in brief_before and f"cited:{PLAN}" in plan_before
     assert [s for s in library.store.facts.query(PLAN_FIGURE) if s.fact.doc_id == PLAN]
+    assert f"measure:{PLAN}" in plan_before  # the plan's support measures are in the catalogue
 
     for doc_id in (DOC_NAME, PLAN):
         result = library.indexer.change("disable", doc_id, "tester", "test")

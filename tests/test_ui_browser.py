@@ -487,6 +487,46 @@ def test_indicator_tab_draws_each_scope_and_links_points_to_sources(browser, app
     page.close()
 
 
+def _choose(page, field: str, option: str) -> None:  # type: ignore[no-untyped-def]
+    page.locator(f"{field} input").click()
+    page.get_by_role("option", name=option, exact=True).click()
+    page.keyboard.press("Escape")
+
+
+def test_measures_tab_finds_cited_measures_for_a_huangpu_biomedicine_high_tech_enterprise(
+    browser, app_url
+) -> None:  # type: ignore[no-untyped-def]
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page, dialogs = _page(browser, viewport={"width": 1366, "height": 1000})
+    page.goto(app_url)
+    page.get_by_role("tab", name="扶持措施").click()
+    _choose(page, "#pqa-measure-region", "黄埔区")
+    _choose(page, "#pqa-measure-industries", "生物医药")
+    _choose(page, "#pqa-measure-beneficiaries", "高新技术企业")
+    page.locator("#pqa-measure-find").click()
+    page.wait_for_function(
+        "() => document.querySelectorAll('#pqa-measure-list details.pqa-measure').length >= 5",
+        timeout=ANSWER_TIMEOUT_MS,
+    )
+    results = page.inner_text("#pqa-measure-results")
+    assert "企业画像：黄埔区 · 生物医药 · 高新技术企业" in results
+    cards = page.locator("#pqa-measure-list details.pqa-measure")
+    assert cards.count() == 10
+    for text in cards.all_inner_texts():
+        assert "《" in text and "》" in text  # every card cites its document
+        assert "适用对象" in text or "产业领域" in text  # and says why it matched
+    assert page.locator("#pqa-measure-list h4.pqa-measure-group").count() >= 2
+    assert "加快高新技术企业自主创新能力提升。" not in results  # a heading, never a measure
+    assert "高新技术企业占 80%" not in results  # a statistic, never a measure
+    for export in ("#pqa-measure-md", "#pqa-measure-csv"):
+        page.wait_for_function(
+            "sel => document.querySelector(sel).innerText.includes('扶持措施')", arg=export
+        )
+    page.screenshot(path=str(SHOTS / "measures.png"), full_page=True)
+    assert dialogs == []
+    page.close()
+
+
 def test_phone_layout(browser, app_url) -> None:  # type: ignore[no-untyped-def]
     """390x844: header stays in view, the input gets the width, the empty chat stays short."""
     SHOTS.mkdir(parents=True, exist_ok=True)

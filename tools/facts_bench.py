@@ -16,6 +16,7 @@ import shutil
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from evals.facts_eval import CORPUS
@@ -50,22 +51,34 @@ def time_ingest(corpus: Path, data_dir: Path, warm_cache: Path | None) -> float:
     return elapsed
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m tools.facts_bench", description=__doc__)
+Build = Callable[[list[ProcessedDocument], Path], tuple[float, str]]
+
+
+def bench(argv: list[str] | None, prog: str, description: str, build: Build, target: float) -> int:
+    """Time `build` (a derived table of every document: seconds, and what it made) and a
+    full ingest of the corpus, and print the build's share of the ingest without it."""
+    parser = argparse.ArgumentParser(prog=prog, description=description)
     parser.add_argument("--corpus", type=Path, default=CORPUS)
     parser.add_argument("--warm-cache", type=Path, help="an embedding_cache.sqlite to start from")
     args = parser.parse_args(argv)
     documents = [d for d in process_paths([args.corpus]) if isinstance(d, ProcessedDocument)]
-    with tempfile.TemporaryDirectory(prefix="facts-bench-") as scratch:
-        facts = time_facts(documents, Path(scratch))
+    with tempfile.TemporaryDirectory(prefix="derived-bench-") as scratch:
+        built, what = build(documents, Path(scratch))
         ingest = time_ingest(args.corpus, Path(scratch) / "data", args.warm_cache)
-    overhead = facts / (ingest - facts)
+    overhead = built / (ingest - built)
     label = "warm-cache" if args.warm_cache else "cold"
-    print(f"{label} ingest (facts included): {ingest:.2f} s for {len(documents)} documents")
-    print(f"fact extraction + storage:       {facts:.3f} s")
-    verdict = "ok" if overhead < TARGET_OVERHEAD else "ABOVE TARGET"
-    print(f"overhead: {overhead:.1%} of the ingest without facts (target < 10%) {verdict}")
+    print(f"{label} ingest (all included): {ingest:.2f} s for {len(documents)} documents")
+    print(f"{what}: {built:.3f} s")
+    verdict = "ok" if overhead < target else "ABOVE TARGET"
+    print(f"overhead: {overhead:.1%} of the ingest without it (target < {target:.0%}) {verdict}")
     return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    def facts(documents: list[ProcessedDocument], scratch: Path) -> tuple[float, str]:
+        return time_facts(documents, scratch), "fact extraction + storage"
+
+    return bench(argv, "python -m tools.facts_bench", __doc__ or "", facts, TARGET_OVERHEAD)
 
 
 if __name__ == "__main__":

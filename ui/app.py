@@ -31,6 +31,7 @@ from ui.guard import AttemptGuard  # noqa: E402
 from ui.indicators import IndicatorView, indicators_tab  # noqa: E402
 from ui.library import Library, library_table  # noqa: E402
 from ui.locale import ChineseLocaleMiddleware, translations  # noqa: E402
+from ui.measures import MeasuresView, measures_tab  # noqa: E402
 from ui.query_report_view import QueryReportView  # noqa: E402
 from vectorstore.audit import AuditLog, audit_path  # noqa: E402
 
@@ -90,6 +91,8 @@ def build_app(app: App, guard: AttemptGuard | None = None) -> gr.Blocks:
             with gr.Tab("指标", id="indicators", elem_id="pqa-tab-indicators"):
                 indicator_view = IndicatorView(app.store.facts)
                 indicators = indicators_tab(indicator_view)
+            with gr.Tab("扶持措施", id="measures", elem_id="pqa-tab-measures"):
+                measures_tab(MeasuresView(app.measures))
 
         wire_chat(chat, assistant, FeedbackLog(feedback_path(data_dir), app.query_log.feedback))
         docs.doc_select.change(library.read, [docs.doc_select, admin_state], docs.reader)

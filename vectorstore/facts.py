@@ -10,15 +10,13 @@ facts existed, or by older rules, gets new facts on the next ingest.
 
 from __future__ import annotations
 
-import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, fields
-from pathlib import Path
 
 from ingest.facts import Fact, extract_facts, extraction_fingerprint
 from ingest.indicators import indicator_key, normalize_indicator
 from ingest.pipeline import ProcessedDocument
+from vectorstore.derived import DerivedTable, visible_only
 
 FACTS_FILE = "facts.sqlite"
 _FACT_COLUMNS = tuple(f.name for f in fields(Fact))
@@ -48,8 +46,6 @@ CREATE TABLE IF NOT EXISTS facts (
 CREATE INDEX IF NOT EXISTS facts_by_indicator ON facts(indicator, scope);
 CREATE INDEX IF NOT EXISTS facts_by_doc ON facts(doc_id);
 """
-# Created by the first disable, so a fact table built before it opens unchanged (read-only too).
-_HIDDEN_SCHEMA = "CREATE TABLE IF NOT EXISTS hidden_documents (doc_id TEXT PRIMARY KEY)"
 
 
 @dataclass(frozen=True)
@@ -64,75 +60,22 @@ class SourcedFact:
         return {**asdict(self.fact), "title": self.title, "date": self.date}
 
 
-class FactStore:
+class FactStore(DerivedTable):
     """facts.sqlite: one connection per call, so threads (UI, API) never share one."""
 
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with self._connect() as connection:
-            connection.executescript(_SCHEMA)
-
-    @classmethod
-    def in_dir(cls, data_dir: Path) -> FactStore:
-        return cls(data_dir / FACTS_FILE)
-
-    @contextmanager
-    def _connect(self) -> Iterator[sqlite3.Connection]:
-        connection = sqlite3.connect(self.path, timeout=30)
-        connection.execute("PRAGMA foreign_keys = ON")
-        try:
-            with connection:  # one transaction: commit on success, roll back on any error
-                yield connection
-        finally:
-            connection.close()
-
-    # -- writes ---------------------------------------------------------------------------
-
-    def version(self, doc_id: str) -> str | None:
-        """The document version the stored facts were built from, None if it has none."""
-        with self._connect() as connection:
-            row = connection.execute(
-                "SELECT version FROM fact_documents WHERE doc_id = ?", (doc_id,)
-            ).fetchone()
-        return row[0] if row else None
+    FILE = FACTS_FILE
+    SCHEMA = _SCHEMA
+    DOCUMENTS = "fact_documents"
+    ROWS = "facts"
 
     def replace_document(
         self, doc_id: str, version: str, facts: Iterable[Fact], title: str = "", date: str = ""
     ) -> int:
         """Make `facts` the document's facts, atomically; returns how many were stored."""
         rows = [_row(fact) for fact in facts]
-        with self._connect() as connection:
-            connection.execute("DELETE FROM facts WHERE doc_id = ?", (doc_id,))
-            connection.execute(
-                "INSERT OR REPLACE INTO fact_documents (doc_id, version, title, date) "
-                "VALUES (?, ?, ?, ?)",
-                (doc_id, version, title, date),
-            )
-            columns = ", ".join(f'"{c}"' for c in (*_FACT_COLUMNS, "surface_match"))
-            marks = ", ".join("?" for _ in range(len(_FACT_COLUMNS) + 1))
-            connection.executemany(f"INSERT INTO facts ({columns}) VALUES ({marks})", rows)
-        return len(rows)
-
-    def delete_document(self, doc_id: str) -> bool:
-        """Remove a document's facts; False if it had none recorded."""
-        with self._connect() as connection:
-            connection.execute("DELETE FROM facts WHERE doc_id = ?", (doc_id,))
-            connection.execute(_HIDDEN_SCHEMA)
-            connection.execute("DELETE FROM hidden_documents WHERE doc_id = ?", (doc_id,))
-            gone = connection.execute("DELETE FROM fact_documents WHERE doc_id = ?", (doc_id,))
-        return gone.rowcount > 0
-
-    def set_hidden(self, doc_id: str, hidden: bool) -> None:
-        """Keep a (disabled) document's facts out of every query, or let them back in."""
-        with self._connect() as connection:
-            connection.execute(_HIDDEN_SCHEMA)
-            if hidden:
-                connection.execute(
-                    "INSERT OR IGNORE INTO hidden_documents (doc_id) VALUES (?)", (doc_id,)
-                )
-            else:
-                connection.execute("DELETE FROM hidden_documents WHERE doc_id = ?", (doc_id,))
+        return self._replace(
+            doc_id, (version, title, date), (*_FACT_COLUMNS, "surface_match"), rows
+        )
 
     def sync(self, processed: ProcessedDocument, version: str) -> bool:
         """Rebuild a document's facts unless built from this version by these rules; True if
@@ -169,8 +112,7 @@ class FactStore:
             where.append(f"f.doc_id IN ({', '.join('?' for _ in doc_ids)})")
             params += list(doc_ids)
         with self._connect() as connection:
-            if _has_hidden(connection):
-                where.append("f.doc_id NOT IN (SELECT doc_id FROM hidden_documents)")
+            where += visible_only(connection, "f")
             sql = (
                 "SELECT " + ", ".join(f'f."{c}"' for c in _FACT_COLUMNS) + ", d.title, d.date "
                 "FROM facts f JOIN fact_documents d ON d.doc_id = f.doc_id"
@@ -183,17 +125,6 @@ class FactStore:
             exact = [s for s in found if s.fact.indicator == indicator_key(indicator)]
             return exact or found
         return found
-
-    def count(self) -> int:
-        with self._connect() as connection:
-            return int(connection.execute("SELECT COUNT(*) FROM facts").fetchone()[0])
-
-
-def _has_hidden(connection: sqlite3.Connection) -> bool:
-    found = connection.execute(
-        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'hidden_documents'"
-    ).fetchone()
-    return found is not None
 
 
 def _row(fact: Fact) -> tuple[object, ...]:

@@ -34,6 +34,7 @@ from vectorstore.errors import (
     StoreError,
     StoreUnavailable,
 )
+from vectorstore.measures import MeasureStore
 from vectorstore.store import ChunkStore
 
 IndexStatus = Literal[
@@ -188,6 +189,7 @@ class Indexer:
                 _only_document(process_paths([stored], max_bytes=limit, ocr=self.ocr))
             )
             self.store.upsert_document(document, _counting(len(document.chunks), progress))
+            measures_of(self.store).sync(document)
             if progress is not None:
                 progress(len(document.chunks), len(document.chunks))
             total = len(document.chunks)
@@ -249,17 +251,20 @@ class Indexer:
         if len(outcomes) != 1:
             raise UploadRejected("无法重新读取该文档", "cannot re-read the document")
         self.store.upsert_document(_with_date(outcomes[0], date))
+        measures_of(self.store).sync(_with_date(outcomes[0], date))
         return date
 
     def delete(self, doc_id: str) -> IndexReport:
         """Remove a document from the index (its source file stays where it is)."""
         if self.store.delete_document(doc_id):
+            measures_of(self.store).delete_document(doc_id)
             return _single(IndexResult(doc_id, "deleted", doc_id=doc_id))
         return _single(_not_indexed(doc_id))
 
     def set_disabled(self, doc_id: str, disabled: bool) -> IndexReport:
         """Disable (kept, never cited) or enable a document."""
         if self.store.set_disabled(doc_id, disabled):
+            measures_of(self.store).set_hidden(doc_id, disabled)
             return _single(
                 IndexResult(doc_id, "disabled" if disabled else "enabled", doc_id=doc_id)
             )
@@ -309,6 +314,7 @@ def index_outcomes(
         progress = progress_for(outcome) if progress_for else None
         try:
             written = store.upsert_document(outcome, progress)
+            measures_of(store).sync(outcome)
         except _STORE_UNUSABLE:
             raise  # no later file could be indexed either: the caller reports it once
         except Exception as error:  # one document's failure must not stop the others
@@ -316,6 +322,11 @@ def index_outcomes(
             yield IndexResult.of(outcome, "error", _index_error(outcome.doc_id, error))
             continue
         yield IndexResult.of(outcome, "indexed" if written else "unchanged")
+
+
+def measures_of(store: ChunkStore) -> MeasureStore:
+    """The measure catalogue beside the store's index: rebuilt and deleted with documents."""
+    return MeasureStore.in_dir(store.settings.data_dir)
 
 
 def _watched(

@@ -22,13 +22,13 @@ import sys
 from collections.abc import Callable
 from importlib.metadata import entry_points
 
-from assistant.cli import ask, check, config, docs, figures, ingest, log, search
+from assistant.cli import ask, check, config, docs, figures, ingest, log, measures, search
 from assistant.settings import Settings, load_settings
 from ingest.errors import BilingualError
 from vectorstore.offline import apply_offline_defaults
 
 Handler = Callable[[argparse.Namespace, Settings], int]
-COMMANDS = (ingest, docs, search, ask, config, check, figures, log)
+COMMANDS = (ingest, docs, search, ask, config, check, figures, measures, log)
 
 
 def _quiet_libraries() -> None:

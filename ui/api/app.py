@@ -10,7 +10,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import HTMLResponse
 
 from assistant.app import App
-from ui.api import answers, chat, documents, errors, health, indicators
+from ui.api import answers, chat, documents, errors, health, indicators, measures
 from ui.api.config import ApiSettings
 from ui.api.docs_page import docs_html
 from ui.api.freshness import SnapshotWatcher
@@ -63,6 +63,7 @@ def create_api(app: App, settings: ApiSettings | None = None) -> FastAPI:
         documents.reader,
         documents.admin,
         indicators.router,
+        measures.router,
         chat.router,
     )
     for router in routers:

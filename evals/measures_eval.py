@@ -1,0 +1,246 @@
+"""Support-measure catalogue and profile matching against evals/datasets/measures.jsonl.
+
+    python -m evals.measures_eval [--out evals/reports/measures.json] [--embeddings DATA_DIR]
+
+The gold file was labelled from reading the corpus, before the extractor was tuned. It holds
+hand-labelled measures (with their tags), non-measure decoys (goals, statistics, headings)
+and enterprise profiles with the gold measures each should return; every item has a split
+(dev: tuned on; test: reported only). Metrics, per split:
+- extraction precision / recall over the labelled sentences (measures and decoys): a gold
+  item is found when an extracted measure of its document contains its text or lies in it;
+- decoy rejection: the share of decoys that are not extracted;
+- tagging macro-F1 per facet (beneficiaries, industries, support types) over found measures;
+- profile recall@10 / precision@10 on the judged (condensed) ranking: unlabelled catalogue
+  measures are left out of the ranking before cutting at 10, since the gold set is a sample.
+Profile relevance (the rule the gold file's profile sets were computed by, from the gold
+tags): a gold measure applies in the profile's region, (when needs are given) offers a needed
+support type, and names one of its types or industries — or, when needs are given, names no
+beneficiary at all (support open to any enterprise).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from langchain_core.embeddings import Embeddings
+
+from assistant.measures import MeasureFinder, Profile
+from evals.report import REPORTS_DIR
+from ingest.measures import FACETS, Measure, normalize
+from ingest.pipeline import ProcessedDocument, process_paths
+from vectorstore.measures import MeasureStore
+
+GOLD_FILE = Path(__file__).parent / "datasets" / "measures.jsonl"
+CORPUS = Path(__file__).resolve().parent.parent / "data" / "corpus"
+SPLITS = ("dev", "test")
+TARGETS = {
+    "precision": 0.85,
+    "recall": 0.80,
+    "decoy_rejection": 0.90,
+    "recall@10": 0.80,
+    "precision@10": 0.70,
+    **{f"macro_f1_{facet}": 0.80 for facet in FACETS},
+}
+
+
+@dataclass(frozen=True)
+class GoldItem:
+    id: str
+    kind: str
+    split: str
+    row: dict[str, Any]
+
+
+def load_gold(path: Path = GOLD_FILE) -> list[GoldItem]:
+    rows = [json.loads(line) for line in path.read_text("utf-8").splitlines() if line.strip()]
+    return [GoldItem(r["id"], r["kind"], r["split"], r) for r in rows]
+
+
+def found_in(item: GoldItem, measures: Sequence[Measure]) -> Measure | None:
+    """The extracted measure of the item's document that holds its text (or lies in it)."""
+    text = normalize(item.row["text"])
+    for measure in measures:
+        if measure.doc_id != item.row["doc_id"]:
+            continue
+        extracted = normalize(measure.text)
+        if text in extracted or extracted in text:
+            return measure
+    return None
+
+
+def _ratio(num: int, den: int) -> float | None:
+    return num / den if den else None
+
+
+def macro_f1(pairs: Sequence[tuple[set[str], set[str]]]) -> float | None:
+    """Mean over tags (seen in gold or prediction) of each tag's F1."""
+    tags = sorted({t for gold, predicted in pairs for t in gold | predicted})
+    scores = []
+    for tag in tags:
+        hit = sum(tag in g and tag in p for g, p in pairs)
+        wrong = sum(tag not in g and tag in p for g, p in pairs)
+        missed = sum(tag in g and tag not in p for g, p in pairs)
+        scores.append(2 * hit / (2 * hit + wrong + missed))
+    return sum(scores) / len(scores) if scores else None
+
+
+def extraction_report(items: Sequence[GoldItem], measures: Sequence[Measure]) -> dict[str, Any]:
+    gold = [i for i in items if i.kind == "measure"]
+    decoys = [i for i in items if i.kind == "decoy"]
+    found = {i.id: found_in(i, measures) for i in (*gold, *decoys)}
+    hits = [i for i in gold if found[i.id]]
+    accepted_decoys = [i for i in decoys if found[i.id]]
+    report: dict[str, Any] = {
+        "gold_measures": len(gold),
+        "decoys": len(decoys),
+        "precision": _ratio(len(hits), len(hits) + len(accepted_decoys)),
+        "recall": _ratio(len(hits), len(gold)),
+        "decoy_rejection": _ratio(len(decoys) - len(accepted_decoys), len(decoys)),
+        "missed": [i.row["text"] for i in gold if not found[i.id]],
+        "decoys_accepted": [i.row["text"] for i in accepted_decoys],
+    }
+    for facet in FACETS:
+        pairs = [(set(i.row[facet]), set(found[i.id].tags(facet))) for i in hits]  # type: ignore[union-attr]
+        report[f"macro_f1_{facet}"] = macro_f1(pairs)
+    return report
+
+
+def profile_of(row: dict[str, Any]) -> Profile:
+    raw = row["profile"]
+    return Profile(
+        region=raw.get("region", ""),
+        industries=tuple(raw.get("industries", ())),
+        beneficiaries=tuple(raw.get("beneficiaries", ())),
+        stage=raw.get("stage", ""),
+        needs=tuple(raw.get("needs", ())),
+    )
+
+
+def profile_report(
+    profiles: Sequence[GoldItem], judged: Sequence[GoldItem], finder: MeasureFinder
+) -> dict[str, Any]:
+    """recall@10 and precision@10 on the rankings condensed to judged measures."""
+    catalogue = [s.measure for s in finder.store.all()]
+    label: dict[str, str] = {}
+    for item in judged:
+        measure = found_in(item, catalogue)
+        if measure is not None:
+            label[measure.measure_id] = item.id
+    recalls, precisions, rows = [], [], []
+    for item in profiles:
+        ranked = finder.find(profile_of(item.row), limit=len(catalogue) or 1)
+        condensed = [
+            label[m.sourced.measure.measure_id]
+            for m in ranked
+            if m.sourced.measure.measure_id in label
+        ][:10]
+        expected = set(item.row["expected"])
+        relevant = sum(1 for gold_id in condensed if gold_id in expected)
+        if expected:
+            recalls.append(relevant / min(len(expected), 10))
+        if condensed:
+            precisions.append(relevant / len(condensed))
+        rows.append(
+            {"id": item.id, "expected": len(expected), "returned": condensed, "relevant": relevant}
+        )
+    return {
+        "profiles": len(profiles),
+        "recall@10": sum(recalls) / len(recalls) if recalls else None,
+        "precision@10": sum(precisions) / len(precisions) if precisions else None,
+        "per_profile": rows,
+    }
+
+
+def evaluate(
+    documents: Sequence[ProcessedDocument],
+    scratch: Path,
+    embeddings: Embeddings | None = None,
+    gold_path: Path = GOLD_FILE,
+) -> dict[str, Any]:
+    """Build a catalogue of `documents` in `scratch` and score it per split."""
+    store = MeasureStore.in_dir(scratch)
+    for document in documents:
+        store.sync(document)
+    measures = [s.measure for s in store.all()]
+    finder = MeasureFinder(store, embeddings)
+    gold = load_gold(gold_path)
+    judged = [i for i in gold if i.kind in ("measure", "decoy")]
+    report: dict[str, Any] = {"catalogue_size": len(measures), "splits": {}}
+    for split in SPLITS:
+        items = [i for i in gold if i.split == split]
+        section = extraction_report(items, measures)
+        profiles = [i for i in items if i.kind == "profile"]
+        section.update(profile_report(profiles, judged, finder))
+        report["splits"][split] = section
+    return report
+
+
+def write_report(
+    out: Path, embeddings: Embeddings | None = None, corpus: Path = CORPUS
+) -> dict[str, Any]:
+    documents = [d for d in process_paths([corpus]) if isinstance(d, ProcessedDocument)]
+    with tempfile.TemporaryDirectory(prefix="measures-eval-") as scratch:
+        report = evaluate(documents, Path(scratch), embeddings)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")
+    return report
+
+
+HEADLINE = (
+    "precision",
+    "recall",
+    "decoy_rejection",
+    *(f"macro_f1_{facet}" for facet in FACETS),
+    "recall@10",
+    "precision@10",
+)
+
+
+def summary_lines(report: dict[str, Any]) -> list[str]:
+    lines = [
+        f"catalogue: {report['catalogue_size']} measures",
+        "metric".ljust(30) + "  dev    test",
+    ]
+    for name in HEADLINE:
+        values = [report["splits"][s][name] for s in SPLITS]
+        shown = "  ".join("  –  " if v is None else f"{v:.3f}" for v in values)
+        target = TARGETS.get(name)
+        below = target is not None and any(v is not None and v < target for v in values)
+        verdict = f"  (target ≥ {target})" + ("  BELOW" if below else "  ok") if target else ""
+        lines.append(f"  {name:<28}{shown}{verdict}")
+    return lines
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m evals.measures_eval", description=__doc__)
+    parser.add_argument("--out", type=Path, default=REPORTS_DIR / "measures.json")
+    parser.add_argument(
+        "--embeddings",
+        type=Path,
+        help="a data dir whose embedding model and cache rank by similarity too",
+    )
+    args = parser.parse_args(argv)
+    embeddings = None
+    if args.embeddings is not None:
+        from vectorstore.embeddings import CachedEmbeddings, EmbeddingCache, make_embeddings
+        from vectorstore.settings import StoreSettings
+
+        settings = StoreSettings.from_env({"POLICY_QA_DATA_DIR": str(args.embeddings)})
+        embeddings = CachedEmbeddings(
+            make_embeddings(settings), EmbeddingCache.in_dir(args.embeddings)
+        )
+    report = write_report(args.out, embeddings)
+    print("\n".join(summary_lines(report)))
+    print(f"\nreport: {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
