@@ -24,6 +24,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 import chromadb
+import numpy as np
 from chromadb.api.shared_system_client import SharedSystemClient
 from chromadb.config import Settings
 
@@ -82,7 +83,7 @@ class LoadedVersion:
     registration: Registration
     record: DocumentRecord
     chunks: list[Chunk]
-    vectors: list[Sequence[float]]
+    vectors: np.ndarray  # float32, one row per chunk, in chunk order
     text: str
 
 
@@ -287,14 +288,14 @@ class ChunkStore:
         for entries in self.registrations().values():
             chosen = registry.current(entries, self.is_complete)
             if chosen is not None and not chosen.deleted:
-                records.append(DocumentRecord(**_record_fields(chosen.meta)))
+                records.append(record_of(chosen))
         return sorted(records, key=lambda record: record.doc_id)
 
     def document(self, doc_id: str) -> DocumentRecord | None:
         chosen = self.current(doc_id)
         if chosen is None or chosen.deleted:
             return None
-        return DocumentRecord(**_record_fields(chosen.meta))
+        return record_of(chosen)
 
     def document_text(self, doc_id: str) -> str:
         """The cleaned text of a document (what chunk offsets index into)."""
@@ -485,15 +486,13 @@ class ChunkStore:
         )
         if len(got["ids"]) != registration.chunk_count:
             return None
-        items = sorted(
-            zip(got["documents"], got["metadatas"], got["embeddings"], strict=True),
-            key=lambda item: int(item[1]["ordinal"]),
-        )
+        order = sorted(range(len(got["ids"])), key=lambda i: int(got["metadatas"][i]["ordinal"]))
+        vectors = np.asarray(got["embeddings"], dtype=np.float32)
         return LoadedVersion(
             registration,
-            DocumentRecord(**_record_fields(registration.meta)),
-            [_chunk_from(text, meta) for text, meta, _ in items],
-            [vector for _, _, vector in items],
+            record_of(registration),
+            [_chunk_from(got["documents"][i], got["metadatas"][i]) for i in order],
+            vectors[order] if order else np.zeros((0, self.dimension or 0), dtype=np.float32),
             self.registration_text(registration),
         )
 
@@ -554,6 +553,11 @@ def _chunk_from(text: str, meta: dict[str, Any]) -> Chunk:
         ordinal=int(meta["ordinal"]),
         page=int(meta.get("page", 0)),  # indexes built before pages were kept have none
     )
+
+
+def record_of(registration: Registration) -> DocumentRecord:
+    """The document record a (non-tombstone) registration describes."""
+    return DocumentRecord(**_record_fields(registration.meta))
 
 
 def _record_fields(meta: Mapping[str, Any]) -> dict[str, Any]:
