@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import sqlite3
 import subprocess
 from pathlib import Path
@@ -15,6 +16,7 @@ from pathlib import Path
 from tests.conftest import EMBEDDING_CACHE
 from tests.helpers import POLICY_QA
 from vectorstore.embeddings import CACHE_FILENAME
+from vectorstore.faultpoints import PAUSE_ENV, PAUSED
 
 DOC_NAME = "fund-brief.txt"
 # Two versions of one document; every paragraph differs, so no chunk is shared between them.
@@ -88,6 +90,19 @@ def start(args: list[str], env: dict[str, str], **kwargs: object) -> subprocess.
         stderr=subprocess.PIPE,
         **kwargs,  # type: ignore[arg-type]
     )
+
+
+def kill_paused(args: list[str], env: dict[str, str], phase: str) -> None:
+    """Run the CLI until it pauses at fault point `phase` (faultpoints.py), then SIGKILL it."""
+    writer = start(args, {**env, PAUSE_ENV: phase})
+    assert writer.stderr is not None
+    seen = ""
+    while PAUSED not in seen:
+        line = writer.stderr.readline()
+        assert line, f"writer ended before reaching {phase}: {seen[-2000:]}"
+        seen += line
+    writer.send_signal(signal.SIGKILL)
+    writer.wait(timeout=30)
 
 
 def run(args: list[str], env: dict[str, str], timeout: float = 600) -> subprocess.CompletedProcess:

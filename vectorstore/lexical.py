@@ -13,8 +13,6 @@ import hashlib
 import json
 import logging
 import re
-import shutil
-import tempfile
 from collections import Counter
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
@@ -25,6 +23,7 @@ import numpy as np
 
 from ingest.chunking import Chunk, retrieval_text
 from ingest.matching import fold as normalize
+from vectorstore.atomic_dir import changed_files, checksums, write_dir_atomically
 
 # bm25s sets its own logger to DEBUG when imported, which prints on every index build.
 logging.getLogger("bm25s").setLevel(logging.WARNING)
@@ -80,12 +79,14 @@ class LexicalIndexCorrupt(Exception):
 
 @functools.cache
 def _plain_jieba() -> jieba.Tokenizer:
-    """A private jieba.Tokenizer with only the main dictionary; loaded once (~1 s), never mutated.
+    """A jieba.Tokenizer with only the main dictionary, never mutated.
 
-    Its dictionary cache file goes to the system temp dir, never the working directory.
+    It shares the dictionary of jieba's default tokenizer (which jieba.posseg uses too, and
+    nothing here adds words to): loading it costs ~1 s, once per process rather than twice.
     """
+    jieba.dt.initialize()
     plain = jieba.Tokenizer()
-    plain.initialize()
+    plain.FREQ, plain.total, plain.initialized = jieba.dt.FREQ, jieba.dt.total, True
     return plain
 
 
@@ -305,14 +306,7 @@ class LexicalIndex:
         Files go to a temp dir beside the target which is then renamed into place, so a crash
         leaves either the old index, the new one, or (between two renames) none; never a mix.
         """
-        directory = Path(directory)
-        directory.parent.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=f".{directory.name}.tmp-", dir=directory.parent))
-        try:
-            self._write_files(staging)
-            _replace_dir(staging, directory)
-        finally:
-            shutil.rmtree(staging, ignore_errors=True)
+        write_dir_atomically(Path(directory), self._write_files)
 
     @classmethod
     def load(cls, directory: Path) -> LexicalIndex:
@@ -326,7 +320,9 @@ class LexicalIndex:
                     f"{directory}: format {manifest.get('format_version')!r}, "
                     f"expected {FORMAT_VERSION}"
                 )
-            _verify_checksums(directory, manifest["files"])
+            changed = changed_files(directory, manifest["files"])
+            if changed:
+                raise LexicalIndexCorrupt(f"{directory}: {changed[0]} changed since it was saved")
             ids = _read_json_list(directory / cls._IDS_FILE)
             terms = _read_json_list(directory / cls._TERMS_FILE)
             titles = json.loads((directory / cls._TITLES_FILE).read_text(encoding="utf-8"))
@@ -353,13 +349,12 @@ class LexicalIndex:
         _write_json(target / self._IDS_FILE, list(self._ids))
         _write_json(target / self._TERMS_FILE, list(self.terms))
         _write_json(target / self._TITLES_FILE, self._titles)
-        files = sorted(p for p in target.rglob("*") if p.is_file())
         manifest = {
             "format_version": FORMAT_VERSION,
             "fingerprint": self._fingerprint,
             "chunks": len(self._ids),
             "bm25s_version": bm25s.__version__,
-            "files": {p.relative_to(target).as_posix(): _sha256_file(p) for p in files},
+            "files": checksums(target),
         }
         _write_json(target / self._MANIFEST_FILE, manifest)
 
@@ -397,26 +392,3 @@ def _read_json_list(path: Path) -> list[str]:
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise LexicalIndexCorrupt(f"{path}: expected a list of strings")
     return value
-
-
-def _sha256_file(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def _verify_checksums(directory: Path, files: dict[str, str]) -> None:
-    """Every file the manifest lists must exist with the same sha256 (catches garbled bytes)."""
-    for name, expected in files.items():
-        path = directory / name
-        if not path.is_file() or _sha256_file(path) != expected:
-            raise LexicalIndexCorrupt(f"{path}: missing or changed since the index was saved")
-
-
-def _replace_dir(new: Path, target: Path) -> None:
-    """Rename `new` to `target`, moving an existing target aside first and deleting it after."""
-    old = None
-    if target.exists():
-        old = target.with_name(f".{target.name}.old-{new.name}")
-        target.rename(old)
-    new.rename(target)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)

@@ -24,6 +24,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 import chromadb
+import numpy as np
 from chromadb.api.shared_system_client import SharedSystemClient
 from chromadb.config import Settings
 
@@ -83,7 +84,7 @@ class LoadedVersion:
     registration: Registration
     record: DocumentRecord
     chunks: list[Chunk]
-    vectors: list[Sequence[float]]
+    vectors: np.ndarray  # float32, one row per chunk, in chunk order
     text: str
 
 
@@ -512,15 +513,13 @@ class ChunkStore:
         )
         if len(got["ids"]) != registration.chunk_count:
             return None
-        items = sorted(
-            zip(got["documents"], got["metadatas"], got["embeddings"], strict=True),
-            key=lambda item: int(item[1]["ordinal"]),
-        )
+        order = sorted(range(len(got["ids"])), key=lambda i: int(got["metadatas"][i]["ordinal"]))
+        vectors = np.asarray(got["embeddings"], dtype=np.float32)
         return LoadedVersion(
             registration,
             record_of(registration),
-            [_chunk_from(text, meta) for text, meta, _ in items],
-            [vector for _, _, vector in items],
+            [_chunk_from(got["documents"][i], got["metadatas"][i]) for i in order],
+            vectors[order] if order else np.zeros((0, self.dimension or 0), dtype=np.float32),
             self.registration_text(registration),
         )
 

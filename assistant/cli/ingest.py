@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -51,44 +52,91 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         if processed.doc_id == args.show_chunks:
             shown.append(processed)
 
-    with tqdm(total=_count_files(paths), desc="文档 documents", unit="doc", file=sys.stderr) as bar:
-
-        def advance(path: Path) -> None:
-            bar.set_postfix_str(path.name[:30])
-            bar.update(1)
-
+    started = time.perf_counter()
+    bar = JobBar(_files(paths))
+    try:
         if args.dry_run:
             # Scanned pages OCR'd now are cached for the real ingest that follows.
             ocr = OcrOptions.under(settings.store.data_dir)
-            report = dry_run(paths, advance, keep_shown, ocr)
+            report = dry_run(paths, bar.start_file, keep_shown, ocr)
         else:
-            indexer = open_app(settings).indexer
-            report = indexer.ingest_paths(paths, advance, keep_shown, _embedding_bar)
+            app = open_app(settings)
+            report = app.indexer.ingest_paths(paths, bar.start_file, keep_shown, bar.embedding)
+            bar.finish("索引与检索数据 / search data")
+            app.searcher.index.refresh()  # BM25 and the saved snapshot: the next start loads them
+    finally:
+        bar.close()
     _print_report([result.to_json() for result in report.results], shown, args.json)
+    if not args.dry_run:
+        _print_rate(report.results, time.perf_counter() - started, app.store.embeddings.misses)
     return report.exit_code
 
 
-def _count_files(paths: list[Path]) -> int:
+def _files(paths: list[Path]) -> list[Path]:
     from ingest.loaders import iter_corpus_files
 
-    return len(iter_corpus_files(paths))
+    return [file for file, _ in iter_corpus_files(paths)]
 
 
-def _embedding_bar(processed: ProcessedDocument) -> Any:
-    bar = tqdm(
-        total=len(processed.chunks),
-        desc=f"嵌入 embedding {processed.doc_id[:24]}",
-        unit="chunk",
-        leave=False,
+class JobBar:
+    """One progress bar over the whole job, in bytes of source files, with an ETA.
+
+    A file's share of the bar advances with its chunks' embedding (the slow step), so the ETA
+    follows the real work; chunks found in the embedding cache move it at once, which is what
+    a resumed job looks like.
+    """
+
+    def __init__(self, files: list[Path]) -> None:
+        self._sizes = {file: max(file.stat().st_size, 1) for file in files}
+        self._bar = tqdm(
+            total=sum(self._sizes.values()),
+            desc="导入 ingest",
+            unit="B",
+            unit_scale=True,
+            file=sys.stderr,
+        )
+        self._current: Path | None = None
+        self._credited = 0.0
+
+    def start_file(self, path: Path) -> None:
+        self.finish(path.name[:30])
+        self._current = path
+
+    def embedding(self, processed: ProcessedDocument) -> Any:
+        """Per embedded chunk, advance by that chunk's share of the current file."""
+        share = self._size() / max(len(processed.chunks), 1)
+        return lambda count: self._credit(share * count)
+
+    def finish(self, next_label: str) -> None:
+        """Count the current file as done, and show what comes next."""
+        self._credit(self._size() - self._credited)
+        self._current, self._credited = None, 0.0
+        self._bar.set_postfix_str(next_label)
+
+    def close(self) -> None:
+        self._bar.close()
+
+    def _size(self) -> float:
+        return self._sizes.get(self._current, 0) if self._current else 0
+
+    def _credit(self, amount: float) -> None:
+        amount = min(amount, self._size() - self._credited)
+        if amount > 0:
+            self._credited += amount
+            self._bar.update(amount)
+
+
+def _print_rate(results: Any, seconds: float, embedded: int) -> None:
+    """The final throughput line: documents and chunks per minute, and what was embedded."""
+    done = [r for r in results if r.ok]
+    chunks = sum(r.chunks for r in done)
+    minutes = max(seconds, 1e-6) / 60
+    print(
+        f"用时 {seconds:.0f} s：每分钟 {len(done) / minutes:.1f} 个文档、{chunks / minutes:.0f} 个分块"
+        f"（新嵌入 {embedded} 个分块）/ took {seconds:.0f} s: {len(done) / minutes:.1f} documents "
+        f"and {chunks / minutes:.0f} chunks per minute ({embedded} chunks newly embedded)",
         file=sys.stderr,
     )
-
-    def advance(count: int) -> None:
-        bar.update(count)
-        if bar.n >= bar.total:
-            bar.close()
-
-    return advance
 
 
 def _print_report(

@@ -45,8 +45,8 @@ def main(settings: Settings, host: str, port: int) -> None:
             file=sys.stderr,
         )
     app = open_app(settings)
+    warm_up(app.assistant)  # loads the model and the snapshot while the UI is being built
     server_app = create_server_app(app, api_settings)
-    warm_up(app.assistant)
     print(
         f"policy-qa 已就绪（{time.perf_counter() - started:.1f} s）：界面 http://{host}:{port}  "
         f"API http://{host}:{port}/api/v1/docs  按 Ctrl+C 退出 / press Ctrl+C to stop",
