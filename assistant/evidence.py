@@ -116,10 +116,10 @@ def _attribute_in(question: Question, text: str) -> float:
 
     With no attribute found, the focus stands for it: a text naming none of the question's
     key terms says nothing about what is asked."""
-    if question.indicator_wordings and any(
-        w.lower() in indicator_form(text) for w in question.indicator_wordings
-    ):
-        return 1.0
+    if question.indicator_wordings:
+        matching = indicator_form(text)
+        if any(w in matching for w in question.indicator_wordings):
+            return 1.0
     if not question.attribute:
         matched = sum(t.weight * t.match(text) for t in question.terms)
         return matched / question.total_weight

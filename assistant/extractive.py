@@ -240,11 +240,10 @@ def _states_year(sentence: Sentence, question: Question) -> bool:
     # 「“十三五”期间……」 answers a question about 十三五, also from the head of its passage:
     # a paragraph names its period once and lists what was done.
     around = where + sentence.passage.text[: sentence.start]
-    if any(plan in around for plan in _PLAN.findall(question.core or question.text)):
+    plans = _PLAN.findall(question.core or question.text)
+    if any(plan in around for plan in plans):
         return True
-    if _reviews_plan_before(sentence.passage, years) and _PLAN.search(
-        question.core or question.text
-    ):
+    if plans and _reviews_plan_before(sentence.passage, years):
         return True
     named = explicit_years(sentence.text)
     for heading in sentence.passage.section.split(" > "):

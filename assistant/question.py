@@ -239,13 +239,13 @@ class TermWeigher:
         # A place most chunks mention (广州, 广东) is the corpus's setting, not a topic to match.
         common = 0.03 * len(self._texts)
         # An abbreviation (广马) cannot be checked by its letters; its terms still rank.
+        found = {name: self._df(compact(name)) for name in dict.fromkeys(_names(core, flags))}
         names = tuple(
             name
-            for name in dict.fromkeys(_names(core, flags))
-            if self._df(compact(name)) <= common
-            and (self._df(compact(name)) or not self._abbreviates(compact(name)))
+            for name, df in found.items()
+            if df <= common and (df or not self._abbreviates(compact(name)))
         )
-        unknown = tuple(name for name in names if not self._df(compact(name)))
+        unknown = tuple(name for name in names if not found[name])
         types = asked_types(core)
         attribute = self._attribute(core, years)
         # 数量/总量 only say "a figure of" the word before them, which a table row's name
@@ -399,14 +399,20 @@ def _pos_factor(term: str, flag: str | None) -> float:
 
 
 def indicator_wordings(text: str) -> tuple[str, ...]:
-    """The wordings of the indicator named in the text by its longest wording in the synonym
-    file (新增高新技术企业, not the 高新技术企业 inside it); none for short generic names."""
+    """The wordings (in `indicator_form`) of the indicator named in the text by its longest
+    wording in the synonym file (新增高新技术企业, not the 高新技术企业 inside it); none for
+    short generic names."""
     matching = indicator_form(text)
-    named = [w for w in synonym_table() if len(w) >= _INDICATOR_WORDING_CHARS and w in matching]
+    wordings = {w: (w.lower(), key) for w, key in synonym_table().items()}
+    named = [
+        form
+        for form, _ in wordings.values()
+        if len(form) >= _INDICATOR_WORDING_CHARS and form in matching
+    ]
     if not named:
         return ()
-    key = synonym_table()[max(named, key=len)]
-    return tuple(w for w, k in synonym_table().items() if k == key)
+    asked = next(key for form, key in wordings.values() if form == max(named, key=len))
+    return tuple(form for form, key in wordings.values() if key == asked)
 
 
 def indicator_form(text: str) -> str:

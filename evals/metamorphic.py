@@ -124,22 +124,20 @@ def run_suite(
     return results
 
 
-def _rate(results: Sequence[VariantResult]) -> float | None:
-    return sum(r.passed for r in results) / len(results) if results else None
+def _rate(results: Sequence[VariantResult], counted: str = "passed") -> float | None:
+    """Share of `results` whose `counted` flag is set (None for no results)."""
+    return sum(getattr(r, counted) for r in results) / len(results) if results else None
 
 
 def metamorphic_summary(results: Sequence[VariantResult]) -> dict[str, Any]:
-    """The three rates (and framed accuracy) with their counts, follow-ups also per kind, and the latency."""
+    """The three rates (and framed accuracy) with their counts, follow-ups also per kind, and
+    the latency."""
     by_relation = {name: [r for r in results if r.relation == name] for name in RELATIONS}
     follow_ups = by_relation["follow_up"]
     latencies = [r.latency_ms for r in results]
     return {
         "framing_consistency": _rate(by_relation["framing"]),
-        "framed_accuracy": (
-            sum(r.correct for r in by_relation["framing"]) / len(by_relation["framing"])
-            if by_relation["framing"]
-            else None
-        ),
+        "framed_accuracy": _rate(by_relation["framing"], "correct"),
         "attribute_swap_refusal": _rate(by_relation["attribute_swap"]),
         "follow_up_accuracy": _rate(follow_ups),
         "n": {name: len(group) for name, group in by_relation.items()},

@@ -115,6 +115,8 @@ def test_an_indicator_named_one_way_is_found_under_its_other_wordings() -> None:
     new_firms = indicator_wordings("2018年广州新增高新技术企业多少家？")
     assert new_firms and not any(w in indicator_form("高新技术企业总数") for w in new_firms)
     assert indicator_wordings("广州的登记数是多少？") == ()
+    # a wording with capitals (GDP) is found in the question like any other
+    assert "研发投入强度" in indicator_wordings("研发经费投入占GDP比重是多少？")
     row_chunk = (
         "表2.1 黄埔区科技创新发展目标 | 科技成果转化 | 4 全社会研发投入(R&D)占GDP的比重(%): "
         "2020年完成值 5.71; 2025年目标值 6; 指标属性 预期性"
