@@ -29,7 +29,7 @@ test: install
 # Everything except the browser, Chroma-server, race (killed/concurrent process) and slow
 # (end-to-end, seconds each) tests; `make test` runs them all.
 test-fast: install
-	$(BIN)/python -m pytest -q -m "not browser and not server and not race and not slow"
+	$(BIN)/python -m pytest -q -n 2 -m "not browser and not server and not race and not slow"
 
 lint: install
 	$(BIN)/ruff check . && $(BIN)/ruff format --check . && $(BIN)/mypy
