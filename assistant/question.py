@@ -16,6 +16,7 @@ import itertools
 import math
 import re
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
@@ -100,13 +101,16 @@ _QUESTION_WORDS = frozenset(
 _PROPER = frozenset({"ns"})
 _ASKING = re.compile(r"多少|几|哪|什么|怎|如何|各是|各有")
 # The attribute a question asks about is the last content word before its question word.
-_ASKED_AT = re.compile(r"多少|几|哪|什么|谁|怎|如何|何时|第几|是否")
+# After 没/不/无 the same words do not ask (「没什么抵押」 is "little collateral").
+_ASKED_AT = re.compile(r"(?<![没不无])(?:多少|几|哪|什么|谁|怎|如何|何时|第几|是否)")
 _LINKING = re.compile(
     r"(?:是|有|为|达到|达|约|要|将|能|可以|一共|总共|共|的|了|在|具体|分别|大概|大约|到底"
     r"|(?:提升|提高|增加|增长|扩大|扩充|发展)到)+$"
 )
 # A head noun that only says "a figure of" (目标, 数量): the attribute is what stands before
 # its 的 (瞪羚企业 in 「瞪羚企业到2025年的目标是多少家」).
+# How far a modifier (「业内举足轻重的」) may run between a counter and the noun it counts.
+_MODIFIER_CHARS = 12
 _GENERIC_HEAD = re.compile(r"(?:目标值?|情况|数量|总量|总数|水平|数值)$")
 # 「多少家」「几项」「哪一年」: the counter between the question word and the thing counted.
 _COUNTER_AT_START = re.compile(rf"^\s*[一两几]?\s*[{COUNTERS}]")
@@ -133,11 +137,12 @@ class Term:
 
     text: str
     weight: float
+    spellings: tuple[str, ...] = ()  # fuller forms of an abbreviation (高企: 高新技术企)
 
     def match(self, text: str) -> float:
-        """1 for the whole term; else the share of its character bigrams (PDF text loses
-        characters)."""
-        if self.text in text:
+        """1 for the whole term or a fuller spelling of it; else the share of its character
+        bigrams (PDF text loses characters)."""
+        if self.text in text or any(s in text for s in self.spellings):
             return 1.0
         if len(self.text) < 3:
             return 0.0
@@ -254,6 +259,7 @@ class TermWeigher:
             Term(
                 compact(part),
                 max(self._idf(compact(part)), 0.1) * (0.2 if _GENERIC_HEAD.fullmatch(part) else 1),
+                self._spelled_out(compact(part)),
             )
             for part in attribute.split()
         )
@@ -307,8 +313,10 @@ class TermWeigher:
         asked = _ASKED_AT.search(core)
         if not asked:
             return ""
-        after = _COUNTER_AT_START.sub("", core[asked.end() :])
-        counted = self._content_words(re.split(r"[，,；;：:？?。！!]", after)[0][:8], years)
+        after = re.split(r"[，,；;：:？?。！!]", _COUNTER_AT_START.sub("", core[asked.end() :]))[0]
+        # 「几个业内举足轻重的产业基础集群」: what is counted is the head after the modifier's 的.
+        modifier_end = after.rfind("的", 0, _MODIFIER_CHARS)
+        counted = self._content_words(after[modifier_end + 1 :][:8], years)
         run = list(itertools.takewhile(_nominal, counted))
         # 「是哪家企业建成的」: after 哪/什么 a class noun names the kind of answer, not what is
         # asked of the entity; the attribute stands before the question word.
@@ -346,11 +354,23 @@ class TermWeigher:
         """A short name whose characters stand in order inside one word group of the corpus
         is its abbreviation (广马 in 广州国际马拉松, 高企 in 高新技术企业), not an unknown
         name; a typo (黄浦区 for 黄埔区) has a character the full name lacks."""
+        return bool(self._spellings(name))
+
+    def _spelled_out(self, word: str) -> tuple[str, ...]:
+        """The corpus's usual full form of a short word it mostly writes in full (高企 ->
+        高新技术企), so that the asked attribute is found where a document spells it out. A
+        word the documents use as it is (产业) has no other form."""
+        spellings = self._spellings(word)
+        full, count = max(spellings.items(), key=lambda pair: pair[1], default=("", 0))
+        return (full,) if len(full) > len(word) and count > spellings[word] else ()
+
+    def _spellings(self, name: str) -> Counter[str]:
+        """How often each corpus text span holds `name`'s characters in order, a few apart."""
         if len(name) > _ABBREVIATION_CHARS:
-            return False
+            return Counter()
         gaps = f"[^{_CLAUSE_BREAKS}]{{0,{_ABBREVIATION_GAP}}}"
         pattern = re.compile(gaps.join(map(re.escape, name)))
-        return any(pattern.search(text) for text in self._texts)
+        return Counter(m.group() for text in self._texts for m in pattern.finditer(text))
 
     def _df(self, term: str) -> int:
         return sum(1 for text in self._texts if term in text)

@@ -11,7 +11,8 @@ positive, one that holds none of them negative, anything in between is left out;
 candidate of an unanswerable question is negative. A logistic regression (numpy, L2) is
 fitted on standardised features with both classes weighted equally; the threshold on the
 best candidate's probability is chosen by grouped 5-fold cross-validation to maximise
-balanced accuracy of the per-question decision (answer vs refuse), and those
+balanced accuracy of the per-question decision (answer vs refuse), averaged over a window of
+thresholds so that it is stable, and those
 cross-validated numbers are printed, not the training fit.
 """
 
@@ -20,6 +21,7 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import statistics
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -37,6 +39,7 @@ FRAMINGS_PER_ITEM = 2
 L2 = 1.0
 FOLDS = 5
 SEED = 20261130
+THRESHOLD_WINDOW = 0.03
 
 
 def training_items(dev: list[EvalItem]) -> list[EvalItem]:
@@ -190,7 +193,14 @@ def cross_validate(records: list[dict[str, Any]]) -> tuple[float, dict[str, floa
             if fold_of[record["group"]] == fold:
                 pairs.append((record, *lead_probability(model, record)))
     grid = [t / 100 for t in range(5, 96)]
-    threshold = max(grid, key=lambda t: (_balanced(decision_metrics(pairs, t)), -abs(t - 0.5)))
+    balanced = {t: _balanced(decision_metrics(pairs, t)) for t in grid}
+    # Balanced accuracy is flat over wide ranges: averaged over a window, one question more
+    # or less on either side cannot swing the threshold from one end of a plateau to the other.
+    smoothed = {
+        t: statistics.fmean(balanced[u] for u in grid if abs(u - t) <= THRESHOLD_WINDOW + 1e-9)
+        for t in grid
+    }
+    threshold = max(grid, key=lambda t: (smoothed[t], -abs(t - 0.5)))
     return threshold, decision_metrics(pairs, threshold)
 
 

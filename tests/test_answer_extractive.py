@@ -302,6 +302,11 @@ def test_json_contract(assistant: Assistant) -> None:
         ("黄埔区“十四五”规划中瞪羚企业到2025年的目标是多少家？", "瞪羚 企业"),
         # 企业 after 哪家 is the kind of answer; what is asked of it stands before
         ("大湾区第一条12英寸芯片生产线是哪家企业建成的？", "芯片 生产线"),
+        # 没什么 / 不怎么 do not ask: the question word is the later 多少
+        ("我们是没什么经验的初创团队，风险补偿资金池撬动了多少银行贷款？", "银行贷款"),
+        ("我们公司不怎么懂政策，黄埔区高新技术企业有多少家？", "高新技术 企业"),
+        # what is counted is the noun after the modifier's 的, not the modifier
+        ("黄埔区要建成几个具有全球影响力的产业集群？", "产业 集群"),
     ],
 )
 def test_the_asked_attribute_survives_segmentation_slips(
@@ -309,6 +314,19 @@ def test_the_asked_attribute_survives_segmentation_slips(
 ) -> None:
     analysed, _ = assistant.candidates(question)
     assert analysed.attribute == attribute
+
+
+def test_an_abbreviated_attribute_is_found_where_the_documents_spell_it_out(
+    assistant: Assistant,
+) -> None:
+    """高企 is how people say 高新技术企业; the documents write it out. A word the documents
+    use as it is (产业) gets no other spelling."""
+    analysed, candidates = assistant.candidates("获贷企业中高企占多少？")
+    assert [t.spellings for t in analysed.attribute_terms] == [("高新技术企",)]
+    assert "高新技术企业占" in candidates[0].sentence.text
+    assert candidates[0].features["attribute"] == 1.0
+    common, _ = assistant.candidates("黄埔区要建成几个具有全球影响力的产业集群？")
+    assert all(t.spellings == () for t in common.attribute_terms)
 
 
 def test_an_abbreviation_is_not_an_unknown_name_but_a_typo_is(assistant: Assistant) -> None:
