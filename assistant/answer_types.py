@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+import jieba.posseg
+
 COUNT = "count"
 AMOUNT = "amount"
 SHARE = "share"
@@ -223,7 +225,33 @@ def spans_of(text: str, answer_type: str, counter: str = "") -> list[Span]:
             ]
         return [s for s in spans if not _is_year_count(text, s) and not _after_ordinal(text, s)]
     spans_pattern = _SPANS.get(answer_type)
-    return [_span(m, answer_type) for m in spans_pattern.finditer(text)] if spans_pattern else []
+    if not spans_pattern:
+        return []
+    spans = [_span(m, answer_type) for m in spans_pattern.finditer(text)]
+    if answer_type == ORGANISATION:
+        return [name for s in spans if (name := _organisation_name(s))]
+    return spans
+
+
+# Words that cannot stand inside a name: 的, 等, prepositions (在, 由, 以), conjunctions (及),
+# measure words (个), localisers (以下) and punctuation. A name begins after the last of them.
+_NAME_BREAK_TAGS = frozenset({"uj", "ul", "u", "p", "c", "q", "f", "x", "m"})
+# Verbs and adverbs before a name (邀请中山大学, 争取合作银行) are what is done with it.
+_LEADING_TAGS = frozenset({"v", "vn", "vd", "d", "ad"})
+
+
+def _organisation_name(span: Span) -> Span | None:
+    """The name inside a span the suffix pattern found, or None when only a bare class word
+    (银行, 中心) remains: 「建设有国际影响力的风投创投中心」 -> 风投创投中心."""
+    words = [(pair.word, pair.flag) for pair in jieba.posseg.cut(span.text)]
+    breaks = [n for n, (_, flag) in enumerate(words) if flag in _NAME_BREAK_TAGS]
+    words = words[breaks[-1] + 1 :] if breaks else words
+    while len(words) > 1 and words[0][1] in _LEADING_TAGS:
+        words = words[1:]
+    name = "".join(word for word, _ in words)
+    if len(words) < 2 and len(name) <= 2:
+        return None
+    return Span(span.end - len(name), span.end, span.type, name)
 
 
 def _span(match: re.Match[str], answer_type: str) -> Span:

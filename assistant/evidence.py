@@ -20,7 +20,7 @@ from assistant.answer_types import (
     Span,
     spans_of,
 )
-from assistant.question import Question, Term, compact, indicator_form
+from assistant.question import Question, Term, bigrams, compact, indicator_form
 
 _CLAUSE_END = re.compile(r"[，,；;。！!？?]")
 _NUMBERED_HEADING = re.compile(
@@ -34,6 +34,8 @@ _TABLE_ROW = re.compile(
 )
 # Share of the asked attribute a table row's indicator name must hold to answer for it.
 _ROW_NAMES_ATTRIBUTE = 0.5
+# Share of a body's name the question already says for the body to be the one asked about.
+_NAMED_IN_QUESTION = 0.6
 _ROW_UNIT = re.compile(r"[（(]([^（()）]{1,6})[)）]\s*$")
 
 
@@ -96,9 +98,15 @@ def typed_evidence(question: Question, text: str, is_table_row: bool) -> TypedEv
 
 def _given(question: Question, span: Span) -> bool:
     """A figure the question itself states (「8家合作银行是哪几家」, 「夸克电驱2.0」) is what it
-    asks about, not its answer."""
+    asks about, not its answer; so is a body it names, also when shortened (交易中心 for
+    广州国际技术交易服务中心): a body's operator or manager is another body."""
     figure = compact(span.text)
-    return len(figure) >= 2 and figure in compact(question.core or question.text)
+    asked = compact(question.core or question.text)
+    if len(figure) >= 2 and figure in asked:
+        return True
+    grams = bigrams(figure)
+    named = sum(g in asked for g in grams) / len(grams) if grams else 0.0
+    return span.type == ORGANISATION and named >= _NAMED_IN_QUESTION
 
 
 # Words for a change that documents and questions use interchangeably (增长了多少 / 增加至);

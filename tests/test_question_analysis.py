@@ -79,6 +79,42 @@ def test_typed_spans_tell_a_rank_from_a_score_and_a_year_from_a_count() -> None:
     assert [s.type for s in stated_types("位居全球第2位")] == ["rank"]
 
 
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("邀请中山大学、华南理工大学参加", ["中山大学", "华南理工大学"]),
+        (
+            "由广州市科技局指导，大湾区科技创新服务中心牵头筹建",
+            ["广州市科技局", "大湾区科技创新服务中心"],
+        ),
+        ("以广东高航知识产权运营有限公司为发起单位", ["广东高航知识产权运营有限公司"]),
+        # a description ending in a class word is not a name; a bare class word is none
+        ("建设有国际影响力的风投创投中心", ["风投创投中心"]),
+        ("争取合作银行翻番", []),
+    ],
+)
+def test_an_organisation_span_is_the_name_without_what_is_done_with_it(
+    text: str, names: list[str]
+) -> None:
+    spans = spans_of(text, "organisation")
+    assert [s.text for s in spans] == names
+    assert all(text[s.start : s.end] == s.text for s in spans)
+
+
+def test_a_body_the_question_names_is_not_the_answer_to_who_runs_it() -> None:
+    asked = Question(
+        text="广州国际技术交易服务中心的运营主体是谁？",
+        kind="figure",
+        terms=(Term("运营", 1.0),),
+        years=frozenset(),
+        types=("organisation",),
+        core="广州国际技术交易服务中心的运营主体是谁？",
+    )
+    text = "交易中心由广东高航知识产权运营有限公司运营。"
+    found = [s.text for s in typed_evidence(asked, text, False).spans]
+    assert found == ["广东高航知识产权运营有限公司"]
+
+
 def test_headings_and_lead_ins_are_recognised() -> None:
     assert is_heading("2.加快高新技术企业自主创新能力提升。")
     assert is_heading("十、保障措施")
