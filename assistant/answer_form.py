@@ -87,9 +87,18 @@ def _clause_focus(question: Question, text: str, span: Span) -> float:
 
 
 def _best_clause(question: Question, text: str) -> str:
-    """The clause of a sentence that names most of the focus (who or where is said there)."""
+    """The clause that says who or where: the one naming the asked attribute or deed (牵头筹建,
+    not the 指导 of the clause before), then the one naming most of the focus."""
     clauses = [c.strip() for c in _CLAUSES.findall(" ".join(text.split())) if c.strip()]
-    return max(clauses, key=lambda c: sum(t.weight * t.match(compact(c)) for t in question.terms))
+
+    def weight(clause: str) -> tuple[float, float]:
+        text = compact(clause)
+        return (
+            sum(t.weight * t.match(text) for t in question.attribute_terms),
+            sum(t.weight * t.match(text) for t in question.terms),
+        )
+
+    return max(clauses, key=weight)
 
 
 def _stated(sentence: Sentence) -> str:

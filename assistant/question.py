@@ -322,6 +322,9 @@ class TermWeigher:
         # asked of the entity; the attribute stands before the question word.
         if run and not (asked.group() in ("哪", "什么", "谁") and set(run) <= _ANSWER_CLASSES):
             return " ".join(run[-2:])
+        # 「由谁牵头筹建」: what is asked of an actor is the deed after 谁, not the subject.
+        if asked.group() == "谁" and counted:
+            return " ".join(counted[:2])
         before = _LINKING.sub("", re.split(r"[，,；;：:]", core[: asked.start()])[-1])
         if _GENERIC_HEAD.search(before) and "的" in before:
             before = _LINKING.sub("", _TIME_PHRASE.sub("", before[: before.rfind("的")]))

@@ -78,6 +78,8 @@ def test_answers_hold_the_expected_figure_or_name(
         ("广州科技创新母基金落地了多少只子基金？", "42只[1]"),  # count
         ("2018年广州技术合同成交额是多少亿元？", "[1]"),  # amount
         ("黄埔区技术合同成交额2025年的目标是多少？", "2025年目标值 800亿元"),  # table row
+        # who: the clause naming the asked deed (牵头筹建), not the 指导 clause before it
+        ("广州市新型研发机构协同创新联盟由谁牵头筹建？", "大湾区科技创新服务中心牵头筹建"),
     ],
 )
 def test_span_questions_lead_with_the_direct_answer(
