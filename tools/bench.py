@@ -295,13 +295,15 @@ def serve_ready_row(data_dir: Path, label: str) -> Row:
             except OSError:
                 time.sleep(0.1)
         seconds = time.perf_counter() - started
-        cpu = psutil.Process(server.pid).cpu_times()
+        process = psutil.Process(server.pid)
+        cpu, rss_mb = process.cpu_times(), process.memory_info().rss / 2**20
     finally:
         stop(server)
     return Row(
         f"{label}: serve → first API answer",
         seconds=seconds,
-        detail=f"process start to 200; CPU {cpu.user + cpu.system:.1f} s",
+        detail=f"process start to 200; CPU {cpu.user + cpu.system:.1f} s; RSS column: at that answer",
+        peak_mb=rss_mb,
     )
 
 
@@ -325,10 +327,12 @@ def identity_row(data_dir: Path, label: str, sessions: int, questions: int) -> R
     ]
     summary = "; ".join(f"{c[0]} {c[1]}, errors {c[2]}, mismatches {c[3]}" for c in paths)
     verdict = "identical" if done.returncode == 0 and paths else "NOT identical"
+    peak = re.search(r"server peak RSS over the whole run: (\d+) MB", done.stdout)
     return Row(
         f"{label}: answers across processes (load test {sessions}×{questions})",
         seconds=time.perf_counter() - started,
         detail=f"{verdict}: {summary or done.stderr.strip()[-300:]}",
+        peak_mb=float(peak.group(1)) if peak else 0.0,
     )
 
 
