@@ -264,13 +264,14 @@ class ChunkStore:
         stayed below that, so every new process replayed all of it: 3 s at 500 documents.
         An index made before this setting is updated here once.
         """
-        wanted = {"sync_threshold": REGISTRY_SYNC_THRESHOLD}
         collection = self._client.get_or_create_collection(
-            REGISTRY_COLLECTION, embedding_function=None, configuration={"hnsw": wanted}
+            REGISTRY_COLLECTION,
+            embedding_function=None,
+            configuration={"hnsw": {"sync_threshold": REGISTRY_SYNC_THRESHOLD}},
         )
         hnsw = (collection.configuration_json or {}).get("hnsw") or {}
         if hnsw.get("sync_threshold") != REGISTRY_SYNC_THRESHOLD:
-            collection.modify(configuration={"hnsw": wanted})
+            collection.modify(configuration={"hnsw": {"sync_threshold": REGISTRY_SYNC_THRESHOLD}})
         return collection
 
     # -- registry -------------------------------------------------------------------------
