@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from ingest.chunking import Chunk
 from ingest.figures import Figure, find_figures
@@ -28,10 +28,12 @@ from ingest.periods import (
     plans_ahead,
     year_before,
 )
-from ingest.pipeline import ProcessedDocument
 from ingest.scopes import SCOPE_FILE, document_scope, subject_scope
 from ingest.sentences import split_sentences
 from ingest.structure import SECTION_SEPARATOR
+
+if TYPE_CHECKING:  # annotations only: importing the pipeline (pypdf) costs ~0.4 s
+    from ingest.pipeline import ProcessedDocument
 
 # Bump when the extraction rules change, so stored facts of unchanged documents are rebuilt.
 EXTRACTION_RULES = "2026-11-30.2"

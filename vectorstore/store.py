@@ -21,7 +21,7 @@ import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import chromadb
 import numpy as np
@@ -29,7 +29,6 @@ from chromadb.api.shared_system_client import SharedSystemClient
 from chromadb.config import Settings
 
 from ingest.chunking import Chunk, retrieval_text
-from ingest.pipeline import ProcessedDocument
 from vectorstore import registry
 from vectorstore.embeddings import CachedEmbeddings, embedding_identity
 from vectorstore.errors import (
@@ -46,8 +45,13 @@ from vectorstore.registry import Registration
 from vectorstore.settings import StoreSettings
 from vectorstore.writelock import writer_lock
 
+if TYPE_CHECKING:  # annotations only: the ingest pipeline (pypdf, loaders) costs ~0.4 s to import
+    from ingest.pipeline import ProcessedDocument
+
 CHUNK_COLLECTION = "policy_qa_chunks"
 REGISTRY_COLLECTION = "policy_qa_documents"
+# Registry writes after which Chroma saves its vector index (see _open_registry_collection).
+REGISTRY_SYNC_THRESHOLD = 2
 WRITE_BATCH = 128
 # The registry holds metadata only; Chroma wants a vector per record, so each gets this one.
 _REGISTRY_VECTOR = [1.0]
@@ -194,11 +198,7 @@ class ChunkStore:
     def _open(self) -> None:
         self._client = _connect(self.settings)
         self._chunks = self._guard(self._open_chunk_collection)
-        self._registry = self._guard(
-            lambda: self._client.get_or_create_collection(
-                REGISTRY_COLLECTION, embedding_function=None
-            )
-        )
+        self._registry = self._guard(self._open_registry_collection)
 
     def reopen(self) -> None:
         """Drop this process's cached view of an embedded store and open it again.
@@ -253,6 +253,25 @@ class ChunkStore:
                 f"the index was built with embedding model {stored_model} but {self.model_name} "
                 "is configured; switch back, or delete the index and ingest again",
             )
+        return collection
+
+    def _open_registry_collection(self) -> Any:
+        """The registry, with its (one-dimensional) vector index saved at every write.
+
+        Chroma replays every write since its last save of a collection's vector index when a
+        process first reads the collection, and saves only every `sync_threshold` writes
+        (1000 by default). The registry (one entry per document version, with its full text)
+        stayed below that, so every new process replayed all of it: 3 s at 500 documents.
+        An index made before this setting is updated here once.
+        """
+        collection = self._client.get_or_create_collection(
+            REGISTRY_COLLECTION,
+            embedding_function=None,
+            configuration={"hnsw": {"sync_threshold": REGISTRY_SYNC_THRESHOLD}},
+        )
+        hnsw = (collection.configuration_json or {}).get("hnsw") or {}
+        if hnsw.get("sync_threshold") != REGISTRY_SYNC_THRESHOLD:
+            collection.modify(configuration={"hnsw": {"sync_threshold": REGISTRY_SYNC_THRESHOLD}})
         return collection
 
     # -- registry -------------------------------------------------------------------------

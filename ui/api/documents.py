@@ -8,7 +8,7 @@ import shutil
 import tempfile
 from dataclasses import asdict
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from fastapi import APIRouter, Depends, File, Request, UploadFile
 from fastapi.responses import JSONResponse
@@ -20,8 +20,10 @@ from ui.api.deps import Served
 from ui.api.errors import ApiError, not_found
 from ui.api.models import DeleteReport, DocumentDetail, Section, StatusReport, UploadReport
 from vectorstore.audit import AuditLog, audit_path, who
-from vectorstore.indexer import LifecycleAction
 from vectorstore.store import DocumentRecord
+
+if TYPE_CHECKING:  # the indexer (and the ingest pipeline) is imported by app.indexer when used
+    from vectorstore.indexer import LifecycleAction
 
 reader = APIRouter(dependencies=[Depends(require_reader)])
 admin = APIRouter(dependencies=[Depends(require_admin)], tags=["documents", "admin"])
