@@ -32,6 +32,7 @@ from assistant.answer_types import (
     asked_types,
 )
 from assistant.framing import split_framing
+from assistant.text_index import TextIndex
 from ingest.indicators import normalize_indicator, synonym_table
 from ingest.years import years_in
 from vectorstore.lexical import ChineseTokenizer, normalize
@@ -219,12 +220,13 @@ class TermWeigher:
 
     def __init__(self, tokenizer: ChineseTokenizer, texts: list[str]) -> None:
         self.tokenizer = tokenizer
-        self._texts = [compact(t) for t in texts]
+        self._index = TextIndex([compact(t) for t in texts])
         self._idf = lru_cache(maxsize=4096)(self._compute_idf)
+        self._df = lru_cache(maxsize=4096)(self._index.count)
 
     def _compute_idf(self, term: str) -> float:
         df = self._df(term)
-        return math.log((len(self._texts) + 1) / (df + 0.5))
+        return math.log((len(self._index.texts) + 1) / (df + 0.5))
 
     def analyse(self, text: str) -> Question:
         clean = for_retrieval(text)
@@ -242,7 +244,7 @@ class TermWeigher:
             t for t in self._terms(" ".join(framed.framing), years, flags) if t.text not in focus
         )
         # A place most chunks mention (广州, 广东) is the corpus's setting, not a topic to match.
-        common = 0.03 * len(self._texts)
+        common = 0.03 * len(self._index.texts)
         # An abbreviation (广马) cannot be checked by its letters; its terms still rank.
         found = {name: self._df(compact(name)) for name in dict.fromkeys(_names(core, flags))}
         names = tuple(
@@ -373,10 +375,8 @@ class TermWeigher:
             return Counter()
         gaps = f"[^{_CLAUSE_BREAKS}]{{0,{_ABBREVIATION_GAP}}}"
         pattern = re.compile(gaps.join(map(re.escape, name)))
-        return Counter(m.group() for text in self._texts for m in pattern.finditer(text))
-
-    def _df(self, term: str) -> int:
-        return sum(1 for text in self._texts if term in text)
+        texts = self._index.candidates(name)
+        return Counter(m.group() for text in texts for m in pattern.finditer(text))
 
 
 def _names(text: str, flags: dict[str, str]) -> list[str]:
