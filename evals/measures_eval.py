@@ -17,6 +17,11 @@ and enterprise profiles with the gold measures each should return; every item ha
   the extractor was changed for hard negatives, each labelled measure or not (descriptions of
   an institution or an area, news, general principles, administration): precision and recall
   of extraction on them, and the share of those hard negatives rejected;
+- industry macro-F1 on evals/datasets/measures_industry_labels.jsonl: catalogue sentences of
+  the dev sections that the gold set does not hold, labelled with the industries they target
+  (tagging only: the tagger is run on their text, whether or not they are measures);
+- generated variants of the gold measures (evals/measure_variants.py): the share of swapped-in
+  industries tagged and of industries moved into another noun not tagged.
 - profile recall@10 / precision@10 on the judged (condensed) ranking: unlabelled catalogue
   measures are left out of the ranking before cutting at 10, since the gold set is a sample.
 Profile relevance (the rule the gold file's profile sets were computed by, from the gold
@@ -39,12 +44,14 @@ from typing import Any
 from langchain_core.embeddings import Embeddings
 
 from assistant.measures import MeasureFinder, Profile
+from evals.measure_variants import variants_report
 from evals.report import REPORTS_DIR
-from ingest.measures import FACETS, Measure, normalize
+from ingest.measures import FACETS, Measure, normalize, targeted_industries
 from ingest.pipeline import ProcessedDocument, process_paths
 from vectorstore.measures import MeasureStore
 
 GOLD_FILE = Path(__file__).parent / "datasets" / "measures.jsonl"
+INDUSTRY_LABELS = Path(__file__).parent / "datasets" / "measures_industry_labels.jsonl"
 CORPUS = Path(__file__).resolve().parent.parent / "data" / "corpus"
 SPLITS = ("dev", "test")
 TARGETS = {
@@ -123,6 +130,17 @@ def extraction_report(items: Sequence[GoldItem], measures: Sequence[Measure]) ->
         report[f"macro_f1_{facet}"] = macro_f1(pairs)
         report[f"macro_f1_{facet}_gold_tags"] = macro_f1(pairs, gold_tags_only=True)
     return report
+
+
+def industry_labels_f1(split: str, path: Path = INDUSTRY_LABELS) -> float | None:
+    """Industry macro-F1 of the tagger on the extra labelled sentences of `split`."""
+    rows = [json.loads(line) for line in path.read_text("utf-8").splitlines() if line.strip()]
+    pairs = [
+        (set(row["industries"]), set(targeted_industries(row["text"])))
+        for row in rows
+        if row["split"] == split
+    ]
+    return macro_f1(pairs)
 
 
 def sample_report(items: Sequence[GoldItem], measures: Sequence[Measure]) -> dict[str, Any]:
@@ -210,6 +228,8 @@ def evaluate(
         items = [i for i in gold if i.split == split]
         section = extraction_report(items, measures)
         section.update(sample_report(items, measures))
+        section.update(variants_report([i.row for i in items if i.kind == "measure"]))
+        section["macro_f1_industries_extra_labels"] = industry_labels_f1(split)
         profiles = [i for i in items if i.kind == "profile"]
         section.update(profile_report(profiles, judged, finder))
         report["splits"][split] = section
@@ -238,6 +258,9 @@ HEADLINE = (
     "sample_recall",
     "hard_negative_rejection",
     *(f"macro_f1_{facet}_gold_tags" for facet in FACETS),
+    "macro_f1_industries_extra_labels",
+    "industry_swap_tagged",
+    "industry_compound_rejected",
 )
 
 

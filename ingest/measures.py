@@ -22,6 +22,7 @@ from importlib import resources
 
 from ingest.chunking import Chunk
 from ingest.figures import find_figures
+from ingest.measure_industries import Mention, targeted
 from ingest.pipeline import ProcessedDocument
 from ingest.scopes import document_scope
 from ingest.sentences import Span, split_sentences
@@ -29,7 +30,7 @@ from ingest.structure import Block
 
 VOCAB_FILE = "measure_vocab.json"
 # Bump when the rules change, so stored catalogues of unchanged documents are rebuilt.
-MEASURE_RULES = "2026-11-30.1"
+MEASURE_RULES = "2026-12-01.1"
 FACETS = ("beneficiaries", "industries", "support_types")
 
 
@@ -135,6 +136,22 @@ def tag_text(text: str, facet: str) -> tuple[str, ...]:
     pattern, tags = _facet_words(facet)
     found = [tag for match in pattern.finditer(normalize(text)) for tag in tags[match.group(0)]]
     return tuple(dict.fromkeys(found))
+
+
+def industry_mentions(plain: str) -> list[Mention]:
+    """Every industry word of a normalised text with its tags (place names carry none)."""
+    pattern, tags = _facet_words("industries")
+    return [
+        Mention(match.group(0), tag, match.start(), match.end())
+        for match in pattern.finditer(plain)
+        for tag in tags[match.group(0)]
+    ]
+
+
+def targeted_industries(text: str) -> tuple[str, ...]:
+    """The industries a measure targets (ingest.measure_industries), not every one it names."""
+    plain = normalize(text)
+    return targeted(plain, industry_mentions(plain), vocabulary().support_cues)
 
 
 # --- what is not a measure ----------------------------------------------------------------
@@ -306,7 +323,7 @@ def _measure(processed: ProcessedDocument, block: Block, sentence: Span, level: 
         level=level,
         period=processed.meta.period,
         beneficiaries=tag_text(text, "beneficiaries"),
-        industries=tag_text(text, "industries"),
+        industries=targeted_industries(text),
         support_types=tag_text(text, "support_types"),
         amounts=amounts(text),
         conditions=conditions(text),
