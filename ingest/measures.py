@@ -221,7 +221,7 @@ def regulates(sentence: str) -> bool:
 _NO_COMMITMENT = re.compile(
     r"发挥[^，,；;。]*?(?:作用|优势)"
     r"|(?:打造|建设成为|创建|争创)[^，,；;。、]{0,30}?"
-    r"(?:策源地|高地|节点|枢纽|之城|之都|标杆|引领区|核心区|集聚区|承载区|示范区|先行区|新格局)"
+    r"(?:策源地|高地|节点|枢纽|之城|之都|标杆|引领区|核心区|集聚区|承载区|示范区|先行区|新格局|合作区|研发中心)"
 )
 # A period summary with a place as its subject (「“十四五”期间,黄埔区…将构建…」), or a spatial
 # layout (「以知识城和科学城为极核,以创新大道为依托…」): descriptions of an area.
@@ -230,7 +230,9 @@ _PERIOD_SUMMARY = re.compile(
 )
 _LAYOUT_FRAME = re.compile(r"以[^，,；;。]{1,20}?为(?:核心|主轴|极核|依托|节点|龙头|支撑|重点)")
 # An institution's own programme (专栏 of research institutes): 「依托中科院金属所,…打造…」.
-_INSTITUTION_PROGRAMME = re.compile(r"^依托[^，,。；;]{0,25}?(?:所|研究院|大学|学院|实验室)[，,的]")
+_INSTITUTION_PROGRAMME = re.compile(
+    r"^依托[^，,。；;]{0,25}?(?:所|研究院|大学|学院|实验室)[，,的、]"
+)
 
 
 def describes(sentence: str) -> bool:
