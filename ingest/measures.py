@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 
 from ingest.chunking import Chunk
 from ingest.figures import find_figures
+from ingest.measure_industries import Mention, targeted
 from ingest.scopes import document_scope
 from ingest.sentences import Span, split_sentences
 from ingest.structure import Block
@@ -32,7 +33,7 @@ if TYPE_CHECKING:  # annotations only: importing the pipeline (pypdf) costs ~0.4
 
 VOCAB_FILE = "measure_vocab.json"
 # Bump when the rules change, so stored catalogues of unchanged documents are rebuilt.
-MEASURE_RULES = "2026-11-30.1"
+MEASURE_RULES = "2026-12-01.2"
 FACETS = ("beneficiaries", "industries", "support_types")
 
 
@@ -78,6 +79,7 @@ class Vocabulary:
     document_words: tuple[str, ...]
     result_cues: tuple[str, ...]
     regulation_cues: tuple[str, ...]
+    description_cues: tuple[str, ...]
 
     def tag_names(self, facet: str) -> tuple[str, ...]:
         return tuple(dict.fromkeys(tag for _, tag in self.facets[facet] if tag))
@@ -113,6 +115,7 @@ def vocabulary() -> Vocabulary:
         document_words=tuple(raw["document_words"]),
         result_cues=tuple(raw["result_cues"]),
         regulation_cues=tuple(raw["regulation_cues"]),
+        description_cues=tuple(raw["description_cues"]),
     )
 
 
@@ -138,6 +141,22 @@ def tag_text(text: str, facet: str) -> tuple[str, ...]:
     pattern, tags = _facet_words(facet)
     found = [tag for match in pattern.finditer(normalize(text)) for tag in tags[match.group(0)]]
     return tuple(dict.fromkeys(found))
+
+
+def industry_mentions(plain: str) -> list[Mention]:
+    """Every industry word of a normalised text with its tags (place names carry none)."""
+    pattern, tags = _facet_words("industries")
+    return [
+        Mention(match.group(0), tag, match.start(), match.end())
+        for match in pattern.finditer(plain)
+        for tag in tags[match.group(0)]
+    ]
+
+
+def targeted_industries(text: str) -> tuple[str, ...]:
+    """The industries a measure targets (ingest.measure_industries), not every one it names."""
+    plain = normalize(text)
+    return targeted(plain, industry_mentions(plain), vocabulary().support_cues)
 
 
 # --- what is not a measure ----------------------------------------------------------------
@@ -200,17 +219,49 @@ def regulates(sentence: str) -> bool:
     return any(cue in plain for cue in vocabulary().regulation_cues)
 
 
-def commits_support(sentence: str) -> bool:
+# Phrases whose verb commits no support: a principle (「发挥…作用/优势」) or an area's
+# aspiration (「打造…策源地/高地/枢纽」, 「争创…示范区」).
+_NO_COMMITMENT = re.compile(
+    r"发挥[^，,；;。]*?(?:作用|优势)"
+    r"|(?:打造|建设成为|创建|争创)[^，,；;。、]{0,30}?"
+    r"(?:策源地|高地|节点|枢纽|之城|之都|标杆|引领区|核心区|集聚区|承载区|示范区|先行区|新格局|合作区|研发中心)"
+)
+# A period summary with a place as its subject (「“十四五”期间,黄埔区…将构建…」), or a spatial
+# layout (「以知识城和科学城为极核,以创新大道为依托…」): descriptions of an area.
+_PERIOD_SUMMARY = re.compile(
+    r"^“?十[一二三四五]五”?期间,?(?:黄埔区|广州开发区|广州市|我市|全区|全市)"
+)
+_LAYOUT_FRAME = re.compile(r"以[^，,；;。]{1,20}?为(?:核心|主轴|极核|依托|节点|龙头|支撑|重点)")
+# An institution's own programme (专栏 of research institutes): 「依托中科院金属所,…打造…」.
+_INSTITUTION_PROGRAMME = re.compile(
+    r"^依托[^，,。；;]{0,25}?(?:所|研究院|大学|学院|实验室)[，,的、]"
+)
+
+
+def describes(sentence: str) -> bool:
+    """A general principle, a mission, an institution's own programme or an area's layout
+    (贯彻…为指导, 秉承…理念, 依托中科院…所,…, 以…为核心,以…为节点…), not a commitment to
+    support someone."""
     plain = normalize(sentence)
+    if _INSTITUTION_PROGRAMME.match(plain) or _PERIOD_SUMMARY.match(plain):
+        return True
+    if _starts_with_cue(sentence):
+        return False
+    laid_out = len(_LAYOUT_FRAME.findall(plain)) >= 2
+    return laid_out or any(cue in plain for cue in vocabulary().description_cues)
+
+
+def commits_support(sentence: str) -> bool:
+    plain = _NO_COMMITMENT.sub("", normalize(sentence))
     return any(cue in plain for cue in vocabulary().support_cues)
 
 
 def is_measure(sentence: str) -> bool:
-    """The whole decision: not a heading, goal, statistic, result or regulation; a support
-    verb; some tag."""
+    """The whole decision: not a heading, goal, statistic, result, regulation or description;
+    a support verb; some tag."""
     if is_heading(sentence) or is_goal(sentence) or is_statistic(sentence):
         return False
-    if reports_results(sentence) or regulates(sentence):
+    if reports_results(sentence) or regulates(sentence) or describes(sentence):
         return False
     if not commits_support(sentence):
         return False
@@ -309,7 +360,7 @@ def _measure(processed: ProcessedDocument, block: Block, sentence: Span, level: 
         level=level,
         period=processed.meta.period,
         beneficiaries=tag_text(text, "beneficiaries"),
-        industries=tag_text(text, "industries"),
+        industries=targeted_industries(text),
         support_types=tag_text(text, "support_types"),
         amounts=amounts(text),
         conditions=conditions(text),

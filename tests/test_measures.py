@@ -79,6 +79,40 @@ def test_headings_statistics_and_goals_are_not_measures(sentence: str) -> None:
     assert not is_measure(sentence)
 
 
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        # an institution's own programme
+        "依托中科院金属所,瞄准市发展装备制造、能源材料、海洋科技需求,打造基础研究、技术研发"
+        "全链条的新型研发机构。",
+        # a period summary with the area as its subject
+        "“十四五”期间,黄埔区、广州开发区将构建以创新大道为主轴,以知识城、科学城为核心的"
+        "“123”科技创新空间布局,推动全区科技创新资源空间优化配置。",
+        # a principle: 发挥…作用 and 打造…节点 commit no support
+        "进一步发挥国家新型显示技术、国家印刷及柔性显示等国家创新中心引领示范作用,"
+        "打造国家技术创新体系战略节点。",
+        # news: what happened, with a body as its subject
+        "南方海洋科学与工程广东省实验室加紧筹建，广东省新一代通信与网络创新研究院启动建设。",
+    ],
+)
+def test_descriptions_of_an_institution_an_area_or_a_principle_are_not_measures(
+    sentence: str,
+) -> None:
+    assert not is_measure(sentence)
+
+
+def test_a_measure_that_relies_on_an_area_or_opens_with_its_period_stays_a_measure() -> None:
+    assert is_measure(
+        "依托5G车联网(智能网联汽车)先导区建设,加快发展智能网联汽车产业生态体系,"
+        "分阶段、分区域推进现有道路基础设施的适应性改造和智能化基础设施建设。"
+    )
+    assert is_measure(
+        "“十四五”期间,着力推动广东省新黄埔中医药联合创新研究院等已落户的高端创新平台"
+        "加快进入省高水平创新研究院序列。"
+    )
+    assert is_measure("加快筹建黄埔大学,推动国家火炬创新学院落地,加快知识城科教创新区建设。")
+
+
 def test_support_sentences_are_measures_and_the_longest_word_tags_them() -> None:
     assert is_measure("鼓励科技型中小企业开展知识产权质押融资,推动发行知识产权资产证券化产品。")
     assert is_measure("与省科技厅共同设立开放基金，每年投入 8000 万元，共同支持基础研究。")

@@ -11,6 +11,7 @@ from evals.measures_eval import (
     found_in,
     load_gold,
     macro_f1,
+    sample_report,
     summary_lines,
 )
 from ingest.measures import Measure
@@ -26,6 +27,20 @@ def test_macro_f1_averages_each_tag_seen_in_gold_or_prediction() -> None:
     # a: 2 hits -> 1.0; b: 1 miss -> 0.0; c: 1 wrong -> 0.0
     assert macro_f1(pairs) == 1 / 3
     assert macro_f1([]) is None
+    # over gold tags only, c (never in gold) is not averaged: (1.0 + 0.0) / 2
+    assert macro_f1(pairs, gold_tags_only=True) == 1 / 2
+
+
+def test_the_catalogue_sample_scores_precision_and_hard_negative_rejection() -> None:
+    sample = [i for i in load_gold() if i.kind == "sample"]
+    positive = next(i for i in sample if i.row["measure"])
+    negative = next(i for i in sample if not i.row["measure"])
+    kept = [_measure(i.row["text"], i.row["doc_id"]) for i in (positive, negative)]
+    report = sample_report([positive, negative], kept)
+    assert (report["sample_precision"], report["hard_negative_rejection"]) == (0.5, 0.0)
+    report = sample_report([positive, negative], kept[:1])
+    assert (report["sample_precision"], report["sample_recall"]) == (1.0, 1.0)
+    assert report["hard_negative_rejection"] == 1.0
 
 
 def test_a_gold_item_is_found_by_containment_within_its_document() -> None:
@@ -44,6 +59,10 @@ def test_the_gold_set_has_what_the_issue_asks_for() -> None:
     assert {item.split for item in gold} == set(SPLITS)
     decoy_kinds = {item.row["decoy"] for item in gold if item.kind == "decoy"}
     assert {"goal", "statistic", "heading"} <= decoy_kinds
+    sample = [item for item in gold if item.kind == "sample"]
+    assert len(sample) >= 100 and {item.split for item in sample} == set(SPLITS)
+    negatives = {item.row["negative"] for item in sample if not item.row["measure"]}
+    assert {"institution", "area", "news", "principle"} <= negatives
 
 
 def test_the_catalogue_meets_the_targets_on_dev(
