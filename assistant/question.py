@@ -48,6 +48,8 @@ MAX_TERMS = 48
 _ABBREVIATION_CHARS = 4
 _ABBREVIATION_GAP = 4
 _CLAUSE_BREAKS = "，,。；;：:、！!？?\\n"
+# A word in more than this share of the chunks is the corpus's common vocabulary (广州, 企业).
+_COMMON_SHARE = 0.03
 # Shorter wordings (登记数) name no indicator on their own.
 _INDICATOR_WORDING_CHARS = 4
 _QUESTION_WORDS = frozenset(
@@ -244,7 +246,7 @@ class TermWeigher:
             t for t in self._terms(" ".join(framed.framing), years, flags) if t.text not in focus
         )
         # A place most chunks mention (广州, 广东) is the corpus's setting, not a topic to match.
-        common = 0.03 * len(self._index.texts)
+        common = _COMMON_SHARE * len(self._index.texts)
         # An abbreviation (广马) cannot be checked by its letters; its terms still rank.
         found = {name: self._df(compact(name)) for name in dict.fromkeys(_names(core, flags))}
         names = tuple(
@@ -365,6 +367,8 @@ class TermWeigher:
         """The corpus's usual full form of a short word it mostly writes in full (高企 ->
         高新技术企), so that the asked attribute is found where a document spells it out. A
         word the documents use as it is (产业) has no other form."""
+        if self._df(word) > _COMMON_SHARE * len(self._index.texts):
+            return ()  # a common word is written as it is
         spellings = self._spellings(word)
         full, count = max(spellings.items(), key=lambda pair: pair[1], default=("", 0))
         return (full,) if len(full) > len(word) and count > spellings[word] else ()
