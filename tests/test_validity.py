@@ -246,3 +246,17 @@ def test_api_patch_list_and_filters(api: tuple[str, App]) -> None:
     _error(httpx.post(f"{url}/search", json=body), 422, "invalid_filter")
     audit = [e for e in read_audit(audit_path(app.settings.store.data_dir)) if e["what"] == "set"]
     assert audit[0]["via"] == "api" and audit[0]["who"].startswith("admin@") and audit[0]["ok"]
+
+
+def test_setting_an_upload_date_wins_over_an_earlier_metadata_edit(tmp_path: Path) -> None:
+    data_dir = tmp_path / "data"
+    warm_cache_into(data_dir)
+    app = open_app(Settings(store=make_settings(data_dir)))
+    source = tmp_path / "notice.txt"
+    source.write_text(FILES[OLD], encoding="utf-8")
+    (uploaded,) = app.indexer.ingest_upload(source, "notice.txt").results
+    assert uploaded.ok, uploaded.message
+    app.indexer.set_policy(uploaded.doc_id, {"date": "2019-03"}, "test", "test")
+    app.indexer.set_upload_date(uploaded.doc_id, "2019-02-02")
+    record = app.store.document(uploaded.doc_id)
+    assert record is not None and record.date == "2019-02-02"

@@ -254,6 +254,9 @@ class Indexer:
             raise UploadRejected("无法重新读取该文档", "cannot re-read the document")
         self.store.upsert_document(_with_date(outcomes[0], date))
         measures_of(self.store).sync(_with_date(outcomes[0], date))
+        record = self.store.document(doc_id)
+        if record is not None and record.date != date:  # an earlier metadata edit was kept
+            self.store.set_policy(doc_id, {"date": date})
         return date
 
     def delete(self, doc_id: str) -> IndexReport:
