@@ -34,8 +34,9 @@ from assistant.measure_answer import measure_answer
 from assistant.question import Question, TermWeigher, clean_question, for_retrieval
 from assistant.semantic import SentenceSimilarity
 from assistant.trend import Indicators, cross_year_warning, is_trend_question, trend_answer
+from assistant.validity import validity_warnings
 from vectorstore.index import Snapshot
-from vectorstore.search import HybridSearcher, Passage, SearchFilters
+from vectorstore.search import HybridSearcher, Passage, SearchFilters, allowed_documents
 
 EMPTY_QUESTION = "请输入一个问题。/ Please enter a question."
 
@@ -59,6 +60,9 @@ class Citation:
             "page": passage.chunk.page,
             "text": passage.text,
             "quote": self.quote,
+            "doc_type": passage.document.doc_type,
+            "doc_number": passage.document.doc_number,
+            "status": passage.document.validity,
         }
 
 
@@ -169,7 +173,10 @@ class Assistant:
             answer.citations,
             answer.mode,
             answer.refused,
-            answer.warnings,
+            answer.warnings
+            + validity_warnings(
+                (c.passage for c in answer.citations), self.searcher.index.snapshot().documents
+            ),
             timings,
             standalone,
             answer.direct_answer,
@@ -185,12 +192,13 @@ class Assistant:
         if not is_trend_question(question):
             return None
         indicators = self._facts(snapshot)
-        if filters and filters.doc_ids:
+        if filters:
+            allowed = allowed_documents(snapshot, filters)
             kept = [
                 fact
                 for facts in indicators.by_key.values()
                 for fact in facts
-                if fact.fact.doc_id in filters.doc_ids
+                if fact.fact.doc_id in allowed
             ]
             indicators = Indicators.of(kept)
         return trend_answer(question, indicators, snapshot)

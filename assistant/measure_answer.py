@@ -18,7 +18,7 @@ from ingest.measures import normalize, tag_text, vocabulary
 from ingest.scopes import scope_table
 from vectorstore.index import Snapshot
 from vectorstore.measures import MeasureStore
-from vectorstore.search import HybridSearcher, Passage, SearchFilters
+from vectorstore.search import HybridSearcher, Passage, SearchFilters, allowed_documents
 
 MAX_ITEMS = 8
 _ENTERPRISE = re.compile(r"企业|公司|单位|机构")
@@ -83,14 +83,11 @@ def measure_answer(
         matches = MeasureFinder(store, searcher.embeddings).find(profile, limit=MAX_ITEMS * 2)
     except (sqlite3.Error, OSError):
         return None  # no catalogue (a read-only data dir built before it): answer as usual
+    allowed = allowed_documents(snapshot, filters or SearchFilters())
     cited = [
         (match, passage)
         for match in matches
-        if (
-            filters is None
-            or not filters.doc_ids
-            or match.sourced.measure.doc_id in filters.doc_ids
-        )
+        if match.sourced.measure.doc_id in allowed
         and (passage := _passage(match, snapshot)) is not None
     ][:MAX_ITEMS]
     return render(profile, cited) if cited else None

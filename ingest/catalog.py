@@ -10,16 +10,17 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any, Literal, get_args
 
 from ingest.errors import IngestError
 from ingest.loaders import CATALOG_FILE_NAME
+from ingest.policy import DOC_NUMBER, PolicyMeta
 from ingest.years import YEAR_DIGITS, YEAR_MENTION
 
-DocType = Literal["policy", "plan", "work_report", "news"]
+DocType = Literal["policy", "plan", "work_report", "news", "guide"]
 DOC_TYPES: frozenset[str] = frozenset(get_args(DocType))
 
 _REQUIRED_KEYS = frozenset({"title", "publisher", "date", "period", "year", "doc_type"})
@@ -35,6 +36,8 @@ _TRAILING_MARKS = "；;：:，,、…"
 _SUBTITLE_DASH = "——"
 _NON_TITLES = frozenset({"前言", "目录", "编者按", "摘要", "序言", "引言", "附件", "正文"})
 _BYLINE = re.compile(r"^(文|图|来源|作者|记者|编辑|责任编辑|摄影|摄|通讯员|供图)\s*[/／:：|｜]")
+# An official document's 版头 ("广州市科学技术局文件") and 文号 line come before its title.
+_LETTERHEAD = re.compile(rf"^(?:[\u4e00-\u9fff、\s]{{2,40}}文件|\s*{DOC_NUMBER}\s*)$")
 _OUTLINE_MARKER = re.compile(
     r"^([一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[)）]|\d+[.、．])"
 )
@@ -63,6 +66,7 @@ _PUBLISHER_SCAN_CHARS = 600
 
 _TYPE_KEYWORDS: tuple[tuple[DocType, tuple[str, ...]], ...] = (
     ("work_report", ("工作总结", "工作报告", "工作安排", "工作要点")),
+    ("guide", ("申报指南", "指南", "申报指引", "申报通知", "组织申报")),
     ("plan", ("规划", "行动计划", "纲要")),
     ("policy", ("办法", "措施", "意见", "通知", "条例", "细则", "政策", "方案", "指引")),
 )
@@ -79,6 +83,8 @@ class DocMeta:
     year: int | None
     doc_type: DocType
     guessed: bool
+    # 文号, issuing body and validity: guessed from the text for every document at ingest.
+    policy: PolicyMeta = field(default_factory=PolicyMeta)
 
 
 def load_catalog(corpus_dir: Path) -> dict[str, DocMeta]:
@@ -122,7 +128,7 @@ def guess_metadata(doc_id: str, text: str) -> DocMeta:
         date=explicit_date or (str(year) if year else ""),
         period=str(year) if year else "",
         year=year,
-        doc_type=_guess_doc_type(title),
+        doc_type=guess_doc_type(title),
         guessed=True,
     )
 
@@ -145,6 +151,7 @@ def _looks_like_title(line: str) -> bool:
         and not line.endswith(tuple(_TRAILING_MARKS))
         and line not in _NON_TITLES
         and not _BYLINE.match(line)
+        and not _LETTERHEAD.match(line)
         and not _OUTLINE_MARKER.match(line)
         and not _is_date_line(line)
         and sum(ch.isalpha() for ch in line) >= 2
@@ -184,11 +191,11 @@ def _chinese_dates(text: str) -> list[date]:
     for match in _CHINESE_DATE.finditer(text):
         year_cn, month_cn, day_cn = match.groups()
         year = int("".join(str(_CN_DIGITS.get(ch, 0)) for ch in year_cn))
-        found.append(_valid_date(year, _chinese_number(month_cn), _chinese_number(day_cn)))
+        found.append(_valid_date(year, chinese_number(month_cn), chinese_number(day_cn)))
     return [d for d in found if d is not None]
 
 
-def _chinese_number(numeral: str) -> int:
+def chinese_number(numeral: str) -> int:
     """Small Chinese numerals as used in dates: 五, 十, 十二, 二十, 二十三, 三十一."""
     if "十" not in numeral:
         return _CN_DIGITS.get(numeral, 0)
@@ -229,7 +236,7 @@ def guess_publisher(text: str) -> str:
     return match.group(0) if match else ""
 
 
-def _guess_doc_type(title: str) -> DocType:
+def guess_doc_type(title: str) -> DocType:
     for doc_type, keywords in _TYPE_KEYWORDS:
         if any(keyword in title for keyword in keywords):
             return doc_type

@@ -22,6 +22,7 @@ from ingest.loaders import (
 )
 from ingest.ocr import NO_CACHE, OcrOptions
 from ingest.pages import chunk_pages
+from ingest.policy_guess import guess_policy
 from ingest.structure import Block, parse_blocks
 
 
@@ -116,6 +117,7 @@ def process_paths(
         try:
             document = load_document(path, root, max_bytes, ocr)
             meta = metadata_for(document.doc_id, document.text, catalogs[root])
+            meta = replace(meta, policy=guess_policy(document.text, meta.title, meta.date))
             processed = process_document(document, meta, config)
         except IngestError as error:
             yield FailedFile(doc_id_for(path, root), path, error)

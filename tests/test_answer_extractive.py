@@ -293,7 +293,10 @@ def test_json_contract(assistant: Assistant) -> None:
         "direct_answer",
     }
     citation = data["citations"][0]
-    assert set(citation) == {"n", "doc_id", "title", "date", "section", "page", "text", "quote"}
+    contract = {"n", "doc_id", "title", "date", "section", "page", "text", "quote"}
+    added = {"doc_type", "doc_number", "status"}  # policy metadata (issue 14), additive
+    assert set(citation) == contract | added
+    assert citation["status"] == "现行有效" and citation["doc_type"] in ("plan", "news")
     assert citation["quote"] in citation["text"]
 
 

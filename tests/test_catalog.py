@@ -68,7 +68,7 @@ def test_unlisted_notice_is_guessed_from_its_sign_off(catalog: dict[str, DocMeta
         date="2023-05-06",
         period="2023",
         year=2023,
-        doc_type="policy",
+        doc_type="guide",  # a call for applications (组织申报) is a 申报指南
         guessed=True,
     )
 

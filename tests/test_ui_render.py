@@ -281,3 +281,13 @@ def test_chat_turn_with_the_real_index(searcher) -> None:  # type: ignore[no-unt
     assert '<details class="pqa-cite">' in content
     assert "黄埔区、广州开发区科技创新“十四五”规划" in content
     assert turns[0].citations[0]["doc_id"] == "003_d7285df370a477b8.txt"
+
+
+def test_citation_card_shows_type_number_and_status_badge() -> None:
+    fields = {"n": 1, "title": "办法", "date": "2019", "section": "第一条", "text": "正文"}
+    fields |= {"quote": "正文", "doc_type": "policy", "doc_number": "穗科〔2019〕1号<b>"}
+    card = render.citation_card(fields | {"status": "已失效"})
+    assert "政策文件" in card and "穗科〔2019〕1号&lt;b&gt;" in card and "<b>" not in card
+    assert '<span class="pqa-status pqa-status-retired">已失效</span>' in card
+    assert "pqa-status-current" in render.citation_card(fields | {"status": "现行有效"})
+    assert "pqa-status" not in render.citation_card(fields | {"status": "<i>x</i>"})

@@ -1,6 +1,6 @@
 """The admin panel of the library tab: password (with a guard against guessing), uploads that
-go through the app's indexer, publication dates of uploaded documents, and deleting, disabling
-and enabling documents; all audited."""
+go through the app's indexer, publication dates of uploaded documents, deleting, disabling
+and enabling documents, and editing their policy metadata; all audited."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from typing import Any
 
 import gradio as gr
 
+from ingest.policy import DOC_TYPE_LABELS, STATUSES, PolicyEditError
 from ingest.uploads import UploadRejected
 from ui import render
 from ui.guard import AttemptGuard, check_password
@@ -18,12 +19,27 @@ from ui.library import Library
 from vectorstore.audit import AuditLog, who
 from vectorstore.errors import StoreError
 from vectorstore.indexer import LifecycleAction
+from vectorstore.store import DocumentRecord, edited_fields
 
 LIFECYCLE_LABELS: dict[LifecycleAction, str] = {
     "disable": "停用",
     "enable": "启用",
     "delete": "删除",
 }
+# The policy-metadata form: field -> label, in form order (ingest/policy.EDITABLE_FIELDS).
+META_LABELS: dict[str, str] = {
+    "status": "状态（留空则按有效期和替代关系推定）",
+    "doc_type": "类型",
+    "doc_number": "文号",
+    "issuer": "发文机关",
+    "date": "发布日期",
+    "effective_from": "生效日期",
+    "effective_to": "失效日期",
+    "superseded_by": "被替代为（文档编号）",
+    "source_url": "来源链接",
+}
+# The status choice "derive it from validity and replacement" (Gradio's dropdown cannot hold "").
+DERIVED = "derived"
 LIFECYCLE_DONE: dict[LifecycleAction, str] = {
     "disable": "已停用，不再被检索或引用",
     "enable": "已启用",
@@ -48,6 +64,9 @@ class AdminPanel:
     life_doc: gr.Dropdown
     life_buttons: dict[LifecycleAction, gr.Button]
     life_status: gr.Markdown
+    meta_fields: dict[str, gr.Dropdown | gr.Textbox]
+    meta_button: gr.Button
+    meta_status: gr.Markdown
     report_since: gr.Textbox
     report_button: gr.Button
     report: gr.HTML
@@ -85,6 +104,7 @@ def admin_panel(limit: int) -> AdminPanel:
                     for action, label in LIFECYCLE_LABELS.items()
                 }
             life_status = gr.Markdown(elem_id="pqa-life-status")
+            meta_fields, meta_button, meta_status = _metadata_form()
             with gr.Accordion("查询日志报告", open=False, elem_id="pqa-report-panel"):
                 with gr.Row():
                     report_since = gr.Textbox(
@@ -122,10 +142,40 @@ def admin_panel(limit: int) -> AdminPanel:
         life_doc,
         life_buttons,
         life_status,
+        meta_fields,
+        meta_button,
+        meta_status,
         report_since,
         report_button,
         report,
     )
+
+
+def _metadata_form() -> tuple[dict[str, gr.Dropdown | gr.Textbox], gr.Button, gr.Markdown]:
+    """Policy-metadata fields of the document chosen above, filled in when it is chosen."""
+    fields: dict[str, gr.Dropdown | gr.Textbox] = {}
+    with gr.Accordion("政策元数据（选择上方文档后编辑）", open=True, elem_id="pqa-meta-panel"):
+        with gr.Row():
+            fields["status"] = gr.Dropdown(
+                label=META_LABELS["status"],
+                choices=[("（推定）", DERIVED), *[(status, status) for status in STATUSES]],
+                value=DERIVED,
+                elem_id="pqa-meta-status",
+            )
+            fields["doc_type"] = gr.Dropdown(
+                label=META_LABELS["doc_type"],
+                choices=[(label, code) for code, label in DOC_TYPE_LABELS.items()],
+                value=None,
+                elem_id="pqa-meta-doc_type",
+            )
+            for name in ("doc_number", "issuer"):
+                fields[name] = gr.Textbox(label=META_LABELS[name], elem_id=f"pqa-meta-{name}")
+        with gr.Row():
+            for name in ("date", "effective_from", "effective_to", "superseded_by", "source_url"):
+                fields[name] = gr.Textbox(label=META_LABELS[name], elem_id=f"pqa-meta-{name}")
+        button = gr.Button("保存元数据", elem_id="pqa-meta-go")
+        status = gr.Markdown(elem_id="pqa-meta-result")
+    return fields, button, status
 
 
 class Admin:
@@ -256,6 +306,63 @@ class Admin:
         if not result.ok:
             return (f"❌ {render.escape(result.error)}", *refresh(True))
         return (f"✅ {render.escape(doc_id)}：{LIFECYCLE_DONE[action]}", *refresh(True))
+
+    def load_metadata(self, doc_id: str | None, is_admin: bool) -> tuple[Any, ...]:
+        """The chosen document's stored metadata, one value per form field."""
+        record = self.library.store.document(doc_id) if is_admin and doc_id else None
+        if record is None:
+            blank = {"doc_type": None, "status": DERIVED}
+            return tuple(gr.update(value=blank.get(name, "")) for name in META_LABELS)
+        return tuple(_form_value(record, name) for name in META_LABELS)
+
+    def save_metadata(
+        self,
+        doc_id: str | None,
+        is_admin: bool,
+        status: str | None,
+        doc_type: str | None,
+        doc_number: str,
+        issuer: str,
+        date: str,
+        effective_from: str,
+        effective_to: str,
+        superseded_by: str,
+        source_url: str,
+        request: gr.Request,
+    ) -> tuple[Any, ...]:
+        """Store the fields that differ from the record (each then counts as edited).
+
+        The parameters are the form's fields in META_LABELS order (Gradio passes them
+        positionally, then injects the request).
+        """
+        given: tuple[str | None, ...] = (status, doc_type, doc_number, issuer, date)
+        given += (effective_from, effective_to, superseded_by, source_url)
+        refresh = self.library.refresh
+        record = self.library.store.document(doc_id) if is_admin and doc_id else None
+        if record is None:
+            message = "❌ 请先验证管理员身份并选择文档 / log in and choose a document"
+            return (message, *refresh(is_admin))
+        changes = {
+            name: "" if value == DERIVED else str(value or "").strip()
+            for name, value in zip(META_LABELS, given, strict=True)
+            if str(value or "").strip() != _form_value(record, name)
+        }
+        if not changes:
+            return ("没有改动 / nothing changed", *refresh(True))
+        actor = who(_client(request), True)
+        try:
+            updated = self.library.indexer.set_policy(record.doc_id, changes, actor, "ui")
+        except (PolicyEditError, StoreError) as error:
+            return (f"❌ {render.escape(error)}", *refresh(True))
+        shown = "、".join(META_LABELS[name].split("（")[0] for name in changes)
+        return (f"✅ 已保存：{shown}；当前状态：{updated.validity}", *refresh(True))
+
+
+def _form_value(record: DocumentRecord, name: str) -> str:
+    """What the form shows for a field: a status only when an admin set it, else （推定）."""
+    if name == "status" and (name not in edited_fields(record.edited) or not record.status):
+        return DERIVED
+    return str(getattr(record, name))
 
 
 def _client(request: gr.Request | None) -> str:

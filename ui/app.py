@@ -148,6 +148,19 @@ def build_app(app: App, guard: AttemptGuard | None = None) -> gr.Blocks:
                 panel.report,
                 api_visibility="private",
             )
+            meta_fields = list(panel.meta_fields.values())
+            panel.life_doc.change(
+                admin.load_metadata,
+                [panel.life_doc, admin_state],
+                meta_fields,
+                api_visibility="private",
+            )
+            panel.meta_button.click(
+                admin.save_metadata,
+                [panel.life_doc, admin_state, *meta_fields],
+                [panel.meta_status, *doc_outputs],
+                api_visibility="private",
+            )
             for action, button in panel.life_buttons.items():
                 button.click(
                     admin.changer(action),

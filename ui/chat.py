@@ -56,11 +56,17 @@ EXAMPLE_SETS = (
 )
 
 
-def _filters(doc_ids: list[str] | None, years: list[str] | None) -> SearchFilters | None:
+def _filters(
+    doc_ids: list[str] | None, years: list[str] | None, kinds: list[str] | None = None
+) -> SearchFilters | None:
+    """The chat's filters; `kinds` are validity choices ("status:现行有效", "type:plan")."""
     chosen_years = frozenset(int(y) for y in years or [] if str(y).isdigit())
-    if not doc_ids and not chosen_years:
+    picked = [str(kind).partition(":") for kind in kinds or []]
+    statuses = frozenset(value for key, _, value in picked if key == "status")
+    doc_types = frozenset(value for key, _, value in picked if key == "type")
+    if not (doc_ids or chosen_years or statuses or doc_types):
         return None
-    return SearchFilters(frozenset(doc_ids or []), chosen_years)
+    return SearchFilters(frozenset(doc_ids or []), chosen_years, statuses, doc_types)
 
 
 def _assistant_index(chat: list[dict[str, Any]], index: Any) -> int | None:
@@ -77,6 +83,7 @@ def chat_turn(
     turns: list[ChatTurn],
     doc_ids: list[str],
     years: list[str],
+    kinds: list[str] | None = None,
 ) -> Iterator[tuple[Any, ...]]:
     """One question in the chat: (textbox, chat messages, turns) after each streamed step.
 
@@ -98,7 +105,7 @@ def chat_turn(
     final: Answer | None = None
     last_push = 0.0
     try:
-        for item in assistant.ask_stream(question, history, _filters(doc_ids, years)):
+        for item in assistant.ask_stream(question, history, _filters(doc_ids, years, kinds)):
             if isinstance(item, Answer):
                 final = item
                 continue
@@ -154,6 +161,7 @@ class ChatTab:
     examples: tuple[gr.Dataset, gr.Dataset]
     doc_filter: gr.Dropdown
     year_filter: gr.Dropdown
+    kind_filter: gr.Dropdown
     clear: gr.Button
     comment_box: gr.Group
     reason: gr.Radio
@@ -222,7 +230,7 @@ def chat_tab(initial_docs: list[DocumentRecord], settings: AssistantSettings) ->
                 )
                 for name, audience, questions in EXAMPLE_SETS
             )
-            doc_filter, year_filter = (
+            doc_filter, year_filter, kind_filter = (
                 gr.Dropdown(
                     label=label,
                     info=info,
@@ -243,6 +251,12 @@ def chat_tab(initial_docs: list[DocumentRecord], settings: AssistantSettings) ->
                         "只检索涵盖所选年份的文档",
                         render.year_choices(initial_docs),
                     ),
+                    (
+                        "kind",
+                        "按状态、类型筛选",
+                        "例如只检索现行有效的政策文件",
+                        render.validity_choices(),
+                    ),
                 )
             )
             clear = gr.Button("清空对话", variant="secondary", elem_id="pqa-clear")
@@ -253,6 +267,7 @@ def chat_tab(initial_docs: list[DocumentRecord], settings: AssistantSettings) ->
         (staff_examples, enterprise_examples),
         doc_filter,
         year_filter,
+        kind_filter,
         clear,
         comment_box,
         reason,
@@ -268,7 +283,7 @@ def wire_chat(tab: ChatTab, assistant: Assistant, feedback: FeedbackLog) -> None
     pending_comment = gr.State("")
 
     def respond(message: str, *state: Any) -> Iterator[tuple[Any, ...]]:
-        """A question sent: `chat_turn` with the chat state (chat, turns, doc ids, years)."""
+        """A question sent: `chat_turn` with the chat state (chat, turns, filters)."""
         yield from chat_turn(assistant, message, *state)
 
     def ask_example(sample: list[str] | None, *state: Any) -> Iterator[tuple[Any, ...]]:
@@ -310,7 +325,8 @@ def wire_chat(tab: ChatTab, assistant: Assistant, feedback: FeedbackLog) -> None
             gr.Info("已记录您的说明，我们会据此改进。", title="提示")
         return gr.update(visible=False), "", gr.update(value=None), ""
 
-    chat_inputs = [tab.question_box, tab.chatbot, turns_state, tab.doc_filter, tab.year_filter]
+    filters = [tab.doc_filter, tab.year_filter, tab.kind_filter]
+    chat_inputs = [tab.question_box, tab.chatbot, turns_state, *filters]
     chat_outputs = [tab.question_box, tab.chatbot, turns_state]
     tab.question_box.submit(
         respond,
@@ -324,7 +340,7 @@ def wire_chat(tab: ChatTab, assistant: Assistant, feedback: FeedbackLog) -> None
     for examples in tab.examples:
         examples.click(
             ask_example,
-            [examples, tab.chatbot, turns_state, tab.doc_filter, tab.year_filter],
+            [examples, tab.chatbot, turns_state, *filters],
             chat_outputs,
             show_progress="hidden",
             api_visibility="private",

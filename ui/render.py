@@ -13,12 +13,13 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from assistant.config import AssistantSettings
+from ingest.policy import CURRENT, DOC_TYPE_LABELS, DRAFT, STATUSES
 from ingest.structure import parse_blocks
 from ingest.years import period_years
 from vectorstore.store import DocumentRecord
 
 MAX_SHOWN_QUESTION_CHARS = 2000
-DOCUMENT_HEADERS = ["标题", "日期", "发布单位"]
+DOCUMENT_HEADERS = ["标题", "日期", "发布单位", "类型", "文号", "状态"]
 ADMIN_DOCUMENT_HEADERS = [*DOCUMENT_HEADERS, "分块数", "表格行", "文档编号"]
 UNKNOWN_DATE = "日期未知"
 _SUMMARY_SECTION_CHARS = 60
@@ -107,10 +108,13 @@ def citation_card(citation: Any, open_: bool = False) -> str:
         else "…" + section[-_SUMMARY_SECTION_CHARS:]
     )
     page = f"第{fields['page']}页" if fields.get("page") else ""
-    meta = " · ".join(escape(part) for part in (fields.get("date"), short_section, page) if part)
+    kind = DOC_TYPE_LABELS.get(str(fields.get("doc_type") or ""), "")
+    parts = (kind, fields.get("doc_number"), fields.get("date"), short_section, page)
+    meta = " · ".join(escape(part) for part in parts if part)
     summary = (
         f'<summary><span class="pqa-n">[{escape(fields.get("n"))}]</span> '
-        f'<span class="pqa-title">《{escape(fields.get("title"))}》</span> '
+        f'<span class="pqa-title">《{escape(fields.get("title"))}》</span>'
+        f"{status_badge(str(fields.get('status') or ''))} "
         f'<span class="pqa-meta">{meta}</span></summary>'
     )
     located = [part for part in (f"章节：{section}" if section else "", page) if part]
@@ -195,6 +199,14 @@ def _ordered(records: Sequence[DocumentRecord]) -> list[DocumentRecord]:
 DISABLED_BADGE = ' <span class="pqa-disabled">已停用</span>'
 
 
+def status_badge(status: str) -> str:
+    """A coloured 现行有效 / 已失效 / 被替代 / 征求意见稿 mark ("" when unknown)."""
+    if status not in STATUSES:
+        return ""
+    kind = "current" if status == CURRENT else "draft" if status == DRAFT else "retired"
+    return f' <span class="pqa-status pqa-status-{kind}">{escape(status)}</span>'
+
+
 def document_table_html(records: Sequence[DocumentRecord], admin: bool = False) -> str:
     """The library table; chunk and table-row counts and file ids only in the admin view."""
     headers = ADMIN_DOCUMENT_HEADERS if admin else DOCUMENT_HEADERS
@@ -205,6 +217,9 @@ def document_table_html(records: Sequence[DocumentRecord], admin: bool = False) 
             f'<td class="pqa-t-title">{escape(r.title)}{DISABLED_BADGE if r.disabled else ""}</td>',
             f'<td class="pqa-t-date">{escape(display_date(r.date))}</td>',
             f"<td>{escape(r.publisher)}</td>",
+            f"<td>{escape(DOC_TYPE_LABELS.get(r.doc_type, r.doc_type))}</td>",
+            f'<td class="pqa-t-number">{escape(r.doc_number)}</td>',
+            f"<td>{status_badge(r.validity)}{_validity_note(r)}</td>",
         ]
         if admin:
             cells += [f"<td>{r.chunk_count}</td>", f"<td>{r.table_rows}</td>"]
@@ -216,9 +231,29 @@ def document_table_html(records: Sequence[DocumentRecord], admin: bool = False) 
     )
 
 
+def _validity_note(record: DocumentRecord) -> str:
+    """When the document is in force, and what replaced it, as a small note under the badge."""
+    span = "–".join(part for part in (record.effective_from, record.effective_to) if part)
+    if record.effective_from and not record.effective_to:
+        span += " 起"
+    elif record.effective_to and not record.effective_from:
+        span = f"至 {span}"
+    notes = [span, f"由 {record.superseded_by} 替代" if record.superseded_by else ""]
+    shown = " · ".join(escape(note) for note in notes if note)
+    return f'<div class="pqa-meta">{shown}</div>' if shown else ""
+
+
 def document_choices(records: Sequence[DocumentRecord]) -> list[tuple[str, str]]:
     """(label, doc id) pairs for document pickers; labels carry the date to tell them apart."""
     return [(f"{r.title}（{display_date(r.date)}）", r.doc_id) for r in _ordered(records)]
+
+
+def validity_choices() -> list[tuple[str, str]]:
+    """(label, value) pairs of the chat's status/type filter: every status, then every type."""
+    statuses = [(f"状态：{status}", f"status:{status}") for status in STATUSES]
+    return statuses + [
+        (f"类型：{label}", f"type:{code}") for code, label in DOC_TYPE_LABELS.items()
+    ]
 
 
 def year_choices(records: Sequence[DocumentRecord]) -> list[str]:

@@ -8,14 +8,15 @@ others go on; only an unusable store ends a run (it raises, the caller reports i
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any, Literal
 
 from ingest.dates import publication_date, valid_admin_date
 from ingest.ocr import NO_CACHE, OcrOptions
 from ingest.pipeline import FailedFile, IngestOutcome, ProcessedDocument, process_paths
+from ingest.policy import PolicyEditError, check_edit
 from ingest.uploads import (
     UploadRejected,
     check_upload,
@@ -35,7 +36,7 @@ from vectorstore.errors import (
     StoreUnavailable,
 )
 from vectorstore.measures import MeasureStore
-from vectorstore.store import ChunkStore
+from vectorstore.store import ChunkStore, DocumentRecord
 
 IndexStatus = Literal[
     "indexed", "unchanged", "dry-run", "skipped", "deleted", "disabled", "enabled", "error"
@@ -133,7 +134,8 @@ class IndexReport:
 
 
 class Indexer:
-    """Indexes files and uploads into one store; also deletes, disables and re-dates documents."""
+    """Indexes files and uploads into one store; also deletes, disables, re-dates documents and
+    edits their policy metadata."""
 
     def __init__(self, store: ChunkStore, upload_max_bytes: int = DEFAULT_UPLOAD_MAX_BYTES):
         self.store = store
@@ -252,6 +254,9 @@ class Indexer:
             raise UploadRejected("无法重新读取该文档", "cannot re-read the document")
         self.store.upsert_document(_with_date(outcomes[0], date))
         measures_of(self.store).sync(_with_date(outcomes[0], date))
+        record = self.store.document(doc_id)
+        if record is not None and record.date != date:  # an earlier metadata edit was kept
+            self.store.set_policy(doc_id, {"date": date})
         return date
 
     def delete(self, doc_id: str) -> IndexReport:
@@ -269,6 +274,33 @@ class Indexer:
                 IndexResult(doc_id, "disabled" if disabled else "enabled", doc_id=doc_id)
             )
         return _single(_not_indexed(doc_id))
+
+    def set_policy(
+        self, doc_id: str, changes: Mapping[str, object], actor: str, via: str
+    ) -> DocumentRecord:
+        """Check and store an admin's metadata edit, and audit it like the lifecycle actions.
+
+        Raises PolicyEditError (nothing stored) for a bad value or an unknown document.
+        """
+        record = self.store.document(doc_id)
+        audit = AuditLog(audit_path(self.store.settings.data_dir))
+        try:
+            if record is None:
+                raise PolicyEditError(
+                    "doc_id", f"索引中没有文档 {doc_id}", f"no document {doc_id} in the index"
+                )
+            known = [other.doc_id for other in self.store.documents()]
+            checked = check_edit(changes, asdict(record), known)
+            updated = self.store.set_policy(doc_id, checked) if checked else record
+            if updated is None:
+                raise PolicyEditError(
+                    "doc_id", f"索引中没有文档 {doc_id}", f"no document {doc_id} in the index"
+                )
+        except PolicyEditError as error:
+            audit.write(actor, "set", via=via, doc_id=doc_id, ok=False, field=error.field)
+            raise
+        audit.write(actor, "set", via=via, doc_id=doc_id, ok=True, changes=checked)
+        return updated
 
     def change(self, action: LifecycleAction, doc_id: str, actor: str, via: str) -> IndexResult:
         """Delete, disable or enable a document and record who did it in the audit log.

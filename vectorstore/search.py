@@ -14,6 +14,7 @@ from typing import Literal
 from langchain_core.embeddings import Embeddings
 
 from ingest.chunking import Chunk
+from ingest.policy import RETIRED
 from ingest.years import period_years, years_in
 from vectorstore.index import SearchIndex, Snapshot
 from vectorstore.store import DocumentRecord
@@ -48,14 +49,21 @@ class FusionConfig:
     candidates: int = 40
     chunk_year_boost: float = 0.1
     doc_year_boost: float = 0.1
+    # An expired or superseded document's passages keep this share of their score: enough to
+    # rank a current document's passage first when the two compete (RRF scores of neighbouring
+    # ranks differ by 10-25%), not enough to bury an old document that alone answers.
+    retired_factor: float = 0.8
 
 
 @dataclass(frozen=True)
 class SearchFilters:
-    """Restrict retrieval to some documents and/or documents covering some years."""
+    """Restrict retrieval to some documents, documents covering some years, and documents of
+    some statuses (现行有效, …) and types (plan, policy, …); empty means no restriction."""
 
     doc_ids: frozenset[str] = frozenset()
     years: frozenset[int] = frozenset()
+    statuses: frozenset[str] = frozenset()
+    doc_types: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -139,7 +147,7 @@ class HybridSearcher:
         started = time.perf_counter()
         timings = SearchTimings()
         snapshot = self.index.snapshot()
-        allowed = _allowed_docs(snapshot, filters or SearchFilters())
+        allowed = allowed_documents(snapshot, filters or SearchFilters())
         if not allowed or not query.strip():
             return SearchResult((), timings)
         rankings: dict[str, list[str]] = {}
@@ -197,6 +205,9 @@ class HybridSearcher:
                 scores[chunk_id] *= 1.0 + self._year_boost(
                     snapshot, snapshot.chunks[chunk_id], question_years
                 )
+        for chunk_id in scores:
+            if snapshot.documents[snapshot.chunks[chunk_id].doc_id].validity in RETIRED:
+                scores[chunk_id] *= self.fusion.retired_factor
         ordered = sorted(scores, key=lambda chunk_id: (-scores[chunk_id], chunk_id))
         return [
             self._passage(snapshot, chunk_id, scores[chunk_id], ranks[chunk_id])
@@ -236,7 +247,8 @@ class HybridSearcher:
         return Passage(passage.chunk, passage.document, passage.score, passage.ranks, text)
 
 
-def _allowed_docs(snapshot: Snapshot, filters: SearchFilters) -> set[str]:
+def allowed_documents(snapshot: Snapshot, filters: SearchFilters) -> set[str]:
+    """The ids of the documents a search may use: the one place every filter is applied."""
     allowed = set(snapshot.documents)
     if filters.doc_ids:
         allowed &= set(filters.doc_ids)
@@ -249,4 +261,8 @@ def _allowed_docs(snapshot: Snapshot, filters: SearchFilters) -> set[str]:
             )
             & set(filters.years)
         }
+    if filters.statuses:
+        allowed = {d for d in allowed if snapshot.documents[d].validity in filters.statuses}
+    if filters.doc_types:
+        allowed = {d for d in allowed if snapshot.documents[d].doc_type in filters.doc_types}
     return allowed

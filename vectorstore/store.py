@@ -29,6 +29,7 @@ from chromadb.api.shared_system_client import SharedSystemClient
 from chromadb.config import Settings
 
 from ingest.chunking import Chunk, retrieval_text
+from ingest.policy import effective_status
 from vectorstore import registry
 from vectorstore.embeddings import CachedEmbeddings, embedding_identity
 from vectorstore.errors import (
@@ -75,10 +76,27 @@ class DocumentRecord:
     table_rows: int
     chars: int
     disabled: bool = False  # kept in the library, never searched, cited or counted
+    # Policy metadata (ingest/policy.py): guessed at ingest, admin edits listed in `edited`
+    # (comma-separated field names) survive re-ingest. Older registrations read as "".
+    doc_number: str = ""
+    issuer: str = ""
+    effective_from: str = ""
+    effective_to: str = ""
+    status: str = ""
+    superseded_by: str = ""
+    source_url: str = ""
+    edited: str = ""
 
     @property
     def doc_key(self) -> str:
         return f"{self.doc_id}@{self.version}"
+
+    @property
+    def validity(self) -> str:
+        """The status readers see today (现行有效/已失效/被替代/征求意见稿)."""
+        return effective_status(
+            self.status, self.effective_to, self.superseded_by, edited_fields(self.edited)
+        )
 
 
 @dataclass(frozen=True)
@@ -389,7 +407,7 @@ class ChunkStore:
                 self._write_chunks(processed, version, vectors)
                 reached("registry-switch")
                 seq = registry.next_seq(entries)
-                mine = self._register(processed, version, seq, _is_disabled(now))
+                mine = self._register(processed, version, seq, now)
                 reached("cleanup")
                 self.cleanup(processed.doc_id)
                 now = self.current(processed.doc_id)
@@ -423,14 +441,20 @@ class ChunkStore:
             self._guard(write)
 
     def _register(
-        self, processed: ProcessedDocument, version: str, seq: int, disabled: bool = False
+        self,
+        processed: ProcessedDocument,
+        version: str,
+        seq: int,
+        previous: Registration | None = None,
     ) -> Registration:
         """Append this version's registration (the commit point); never modifies an entry.
 
         A new version of a disabled document stays disabled: replacing a withdrawn policy's
-        file must not bring it back into answers until an admin enables it.
+        file must not bring it back into answers until an admin enables it. Metadata an admin
+        edited is kept too: an edit wins over what ingest guesses from the new text.
         """
         meta = processed.meta
+        policy = meta.policy
         record = DocumentRecord(
             doc_id=processed.doc_id,
             title=meta.title,
@@ -443,9 +467,16 @@ class ChunkStore:
             chunk_count=len(processed.chunks),
             table_rows=processed.table_rows,
             chars=len(processed.cleaned),
-            disabled=disabled,
+            disabled=_is_disabled(previous),
+            doc_number=policy.doc_number,
+            issuer=policy.issuer,
+            effective_from=policy.effective_from,
+            effective_to=policy.effective_to,
+            status=policy.status,
+            superseded_by=policy.superseded_by,
+            source_url=policy.source_url,
         )
-        return self._append(asdict(record), processed.cleaned, seq)
+        return self._append(_with_edits(asdict(record), previous), processed.cleaned, seq)
 
     def _append(self, fields: dict[str, Any], text: str, seq: int) -> Registration:
         token = registry.new_token()
@@ -508,6 +539,24 @@ class ChunkStore:
                 self.cleanup(doc_id)
             self.facts.set_hidden(doc_id, disabled)
         return True
+
+    def set_policy(self, doc_id: str, changes: Mapping[str, str]) -> DocumentRecord | None:
+        """Store an admin's metadata edit (checked by the caller); None if not registered.
+
+        Like disabling, it is a new registration of the same version, atomic for every reader;
+        the edited fields are marked so a later re-ingest keeps them.
+        """
+        with self.writing():
+            entries = self.registrations().get(doc_id, [])
+            now = registry.current(entries, self.is_complete)
+            if now is None or now.deleted:
+                return None
+            record = record_of(now)
+            edited = edited_fields(record.edited) | set(changes)
+            fields = asdict(record) | dict(changes) | {"edited": ",".join(sorted(edited))}
+            self._append(fields, self.registration_text(now), registry.next_seq(entries))
+            self.cleanup(doc_id)
+            return DocumentRecord(**fields)
 
     def delete_entries(self, entry_ids: Sequence[str]) -> None:
         """Remove registry entries (for repairs; writers only ever delete superseded ones)."""
@@ -579,6 +628,24 @@ def record_of(registration: Registration) -> DocumentRecord:
 def _is_disabled(registration: Registration | None) -> bool:
     return (
         registration is not None and not registration.deleted and record_of(registration).disabled
+    )
+
+
+def edited_fields(edited: str) -> set[str]:
+    """The field names an admin has set, from a record's `edited` marker."""
+    return {name for name in edited.split(",") if name}
+
+
+def _with_edits(fields: dict[str, Any], previous: Registration | None) -> dict[str, Any]:
+    """A new version's record fields, with the previous version's admin-edited values."""
+    if previous is None or previous.deleted:
+        return fields
+    before = asdict(record_of(previous))
+    edited = edited_fields(before["edited"])
+    return (
+        fields
+        | {name: before[name] for name in edited if name in before}
+        | {"edited": before["edited"]}
     )
 
 

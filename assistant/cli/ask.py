@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from assistant.cli.options import add_filters, add_questions, filters_from, questions_from
 from assistant.config import MODES
 from assistant.settings import Settings
+from ingest.policy import CURRENT
 
 if TYPE_CHECKING:
     from assistant.answer import Answer
@@ -36,7 +37,9 @@ def render(answer: Answer) -> str:
     for citation in answer.citations:
         p = citation.passage
         page = f" 第{p.chunk.page}页" if p.chunk.page else ""
-        lines.append(f"[{citation.n}] 《{p.title}》（{p.date}）{p.section}{page}")
+        number = f" {p.document.doc_number}" if p.document.doc_number else ""
+        status = f" [{p.document.validity}]" if p.document.validity != CURRENT else ""
+        lines.append(f"[{citation.n}] 《{p.title}》{number}（{p.date}）{p.section}{page}{status}")
         lines.append(f"    「{' '.join(citation.quote.split())}」")
     return "\n".join(lines)
 

@@ -31,20 +31,46 @@ def add_questions(parser: argparse.ArgumentParser, json_help: str) -> None:
 
 
 def add_filters(parser: argparse.ArgumentParser) -> None:
-    """--doc (repeatable) and --year (repeatable) narrow retrieval."""
+    """--doc, --year, --status and --type (each repeatable) narrow retrieval."""
     parser.add_argument("--doc", action="append", default=[], help="only this doc id (repeatable)")
     parser.add_argument(
         "--year", action="append", type=int, default=[], help="only documents covering this year"
     )
+    parser.add_argument(
+        "--status",
+        action="append",
+        default=[],
+        help="only documents with this status: 现行有效|已失效|被替代|征求意见稿 "
+        "(repeatable or comma list)",
+    )
+    parser.add_argument(
+        "--type",
+        dest="doc_type",
+        action="append",
+        default=[],
+        help="only documents of this type: 规划|政策文件|工作报告|新闻|申报指南 "
+        "(or plan|policy|work_report|news|guide; repeatable or comma list)",
+    )
 
 
 def filters_from(args: argparse.Namespace) -> SearchFilters | None:
-    """The --doc/--year filters, or None when neither was given."""
+    """The --doc/--year/--status/--type filters, or None when none was given."""
+    from ingest.policy import PolicyEditError, doc_type_code, status_value
     from vectorstore.search import SearchFilters
 
-    if not args.doc and not args.year:
+    if not (args.doc or args.year or args.status or args.doc_type):
         return None
-    return SearchFilters(frozenset(args.doc), frozenset(args.year))
+    try:
+        statuses = frozenset(status_value(v) for v in _listed(args.status))
+        doc_types = frozenset(doc_type_code(v, "--type") for v in _listed(args.doc_type))
+    except PolicyEditError as error:
+        raise UsageError(error.message_zh, error.message_en) from None
+    return SearchFilters(frozenset(args.doc), frozenset(args.year), statuses, doc_types)
+
+
+def _listed(values: Iterable[str]) -> list[str]:
+    """Repeated options and comma lists (either comma) as one list of values."""
+    return [part.strip() for value in values for part in re.split("[,，]", value) if part.strip()]
 
 
 def questions_from(args: argparse.Namespace) -> Iterator[str]:

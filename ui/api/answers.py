@@ -14,10 +14,11 @@ from fastapi.responses import JSONResponse, StreamingResponse
 
 from assistant.answer import Answer
 from assistant.app import App
+from ingest.policy import PolicyEditError, doc_type_code, status_value
 from ui.api import sse
 from ui.api.auth import require_reader
 from ui.api.deps import ERRORS, Served
-from ui.api.errors import from_store_error, internal_error
+from ui.api.errors import ApiError, from_store_error, internal_error
 from ui.api.models import (
     AskRequest,
     AskResponse,
@@ -35,9 +36,17 @@ router = APIRouter(dependencies=[Depends(require_reader)])
 
 
 def search_filters(filters: Filters | None) -> SearchFilters | None:
-    if filters is None or not (filters.doc_ids or filters.years):
+    """The request's filters; an unknown status or type is a 422 naming the valid ones."""
+    if filters is None or not (
+        filters.doc_ids or filters.years or filters.statuses or filters.doc_types
+    ):
         return None
-    return SearchFilters(frozenset(filters.doc_ids), frozenset(filters.years))
+    try:
+        statuses = frozenset(status_value(value) for value in filters.statuses)
+        doc_types = frozenset(doc_type_code(value, "doc_types") for value in filters.doc_types)
+    except PolicyEditError as error:
+        raise ApiError(422, "invalid_filter", error.message_zh, error.message_en) from None
+    return SearchFilters(frozenset(filters.doc_ids), frozenset(filters.years), statuses, doc_types)
 
 
 @router.post("/ask", response_model=AskResponse, responses=ERRORS, tags=["answers"])

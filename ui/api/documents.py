@@ -1,5 +1,5 @@
 """The library: served documents with metadata, chunk counts and sectioned text; admin
-uploads, deletes, disables and enables through App.indexer, the same path as the UI and the CLI.
+uploads, deletes, disables, enables and metadata edits through App.indexer, the same path as the UI and the CLI.
 """
 
 from __future__ import annotations
@@ -14,13 +14,21 @@ from fastapi import APIRouter, Depends, File, Request, UploadFile
 from fastapi.responses import JSONResponse
 
 from assistant.app import App
+from ingest.policy import PolicyEditError
 from ingest.structure import parse_blocks
 from ui.api.auth import require_admin, require_reader
 from ui.api.deps import Served
 from ui.api.errors import ApiError, not_found
-from ui.api.models import DeleteReport, DocumentDetail, Section, StatusReport, UploadReport
+from ui.api.models import (
+    DeleteReport,
+    DocumentDetail,
+    DocumentEntry,
+    PolicyEdit,
+    Section,
+    StatusReport,
+    UploadReport,
+)
 from vectorstore.audit import AuditLog, audit_path, who
-from vectorstore.store import DocumentRecord
 
 if TYPE_CHECKING:  # the indexer (and the ingest pipeline) is imported by app.indexer when used
     from vectorstore.indexer import LifecycleAction
@@ -45,10 +53,10 @@ def sections_of(text: str) -> tuple[Section, ...]:
     return tuple(sections)
 
 
-@reader.get("/documents", response_model=list[DocumentRecord])
+@reader.get("/documents", response_model=list[DocumentEntry])
 def documents(app: Served) -> Any:
-    """The documents being served, with chunk counts (what search and answers see)."""
-    return list(app.searcher.index.snapshot().documents.values())
+    """The documents being served, with chunk counts, policy metadata and today's status."""
+    return [DocumentEntry.of(r) for r in app.searcher.index.snapshot().documents.values()]
 
 
 @reader.get(
@@ -62,7 +70,9 @@ def document(doc_id: str, app: Served) -> Any:
     record = snapshot.documents.get(doc_id)
     if record is None:
         raise not_found(doc_id)
-    return DocumentDetail(**asdict(record), sections=sections_of(snapshot.text_of(doc_id)))
+    return DocumentDetail(
+        **asdict(DocumentEntry.of(record)), sections=sections_of(snapshot.text_of(doc_id))
+    )
 
 
 def _client(request: Request) -> str:
@@ -117,6 +127,24 @@ def enable(doc_id: str, request: Request, app: Served) -> Any:
     """Cite a disabled document again."""
     _change(app, "enable", doc_id, request)
     return StatusReport(doc_id=doc_id, disabled=False)
+
+
+@admin.patch(
+    "/documents/{doc_id}",
+    response_model=DocumentEntry,
+    responses={404: {"description": "unknown document"}, 422: {"description": "bad value"}},
+)
+def edit(doc_id: str, body: PolicyEdit, request: Request, app: Served) -> Any:
+    """Edit a document's policy metadata (文号, type, validity, status, replacement, source);
+    audited, and kept when the document is re-ingested."""
+    if app.store.document(doc_id) is None:
+        raise not_found(doc_id)
+    changes = body.model_dump(exclude_none=True)
+    try:
+        record = app.indexer.set_policy(doc_id, changes, who(_client(request), True), "api")
+    except PolicyEditError as error:
+        raise ApiError(422, "invalid_metadata", error.message_zh, error.message_en) from None
+    return DocumentEntry.of(record)
 
 
 def _change(app: App, action: LifecycleAction, doc_id: str, request: Request) -> None:

@@ -23,12 +23,21 @@ MAX_FILTER_ITEMS = 100
 
 
 class Filters(BaseModel):
-    """Only these documents and/or documents covering these years (both optional)."""
+    """Only these documents, documents covering these years, of these statuses and of these
+    types (all optional)."""
 
     model_config = ConfigDict(extra="forbid")
 
     doc_ids: list[str] = Field(default_factory=list, max_length=MAX_FILTER_ITEMS)
     years: list[int] = Field(default_factory=list, max_length=MAX_FILTER_ITEMS)
+    statuses: list[str] = Field(
+        default_factory=list, max_length=MAX_FILTER_ITEMS, examples=[["现行有效"]]
+    )
+    doc_types: list[str] = Field(
+        default_factory=list,
+        max_length=MAX_FILTER_ITEMS,
+        description="规划/政策文件/工作报告/新闻/申报指南 or plan/policy/work_report/news/guide",
+    )
 
 
 class Turn(BaseModel):
@@ -114,10 +123,37 @@ class Section:
 
 
 @dataclass(frozen=True)
-class DocumentDetail(DocumentRecord):
-    """A served document's metadata (DocumentRecord) with its cleaned text by section."""
+class DocumentEntry(DocumentRecord):
+    """A library row: the document record and the status readers see today (`validity`)."""
+
+    validity: str = ""
+
+    @classmethod
+    def of(cls, record: DocumentRecord) -> DocumentEntry:
+        return cls(**dataclasses.asdict(record), validity=record.validity)
+
+
+@dataclass(frozen=True)
+class DocumentDetail(DocumentEntry):
+    """A served document's metadata (DocumentEntry) with its cleaned text by section."""
 
     sections: tuple[Section, ...] = ()
+
+
+class PolicyEdit(BaseModel):
+    """An admin's policy-metadata edit: only the fields given change; "" clears one."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    doc_number: str | None = Field(default=None, examples=["穗科规字〔2019〕1号"])
+    issuer: str | None = None
+    doc_type: str | None = Field(default=None, description="规划/政策文件/工作报告/新闻/申报指南")
+    date: str | None = Field(default=None, description="YYYY, YYYY-MM or YYYY-MM-DD")
+    effective_from: str | None = None
+    effective_to: str | None = None
+    status: str | None = Field(default=None, description="现行有效/已失效/被替代/征求意见稿")
+    superseded_by: str | None = Field(default=None, description="doc id of the replacement")
+    source_url: str | None = None
 
 
 class UploadReport(BaseModel):
