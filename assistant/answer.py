@@ -35,6 +35,7 @@ from assistant.question import Question, TermWeigher, clean_question, for_retrie
 from assistant.semantic import SentenceSimilarity
 from assistant.trend import Indicators, cross_year_warning, is_trend_question, trend_answer
 from vectorstore.index import Snapshot
+from vectorstore.originals import file_link
 from vectorstore.search import HybridSearcher, Passage, SearchFilters
 
 EMPTY_QUESTION = "请输入一个问题。/ Please enter a question."
@@ -57,8 +58,13 @@ class Citation:
             "date": passage.date,
             "section": passage.section,
             "page": passage.chunk.page,
+            "paragraph": passage.chunk.paragraph,
             "text": passage.text,
             "quote": self.quote,
+            # The original file at the quoted page; None when no original was kept.
+            "link": file_link(passage.doc_id, passage.chunk.page)
+            if passage.document.original
+            else None,
         }
 
 
