@@ -291,7 +291,10 @@ def test_json_contract(assistant: Assistant) -> None:
         "direct_answer",
     }
     citation = data["citations"][0]
-    assert set(citation) == {"n", "doc_id", "title", "date", "section", "page", "text", "quote"}
+    assert set(citation) == {
+        *("n", "doc_id", "title", "date", "section", "page", "paragraph", "text", "quote"),
+        "link",
+    }
     assert citation["quote"] in citation["text"]
 
 

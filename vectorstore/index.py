@@ -28,8 +28,10 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Generic, TypeVar
 
 import numpy as np
 
@@ -95,6 +97,37 @@ class Snapshot:
             best = np.arange(len(rows))
         order = sorted(best, key=lambda i: (-scores[i], self.row_ids[rows[i]]))
         return [self.row_ids[rows[i]] for i in order[:n]]
+
+
+Derived = TypeVar("Derived")
+
+
+class PerSnapshot(Generic[Derived]):
+    """A value derived from a snapshot's documents, kept per document set.
+
+    Callers of different collections get different snapshots (`SearchIndex.snapshot`), and
+    their questions interleave on one Assistant: one shared slot would let one caller read a
+    value another caller's documents built. Each document set keeps its own value here, and a
+    caller only ever gets the value of the snapshot it passes.
+    """
+
+    def __init__(self, build: Callable[[Snapshot], Derived], size: int = 3) -> None:
+        self._build = build
+        self._size = size
+        self._values: dict[tuple[str, ...], Derived] = {}
+        self._lock = threading.Lock()
+
+    def get(self, snapshot: Snapshot) -> Derived:
+        with self._lock:
+            found = self._values.get(snapshot.keys)
+        if found is not None:
+            return found
+        built = self._build(snapshot)
+        with self._lock:
+            self._values[snapshot.keys] = built
+            while len(self._values) > self._size:
+                del self._values[next(iter(self._values))]
+        return built
 
 
 class SearchIndex:
