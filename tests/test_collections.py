@@ -13,6 +13,7 @@ import json
 import re
 import subprocess
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
@@ -335,3 +336,55 @@ def test_users_and_tokens_settings(tmp_path: Path) -> None:
     shown = json.dumps(Settings(access=access).redacted())
     assert "hr-secret" not in shown and "legacy-token" not in shown and hashed not in shown
     assert '"alice": "internal+public"' in shown
+
+
+def test_interleaved_callers_of_different_collections_never_mix(library: App) -> None:
+    """Public and granted questions at once on one Assistant (its caches are shared)."""
+
+    def ask(scope: Scope, question: str) -> tuple[Scope, str, set[str]]:
+        with scoped(scope):
+            answer = library.assistant.ask(question)
+        return scope, answer.text, {c.passage.doc_id for c in answer.citations}
+
+    jobs = [(scope, q) for _ in range(3) for q in QUESTIONS for scope in (PUBLIC_SCOPE, INTERNAL)]
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        results = list(pool.map(lambda job: ask(*job), jobs))
+    for (scope, question), (_, text, cited) in zip(jobs, results, strict=True):
+        if scope == PUBLIC_SCOPE:
+            assert INTERNAL_DOC not in cited and "777" not in text, (question, text)
+    granted = [r for r in results if r[0] == INTERNAL and r[1].startswith("777")]
+    assert len(granted) == 3  # the figure question, every round
+
+
+def test_api_upload_into_a_collection_and_move_it(api: str, tmp_path: Path) -> None:
+    admin = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
+    text = "海豚专项内部通报\n\n海豚专项首批支持企业共计四十二家，资金下月拨付。\n"
+    files = {"file": ("dolphin.txt", text.encode("utf-8"), "text/plain")}
+    bad = httpx.post(
+        f"{api}/api/v1/documents", files=files, data={"collection": "../x"}, headers=admin
+    )
+    assert bad.status_code == 400  # the API reports invalid input as 400
+    uploaded = httpx.post(
+        f"{api}/api/v1/documents",
+        files=files,
+        data={"collection": "internal"},
+        headers=admin,
+        timeout=300,
+    )
+    assert uploaded.status_code == 201, uploaded.text
+    doc_id = uploaded.json()["doc_id"]
+    search = {"query": "海豚专项首批支持企业"}
+    public = {"Authorization": f"Bearer {PUBLIC_TOKEN}"}
+    hr = {"Authorization": f"Bearer {HR_TOKEN}"}
+    assert doc_id not in httpx.post(f"{api}/api/v1/search", json=search, headers=public).text
+    assert doc_id in httpx.post(f"{api}/api/v1/search", json=search, headers=hr).text
+    moved = httpx.post(
+        f"{api}/api/v1/documents/{doc_id}/collection", json={"collection": "public"}, headers=hr
+    )
+    assert moved.status_code == 403  # a read token may not move documents
+    moved = httpx.post(
+        f"{api}/api/v1/documents/{doc_id}/collection", json={"collection": "public"}, headers=admin
+    )
+    assert moved.status_code == 200 and moved.json() == {"doc_id": doc_id, "collection": "public"}
+    assert doc_id in httpx.post(f"{api}/api/v1/search", json=search, headers=public).text
+    assert httpx.delete(f"{api}/api/v1/documents/{doc_id}", headers=admin).status_code == 200
