@@ -26,6 +26,7 @@ from ui.api.server import create_server_app
 pytestmark = pytest.mark.browser
 SHOT = REPO / "evals" / "reports" / "citation-page-link.png"
 USER, PASSWORD = "alice", "alice-内部-pass"
+INTERNAL_INDICATOR = "内部试点企业"  # the internal brief's one indicator (its 777 figure)
 
 
 @pytest.fixture(scope="module")
@@ -62,6 +63,15 @@ def _library_text(page) -> str:  # type: ignore[no-untyped-def]
     return text
 
 
+def _indicator_options(page) -> list[str]:  # type: ignore[no-untyped-def]
+    page.get_by_role("tab", name="指标").click()
+    page.locator("#pqa-indicator input").click()
+    page.wait_for_selector("[role=option]")
+    options = page.get_by_role("option").all_inner_texts()
+    page.keyboard.press("Escape")
+    return [option.strip() for option in options]
+
+
 def test_logged_out_sees_nothing_internal_logged_in_does(browser, site: str) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
     page, dialogs = _page(browser)
     page.goto(site)
@@ -69,6 +79,8 @@ def test_logged_out_sees_nothing_internal_logged_in_does(browser, site: str) -> 
     answer = _ask(page, QUESTIONS[0]).inner_text()
     assert "777" not in answer and INTERNAL_TITLE not in answer
     assert INTERNAL_TITLE not in _library_text(page)
+    assert INTERNAL_INDICATOR not in _indicator_options(page)
+    page.get_by_role("tab", name="问答").click()
     assert page.request.get(f"{site}/files/{INTERNAL_DOC}").status == 404
 
     assert "错误" in _login(page, "wrong-password")
@@ -79,6 +91,12 @@ def test_logged_out_sees_nothing_internal_logged_in_does(browser, site: str) -> 
     page.wait_for_function(
         "t => document.querySelector('#pqa-doc-table').innerText.includes(t)", arg=INTERNAL_TITLE
     )
+    for _ in range(20):  # the login's refresh chain reloads the indicator list after the library
+        if INTERNAL_INDICATOR in _indicator_options(page):
+            break
+        page.wait_for_timeout(500)
+    assert INTERNAL_INDICATOR in _indicator_options(page)
+    page.get_by_role("tab", name="问答").click()
     granted = _ask(page, QUESTIONS[0])
     assert "777" in granted.inner_text()
     card = granted.locator("details.pqa-cite").first
