@@ -388,3 +388,14 @@ def test_api_upload_into_a_collection_and_move_it(api: str, tmp_path: Path) -> N
     assert moved.status_code == 200 and moved.json() == {"doc_id": doc_id, "collection": "public"}
     assert doc_id in httpx.post(f"{api}/api/v1/search", json=search, headers=public).text
     assert httpx.delete(f"{api}/api/v1/documents/{doc_id}", headers=admin).status_code == 200
+
+
+def test_cards_show_the_page_or_paragraph_and_link_the_original() -> None:
+    from ui import render
+
+    base = {"n": 1, "doc_id": "a.txt", "title": "T", "date": "2024", "section": "", "text": "x"}
+    paged = render.citation_card({**base, "page": 3, "link": '/files/a.pdf?g="1"#page=3'})
+    assert "第3页" in paged and 'href="/files/a.pdf?g=&quot;1&quot;#page=3"' in paged
+    assert "查看原文第3页" in paged
+    plain = render.citation_card({**base, "page": 0, "paragraph": 12, "link": None})
+    assert "第12段" in plain and "pqa-file" not in plain
