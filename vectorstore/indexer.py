@@ -37,7 +37,7 @@ from vectorstore.errors import (
 from vectorstore.measures import MeasureStore
 from vectorstore.originals import keep_original
 from vectorstore.scope import PUBLIC, collection_name
-from vectorstore.store import ChunkStore
+from vectorstore.store import ChunkStore, unavailable
 
 IndexStatus = Literal[
     "indexed", "unchanged", "dry-run", "skipped", "deleted", "disabled", "enabled", "moved", "error"
@@ -358,6 +358,8 @@ def index_document(
     The measures learn the document's collection before they are built, so an internal
     document's measures are never listed to a public caller, not even for a moment.
     """
+    if store.settings.read_only:  # nothing is written there: no copy, no collection either
+        raise unavailable(store.settings, PermissionError("the data dir is read-only"))
     measures = measures_of(store)
     if collection is not None:  # a narrowed collection applies before the new version shows
         measures.set_collection(processed.doc_id, collection)
