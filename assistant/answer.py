@@ -35,7 +35,8 @@ from assistant.question import Question, TermWeigher, clean_question, for_retrie
 from assistant.semantic import SentenceSimilarity
 from assistant.trend import Indicators, cross_year_warning, is_trend_question, trend_answer
 from assistant.validity import validity_warnings
-from vectorstore.index import Snapshot
+from vectorstore.index import PerSnapshot, Snapshot
+from vectorstore.originals import file_link
 from vectorstore.search import HybridSearcher, Passage, SearchFilters, allowed_documents
 
 EMPTY_QUESTION = "请输入一个问题。/ Please enter a question."
@@ -58,11 +59,16 @@ class Citation:
             "date": passage.date,
             "section": passage.section,
             "page": passage.chunk.page,
+            "paragraph": passage.chunk.paragraph,
             "text": passage.text,
             "quote": self.quote,
             "doc_type": passage.document.doc_type,
             "doc_number": passage.document.doc_number,
             "status": passage.document.validity,
+            # The original file at the quoted page; None when no original was kept.
+            "link": file_link(passage.doc_id, passage.chunk.page)
+            if passage.document.original
+            else None,
         }
 
 
@@ -98,12 +104,15 @@ class Assistant:
     def __init__(self, searcher: HybridSearcher, settings: AssistantSettings | None = None) -> None:
         self.searcher = searcher
         self.settings = settings or AssistantSettings()
-        self._weigher: TermWeigher | None = None
-        self._weigher_keys: tuple[str, ...] = ()
+        # Per document set: callers of different collections get different snapshots.
+        self._weighers = PerSnapshot(
+            lambda snapshot: TermWeigher(
+                snapshot.tokenizer, [c.text for c in snapshot.chunks.values()]
+            )
+        )
         self._llm: LlmClient | None = None
         self.notes = AnswerNotes()
-        self._indicators = Indicators({}, {})
-        self._indicators_state: tuple[str, ...] | None = None
+        self._indicators = PerSnapshot(self._read_facts)
         self.similarity = SentenceSimilarity(searcher.embeddings)
         # Sees every final answer (the App logs it in the query log); never raises.
         self.on_answer: Callable[[Answer], None] | None = None
@@ -215,14 +224,15 @@ class Assistant:
 
     def _facts(self, snapshot: Snapshot) -> Indicators:
         """The fact table by indicator, read once per snapshot (it changes with documents)."""
-        if self._indicators_state != snapshot.keys:
-            try:
-                facts = self.searcher.index.store.facts.query()
-            except (sqlite3.Error, OSError):
-                facts = []  # no fact table (a read-only data dir built before it)
-            self._indicators = Indicators.of(facts)
-            self._indicators_state = snapshot.keys
-        return self._indicators
+        return self._indicators.get(snapshot)
+
+    def _read_facts(self, snapshot: Snapshot) -> Indicators:
+        """The facts of the snapshot's documents (the table applies the caller's scope too)."""
+        try:
+            facts = self.searcher.index.store.facts.query()
+        except (sqlite3.Error, OSError):
+            facts = []  # no fact table (a read-only data dir built before it)
+        return Indicators.of([s for s in facts if s.fact.doc_id in snapshot.documents])
 
     def candidates(
         self, question: str, filters: SearchFilters | None = None
@@ -256,13 +266,7 @@ class Assistant:
 
     def _analyse(self, text: str) -> Question:
         """Key terms weighted by the current corpus; the weigher is rebuilt when it changes."""
-        snapshot = self.searcher.index.snapshot()
-        if self._weigher is None or snapshot.keys != self._weigher_keys:
-            self._weigher = TermWeigher(
-                snapshot.tokenizer, [c.text for c in snapshot.chunks.values()]
-            )
-            self._weigher_keys = snapshot.keys
-        return self._weigher.analyse(text)
+        return self._weighers.get(self.searcher.index.snapshot()).analyse(text)
 
     def _client(self) -> LlmClient:
         if self._llm is None:

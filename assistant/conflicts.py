@@ -18,6 +18,7 @@ from assistant.question import compact
 from ingest.chunking import Chunk
 from ingest.sentences import split_sentences
 from ingest.years import YEAR_DIGITS, YEAR_MENTION, period_years
+from vectorstore.index import PerSnapshot
 from vectorstore.search import Passage
 from vectorstore.store import DocumentRecord
 
@@ -175,18 +176,18 @@ class StatementIndex:
     """Every statement of every document of one snapshot, built once per snapshot."""
 
     def __init__(self) -> None:
-        self._keys: tuple[str, ...] | None = None
-        self._by_doc: dict[str, list[Statement]] = {}
+        self._by_doc = PerSnapshot(_statements_by_doc)
 
     def of_document(self, snapshot: Snapshot, doc_id: str) -> list[Statement]:
-        if self._keys != snapshot.keys:
-            self._by_doc = {
-                doc: [s for c in chunks for s in statements_of(c, snapshot.documents[doc])]
-                for doc, chunks in snapshot.by_doc.items()
-                if doc in snapshot.documents
-            }
-            self._keys = snapshot.keys
-        return self._by_doc.get(doc_id, [])
+        return self._by_doc.get(snapshot).get(doc_id, [])
+
+
+def _statements_by_doc(snapshot: Snapshot) -> dict[str, list[Statement]]:
+    return {
+        doc: [s for c in chunks for s in statements_of(c, snapshot.documents[doc])]
+        for doc, chunks in snapshot.by_doc.items()
+        if doc in snapshot.documents
+    }
 
 
 def _asked(statement: Statement, question: str) -> bool:

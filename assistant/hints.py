@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 import jieba
 import jieba.posseg
 
+from vectorstore.index import PerSnapshot
 from vectorstore.lexical import normalize
 
 if TYPE_CHECKING:
@@ -61,16 +62,20 @@ _NAME_POS = frozenset("nbjx")
 
 
 class NameHints:
-    """Names (with their counts) the current snapshot's chunks contain; rebuilt per snapshot."""
+    """Names (with their counts) the current snapshot's chunks contain; built per snapshot."""
 
     def __init__(self) -> None:
-        self._keys: tuple[str, ...] | None = None
-        self._text = ""
-        self._names: dict[tuple[str, int], Counter[str]] = {}
+        self._names = PerSnapshot(_CorpusNames)
 
-    def _refresh(self, snapshot: Snapshot) -> None:
-        if self._keys == snapshot.keys:
-            return
+    def suggest(self, question: str, snapshot: Snapshot) -> str | None:
+        """The question with a misspelt name corrected, or None when no name is misspelt."""
+        return self._names.get(snapshot).suggest(question)
+
+
+class _CorpusNames:
+    """The names of one snapshot's chunks and their text, for the hints."""
+
+    def __init__(self, snapshot: Snapshot) -> None:
         texts = [normalize(chunk.text) for chunk in snapshot.chunks.values()]
         names: dict[tuple[str, int], Counter[str]] = {}
         for text in texts:
@@ -81,11 +86,8 @@ class NameHints:
                         names.setdefault((suffix, len(name)), Counter())[name] += 1
         self._text = "\n".join(texts)
         self._names = names
-        self._keys = snapshot.keys
 
-    def suggest(self, question: str, snapshot: Snapshot) -> str | None:
-        """The question with a misspelt name corrected, or None when no name is misspelt."""
-        self._refresh(snapshot)
+    def suggest(self, question: str) -> str | None:
         for candidate in _candidates(question):
             if normalize(candidate) in self._text or self._two_names(candidate):
                 continue

@@ -25,11 +25,12 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from vectorstore.scope import current_scope
+
 if TYPE_CHECKING:
     from assistant.answer import Answer
 
 QUERY_LOG_FILE = "query_log.sqlite"
-PUBLIC_COLLECTION = "public"  # until collections exist every question asks the public one
 PURGE_EVERY_S = 3600.0
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS queries (
@@ -121,7 +122,7 @@ class QueryLog:
                 doc_ids=tuple(sorted({c.passage.doc_id for c in answer.citations})),
                 latency_ms=round(answer.timings_ms.get("total", 0.0), 1),
                 feedback="",
-                collection=PUBLIC_COLLECTION,
+                collection=current_scope().label(),  # the asker's collections, "*" for all
             )
         )
 

@@ -1,7 +1,8 @@
 """One settings object for the whole product, read once from the environment (and .env).
 
 Sections: `store` (where the index lives), `llm` (how answers are produced), `web` (admin
-password, upload limit), `eval` (where reports go) and `query_log` (on/off, retention). The CLI loads it once per run; the
+password, upload limit), `eval` (where reports go), `query_log` (on/off, retention) and
+`access` (UI users and API tokens with their collections). The CLI loads it once per run; the
 composition root (`assistant.app.open_app`) hands each part its section. `redacted()` is
 the only view of the settings meant for people: no secret appears in it.
 """
@@ -13,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from assistant.access import AccessSettings
 from assistant.config import AssistantSettings
 from ingest.errors import ConfigError
 from vectorstore.settings import Env, StoreSettings, env_value, redact_key, redact_url
@@ -112,6 +114,7 @@ class Settings:
     web: WebSettings = field(default_factory=WebSettings)
     eval: EvalSettings = field(default_factory=EvalSettings)
     query_log: QueryLogSettings = field(default_factory=QueryLogSettings)
+    access: AccessSettings = field(default_factory=AccessSettings)
 
     @classmethod
     def from_env(cls, env: Env | None = None) -> Settings:
@@ -123,6 +126,7 @@ class Settings:
             WebSettings.from_env(source),
             EvalSettings.from_env(source),
             QueryLogSettings.from_env(source),
+            AccessSettings.from_env(source),
         )
 
     def redacted(self) -> dict[str, Any]:
@@ -182,6 +186,7 @@ class Settings:
                 "enabled": self.query_log.enabled,
                 "retention_days": self.query_log.retention_days,
             },
+            "access": self.access.redacted(),
         }
 
 

@@ -21,7 +21,8 @@ class Chunk:
 
     `start`/`end` are character offsets into the document's cleaned text, so a citation can
     always be traced back to the exact place it came from; `page` is the 1-based page it starts
-    on in paged sources (PDF, OFD, scans), 0 when the source has no pages.
+    on in paged sources (PDF, OFD, scans), 0 when the source has no pages; `paragraph` is the
+    1-based paragraph it starts in for sources without pages (0 for paged ones).
     """
 
     id: str
@@ -34,6 +35,7 @@ class Chunk:
     kind: ChunkKind = "text"
     ordinal: int = 0
     page: int = 0
+    paragraph: int = 0
 
 
 def retrieval_text(chunk: Chunk, title: str = "") -> str:

@@ -7,6 +7,7 @@ the previous chunk's start, gives the offset whose page holds the chunk.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Sequence
 
 from ingest.extraction import page_at
@@ -40,3 +41,16 @@ def chunk_pages(
                 break
         pages.append(page)
     return pages
+
+
+def chunk_paragraphs(text: str, starts: Sequence[int]) -> list[int]:
+    """1-based paragraph (non-empty line of the cleaned text) each offset falls in.
+
+    Sources without pages (text, Word, web pages) are cited as 第N段 instead of 第N页.
+    """
+    paragraph_starts, offset = [], 0
+    for line in text.splitlines(keepends=True):
+        if line.strip():
+            paragraph_starts.append(offset)
+        offset += len(line)
+    return [max(bisect_right(paragraph_starts, start), 1) for start in starts]

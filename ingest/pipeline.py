@@ -21,7 +21,7 @@ from ingest.loaders import (
     load_document,
 )
 from ingest.ocr import NO_CACHE, OcrOptions
-from ingest.pages import chunk_pages
+from ingest.pages import chunk_pages, chunk_paragraphs
 from ingest.policy_guess import guess_policy
 from ingest.structure import Block, parse_blocks
 
@@ -77,6 +77,12 @@ def process_document(
     starts = [block.start for block in table_blocks]
     pages += [table_pages[bisect_right(starts, c.start) - 1] for c in chunks[len(prose) :]]
     chunks = tuple(replace(chunk, page=page) for chunk, page in zip(chunks, pages, strict=True))
+    if not document.page_starts:
+        paragraphs = chunk_paragraphs(text, [chunk.start for chunk in chunks])
+        chunks = tuple(
+            replace(chunk, paragraph=number)
+            for chunk, number in zip(chunks, paragraphs, strict=True)
+        )
     return ProcessedDocument(
         document,
         meta,

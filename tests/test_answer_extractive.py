@@ -295,6 +295,7 @@ def test_json_contract(assistant: Assistant) -> None:
     citation = data["citations"][0]
     contract = {"n", "doc_id", "title", "date", "section", "page", "text", "quote"}
     added = {"doc_type", "doc_number", "status"}  # policy metadata (issue 14), additive
+    added |= {"paragraph", "link"}  # where the quote stands in the original file (issue 14)
     assert set(citation) == contract | added
     assert citation["status"] == "现行有效" and citation["doc_type"] in ("plan", "news")
     assert citation["quote"] in citation["text"]

@@ -408,9 +408,11 @@ def test_upload_with_a_traversal_name_stays_in_uploads(
     doc_id = uploaded.json()["doc_id"]
     assert "/" not in doc_id and ".." not in doc_id and doc_id.endswith("evil_新型研发机构.txt")
     created = {p for p in data_dir.parent.rglob("*")} - before
-    uploads = (data_dir / "uploads").resolve()
-    stored = [p for p in created if p.is_file() and p.suffix == ".txt"]
-    assert [p.resolve().parent for p in stored] == [uploads]
+    uploads, originals = (data_dir / "uploads").resolve(), (data_dir / "originals").resolve()
+    stored = sorted(p.resolve() for p in created if p.is_file() and p.suffix == ".txt")
+    # The upload, and the original kept for citation links (named by its content hash).
+    assert sorted(p.parent for p in stored) == [originals, uploads]
+    assert all(p.name.endswith("evil_新型研发机构.txt") for p in stored if p.parent == uploads)
     httpx.delete(f"{url}/documents/{doc_id}", headers=_bearer(ADMIN_TOKEN))
 
 

@@ -109,10 +109,10 @@ def test_an_exception_while_indexing_one_file_is_reported_and_the_rest_go_on(
         monkeypatch.delenv(name, raising=False)
     real_upsert = ChunkStore.upsert_document
 
-    def fail_on_b(self: ChunkStore, processed, progress=None):  # type: ignore[no-untyped-def]
+    def fail_on_b(self: ChunkStore, processed, *more):  # type: ignore[no-untyped-def]
         if processed.doc_id == "b.txt":
             raise RuntimeError("simulated failure inside the store")
-        return real_upsert(self, processed, progress)
+        return real_upsert(self, processed, *more)
 
     monkeypatch.setattr(ChunkStore, "upsert_document", fail_on_b)
     assert main(["ingest", "--json", str(corpus)]) == 1

@@ -11,6 +11,7 @@ from typing import Any
 
 import gradio as gr
 
+from ingest.errors import ConfigError
 from ingest.policy import DOC_TYPE_LABELS, STATUSES, PolicyEditError
 from ingest.uploads import UploadRejected
 from ui import render
@@ -19,6 +20,7 @@ from ui.library import Library
 from vectorstore.audit import AuditLog, who
 from vectorstore.errors import StoreError
 from vectorstore.indexer import LifecycleAction
+from vectorstore.scope import collection_name
 from vectorstore.store import DocumentRecord, edited_fields
 
 LIFECYCLE_LABELS: dict[LifecycleAction, str] = {
@@ -59,6 +61,7 @@ class AdminPanel:
     date_button: gr.Button
     date_status: gr.Markdown
     files: gr.File
+    collection: gr.Textbox
     upload_button: gr.Button
     upload_status: gr.Markdown
     life_doc: gr.Dropdown
@@ -124,6 +127,10 @@ def admin_panel(limit: int) -> AdminPanel:
                 file_count="multiple",
                 elem_id="pqa-files",
             )
+            collection = gr.Textbox(
+                label="集合（留空为 public，公开可见；如 internal 仅授权用户可见）",
+                elem_id="pqa-upload-collection",
+            )
             upload_button = gr.Button("导入并建立索引", variant="primary", elem_id="pqa-upload-go")
         upload_status = gr.Markdown(elem_id="pqa-upload-status")
     return AdminPanel(
@@ -137,6 +144,7 @@ def admin_panel(limit: int) -> AdminPanel:
         date_button,
         date_status,
         files,
+        collection,
         upload_button,
         upload_status,
         life_doc,
@@ -235,6 +243,7 @@ class Admin:
     def upload(
         self,
         files: list[Any] | None,
+        collection: str,
         is_admin: bool,
         request: gr.Request,
         progress: gr.Progress = gr.Progress(),  # noqa: B008
@@ -247,6 +256,10 @@ class Admin:
             return ("❌ 请先验证管理员身份 / admin login required", None, *refresh(False))
         if not paths:
             return ("请先选择要上传的文件 / choose files first", None, *refresh(True))
+        try:
+            chosen = collection_name(collection) if (collection or "").strip() else None
+        except ConfigError as error:
+            return (f"❌ {error}", None, *refresh(True))
         results = []
         for position, path in enumerate(paths):
             name = path.name
@@ -256,12 +269,14 @@ class Admin:
                 progress(fraction, desc=f"正在建立索引：{name}（{done}/{total} 个分块）")
 
             progress(position / len(paths), desc=f"正在检查：{name}")
-            result = self.library.indexer.ingest_upload(path, name, self.limit, step).results[0]
+            indexer = self.library.indexer
+            result = indexer.ingest_upload(path, name, self.limit, step, chosen).results[0]
             results.append(result)
             self.audit.write(
                 who(client, True),
                 "upload",
                 file=result.name,
+                collection=chosen or "public",
                 ok=result.ok,
                 doc_id=result.doc_id,
                 message=result.message,

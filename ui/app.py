@@ -29,6 +29,7 @@ from ui.library import Library, library_table  # noqa: E402
 from ui.locale import ChineseLocaleMiddleware, translations  # noqa: E402
 from ui.measures import MeasuresView, measures_tab  # noqa: E402
 from ui.query_report_view import QueryReportView  # noqa: E402
+from ui.session import Sessions, login_box  # noqa: E402
 from vectorstore.audit import AuditLog, audit_path  # noqa: E402
 
 log = logging.getLogger(__name__)
@@ -66,7 +67,8 @@ def build_app(app: App, guard: AttemptGuard | None = None) -> gr.Blocks:
     web, data_dir = app.settings.web, app.settings.store.data_dir
     assistant = app.assistant
     library = Library(app.store, app.indexer, assistant.settings)
-    initial_docs = library.documents()
+    initial_docs = library.documents()  # the first screen is everyone's: public only
+    sessions = Sessions(app.settings.access, AuditLog(audit_path(data_dir)), AttemptGuard())
     with gr.Blocks(
         title=APP_TITLE,
         fill_width=False,
@@ -75,6 +77,9 @@ def build_app(app: App, guard: AttemptGuard | None = None) -> gr.Blocks:
     ) as demo:
         gr.HTML(HEADER)
         admin_state = gr.State(False)
+        user_state = gr.State("")  # the logged-in user (server-side: a browser cannot set it)
+        session = [user_state, admin_state]
+        login = login_box() if app.settings.access.users else None
         with gr.Tabs(elem_id="pqa-tabs"):
             chat = chat_tab(initial_docs, assistant.settings)
             with gr.Tab("文档库", id="docs", elem_id="pqa-tab-docs"):
@@ -86,12 +91,14 @@ def build_app(app: App, guard: AttemptGuard | None = None) -> gr.Blocks:
                     )
             with gr.Tab("指标", id="indicators", elem_id="pqa-tab-indicators"):
                 indicator_view = IndicatorView(app.store.facts)
-                indicators = indicators_tab(indicator_view)
+                indicators = indicators_tab(indicator_view, sessions, session)
             with gr.Tab("扶持措施", id="measures", elem_id="pqa-tab-measures"):
-                measures_tab(MeasuresView(app.measures))
+                measures_tab(MeasuresView(app.measures), sessions, session)
 
-        wire_chat(chat, assistant, FeedbackLog(feedback_path(data_dir), app.query_log.feedback))
-        docs.doc_select.change(library.read, [docs.doc_select, admin_state], docs.reader)
+        feedback = FeedbackLog(feedback_path(data_dir), app.query_log.feedback)
+        wire_chat(chat, assistant, feedback, sessions, session)
+        read = sessions.scoped(library.read)
+        docs.doc_select.change(read, [docs.doc_select, admin_state, *session], docs.reader)
         admin_outputs = (
             [panel.admin_table, panel.date_doc, panel.life_doc]
             if panel
@@ -115,6 +122,24 @@ def build_app(app: App, guard: AttemptGuard | None = None) -> gr.Blocks:
             [indicators.picker, indicators.chart, indicators.table],
             show_progress="hidden",
         )
+        if login is not None:
+            for trigger in (login.button.click, login.password.submit):
+                trigger(
+                    sessions.login,
+                    [login.name, login.password],
+                    [user_state, login.status],
+                    api_visibility="private",
+                ).then(
+                    sessions.scoped(library.refresh),
+                    [admin_state, *session],
+                    doc_outputs,
+                    show_progress="hidden",
+                ).then(
+                    sessions.scoped(indicator_view.refresh),
+                    [indicators.picker, *session],
+                    [indicators.picker, indicators.chart, indicators.table],
+                    show_progress="hidden",
+                )
         if panel is not None:
             admin = Admin(
                 library,
@@ -128,10 +153,10 @@ def build_app(app: App, guard: AttemptGuard | None = None) -> gr.Blocks:
             for trigger in (panel.unlock_button.click, panel.password_box.submit):
                 trigger(
                     admin.unlock, panel.password_box, unlock_outputs, api_visibility="private"
-                ).then(library.read, [docs.doc_select, admin_state], docs.reader)
+                ).then(read, [docs.doc_select, admin_state, *session], docs.reader)
             panel.upload_button.click(
                 admin.upload,
-                [panel.files, admin_state],
+                [panel.files, panel.collection, admin_state],
                 [panel.upload_status, panel.files, *doc_outputs],
                 api_visibility="private",
             )
@@ -167,7 +192,7 @@ def build_app(app: App, guard: AttemptGuard | None = None) -> gr.Blocks:
                     [panel.life_doc, admin_state],
                     [panel.life_status, *doc_outputs],
                     api_visibility="private",
-                ).then(library.read, [docs.doc_select, admin_state], docs.reader)
+                ).then(read, [docs.doc_select, admin_state, *session], docs.reader)
 
     demo.queue(default_concurrency_limit=CONCURRENCY_LIMIT)
     return demo

@@ -14,8 +14,11 @@ import gradio as gr
 from assistant.answer import Answer, Assistant
 from assistant.config import AssistantSettings
 from ui import render
+from ui.api.files import granted_link
 from ui.feedback import REASONS, FeedbackLog, new_question_id
+from ui.session import Sessions
 from vectorstore.errors import StoreError
+from vectorstore.scope import PUBLIC_SCOPE, current_scope
 from vectorstore.search import SearchFilters
 from vectorstore.store import DocumentRecord
 
@@ -136,7 +139,7 @@ def chat_turn(
         return
     chat[-1] = {
         "role": "assistant",
-        "content": render.answer_message(final.text, final.citations, final.warnings),
+        "content": render.answer_message(final.text, _cards(final), final.warnings),
     }
     turns.append(
         ChatTurn(
@@ -149,6 +152,20 @@ def chat_turn(
         )
     )
     yield "", chat, turns
+
+
+def _cards(answer: Answer) -> list[dict[str, Any]]:
+    """The citations as cards; a logged-in session's links carry a grant (its browser sends no
+    token when it follows one), a public session's need none."""
+    cards: list[dict[str, Any]] = [citation.to_json() for citation in answer.citations]
+    if current_scope() == PUBLIC_SCOPE:
+        return cards
+    return [
+        {**card, "link": granted_link(str(card["doc_id"]), int(card["page"] or 0))}
+        if card["link"]
+        else card
+        for card in cards
+    ]
 
 
 @dataclass
@@ -277,17 +294,25 @@ def chat_tab(initial_docs: list[DocumentRecord], settings: AssistantSettings) ->
     )
 
 
-def wire_chat(tab: ChatTab, assistant: Assistant, feedback: FeedbackLog) -> None:
-    """Questions, examples, clearing, votes and comments (inside the page's Blocks)."""
+def wire_chat(
+    tab: ChatTab,
+    assistant: Assistant,
+    feedback: FeedbackLog,
+    sessions: Sessions,
+    session: list[gr.State],
+) -> None:
+    """Questions, examples, clearing, votes and comments (inside the page's Blocks); answers
+    use the collections of the `session` (user, is_admin) states."""
     turns_state = gr.State([])
     pending_comment = gr.State("")
 
+    @sessions.scoped
     def respond(message: str, *state: Any) -> Iterator[tuple[Any, ...]]:
         """A question sent: `chat_turn` with the chat state (chat, turns, filters)."""
         yield from chat_turn(assistant, message, *state)
 
     def ask_example(sample: list[str] | None, *state: Any) -> Iterator[tuple[Any, ...]]:
-        """An example clicked: its question, then the same chat state as `respond`."""
+        """An example clicked: its question, then the same chat and session state as `respond`."""
         yield from respond(sample[0] if sample else "", *state)
 
     def clear_chat() -> tuple[Any, ...]:
@@ -326,7 +351,7 @@ def wire_chat(tab: ChatTab, assistant: Assistant, feedback: FeedbackLog) -> None
         return gr.update(visible=False), "", gr.update(value=None), ""
 
     filters = [tab.doc_filter, tab.year_filter, tab.kind_filter]
-    chat_inputs = [tab.question_box, tab.chatbot, turns_state, *filters]
+    chat_inputs = [tab.question_box, tab.chatbot, turns_state, *filters, *session]
     chat_outputs = [tab.question_box, tab.chatbot, turns_state]
     tab.question_box.submit(
         respond,
@@ -340,7 +365,7 @@ def wire_chat(tab: ChatTab, assistant: Assistant, feedback: FeedbackLog) -> None
     for examples in tab.examples:
         examples.click(
             ask_example,
-            [examples, tab.chatbot, turns_state, *filters],
+            [examples, tab.chatbot, turns_state, *filters, *session],
             chat_outputs,
             show_progress="hidden",
             api_visibility="private",

@@ -16,6 +16,7 @@ from typing import Any
 import gradio as gr
 
 from ui.indicator_chart import indicator_view
+from ui.session import Sessions
 from vectorstore.facts import FactStore
 
 log = logging.getLogger(__name__)
@@ -72,8 +73,11 @@ class IndicatorsTab:
     table: gr.HTML
 
 
-def indicators_tab(view: IndicatorView) -> IndicatorsTab:
-    """Lay out the tab (inside its Tab) and wire the picker."""
+def indicators_tab(
+    view: IndicatorView, sessions: Sessions, session: list[gr.State]
+) -> IndicatorsTab:
+    """Lay out the tab (inside its Tab) and wire the picker (figures of the session's
+    collections; the first screen shows public ones)."""
     names = view.names()
     first = names[0] if names else None
     gr.Markdown(
@@ -91,5 +95,5 @@ def indicators_tab(view: IndicatorView) -> IndicatorsTab:
     chart_html, table_html = view.show(first)
     chart = gr.HTML(chart_html, elem_id="pqa-indicator-chart")
     table = gr.HTML(table_html, elem_id="pqa-indicator-table")
-    picker.change(view.show, picker, [chart, table])
+    picker.change(sessions.scoped(view.show), [picker, *session], [chart, table])
     return IndicatorsTab(picker, chart, table)

@@ -12,6 +12,7 @@ from assistant.config import AssistantSettings
 from ui import render
 from vectorstore.errors import StoreError
 from vectorstore.indexer import Indexer
+from vectorstore.scope import ALL_COLLECTIONS, current_scope, scoped, visible
 from vectorstore.store import ChunkStore, DocumentRecord
 
 log = logging.getLogger(__name__)
@@ -26,14 +27,19 @@ class Library:
         self.settings = settings
 
     def documents(self) -> list[DocumentRecord]:
+        """The documents of the session's collections (an admin's: all of them)."""
         try:
-            return self.store.documents()
+            return visible(self.store.documents())
         except StoreError as error:
             log.warning("document list unavailable: %s", error)
             return []
 
     def refresh(self, is_admin: bool = False) -> tuple[Any, ...]:
         """New values for `LibraryTab.refreshed` (+ the chat's filters and placeholder)."""
+        with scoped(ALL_COLLECTIONS if is_admin else current_scope()):
+            return self._refreshed(is_admin)
+
+    def _refreshed(self, is_admin: bool) -> tuple[Any, ...]:
         records = self.documents()
         served = [record for record in records if not record.disabled]
         choices = render.document_choices(records)
@@ -54,6 +60,12 @@ class Library:
             return render.document_html(None, "")
         try:
             record = self.store.document(doc_id)
+            if (
+                record is not None
+                and not is_admin
+                and not current_scope().allows(record.collection)
+            ):
+                record = None  # outside the session's collections: as if it did not exist
             text = self.store.document_text(doc_id) if record else ""
         except StoreError as error:
             return f'<div class="pqa-doc-empty">{render.escape(error)}</div>'

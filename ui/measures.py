@@ -21,6 +21,7 @@ import gradio as gr
 from assistant.measure_export import source_of, to_csv, to_markdown
 from assistant.measures import Match, MeasureFinder, Profile, grouped
 from ingest.measures import vocabulary
+from ui.session import Sessions
 
 log = logging.getLogger(__name__)
 
@@ -138,8 +139,8 @@ class MeasuresTab:
     csv: gr.File
 
 
-def measures_tab(view: MeasuresView) -> MeasuresTab:
-    """Lay out the tab (inside its Tab) and wire the search."""
+def measures_tab(view: MeasuresView, sessions: Sessions, session: list[gr.State]) -> MeasuresTab:
+    """Lay out the tab (inside its Tab) and wire the search (in the session's collections)."""
     vocab = vocabulary()
     gr.Markdown(
         "<span class='pqa-meta'>填写企业画像，查找已收录文档中适用的扶持措施；"
@@ -183,7 +184,7 @@ def measures_tab(view: MeasuresView) -> MeasuresTab:
         markdown = gr.File(label="导出文档（.md）", elem_id="pqa-measure-md")
         table = gr.File(label="导出表格（.csv）", elem_id="pqa-measure-csv")
     inputs = [region, industries, beneficiaries, stage, needs]
-    button.click(view.find, inputs, [results, markdown, table])
+    button.click(sessions.scoped(view.find), [*inputs, *session], [results, markdown, table])
     return MeasuresTab(
         region, industries, beneficiaries, stage, needs, button, results, markdown, table
     )

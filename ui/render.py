@@ -107,7 +107,13 @@ def citation_card(citation: Any, open_: bool = False) -> str:
         if len(section) <= _SUMMARY_SECTION_CHARS
         else "…" + section[-_SUMMARY_SECTION_CHARS:]
     )
-    page = f"第{fields['page']}页" if fields.get("page") else ""
+    page = (
+        f"第{fields['page']}页"
+        if fields.get("page")
+        else f"第{fields['paragraph']}段"
+        if fields.get("paragraph")
+        else ""
+    )
     kind = DOC_TYPE_LABELS.get(str(fields.get("doc_type") or ""), "")
     parts = (kind, fields.get("doc_number"), fields.get("date"), short_section, page)
     meta = " · ".join(escape(part) for part in parts if part)
@@ -117,15 +123,16 @@ def citation_card(citation: Any, open_: bool = False) -> str:
         f"{status_badge(str(fields.get('status') or ''))} "
         f'<span class="pqa-meta">{meta}</span></summary>'
     )
-    located = [part for part in (f"章节：{section}" if section else "", page) if part]
+    located = [escape(part) for part in (f"章节：{section}" if section else "", page) if part]
+    if fields.get("link"):
+        located.append(
+            f'<a class="pqa-file" href="{escape(fields["link"])}" target="_blank" '
+            f'rel="noopener">查看原文{escape(page)}</a>'
+        )
     body = (
         '<div class="pqa-passage">'
         f"{highlight(str(fields.get('text') or ''), str(fields.get('quote') or ''))}</div>"
-        + (
-            f'<div class="pqa-source">{" · ".join(escape(part) for part in located)}</div>'
-            if located
-            else ""
-        )
+        + (f'<div class="pqa-source">{" · ".join(located)}</div>' if located else "")
     )
     opened = " open" if open_ else ""
     return _one_line(f'<details class="pqa-cite"{opened}>{summary}{body}</details>')

@@ -13,8 +13,15 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import ClassVar, Self
 
+from vectorstore.scope import PUBLIC, collection_name, current_scope
+
 # Created by the first disable, so a table built before it opens unchanged (read-only too).
 _HIDDEN_SCHEMA = "CREATE TABLE IF NOT EXISTS hidden_documents (doc_id TEXT PRIMARY KEY)"
+# Documents outside `public`, created by the first such document; not listed = public.
+_COLLECTIONS_SCHEMA = (
+    "CREATE TABLE IF NOT EXISTS document_collections "
+    "(doc_id TEXT PRIMARY KEY, collection TEXT NOT NULL)"
+)
 
 
 class DerivedTable:
@@ -83,8 +90,10 @@ class DerivedTable:
 
     def _on_delete(self, connection: sqlite3.Connection, doc_id: str) -> None:
         """A deleted document is no longer marked hidden either (same transaction)."""
-        if _has_hidden(connection):
+        if _has_table(connection, "hidden_documents"):
             connection.execute("DELETE FROM hidden_documents WHERE doc_id = ?", (doc_id,))
+        if _has_table(connection, "document_collections"):
+            connection.execute("DELETE FROM document_collections WHERE doc_id = ?", (doc_id,))
 
     def set_hidden(self, doc_id: str, hidden: bool) -> None:
         """Keep a (disabled) document's rows out of every query, or let them back in."""
@@ -97,20 +106,44 @@ class DerivedTable:
             else:
                 connection.execute("DELETE FROM hidden_documents WHERE doc_id = ?", (doc_id,))
 
+    def set_collection(self, doc_id: str, collection: str) -> None:
+        """Record the collection whose callers may see this document's rows."""
+        collection = collection_name(collection)
+        with self._connect() as connection:
+            if collection != PUBLIC:
+                connection.execute(_COLLECTIONS_SCHEMA)
+                connection.execute(
+                    "INSERT OR REPLACE INTO document_collections (doc_id, collection) "
+                    "VALUES (?, ?)",
+                    (doc_id, collection),
+                )
+            elif _has_table(connection, "document_collections"):
+                connection.execute("DELETE FROM document_collections WHERE doc_id = ?", (doc_id,))
+
     def count(self) -> int:
         with self._connect() as connection:
             return int(connection.execute(f"SELECT COUNT(*) FROM {self.ROWS}").fetchone()[0])
 
 
 def visible_only(connection: sqlite3.Connection, alias: str) -> list[str]:
-    """The WHERE condition that leaves hidden documents' rows out (none before any disable)."""
-    if not _has_hidden(connection):
-        return []
-    return [f"{alias}.doc_id NOT IN (SELECT doc_id FROM hidden_documents)"]
+    """The WHERE conditions that leave out hidden documents' rows and rows of documents outside
+    the caller's collections (vectorstore.scope): every query of a derived table adds them."""
+    conditions = []
+    if _has_table(connection, "hidden_documents"):
+        conditions.append(f"{alias}.doc_id NOT IN (SELECT doc_id FROM hidden_documents)")
+    allowed = current_scope().collections
+    if allowed is not None and _has_table(connection, "document_collections"):
+        # Names are checked by collection_name (letters, digits, - and _): safe to inline.
+        names = ", ".join(f"'{collection_name(name)}'" for name in sorted(allowed))
+        conditions.append(
+            f"{alias}.doc_id NOT IN (SELECT doc_id FROM document_collections "
+            f"WHERE collection NOT IN ({names}))"
+        )
+    return conditions
 
 
-def _has_hidden(connection: sqlite3.Connection) -> bool:
+def _has_table(connection: sqlite3.Connection, name: str) -> bool:
     found = connection.execute(
-        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'hidden_documents'"
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)
     ).fetchone()
     return found is not None

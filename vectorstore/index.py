@@ -10,7 +10,8 @@ replaces, with no Chroma call per question. Chroma stays the store of record.
 Refreshing only what changed: a document whose current version is unchanged keeps its loaded
 chunks and vectors; only new versions are read. A snapshot always holds exactly one complete
 version of each document, so it never mixes versions. Disabled documents are left out here,
-the one filter every search, answer and 可能相关 list goes through.
+and `snapshot()` hands each caller a view of its collections only (vectorstore.scope): the
+one filter every search, answer and 可能相关 list goes through.
 
 No stall after a change: the first snapshot of a process is built before it answers; after
 that, a change noticed by another process's write is built in a background thread while the
@@ -27,8 +28,10 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Generic, TypeVar
 
 import numpy as np
 
@@ -37,6 +40,7 @@ from vectorstore import saved_versions
 from vectorstore.lexical import ChineseTokenizer, LexicalIndex, LexicalIndexCorrupt, fingerprint_of
 from vectorstore.registry import Registration
 from vectorstore.registry import current as current_registration
+from vectorstore.scope import Scope, current_scope
 from vectorstore.store import ChunkStore, DocumentRecord, LoadedVersion, record_of
 
 log = logging.getLogger(__name__)
@@ -60,6 +64,8 @@ class Snapshot:
     vectors: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), dtype=np.float32))
     row_ids: tuple[str, ...] = ()
     rows_of_doc: dict[str, slice] = field(default_factory=dict)
+    # True for a view of some collections: `lexical` still indexes every document's chunks.
+    partial: bool = False
 
     @property
     def tokenizer(self) -> ChineseTokenizer:
@@ -93,6 +99,37 @@ class Snapshot:
         return [self.row_ids[rows[i]] for i in order[:n]]
 
 
+Derived = TypeVar("Derived")
+
+
+class PerSnapshot(Generic[Derived]):
+    """A value derived from a snapshot's documents, kept per document set.
+
+    Callers of different collections get different snapshots (`SearchIndex.snapshot`), and
+    their questions interleave on one Assistant: one shared slot would let one caller read a
+    value another caller's documents built. Each document set keeps its own value here, and a
+    caller only ever gets the value of the snapshot it passes.
+    """
+
+    def __init__(self, build: Callable[[Snapshot], Derived], size: int = 3) -> None:
+        self._build = build
+        self._size = size
+        self._values: dict[tuple[str, ...], Derived] = {}
+        self._lock = threading.Lock()
+
+    def get(self, snapshot: Snapshot) -> Derived:
+        with self._lock:
+            found = self._values.get(snapshot.keys)
+        if found is not None:
+            return found
+        built = self._build(snapshot)
+        with self._lock:
+            self._values[snapshot.keys] = built
+            while len(self._values) > self._size:
+                del self._values[next(iter(self._values))]
+        return built
+
+
 class SearchIndex:
     """Keeps a Snapshot in step with the store; cheap to check, refreshed only on change."""
 
@@ -108,6 +145,8 @@ class SearchIndex:
         self.versions_saves = 0
         self._saved_unusable = False
         self.refreshes = 0
+        self._views: dict[tuple[tuple[str, ...] | None, Scope], Snapshot] = {}
+        self._views_lock = threading.Lock()
 
     @property
     def lexical_dir(self) -> Path:
@@ -118,7 +157,11 @@ class SearchIndex:
         return self.store.settings.data_dir / "snapshot"
 
     def snapshot(self) -> Snapshot:
-        """The newest consistent snapshot; another process's change is built in the background."""
+        """The newest consistent snapshot of the caller's collections; another process's change
+        is built in the background."""
+        return self._view(self._whole(), current_scope())
+
+    def _whole(self) -> Snapshot:
         state = self.store.registry_state()
         current = self._snapshot
         if state == current.state:
@@ -128,8 +171,21 @@ class SearchIndex:
         self._start_worker(state)
         return current
 
+    def _view(self, whole: Snapshot, scope: Scope) -> Snapshot:
+        """`whole` itself when the scope sees all of it, else a cached view of the scope's part."""
+        if all(scope.allows(record.collection) for record in whole.documents.values()):
+            return whole
+        key = (whole.state, scope)
+        with self._views_lock:
+            view = self._views.get(key)
+            if view is None:
+                view = _restricted(whole, scope)
+                self._views = {k: v for k, v in self._views.items() if k[0] == whole.state}
+                self._views[key] = view
+        return view
+
     def refresh(self, state: tuple[str, ...] | None = None) -> Snapshot:
-        """Bring the snapshot up to date now, in this thread."""
+        """Bring the snapshot up to date now, in this thread (the whole one: for writers)."""
         with self._lock:
             state = state if state is not None else self.store.registry_state()
             if state != self._snapshot.state:
@@ -280,3 +336,41 @@ class SearchIndex:
         except OSError as error:
             log.warning("BM25 index kept in memory only / BM25 索引无法写入磁盘: %s", error)
         return built
+
+
+def _restricted(whole: Snapshot, scope: Scope) -> Snapshot:
+    """The part of `whole` a scope may see: its documents, chunks and vector rows.
+
+    The BM25 index is shared (rebuilding it per scope would cost seconds); searches of a
+    partial snapshot pass it the allowed chunk ids, and drop any other hit.
+    """
+    versions = {
+        doc_id: version
+        for doc_id, version in whole.versions.items()
+        if scope.allows(version.record.collection)
+    }
+    documents = {doc_id: whole.documents[doc_id] for doc_id in versions}
+    by_doc = {doc_id: whole.by_doc[doc_id] for doc_id in versions}
+    rows: list[str] = []
+    rows_of_doc: dict[str, slice] = {}
+    picked: list[np.ndarray] = []
+    positions = np.arange(len(whole.row_ids))
+    for doc_id in sorted(versions):
+        part = positions[whole.rows_of_doc[doc_id]]
+        rows_of_doc[doc_id] = slice(len(rows), len(rows) + len(part))
+        rows += [whole.row_ids[i] for i in part]
+        picked.append(part)
+    taken = np.concatenate(picked) if picked else np.zeros(0, dtype=np.int64)
+    return Snapshot(
+        documents,
+        {c.id: c for chunks in by_doc.values() for c in chunks},
+        by_doc,
+        whole.lexical,
+        tuple(sorted(record.doc_key for record in documents.values())),
+        whole.state,
+        versions,
+        whole.vectors[taken] if len(taken) else np.zeros((0, 0), dtype=np.float32),
+        tuple(rows),
+        rows_of_doc,
+        partial=True,
+    )

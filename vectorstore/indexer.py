@@ -36,12 +36,14 @@ from vectorstore.errors import (
     StoreUnavailable,
 )
 from vectorstore.measures import MeasureStore
-from vectorstore.store import ChunkStore, DocumentRecord
+from vectorstore.originals import keep_original
+from vectorstore.scope import PUBLIC, collection_name
+from vectorstore.store import ChunkStore, DocumentRecord, unavailable
 
 IndexStatus = Literal[
-    "indexed", "unchanged", "dry-run", "skipped", "deleted", "disabled", "enabled", "error"
+    "indexed", "unchanged", "dry-run", "skipped", "deleted", "disabled", "enabled", "moved", "error"
 ]
-LifecycleAction = Literal["delete", "disable", "enable"]
+LifecycleAction = Literal["delete", "disable", "enable", "move"]
 # Errors of the store itself rather than of one document: they end the run (exit code 2).
 _STORE_UNUSABLE = (StoreUnavailable, StoreCorrupt, EmbeddingModelMismatch)
 # Default per-upload byte limit when the caller names none (the web settings' default).
@@ -153,10 +155,14 @@ class Indexer:
         on_file: Callable[[Path], None] | None = None,
         on_document: Callable[[ProcessedDocument], None] | None = None,
         progress_for: Callable[[ProcessedDocument], Progress | None] | None = None,
+        collection: str | None = None,
     ) -> IndexReport:
-        """Index every supported file under `paths`; `on_document` sees each processed one."""
+        """Index every supported file under `paths`; `on_document` sees each processed one.
+
+        `collection` puts every document in that collection; None keeps each document's own
+        (public for new ones)."""
         outcomes = _watched(process_paths(paths, on_file=on_file, ocr=self.ocr), on_document)
-        return IndexReport(tuple(index_outcomes(self.store, outcomes, progress_for)))
+        return IndexReport(tuple(index_outcomes(self.store, outcomes, progress_for, collection)))
 
     def ingest_upload(
         self,
@@ -164,8 +170,10 @@ class Indexer:
         original_name: str,
         max_bytes: int | None = None,
         progress: Callable[[int, int], None] | None = None,
+        collection: str | None = None,
     ) -> IndexReport:
-        """Check, store and index one uploaded file; every failure comes back as a message.
+        """Check, store and index one uploaded file (into `collection`, default public); every
+        failure comes back as a message.
 
         `progress(done, total)` reports embedded chunks. A rejected or failing file is removed
         again, so a bad upload never reaches or breaks the index.
@@ -190,8 +198,9 @@ class Indexer:
             document = _dated(
                 _only_document(process_paths([stored], max_bytes=limit, ocr=self.ocr))
             )
-            self.store.upsert_document(document, _counting(len(document.chunks), progress))
-            measures_of(self.store).sync(document)
+            index_document(
+                self.store, document, _counting(len(document.chunks), progress), collection
+            )
             if progress is not None:
                 progress(len(document.chunks), len(document.chunks))
             total = len(document.chunks)
@@ -252,8 +261,7 @@ class Indexer:
         ]
         if len(outcomes) != 1:
             raise UploadRejected("无法重新读取该文档", "cannot re-read the document")
-        self.store.upsert_document(_with_date(outcomes[0], date))
-        measures_of(self.store).sync(_with_date(outcomes[0], date))
+        index_document(self.store, _with_date(outcomes[0], date))
         record = self.store.document(doc_id)
         if record is not None and record.date != date:  # an earlier metadata edit was kept
             self.store.set_policy(doc_id, {"date": date})
@@ -302,18 +310,33 @@ class Indexer:
         audit.write(actor, "set", via=via, doc_id=doc_id, ok=True, changes=checked)
         return updated
 
-    def change(self, action: LifecycleAction, doc_id: str, actor: str, via: str) -> IndexResult:
-        """Delete, disable or enable a document and record who did it in the audit log.
+    def move(self, doc_id: str, collection: str) -> IndexReport:
+        """Put a document in another collection (its measures learn it before it is shown)."""
+        collection = collection_name(collection)
+        if self.store.document(doc_id) is None:
+            return _single(_not_indexed(doc_id))
+        measures_of(self.store).set_collection(doc_id, collection)
+        self.store.set_collection(doc_id, collection)
+        return _single(IndexResult(doc_id, "moved", collection, doc_id=doc_id))
+
+    def change(
+        self, action: LifecycleAction, doc_id: str, actor: str, via: str, collection: str = ""
+    ) -> IndexResult:
+        """Delete, disable, enable or move (to `collection`) a document, and record who did it
+        in the audit log.
 
         The CLI, the API and the library tab all call this, so every way in is audited alike.
         """
         if action == "delete":
             report = self.delete(doc_id)
+        elif action == "move":
+            report = self.move(doc_id, collection)
         else:
             report = self.set_disabled(doc_id, action == "disable")
         (result,) = report.results
+        extra = {"collection": collection} if action == "move" else {}
         AuditLog(audit_path(self.store.settings.data_dir)).write(
-            actor, action, via=via, doc_id=doc_id, ok=result.ok
+            actor, action, via=via, doc_id=doc_id, ok=result.ok, **extra
         )
         return result
 
@@ -337,6 +360,7 @@ def index_outcomes(
     store: ChunkStore,
     outcomes: Iterable[IngestOutcome],
     progress_for: Callable[[ProcessedDocument], Progress | None] | None = None,
+    collection: str | None = None,
 ) -> Iterator[IndexResult]:
     """Index each processed document; a failing document is reported and the rest go on."""
     for outcome in outcomes:
@@ -345,8 +369,7 @@ def index_outcomes(
             continue
         progress = progress_for(outcome) if progress_for else None
         try:
-            written = store.upsert_document(outcome, progress)
-            measures_of(store).sync(outcome)
+            written = index_document(store, outcome, progress, collection)
         except _STORE_UNUSABLE:
             raise  # no later file could be indexed either: the caller reports it once
         except Exception as error:  # one document's failure must not stop the others
@@ -354,6 +377,30 @@ def index_outcomes(
             yield IndexResult.of(outcome, "error", _index_error(outcome.doc_id, error))
             continue
         yield IndexResult.of(outcome, "indexed" if written else "unchanged")
+
+
+def index_document(
+    store: ChunkStore,
+    processed: ProcessedDocument,
+    progress: Progress | None = None,
+    collection: str | None = None,
+) -> bool:
+    """Keep the original file, index the document, rebuild its measures; True if written.
+
+    The measures learn the document's collection before they are built, so an internal
+    document's measures are never listed to a public caller, not even for a moment.
+    """
+    if store.settings.read_only:  # nothing is written there: no copy, no collection either
+        raise unavailable(store.settings, PermissionError("the data dir is read-only"))
+    measures = measures_of(store)
+    if collection is not None:  # a narrowed collection applies before the new version shows
+        measures.set_collection(processed.doc_id, collection)
+    original = keep_original(store.settings.data_dir, processed)
+    written = store.upsert_document(processed, progress, collection, original)
+    record = store.document(processed.doc_id)
+    measures.set_collection(processed.doc_id, record.collection if record else PUBLIC)
+    measures.sync(processed)
+    return written
 
 
 def measures_of(store: ChunkStore) -> MeasureStore:

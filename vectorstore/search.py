@@ -179,7 +179,7 @@ class HybridSearcher:
             return []
         begin = time.perf_counter()
         allowed_ids = None
-        if len(allowed) < len(snapshot.documents):
+        if len(allowed) < len(snapshot.documents) or snapshot.partial:
             allowed_ids = {
                 chunk.id for doc_id in allowed for chunk in snapshot.by_doc.get(doc_id, [])
             }

@@ -43,6 +43,7 @@ from vectorstore.facts import FactStore
 from vectorstore.faultpoints import reached
 from vectorstore.readonly import private_copy
 from vectorstore.registry import Registration
+from vectorstore.scope import PUBLIC
 from vectorstore.settings import StoreSettings
 from vectorstore.writelock import writer_lock
 
@@ -86,6 +87,8 @@ class DocumentRecord:
     superseded_by: str = ""
     source_url: str = ""
     edited: str = ""
+    collection: str = PUBLIC  # who may see it (vectorstore.scope)
+    original: str = ""  # the kept source file's name in the data dir (vectorstore.originals)
 
     @property
     def doc_key(self) -> str:
@@ -130,7 +133,9 @@ def _version(processed: ProcessedDocument) -> str:
     older code is then re-registered from cached vectors instead of staying stale forever.
     """
     meta = json.dumps(asdict(processed.meta), sort_keys=True, ensure_ascii=False)
-    chunks = "\n".join(f"{c.id}|{c.section}|{c.kind}|{c.page}" for c in processed.chunks)
+    chunks = "\n".join(
+        f"{c.id}|{c.section}|{c.kind}|{c.page}|{c.paragraph}" for c in processed.chunks
+    )
     digest = f"{processed.document.sha256}\n{meta}\n{chunks}"
     return hashlib.sha256(digest.encode()).hexdigest()[:16]
 
@@ -371,22 +376,38 @@ class ChunkStore:
                 self.last_written_state = self._seen_state = self.registry_state()
 
     def upsert_document(
-        self, processed: ProcessedDocument, progress: Callable[[int], None] | None = None
+        self,
+        processed: ProcessedDocument,
+        progress: Callable[[int], None] | None = None,
+        collection: str | None = None,
+        original: str = "",
     ) -> bool:
         """Index a document unless this exact version is already current; True if written.
 
-        An unchanged document whose cleanup was interrupted (a writer killed after its commit
-        point) gets that cleanup now.
+        `collection` None keeps the document's collection (public for a new one); `original`
+        names its kept source file. An unchanged document whose cleanup was interrupted (a
+        writer killed after its commit point) gets that cleanup now.
         """
         version = _version(processed)
         entries = self.registrations().get(processed.doc_id, [])
         now = registry.current(entries, self.is_complete)
         if now is not None and not now.deleted and now.version == version:
+            changes = {"original": original} if original else {}
+            if collection is not None:
+                changes["collection"] = collection
+                self.facts.set_collection(processed.doc_id, collection)  # hidden before shown
             with self.writing():
                 if len(entries) > 1:
                     self.cleanup(processed.doc_id)
+                self._restate(processed.doc_id, changes)
                 self.facts.sync(processed, version)
             return False
+        kept = _carried(now)
+        if collection is not None:
+            kept["collection"] = collection
+        # The derived rows' collection is set before they exist: never visible to the wrong scope.
+        self.facts.set_collection(processed.doc_id, kept["collection"])
+        kept["original"] = original or kept["original"]
 
         def advance(count: int) -> None:
             if progress is not None:
@@ -407,7 +428,7 @@ class ChunkStore:
                 self._write_chunks(processed, version, vectors)
                 reached("registry-switch")
                 seq = registry.next_seq(entries)
-                mine = self._register(processed, version, seq, now)
+                mine = self._register(processed, version, seq, now, kept)
                 reached("cleanup")
                 self.cleanup(processed.doc_id)
                 now = self.current(processed.doc_id)
@@ -446,12 +467,13 @@ class ChunkStore:
         version: str,
         seq: int,
         previous: Registration | None = None,
+        kept: dict[str, Any] | None = None,
     ) -> Registration:
         """Append this version's registration (the commit point); never modifies an entry.
 
-        A new version of a disabled document stays disabled: replacing a withdrawn policy's
-        file must not bring it back into answers until an admin enables it. Metadata an admin
-        edited is kept too: an edit wins over what ingest guesses from the new text.
+        `kept` carries status fields over from the previous version (see `_carried`).
+        Metadata an admin edited on `previous` is kept too: an edit wins over what ingest
+        guesses from the new text.
         """
         meta = processed.meta
         policy = meta.policy
@@ -467,7 +489,7 @@ class ChunkStore:
             chunk_count=len(processed.chunks),
             table_rows=processed.table_rows,
             chars=len(processed.cleaned),
-            disabled=_is_disabled(previous),
+            **(kept if kept is not None else _carried(None)),
             doc_number=policy.doc_number,
             issuer=policy.issuer,
             effective_from=policy.effective_from,
@@ -529,15 +551,38 @@ class ChunkStore:
         atomic and every reader, also on another machine, sees it with the registry change.
         """
         with self.writing():
-            entries = self.registrations().get(doc_id, [])
-            now = registry.current(entries, self.is_complete)
+            if not self._restate(doc_id, {"disabled": disabled}):
+                return False
+            self.facts.set_hidden(doc_id, disabled)
+        return True
+
+    def set_collection(self, doc_id: str, collection: str) -> bool:
+        """Move a document to another collection; False if it is not registered.
+
+        The fact table learns the new collection first when it narrows who may see the
+        document, last when it widens it, so no moment shows its figures to a wrong caller;
+        a new registration of the same version makes the change atomic for searches.
+        """
+        with self.writing():
+            now = self.current(doc_id)
             if now is None or now.deleted:
                 return False
-            if _is_disabled(now) != disabled:
-                fields = asdict(record_of(now)) | {"disabled": disabled}
-                self._append(fields, self.registration_text(now), registry.next_seq(entries))
-                self.cleanup(doc_id)
-            self.facts.set_hidden(doc_id, disabled)
+            self.facts.set_collection(doc_id, collection)
+            return self._restate(doc_id, {"collection": collection})
+
+    def _restate(self, doc_id: str, changes: Mapping[str, Any]) -> bool:
+        """Re-register the current version with `changes` (records untouched) when they change
+        anything; False if the document is not registered. Call while holding `writing()`."""
+        entries = self.registrations().get(doc_id, [])
+        now = registry.current(entries, self.is_complete)
+        if now is None or now.deleted:
+            return False
+        fields = asdict(record_of(now))
+        if any(fields[name] != value for name, value in changes.items()):
+            self._append(
+                fields | dict(changes), self.registration_text(now), registry.next_seq(entries)
+            )
+            self.cleanup(doc_id)
         return True
 
     def set_policy(self, doc_id: str, changes: Mapping[str, str]) -> DocumentRecord | None:
@@ -625,10 +670,18 @@ def record_of(registration: Registration) -> DocumentRecord:
     return DocumentRecord(**_record_fields(registration.meta))
 
 
-def _is_disabled(registration: Registration | None) -> bool:
-    return (
-        registration is not None and not registration.deleted and record_of(registration).disabled
-    )
+def _carried(registration: Registration | None) -> dict[str, Any]:
+    """What a new version keeps of the current one: a disabled document stays disabled
+    (replacing a withdrawn policy's file must not bring it back into answers until an admin
+    enables it), and its collection and kept original stay until changed."""
+    if registration is None or registration.deleted:
+        return {"disabled": False, "collection": PUBLIC, "original": ""}
+    record = record_of(registration)
+    return {
+        "disabled": record.disabled,
+        "collection": record.collection,
+        "original": record.original,
+    }
 
 
 def edited_fields(edited: str) -> set[str]:
@@ -661,6 +714,7 @@ def _chunk_metadata(chunk: Chunk, doc_key: str) -> dict[str, Any]:
         "kind": chunk.kind,
         "ordinal": chunk.ordinal,
         "page": chunk.page,
+        "paragraph": chunk.paragraph,
     }
 
 
@@ -676,6 +730,7 @@ def _chunk_from(text: str, meta: dict[str, Any]) -> Chunk:
         kind=meta["kind"],
         ordinal=int(meta["ordinal"]),
         page=int(meta.get("page", 0)),  # indexes built before pages were kept have none
+        paragraph=int(meta.get("paragraph", 0)),
     )
 
 
@@ -687,7 +742,11 @@ def _record_fields(meta: Mapping[str, Any]) -> dict[str, Any]:
         )
         for name in names
     }
-    return fields | {"year": int(fields["year"] or 0) or None, "disabled": bool(fields["disabled"])}
+    return fields | {
+        "year": int(fields["year"] or 0) or None,
+        "disabled": bool(fields["disabled"]),
+        "collection": fields["collection"] or PUBLIC,  # registered before collections: public
+    }
 
 
 def _is_connection_error(error: BaseException) -> bool:

@@ -26,6 +26,7 @@ from assistant.cli import ask, check, config, docs, figures, ingest, log, measur
 from assistant.settings import Settings, load_settings
 from ingest.errors import BilingualError
 from vectorstore.offline import apply_offline_defaults
+from vectorstore.scope import parse_scope, scoped
 
 Handler = Callable[[argparse.Namespace, Settings], int]
 COMMANDS = (ingest, docs, search, ask, config, check, figures, measures, log)
@@ -43,6 +44,13 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="policy-qa",
         description="广州科技创新政策问答（带引用）/ Cited Q&A over Guangzhou S&T innovation documents",
+    )
+    parser.add_argument(
+        "--collections",
+        default="public",
+        metavar="NAMES",
+        help="本次可见的集合，如 public+internal 或 all（默认 public）/ collections this run "
+        "may see, e.g. public+internal or all (default public)",
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for command in COMMANDS:
@@ -65,7 +73,8 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     handler: Handler = args.handler
     try:
-        return handler(args, load_settings())
+        with scoped(parse_scope(args.collections)):  # what search, answers and figures may use
+            return handler(args, load_settings())
     except BilingualError as error:
         print(f"错误 / error: {' '.join(str(error).split())}", file=sys.stderr)
         return 2

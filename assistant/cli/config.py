@@ -3,12 +3,15 @@
 It prints the very settings object the other commands get (environment, then .env), so
 what it shows is what `ingest`, `ask` and `serve` will do. Secrets are never printed: only
 whether one is set and, for a long API key, its last four characters.
+`policy-qa hash-password` makes the password hash a POLICY_QA_USERS entry stores.
 """
 
 from __future__ import annotations
 
 import argparse
+import getpass
 import json
+import sys
 from typing import Any
 
 from assistant.settings import Settings
@@ -20,6 +23,24 @@ def register(commands: argparse._SubParsersAction) -> None:
     )
     config.add_argument("--json", action="store_true", help="machine-readable output")
     config.set_defaults(handler=run)
+    hashing = commands.add_parser(
+        "hash-password",
+        help="生成用户密码哈希（用于 POLICY_QA_USERS）/ hash a UI user's password",
+    )
+    hashing.set_defaults(handler=run_hash)
+
+
+def run_hash(args: argparse.Namespace, settings: Settings) -> int:
+    """Read the password (prompted, or one line of stdin) and print its salted scrypt hash."""
+    from assistant.access import hash_password
+
+    password = getpass.getpass("密码 / password: ") if sys.stdin.isatty() else sys.stdin.readline()
+    password = password.rstrip("\n")
+    if not password:
+        print("错误 / error: 密码为空 / empty password", file=sys.stderr)
+        return 2
+    print(hash_password(password))
+    return 0
 
 
 def _embedding(embedding: dict[str, Any]) -> str:
@@ -27,6 +48,11 @@ def _embedding(embedding: dict[str, Any]) -> str:
     if "base_url" in embedding:
         shown += f" @ {embedding['base_url']}, modality {embedding['modality']}"
     return shown
+
+
+def _grants(grants: dict[str, str]) -> str:
+    """Names and their collections only: never a hash or a token."""
+    return ", ".join(f"{name} ({scope})" for name, scope in grants.items()) or "无 / none"
 
 
 def render(settings: dict[str, Any]) -> str:
@@ -53,6 +79,8 @@ def render(settings: dict[str, Any]) -> str:
         ("上传上限 upload limit", f"{web['upload_max_mb']:g} MB"),
         ("管理员密码 admin password", web["admin_password"] or "未设置 / not set (uploads off)"),
         ("评测报告 eval reports", settings["eval"]["reports_dir"] or "evals/reports"),
+        ("界面用户 UI users", _grants(settings["access"]["users"])),
+        ("API 令牌 API tokens", _grants(settings["access"]["api_tokens"])),
     ]
     return "\n".join(f"{label}: {value}" for label, value in rows)
 

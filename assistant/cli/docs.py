@@ -1,9 +1,10 @@
-"""`policy-qa docs`: the indexed documents; `docs rm|disable|enable DOC_ID` manage one and
-`docs set DOC_ID --status … --superseded-by …` edits its policy metadata.
+"""`policy-qa docs`: the indexed documents; `docs rm|disable|enable DOC_ID` and
+`docs move DOC_ID COLLECTION` manage one, and `docs set DOC_ID --status … --superseded-by …`
+edits its policy metadata.
 
-Deleting, disabling, enabling and metadata edits go through the indexer's audited services,
-the same the library tab and the API call; replacing a document is `policy-qa ingest` of its
-new file.
+Deleting, disabling, enabling, moving and metadata edits go through the indexer's audited
+services, the same the library tab and the API call; replacing a document is
+`policy-qa ingest` of its new file.
 """
 
 from __future__ import annotations
@@ -29,6 +30,13 @@ ACTIONS: dict[str, tuple[LifecycleAction, str]] = {
     ),
     "disable": ("disable", "停用文档：保留但不再检索或引用 / keep a document but never cite it"),
     "enable": ("enable", "重新启用已停用的文档 / cite a disabled document again"),
+    "move": ("move", "把文档移到另一个集合 / put a document in another collection"),
+}
+DONE = {
+    "delete": "已删除 / deleted",
+    "disable": "已停用 / disabled",
+    "enable": "已启用 / enabled",
+    "move": "已移至集合 / moved to collection",
 }
 # `docs set` options -> the record field each sets ("" clears a field).
 SET_OPTIONS: dict[str, tuple[str, str]] = {
@@ -42,7 +50,6 @@ SET_OPTIONS: dict[str, tuple[str, str]] = {
     "--superseded-by": ("superseded_by", "替代它的文档编号 / id of the replacing document"),
     "--source-url": ("source_url", "来源链接 / source URL (http/https)"),
 }
-DONE = {"delete": "已删除 / deleted", "disable": "已停用 / disabled", "enable": "已启用 / enabled"}
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -55,6 +62,8 @@ def register(commands: argparse._SubParsersAction) -> None:
     for name, (_, help_text) in ACTIONS.items():
         action = actions.add_parser(name, help=help_text)
         action.add_argument("doc_id", help="文档编号，见 policy-qa docs / document id")
+        if name == "move":
+            action.add_argument("collection", help="集合名称 / collection name, e.g. internal")
         action.add_argument("--json", action="store_true")
         action.set_defaults(handler=run_action)
     edit = actions.add_parser(
@@ -69,8 +78,10 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
     from assistant.app import open_app
+    from vectorstore.scope import visible
 
-    records = open_app(settings).store.documents()
+    # Only the collections this run may see (policy-qa --collections ...; default public).
+    records = visible(open_app(settings).store.documents())
     if args.json:
         rows = [record.__dict__ | {"validity": record.validity} for record in records]
         print(json.dumps(rows, ensure_ascii=False, indent=2))
@@ -83,6 +94,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     for record in records:
         status = "  [已停用 disabled]" if record.disabled else ""
         number = f"  {record.doc_number}" if record.doc_number else ""
+        status += f"  [{record.collection}]" if record.collection != "public" else ""
         print(
             f"{record.doc_id}  {record.date:<10}  {record.chunk_count:>4} chunks  "
             f"{record.table_rows:>3} rows  {DOC_TYPE_LABELS.get(record.doc_type, record.doc_type)}"
@@ -101,7 +113,8 @@ def run_action(args: argparse.Namespace, settings: Settings) -> int:
     from assistant.app import open_app
 
     action = ACTIONS[args.action][0]
-    result = open_app(settings).indexer.change(action, args.doc_id, _actor(), "cli")
+    collection = getattr(args, "collection", "")
+    result = open_app(settings).indexer.change(action, args.doc_id, _actor(), "cli", collection)
     if args.json:
         print(
             json.dumps(
@@ -116,7 +129,7 @@ def run_action(args: argparse.Namespace, settings: Settings) -> int:
             )
         )
     elif result.ok:
-        print(f"{args.doc_id}: {DONE[action]}")
+        print(f"{args.doc_id}: {DONE[action]}{' ' + collection if collection else ''}")
     else:
         print(f"错误 / error: {result.error}", file=sys.stderr)
     return 0 if result.ok else 1

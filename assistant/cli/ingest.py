@@ -29,6 +29,12 @@ def register(commands: argparse._SubParsersAction) -> None:
     ingest.add_argument("--dry-run", action="store_true", help="clean and chunk only; do not index")
     ingest.add_argument("--show-chunks", metavar="DOC", help="print the chunks of this doc id")
     ingest.add_argument("--json", action="store_true", help="print the report as JSON")
+    ingest.add_argument(
+        "--collection",
+        metavar="NAME",
+        help="放入此集合（默认保持原集合，新文档为 public）/ put the documents in this "
+        "collection (default: keep each one's, public for new ones)",
+    )
     ingest.set_defaults(handler=run)
 
 
@@ -37,7 +43,9 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     from assistant.app import open_app
     from ingest.ocr import OcrOptions
     from vectorstore.indexer import dry_run
+    from vectorstore.scope import collection_name
 
+    collection = collection_name(args.collection) if args.collection else None
     paths = args.paths or [DEFAULT_CORPUS]
     missing = [p for p in paths if not p.exists()]
     if missing:
@@ -61,7 +69,9 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
             report = dry_run(paths, bar.start_file, keep_shown, ocr)
         else:
             app = open_app(settings)
-            report = app.indexer.ingest_paths(paths, bar.start_file, keep_shown, bar.embedding)
+            report = app.indexer.ingest_paths(
+                paths, bar.start_file, keep_shown, bar.embedding, collection
+            )
             bar.finish("索引与检索数据 / search data")
             app.searcher.index.refresh()  # BM25 and the saved snapshot: the next start loads them
     finally:

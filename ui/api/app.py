@@ -10,7 +10,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import HTMLResponse
 
 from assistant.app import App
-from ui.api import answers, chat, documents, errors, health, indicators, measures
+from ui.api import answers, chat, documents, errors, files, health, indicators, measures
 from ui.api.config import ApiSettings
 from ui.api.docs_page import docs_html
 from ui.api.freshness import SnapshotWatcher
@@ -61,6 +61,7 @@ def create_api(app: App, settings: ApiSettings | None = None) -> FastAPI:
         health.router,
         answers.router,
         documents.reader,
+        files.reader,
         documents.admin,
         indicators.router,
         measures.router,
@@ -75,6 +76,7 @@ def create_api(app: App, settings: ApiSettings | None = None) -> FastAPI:
         return HTMLResponse(docs_html(api.openapi()))
 
     api.include_router(fallback, prefix=API_PREFIX)
+    api.include_router(files.direct)  # citation links, outside /api/v1 (before the UI mount)
     api.add_middleware(
         ApiGuard,
         settings=settings,

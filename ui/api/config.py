@@ -10,9 +10,9 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from assistant.access import TOKENS_ENV, ApiToken, parse_tokens
 from ingest.errors import ConfigError
 
-TOKENS_ENV = "POLICY_QA_API_TOKENS"
 ADMIN_TOKEN_ENV = "POLICY_QA_ADMIN_TOKEN"
 RATE_ENV = "POLICY_QA_API_RATE_PER_MIN"
 MAX_BODY_ENV = "POLICY_QA_API_MAX_BODY_KB"
@@ -48,6 +48,8 @@ class ApiSettings:
     """Who may call what, how often, how much; secrets are masked in repr."""
 
     read_tokens: frozenset[str] = field(default=frozenset(), repr=False)
+    # Tokens granted collections beyond public (POLICY_QA_API_TOKENS name:token:collections).
+    scoped_tokens: tuple[ApiToken, ...] = field(default=(), repr=False)
     admin_token: str | None = field(default=None, repr=False)
     rate_per_minute: float = DEFAULT_RATE_PER_MIN  # per client; 0 switches the limit off
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
@@ -62,8 +64,10 @@ class ApiSettings:
     def from_env(cls, env: Mapping[str, str] | None = None) -> ApiSettings:
         source = os.environ if env is None else env
         admin = source.get(ADMIN_TOKEN_ENV, "").strip()
+        tokens = parse_tokens(source.get(TOKENS_ENV, ""))
         return cls(
-            read_tokens=_split(source.get(TOKENS_ENV, "")),
+            read_tokens=frozenset(token.token for token in tokens),
+            scoped_tokens=tokens,
             admin_token=admin or None,
             rate_per_minute=_number(RATE_ENV, source.get(RATE_ENV, ""), DEFAULT_RATE_PER_MIN),
             max_body_bytes=int(

@@ -10,7 +10,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
-from fastapi import APIRouter, Depends, File, Request, UploadFile
+from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import JSONResponse
 
 from assistant.app import App
@@ -20,6 +20,8 @@ from ui.api.auth import require_admin, require_reader
 from ui.api.deps import Served
 from ui.api.errors import ApiError, not_found
 from ui.api.models import (
+    CollectionChange,
+    CollectionReport,
     DeleteReport,
     DocumentDetail,
     DocumentEntry,
@@ -29,6 +31,7 @@ from ui.api.models import (
     UploadReport,
 )
 from vectorstore.audit import AuditLog, audit_path, who
+from vectorstore.scope import collection_name
 
 if TYPE_CHECKING:  # the indexer (and the ingest pipeline) is imported by app.indexer when used
     from vectorstore.indexer import LifecycleAction
@@ -86,19 +89,29 @@ def _split_message(message: str) -> tuple[str, str]:
 
 
 @admin.post("/documents", response_model=UploadReport, status_code=201)
-def upload(request: Request, file: Annotated[UploadFile, File()], app: Served) -> Any:
-    """Upload one file (multipart field `file`): checked, stored under a generated name and
-    indexed exactly like a UI upload; the answer is its `policy-qa ingest --json` row."""
+def upload(
+    request: Request,
+    file: Annotated[UploadFile, File()],
+    app: Served,
+    collection: Annotated[str, Form(max_length=32, pattern=r"^([a-z0-9][a-z0-9_-]*)?$")] = "",
+) -> Any:
+    """Upload one file (multipart field `file`, optional field `collection`, default public):
+    checked, stored under a generated name and indexed exactly like a UI upload; the answer is
+    its `policy-qa ingest --json` row."""
+    chosen = collection_name(collection) if collection.strip() else None
     with tempfile.TemporaryDirectory(prefix="policy-qa-api-") as folder:
         source = Path(folder) / "upload"
         with source.open("wb") as handle:
             shutil.copyfileobj(file.file, handle)
-        (result,) = app.indexer.ingest_upload(source, file.filename or "").results
+        (result,) = app.indexer.ingest_upload(
+            source, file.filename or "", collection=chosen
+        ).results
     AuditLog(audit_path(app.settings.store.data_dir)).write(
         who(_client(request), True),
         "upload",
         via="api",
         file=result.name,
+        collection=chosen or "public",
         ok=result.ok,
         doc_id=result.doc_id,
         message=result.message,
@@ -147,8 +160,17 @@ def edit(doc_id: str, body: PolicyEdit, request: Request, app: Served) -> Any:
     return DocumentEntry.of(record)
 
 
-def _change(app: App, action: LifecycleAction, doc_id: str, request: Request) -> None:
+@admin.post("/documents/{doc_id}/collection", response_model=CollectionReport)
+def move(doc_id: str, body: CollectionChange, request: Request, app: Served) -> Any:
+    """Put a document in another collection: only callers granted it see it from now on."""
+    _change(app, "move", doc_id, request, body.collection)
+    return CollectionReport(doc_id=doc_id, collection=body.collection)
+
+
+def _change(
+    app: App, action: LifecycleAction, doc_id: str, request: Request, collection: str = ""
+) -> None:
     """The indexer's audited lifecycle change; an unknown document is a 404."""
-    result = app.indexer.change(action, doc_id, who(_client(request), True), "api")
+    result = app.indexer.change(action, doc_id, who(_client(request), True), "api", collection)
     if not result.ok:
         raise not_found(doc_id)

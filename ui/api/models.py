@@ -69,8 +69,10 @@ class Citation(BaseModel):
     date: str
     section: str
     page: int | None = None
+    paragraph: int | None = None
     text: str
     quote: str
+    link: str | None = None  # the original file at the quoted page (/files/{doc_id}#page=N)
 
 
 class AskResponse(BaseModel):
@@ -178,6 +180,19 @@ class StatusReport(BaseModel):
 
     doc_id: str
     disabled: bool
+
+
+class CollectionChange(BaseModel):
+    """Which collection a document moves to (who may see it: vectorstore.scope)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    collection: str = Field(max_length=32, pattern=r"^[a-z0-9][a-z0-9_-]*$")
+
+
+class CollectionReport(BaseModel):
+    doc_id: str
+    collection: str
 
 
 class FeedbackRequest(BaseModel):
