@@ -10,6 +10,7 @@ against the document's other statements of the same indicator and period.
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
@@ -173,21 +174,42 @@ def statements_of(chunk: Chunk, record: DocumentRecord) -> list[Statement]:
 
 
 class StatementIndex:
-    """Every statement of every document of one snapshot, built once per snapshot."""
+    """The statements of each document of one snapshot, read the first time a document is
+    cited (a library of thousands of documents is not read whole for one answer)."""
 
     def __init__(self) -> None:
-        self._by_doc = PerSnapshot(_statements_by_doc)
+        self._by_doc = PerSnapshot(_DocumentStatements)
 
     def of_document(self, snapshot: Snapshot, doc_id: str) -> list[Statement]:
-        return self._by_doc.get(snapshot).get(doc_id, [])
+        return self._by_doc.get(snapshot).of(doc_id)
 
 
-def _statements_by_doc(snapshot: Snapshot) -> dict[str, list[Statement]]:
-    return {
-        doc: [s for c in chunks for s in statements_of(c, snapshot.documents[doc])]
-        for doc, chunks in snapshot.by_doc.items()
-        if doc in snapshot.documents
-    }
+class _DocumentStatements:
+    """One snapshot's statements, by document, each document read once."""
+
+    def __init__(self, snapshot: Snapshot) -> None:
+        self._snapshot = snapshot
+        self._read: dict[str, list[Statement]] = {}
+        self._lock = threading.Lock()
+
+    def of(self, doc_id: str) -> list[Statement]:
+        with self._lock:
+            found = self._read.get(doc_id)
+        if found is not None:
+            return found
+        record = self._snapshot.documents.get(doc_id)
+        statements = (
+            [
+                s
+                for chunk in self._snapshot.by_doc.get(doc_id, [])
+                for s in statements_of(chunk, record)
+            ]
+            if record is not None
+            else []
+        )
+        with self._lock:
+            self._read[doc_id] = statements
+        return statements
 
 
 def _asked(statement: Statement, question: str) -> bool:

@@ -77,13 +77,14 @@ class _CorpusNames:
 
     def __init__(self, snapshot: Snapshot) -> None:
         texts = [normalize(chunk.text) for chunk in snapshot.chunks.values()]
+        # A library repeats its names and phrases many times: each distinct run is read once.
+        runs = Counter(run for text in texts for run in _NAME_CHARS.findall(text))
         names: dict[tuple[str, int], Counter[str]] = {}
-        for text in texts:
-            for run in _NAME_CHARS.findall(text):
-                for name in _names_ending_in(run):
-                    suffix = _ending(name)
-                    if suffix:
-                        names.setdefault((suffix, len(name)), Counter())[name] += 1
+        for run, count in runs.items():
+            for name in _names_ending_in(run):
+                suffix = _ending(name)
+                if suffix:
+                    names.setdefault((suffix, len(name)), Counter())[name] += count
         self._text = "\n".join(texts)
         self._names = names
 
