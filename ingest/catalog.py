@@ -17,7 +17,7 @@ from typing import Any, Literal, get_args
 
 from ingest.errors import IngestError
 from ingest.loaders import CATALOG_FILE_NAME
-from ingest.policy import DOC_NUMBER, PolicyMeta
+from ingest.policy import DOC_NUMBER, STATUSES, PolicyMeta
 from ingest.years import YEAR_DIGITS, YEAR_MENTION
 
 DocType = Literal["policy", "plan", "work_report", "news", "guide"]
@@ -25,7 +25,9 @@ DOC_TYPES: frozenset[str] = frozenset(get_args(DocType))
 
 _REQUIRED_KEYS = frozenset({"title", "publisher", "date", "period", "year", "doc_type"})
 # "note" records how an uncertain value was estimated; it is for people, not for the code.
-_OPTIONAL_KEYS = frozenset({"note"})
+# Policy metadata a catalog may state; what it states wins over what ingest guesses.
+POLICY_KEYS = tuple(PolicyMeta.__dataclass_fields__)
+_OPTIONAL_KEYS = frozenset({"note", *POLICY_KEYS})
 _ISO_DATE = re.compile(r"\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?")
 
 _MIN_YEAR, _MAX_YEAR = 1949, 2100
@@ -288,7 +290,38 @@ def _parse_entry(path: Path, doc_id: str, entry: Any) -> DocMeta:
         year=year,
         doc_type=entry["doc_type"],
         guessed=False,
+        policy=_stated_policy(path, doc_id, entry),
     )
+
+
+def _stated_policy(path: Path, doc_id: str, entry: dict[str, Any]) -> PolicyMeta:
+    """The 文号, issuing body, validity and status an entry states ("" where it is silent)."""
+    stated = {key: entry[key] for key in POLICY_KEYS if key in entry}
+    if not all(isinstance(value, str) for value in stated.values()):
+        raise _catalog_error(
+            path,
+            f"条目 {doc_id} 的政策字段必须是字符串",
+            f"entry {doc_id}: policy fields must be strings",
+        )
+    for key in ("effective_from", "effective_to"):
+        if stated.get(key) and not _ISO_DATE.fullmatch(stated[key]):
+            raise _catalog_error(
+                path,
+                f"条目 {doc_id} 的 {key} 须为 YYYY、YYYY-MM 或 YYYY-MM-DD",
+                f"entry {doc_id}: {key} must be YYYY, YYYY-MM or YYYY-MM-DD",
+            )
+    if stated.get("status") and stated["status"] not in STATUSES:
+        raise _catalog_error(
+            path,
+            f"条目 {doc_id} 的 status 须为 {'、'.join(STATUSES)} 之一",
+            f"entry {doc_id}: status must be one of {', '.join(STATUSES)}",
+        )
+    return PolicyMeta(**stated)
+
+
+def with_guesses(stated: PolicyMeta, guessed: PolicyMeta) -> PolicyMeta:
+    """What the catalog states, and the guess from the text wherever it is silent."""
+    return PolicyMeta(**{key: getattr(stated, key) or getattr(guessed, key) for key in POLICY_KEYS})
 
 
 def _catalog_error(path: Path, reason_zh: str, reason_en: str) -> IngestError:

@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from ingest.catalog import CATALOG_FILE_NAME, DocMeta, load_catalog, metadata_for
+from ingest.catalog import CATALOG_FILE_NAME, DocMeta, load_catalog, metadata_for, with_guesses
 from ingest.chunking import Chunk, ChunkingConfig, chunk_blocks
 from ingest.clean import clean_text
 from ingest.errors import IngestError
@@ -123,7 +123,8 @@ def process_paths(
         try:
             document = load_document(path, root, max_bytes, ocr)
             meta = metadata_for(document.doc_id, document.text, catalogs[root])
-            meta = replace(meta, policy=guess_policy(document.text, meta.title, meta.date))
+            guessed = guess_policy(document.text, meta.title, meta.date)
+            meta = replace(meta, policy=with_guesses(meta.policy, guessed))
             processed = process_document(document, meta, config)
         except IngestError as error:
             yield FailedFile(doc_id_for(path, root), path, error)

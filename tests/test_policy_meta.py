@@ -3,6 +3,7 @@ corpus and on generated notices written the way Chinese official documents are w
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from pathlib import Path
 
@@ -10,7 +11,7 @@ import docx
 import pytest
 
 from ingest.catalog import guess_doc_type, guess_metadata
-from ingest.pipeline import ProcessedDocument, process_paths
+from ingest.pipeline import FailedFile, ProcessedDocument, process_paths
 from ingest.policy import (
     CURRENT,
     DRAFT,
@@ -172,3 +173,39 @@ def test_status_rules() -> None:
     assert effective_status(CURRENT, "", "new.txt", (), today) == SUPERSEDED
     # An admin's explicit status wins over what the dates say.
     assert effective_status(CURRENT, "2020", "", ("status",), today) == CURRENT
+
+
+def test_what_a_catalog_states_wins_and_the_text_fills_the_rest(tmp_path: Path) -> None:
+    """A library imported with its register (catalog.json) keeps the register's 文号 and status;
+    what the register leaves out is still read from the text."""
+    (tmp_path / "notice.txt").write_text(EXPIRED_NOTICE, encoding="utf-8")
+    entry = {
+        "title": "广州市科技创新券实施办法",
+        "publisher": "广州市科学技术局",
+        "date": "2019-02-01",
+        "period": "2019",
+        "year": 2019,
+        "doc_type": "policy",
+        "doc_number": "穗科规字〔2019〕9号",
+        "status": SUPERSEDED,
+        "superseded_by": "newer.txt",
+    }
+    catalog = tmp_path / "catalog.json"
+    catalog.write_text(json.dumps({"documents": {"notice.txt": entry}}), encoding="utf-8")
+    (processed,) = process_paths([tmp_path])
+    policy = processed.meta.policy
+    assert (policy.doc_number, policy.status, policy.superseded_by) == (
+        "穗科规字〔2019〕9号",
+        SUPERSEDED,
+        "newer.txt",
+    )
+    assert policy.issuer == "广州市科学技术局" and policy.effective_to == "2022-01-31"
+
+    catalog.write_text(
+        json.dumps({"documents": {"notice.txt": entry | {"status": "作废"}}}), encoding="utf-8"
+    )
+    failed, guessed = process_paths([tmp_path])  # reported once; the file is still indexed
+    assert isinstance(failed, FailedFile) and "status" in str(failed.error)
+    assert "现行有效" in str(failed.error)
+    assert isinstance(guessed, ProcessedDocument)
+    assert guessed.meta.policy.doc_number == "穗科规字〔2019〕1号"  # read from the text
