@@ -114,7 +114,8 @@ def sources_line(passages: list[Passage]) -> str:
     """Each source document once: 「来源：《标题》（日期）；……」."""
     seen: dict[str, str] = {}
     for passage in passages:
-        seen.setdefault(passage.doc_id, f"《{passage.title}》（{passage.date}）")
+        dated = f"（{passage.date}）" if passage.date.strip() else ""  # an undated upload
+        seen.setdefault(passage.doc_id, f"《{passage.title}》{dated}")
     return "来源：" + "；".join(seen.values())
 
 

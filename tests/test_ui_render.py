@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 import pytest
 
@@ -291,3 +292,15 @@ def test_citation_card_shows_type_number_and_status_badge() -> None:
     assert '<span class="pqa-status pqa-status-retired">已失效</span>' in card
     assert "pqa-status-current" in render.citation_card(fields | {"status": "现行有效"})
     assert "pqa-status" not in render.citation_card(fields | {"status": "<i>x</i>"})
+
+
+def test_the_sources_line_names_an_undated_document_without_empty_brackets(
+    processed_corpus: dict,
+) -> None:
+    from assistant.answer_form import sources_line
+
+    chunk: Chunk = processed_corpus["003_d7285df370a477b8.txt"].chunks[0]
+    dated = Passage(chunk, record(doc_id=chunk.doc_id, title="黄埔区规划"), 1.0, {}, chunk.text)
+    undated = Passage(chunk, replace(dated.document, date=""), 1.0, {}, chunk.text)
+    assert sources_line([dated]) == f"来源：《黄埔区规划》（{dated.date}）"
+    assert sources_line([undated]) == "来源：《黄埔区规划》"
