@@ -25,6 +25,8 @@ from vectorstore.settings import Env
 USERS_ENV = "POLICY_QA_USERS"
 USERS_FILE_ENV = "POLICY_QA_USERS_FILE"
 TOKENS_ENV = "POLICY_QA_API_TOKENS"
+LINK_SECRET_ENV = "POLICY_QA_LINK_SECRET"
+_MIN_SECRET_CHARS = 16
 _SCRYPT = {"n": 2**14, "r": 8, "p": 1}
 _HASH_PREFIX = "scrypt"
 
@@ -109,6 +111,9 @@ class AccessSettings:
 
     users: dict[str, User] = field(default_factory=dict)
     tokens: tuple[ApiToken, ...] = ()
+    # Signs logged-in users' file links; shared by replicas when set, else one per process.
+    link_secret: bytes = field(default_factory=lambda: secrets.token_bytes(32), repr=False)
+    shared_link_secret: bool = False
 
     @classmethod
     def from_env(cls, env: Env) -> AccessSettings:
@@ -123,7 +128,16 @@ class AccessSettings:
                     f"无法读取用户文件 {path}：{error}", f"cannot read users file {path}: {error}"
                 ) from None
             users |= parse_users(text, str(path))
-        return cls(users, parse_tokens(env.get(TOKENS_ENV, "")))
+        secret = env.get(LINK_SECRET_ENV, "")
+        if secret and len(secret) < _MIN_SECRET_CHARS:
+            raise ConfigError(
+                f"{LINK_SECRET_ENV} 至少需要 {_MIN_SECRET_CHARS} 个字符",
+                f"{LINK_SECRET_ENV} must have at least {_MIN_SECRET_CHARS} characters",
+            )
+        tokens = parse_tokens(env.get(TOKENS_ENV, ""))
+        if not secret:
+            return cls(users, tokens)
+        return cls(users, tokens, secret.encode("utf-8"), shared_link_secret=True)
 
     def login(self, name: str, password: str) -> User | None:
         """The user when name and password match; the hash is computed even for unknown names
@@ -136,6 +150,7 @@ class AccessSettings:
         return {
             "users": {name: user.scope.label() for name, user in sorted(self.users.items())},
             "api_tokens": {token.name: token.scope.label() for token in self.tokens},
+            "link_secret": "set" if self.shared_link_secret else "per process",
         }
 
 

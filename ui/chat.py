@@ -14,7 +14,7 @@ import gradio as gr
 from assistant.answer import Answer, Assistant
 from assistant.config import AssistantSettings
 from ui import render
-from ui.api.files import granted_link
+from ui.api.files import LinkGrants
 from ui.feedback import REASONS, FeedbackLog, new_question_id
 from ui.session import Sessions
 from vectorstore.errors import StoreError
@@ -87,6 +87,8 @@ def chat_turn(
     doc_ids: list[str],
     years: list[str],
     kinds: list[str] | None = None,
+    *,
+    grants: LinkGrants | None = None,
 ) -> Iterator[tuple[Any, ...]]:
     """One question in the chat: (textbox, chat messages, turns) after each streamed step.
 
@@ -139,7 +141,7 @@ def chat_turn(
         return
     chat[-1] = {
         "role": "assistant",
-        "content": render.answer_message(final.text, _cards(final), final.warnings),
+        "content": render.answer_message(final.text, _cards(final, grants), final.warnings),
     }
     turns.append(
         ChatTurn(
@@ -154,14 +156,14 @@ def chat_turn(
     yield "", chat, turns
 
 
-def _cards(answer: Answer) -> list[dict[str, Any]]:
+def _cards(answer: Answer, grants: LinkGrants | None) -> list[dict[str, Any]]:
     """The citations as cards; a logged-in session's links carry a grant (its browser sends no
     token when it follows one), a public session's need none."""
     cards: list[dict[str, Any]] = [citation.to_json() for citation in answer.citations]
-    if current_scope() == PUBLIC_SCOPE:
+    if grants is None or current_scope() == PUBLIC_SCOPE:
         return cards
     return [
-        {**card, "link": granted_link(str(card["doc_id"]), int(card["page"] or 0))}
+        {**card, "link": grants.link(str(card["doc_id"]), int(card["page"] or 0))}
         if card["link"]
         else card
         for card in cards
@@ -305,11 +307,12 @@ def wire_chat(
     use the collections of the `session` (user, is_admin) states."""
     turns_state = gr.State([])
     pending_comment = gr.State("")
+    grants = LinkGrants(sessions.access.link_secret)
 
     @sessions.scoped
     def respond(message: str, *state: Any) -> Iterator[tuple[Any, ...]]:
         """A question sent: `chat_turn` with the chat state (chat, turns, filters)."""
-        yield from chat_turn(assistant, message, *state)
+        yield from chat_turn(assistant, message, *state, grants=grants)
 
     def ask_example(sample: list[str] | None, *state: Any) -> Iterator[tuple[Any, ...]]:
         """An example clicked: its question, then the same chat and session state as `respond`."""

@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import secrets
 import time
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote
 
@@ -30,28 +30,34 @@ from vectorstore.originals import content_type, file_link, original_path
 from vectorstore.scope import ALL_COLLECTIONS, scoped
 
 GRANT_SECONDS = 3600
-_SECRET = secrets.token_bytes(32)
 
 reader = APIRouter(dependencies=[Depends(require_reader)], tags=["documents"])
 direct = APIRouter()
 
 
-def granted_link(doc_id: str, page: int = 0) -> str:
-    """A card's link for a logged-in user: signed for this one document, for an hour."""
-    expires = int(time.time()) + GRANT_SECONDS
-    return file_link(doc_id, page, f"grant={expires}.{_signature(doc_id, expires)}")
+@dataclass(frozen=True)
+class LinkGrants:
+    """Signed file links for logged-in users (a browser following a link sends no token).
 
+    The key is `POLICY_QA_LINK_SECRET` when set, so that every replica behind a load
+    balancer accepts the links any of them made; else one per process."""
 
-def _signature(doc_id: str, expires: int) -> str:
-    message = f"{doc_id}\x00{expires}".encode()
-    return hmac.new(_SECRET, message, hashlib.sha256).hexdigest()[:32]
+    secret: bytes = field(repr=False)
 
+    def link(self, doc_id: str, page: int = 0) -> str:
+        """A card's link: signed for this one document, for an hour."""
+        expires = int(time.time()) + GRANT_SECONDS
+        return file_link(doc_id, page, f"grant={expires}.{self._signature(doc_id, expires)}")
 
-def _granted(doc_id: str, grant: str) -> bool:
-    expires_text, _, signature = grant.partition(".")
-    if not expires_text.isdigit() or int(expires_text) < time.time():
-        return False
-    return hmac.compare_digest(signature, _signature(doc_id, int(expires_text)))
+    def allows(self, doc_id: str, grant: str) -> bool:
+        expires_text, _, signature = grant.partition(".")
+        if not expires_text.isdigit() or int(expires_text) < time.time():
+            return False
+        return hmac.compare_digest(signature, self._signature(doc_id, int(expires_text)))
+
+    def _signature(self, doc_id: str, expires: int) -> str:
+        message = f"{doc_id}\x00{expires}".encode()
+        return hmac.new(self.secret, message, hashlib.sha256).hexdigest()[:32]
 
 
 def serve_original(app: App, doc_id: str) -> FileResponse:
@@ -86,6 +92,7 @@ def document_file(doc_id: str, app: Served) -> Any:
 @direct.get("/files/{doc_id:path}", include_in_schema=False)
 def linked_file(doc_id: str, request: Request, app: Served, grant: str = "") -> Any:
     """A citation card's link: public documents, a bearer token's collections, or a grant."""
-    scope = ALL_COLLECTIONS if grant and _granted(doc_id, grant) else scope_of_request(request)
+    granted = grant and LinkGrants(app.settings.access.link_secret).allows(doc_id, grant)
+    scope = ALL_COLLECTIONS if granted else scope_of_request(request)
     with scoped(scope):
         return serve_original(app, doc_id)
