@@ -275,6 +275,7 @@ def test_file_link_serves_the_original_inline(api: str, sources: tuple[Path, Pat
     assert text.content == (CORPUS / "000_0e5a863861ba855e.txt").read_bytes()
 
 
+@pytest.mark.slow  # CLI subprocesses over a new index
 def test_cli_without_scope_sees_public_only(library: App) -> None:
     env = cli_env(library.settings.store.data_dir)
     for argv, granted in (([], False), (["--collections", "public+internal"], True)):

@@ -194,6 +194,7 @@ def cli_trace(data_dir: Path, doc_id: str, marker: str) -> list[str]:
     return found + (["quoted"] if marker in answer["answer"] else [])
 
 
+@pytest.mark.slow  # CLI subprocesses over a new index
 def test_cli_disable_enable_and_rm(tmp_path: Path, brief_dirs: tuple[Path, Path]) -> None:
     data_dir = tmp_path / "cli"
     build_index(data_dir, brief_dirs[0])
@@ -229,6 +230,7 @@ def test_cli_disable_enable_and_rm(tmp_path: Path, brief_dirs: tuple[Path, Path]
     assert all(e["who"].startswith("cli@") and e["time"] for e in cli_entries)
 
 
+@pytest.mark.slow  # CLI subprocesses over a new index
 def test_cli_rm_takes_the_figures_with_the_document(tmp_path: Path) -> None:
     data_dir = tmp_path / "cli-facts"
     build_index(data_dir)

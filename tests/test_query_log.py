@@ -60,6 +60,7 @@ def app(indexed_settings: StoreSettings, tmp_path: Path) -> Iterator[App]:
         leftover.unlink()
 
 
+@pytest.mark.slow  # CLI subprocesses over a new index
 def test_cli_ask_is_logged_and_off_switch_is_obeyed(app: App) -> None:
     data_dir = app.settings.store.data_dir
     for switch in ("off", "on"):
@@ -185,6 +186,7 @@ def test_embeddings_group_paraphrases_better_than_bigrams(app: App) -> None:
     assert pure(by_bigram) < len(by_bigram)
 
 
+@pytest.mark.slow  # CLI subprocesses over a new index
 def test_cli_report_prints_groups_and_writes_the_chart(tmp_path: Path, app: App) -> None:
     data_dir = tmp_path / "logged"
     log = QueryLog.in_dir(data_dir, 365)

@@ -135,6 +135,7 @@ def test_the_adjustment_follows_the_status_not_the_document(tmp_path: Path) -> N
     assert ranked.index(OLD) < ranked.index(NEW)
 
 
+@pytest.mark.slow  # CLI subprocesses over a new index
 def test_cli_expired_warning_then_superseded_naming_the_replacement(
     tmp_path: Path,
 ) -> None:
@@ -166,6 +167,7 @@ def test_cli_expired_warning_then_superseded_naming_the_replacement(
     assert entries[0]["changes"] == {"superseded_by": NEW} and entries[0]["who"].startswith("cli@")
 
 
+@pytest.mark.slow  # CLI subprocesses over a new index
 def test_cli_search_filters_by_status_and_type(library: StoreSettings) -> None:
     def docs_of(*filters: str) -> set[str]:
         hits = cli_json(library, "search", "科技创新券", *filters)
