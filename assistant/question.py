@@ -110,10 +110,10 @@ _LINKING = re.compile(
     r"(?:是|有|为|达到|达|约|要|将|能|可以|一共|总共|共|的|了|在|具体|分别|大概|大约|到底"
     r"|(?:提升|提高|增加|增长|扩大|扩充|发展)到)+$"
 )
-# A head noun that only says "a figure of" (目标, 数量): the attribute is what stands before
-# its 的 (瞪羚企业 in 「瞪羚企业到2025年的目标是多少家」).
 # How far a modifier (「业内举足轻重的」) may run between a counter and the noun it counts.
 _MODIFIER_CHARS = 12
+# A head noun that only says "a figure of" (目标, 数量): the attribute is what stands before
+# its 的 (瞪羚企业 in 「瞪羚企业到2025年的目标是多少家」).
 _GENERIC_HEAD = re.compile(r"(?:目标值?|情况|数量|总量|总数|水平|数值)$")
 # 「多少家」「几项」「哪一年」: the counter between the question word and the thing counted.
 _COUNTER_AT_START = re.compile(rf"^\s*[一两几]?\s*[{COUNTERS}]")
