@@ -46,10 +46,9 @@ from vectorstore.store import ChunkStore, DocumentRecord, LoadedVersion, record_
 log = logging.getLogger(__name__)
 # After a failed background refresh, wait this long before trying again.
 RETRY_AFTER_S = 1.0
-# How often a background reader (serve) asks the registry whether another process changed it
-# (each ask reads every entry id: 4-6 ms at 500 documents, and one answer takes several
-# snapshots). This process's own writes are seen at once; another's are applied in the
-# background there anyway, not inline. A reader without a background refresh asks every time.
+# How often the registry is asked whether another process changed it (each ask reads every
+# entry id: 4-6 ms at 500 documents, and one answer takes several snapshots). This process's
+# own writes are seen at once; another's were already applied in the background, not inline.
 STATE_CHECK_S = 0.25
 # Marks a snapshot built while a writer was mid-change: never equal to a real registry state.
 UNSETTLED = "\x00unsettled"
@@ -172,13 +171,7 @@ class SearchIndex:
         current = self._snapshot
         written = self.store.last_written_state
         recent = time.monotonic() - self._checked_at < STATE_CHECK_S
-        # Only a background reader may skip a check: it applies others' changes later anyway.
-        if (
-            self.background
-            and recent
-            and current.state is not None
-            and written == self._written_seen
-        ):
+        if recent and current.state is not None and written == self._written_seen:
             return current
         state = self.store.registry_state()
         self._checked_at, self._written_seen = time.monotonic(), written
