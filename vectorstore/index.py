@@ -46,10 +46,6 @@ from vectorstore.store import ChunkStore, DocumentRecord, LoadedVersion, record_
 log = logging.getLogger(__name__)
 # After a failed background refresh, wait this long before trying again.
 RETRY_AFTER_S = 1.0
-# How often the registry is asked whether another process changed it (each ask reads every
-# entry id: 4-6 ms at 500 documents, and one answer takes several snapshots). This process's
-# own writes are seen at once; another's were already applied in the background, not inline.
-STATE_CHECK_S = 0.25
 # Marks a snapshot built while a writer was mid-change: never equal to a real registry state.
 UNSETTLED = "\x00unsettled"
 
@@ -151,8 +147,6 @@ class SearchIndex:
         self.refreshes = 0
         self._views: dict[tuple[tuple[str, ...] | None, Scope], Snapshot] = {}
         self._views_lock = threading.Lock()
-        self._checked_at = float("-inf")  # when the registry was last asked for its state
-        self._written_seen: tuple[str, ...] | None = None  # this process's last write then
 
     @property
     def lexical_dir(self) -> Path:
@@ -168,13 +162,8 @@ class SearchIndex:
         return self._view(self._whole(), current_scope())
 
     def _whole(self) -> Snapshot:
-        current = self._snapshot
-        written = self.store.last_written_state
-        recent = time.monotonic() - self._checked_at < STATE_CHECK_S
-        if recent and current.state is not None and written == self._written_seen:
-            return current
         state = self.store.registry_state()
-        self._checked_at, self._written_seen = time.monotonic(), written
+        current = self._snapshot
         if state == current.state:
             return current
         if current.state is None or not self.background or self._written_here(state):
