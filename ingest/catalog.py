@@ -17,7 +17,7 @@ from typing import Any, Literal, get_args
 
 from ingest.errors import IngestError
 from ingest.loaders import CATALOG_FILE_NAME
-from ingest.policy import DOC_NUMBER, STATUSES, PolicyMeta
+from ingest.policy import DOC_NUMBER, PolicyEditError, PolicyMeta, check_edit
 from ingest.years import YEAR_DIGITS, YEAR_MENTION
 
 DocType = Literal["policy", "plan", "work_report", "news", "guide"]
@@ -295,7 +295,8 @@ def _parse_entry(path: Path, doc_id: str, entry: Any) -> DocMeta:
 
 
 def _stated_policy(path: Path, doc_id: str, entry: dict[str, Any]) -> PolicyMeta:
-    """The 文号, issuing body, validity and status an entry states ("" where it is silent)."""
+    """The 文号, issuing body, validity and status an entry states ("" where it is silent),
+    checked like an admin's edit; the replacement it names need not be indexed yet."""
     stated = {key: entry[key] for key in POLICY_KEYS if key in entry}
     if not all(isinstance(value, str) for value in stated.values()):
         raise _catalog_error(
@@ -303,20 +304,13 @@ def _stated_policy(path: Path, doc_id: str, entry: dict[str, Any]) -> PolicyMeta
             f"条目 {doc_id} 的政策字段必须是字符串",
             f"entry {doc_id}: policy fields must be strings",
         )
-    for key in ("effective_from", "effective_to"):
-        if stated.get(key) and not _ISO_DATE.fullmatch(stated[key]):
-            raise _catalog_error(
-                path,
-                f"条目 {doc_id} 的 {key} 须为 YYYY、YYYY-MM 或 YYYY-MM-DD",
-                f"entry {doc_id}: {key} must be YYYY, YYYY-MM or YYYY-MM-DD",
-            )
-    if stated.get("status") and stated["status"] not in STATUSES:
+    try:
+        checked = check_edit(stated, {"doc_id": doc_id}, [stated.get("superseded_by", "")])
+    except PolicyEditError as error:
         raise _catalog_error(
-            path,
-            f"条目 {doc_id} 的 status 须为 {'、'.join(STATUSES)} 之一",
-            f"entry {doc_id}: status must be one of {', '.join(STATUSES)}",
-        )
-    return PolicyMeta(**stated)
+            path, f"条目 {doc_id} 的{error.message_zh}", f"entry {doc_id}: {error.message_en}"
+        ) from None
+    return PolicyMeta(**checked)
 
 
 def with_guesses(stated: PolicyMeta, guessed: PolicyMeta) -> PolicyMeta:
