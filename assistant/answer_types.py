@@ -3,8 +3,8 @@
 Chinese questions name the kind of answer they want with a small closed set of cues: a
 counter after 多少/几 (多少家, 几项), 多少亿元/多少钱 for money, 比例/占比 for a share,
 第几/排名 for a rank, 得分 for a score, 哪一年/何时 for a date, 谁 for a person, 哪家单位
-for an organisation, 哪里 for a place, 哪些 for a list, 如何/措施 for a measure. Official
-documents write the answers in equally fixed forms (38家, 19.79亿元, 70%, 第2位, 2015年),
+for an organisation, 哪里 for a place, 哪些 for a list, 如何/措施 for a measure.
+Official documents write the answers in equally fixed forms (38家, 19.79亿元, 70%, 第2位, 2015年),
 so a sentence "holds an answer of the expected type" when one of those forms occurs in it.
 """
 
@@ -29,8 +29,10 @@ LIST = "list"
 MEASURE = "measure"
 OTHER = "other"
 
+#: Types answered by a figure (a number with its unit, a rank or a date).
+FIGURE_TYPES = frozenset({COUNT, AMOUNT, SHARE, RANK, SCORE, DATE})
 #: Types answered by a short span (the direct answer's first line).
-SPAN_TYPES = frozenset({COUNT, AMOUNT, SHARE, RANK, SCORE, DATE, PERSON, ORGANISATION, PLACE})
+SPAN_TYPES = FIGURE_TYPES | {PERSON, ORGANISATION, PLACE}
 #: What each type is called in a partial refusal (「文档只给出了排名（第2位），没有给出得分。」).
 TYPE_LABELS = {
     COUNT: "数量",
@@ -55,7 +57,7 @@ _CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
         SHARE,
         # 强度 (研发投入强度) and a ……率 are ratios, written as a percentage.
         re.compile(
-            r"比例|占比|比重|百分之|百分比|几成|占[^，。？]{0,12}多少|增长率|增速|增幅"
+            r"比例|占比|比重|份额|百分之|百分比|几成|占[^，。？]{0,12}多少|增长率|增速|增幅"
             r"|(?:强度|[^，。？\s]率)[^，。？]{0,6}(?:多少|几)"
         ),
     ),

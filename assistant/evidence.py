@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from assistant.answer_types import (
     COUNT,
+    FIGURE_TYPES,
     LIST,
     ORGANISATION,
     PERSON,
@@ -81,12 +82,18 @@ def typed_evidence(question: Question, text: str, is_table_row: bool) -> TypedEv
                 s for s in typed if role.group() in region[max(0, s.start - reach) : s.end + reach]
             ]
         typed = [s for s in typed if not _given(question, s)]
+        if answer_type in FIGURE_TYPES and not is_table_row:
+            # A figure is written right after what it measures (技术合同成交额达到800亿元):
+            # one whose clause names nothing of the asked attribute is a neighbouring figure.
+            typed = [s for s in typed if _attribute_near(question, region, s) > 0]
         found += bool(typed)
         spans += typed
     if not spans:
         return TypedEvidence((), 0.0, 0.0)
     near = max(
-        _attribute_in(question, compact(region if is_table_row else _clause_around(region, s)))
+        _attribute_in(question, compact(region))
+        if is_table_row
+        else _attribute_near(question, region, s)
         for s in spans
     )
     if is_table_row and near < _ROW_NAMES_ATTRIBUTE:
@@ -94,6 +101,11 @@ def typed_evidence(question: Question, text: str, is_table_row: bool) -> TypedEv
         # attribute (高新技术企业数量 for 瞪羚企业), none of them is an answer of the asked type.
         return TypedEvidence((), 0.0, near)
     return TypedEvidence(tuple(spans), found / len(asked), near)
+
+
+def _attribute_near(question: Question, region: str, span: Span) -> float:
+    """How much of the asked attribute the clause of a span (and the one before it) names."""
+    return _attribute_in(question, compact(_clause_around(region, span)))
 
 
 def _given(question: Question, span: Span) -> bool:

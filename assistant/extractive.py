@@ -18,7 +18,7 @@ from assistant.answer_types import SPAN_TYPES
 from assistant.decision import AnswerabilityModel, load_model
 from assistant.evidence import ENUMERATION, TypedEvidence, is_heading, typed_evidence
 from assistant.outline import heading_children
-from assistant.question import Question, QuestionKind, bigrams, compact
+from assistant.question import PLAN_PERIOD, Question, QuestionKind, bigrams, compact
 from ingest.chunking import Chunk
 from ingest.sentences import split_sentences
 from ingest.years import period_years, years_in
@@ -32,7 +32,6 @@ SIMILARITY_CHARS = 96
 _SUPPORT_SHARE = 0.6
 _MAX_LINES: dict[QuestionKind, int] = {"figure": 3, "list": 4, "measure": 5, "other": 3}
 
-_PLAN = re.compile(r"十[一二三四五六七八九]五")
 # The opening part of a plan that looks back on the period before it.
 _REVIEW_SECTION = re.compile(r"回顾|发展基础|发展成就|成效|基础与形势|现状")
 
@@ -240,7 +239,7 @@ def _states_year(sentence: Sentence, question: Question) -> bool:
     # 「“十三五”期间……」 answers a question about 十三五, also from the head of its passage:
     # a paragraph names its period once and lists what was done.
     around = where + sentence.passage.text[: sentence.start]
-    plans = _PLAN.findall(question.core or question.text)
+    plans = PLAN_PERIOD.findall(question.core or question.text)
     if any(plan in around for plan in plans):
         return True
     if plans and _reviews_plan_before(sentence.passage, years):

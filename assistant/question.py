@@ -112,9 +112,9 @@ _LINKING = re.compile(
 )
 # How far a modifier (「业内举足轻重的」) may run between a counter and the noun it counts.
 _MODIFIER_CHARS = 12
-# A head noun that only says "a figure of" (目标, 数量): the attribute is what stands before
+# A head noun that only says "a figure of" (目标, 数量, 金额): the attribute is what stands before
 # its 的 (瞪羚企业 in 「瞪羚企业到2025年的目标是多少家」).
-_GENERIC_HEAD = re.compile(r"(?:目标值?|情况|数量|总量|总数|水平|数值)$")
+_GENERIC_HEAD = re.compile(r"(?:目标值?|情况|数量|总量|总数|水平|数值|金额|数额|数目)$")
 # 「多少家」「几项」「哪一年」: the counter between the question word and the thing counted.
 _COUNTER_AT_START = re.compile(rf"^\s*[一两几]?\s*[{COUNTERS}]")
 # Class nouns that say what kind of answer is wanted (哪家企业, 什么单位), not what is asked.
@@ -124,6 +124,9 @@ _ANSWER_CLASSES = frozenset(
 # Characters jieba leaves glued to a neighbouring word: localisers (中 内 上 里), modals (要
 # 能), coverbs (把 比) and measure words (个 位 家 项 年).
 _GLUED_CHARS = "中内上下里外要能会把比被个位家项年末来"
+# A five-year plan's period (「“十三五”末」) is when a figure holds, like a year: not what is asked.
+PLAN_PERIOD = re.compile(r"十[一二三四五六七八九]五")
+_PLAN_PHRASE = re.compile(r"[“\"「]?十[一二三四五六七八九]五[”\"」]?(?:期间|末|初|以来|时期)?")
 _TIME_PHRASE = re.compile(r"(?:到|截至|截止)?\s*(?:19|20)\d{2}\s*年(?:底|末|初)?")
 _QUOTED = re.compile(r"[“\"「《]([^”\"」》]{2,20})[”\"」》]")
 # Stripped for retrieval only: they carry no meaning and confuse tokenizers.
@@ -314,6 +317,7 @@ class TermWeigher:
         A noun is kept with the noun it is compounded with (运营 单位, 创客 空间): the head
         alone names any unit, and the two may stand apart in the answer (中小企业……投融资).
         """
+        core = _PLAN_PHRASE.sub("", core)
         asked = _ASKED_AT.search(core)
         if not asked:
             return ""
@@ -321,7 +325,9 @@ class TermWeigher:
         # 「几个业内举足轻重的产业基础集群」: what is counted is the head after the modifier's 的.
         modifier_end = after.rfind("的", 0, _MODIFIER_CHARS)
         counted = self._content_words(after[modifier_end + 1 :][:8], years)
-        run = list(itertools.takewhile(_nominal, counted))
+        # 「几项中国标准创新贡献奖」: a place opening the counted name is part of the name.
+        named = itertools.dropwhile(lambda w: _tag(w) in _PROPER, counted)
+        run = list(itertools.takewhile(_nominal, named))
         # 「是哪家企业建成的」: after 哪/什么 a class noun names the kind of answer, not what is
         # asked of the entity; the attribute stands before the question word.
         if run and not (asked.group() in ("哪", "什么", "谁") and set(run) <= _ANSWER_CLASSES):
@@ -329,12 +335,18 @@ class TermWeigher:
         # 「由谁牵头筹建」: what is asked of an actor is the deed after 谁, not the subject.
         if asked.group() == "谁" and counted:
             return " ".join(counted[:2])
-        before = _LINKING.sub("", re.split(r"[，,；;：:]", core[: asked.start()])[-1])
+        clauses = re.split(r"[，,；;：:]", core[: asked.start()])
+        before = _LINKING.sub("", clauses[-1])
         if _GENERIC_HEAD.search(before) and "的" in before:
             before = _LINKING.sub("", _TIME_PHRASE.sub("", before[: before.rfind("的")]))
         window = before[-24:]
         words = self._content_words(window, years)
         nouns = [n for n, w in enumerate(words) if _nominal(w)]
+        if not nouns and len(clauses) > 1:
+            # 「进入…序列的机构，黄埔区有几家」: the topic is put first, in its own clause.
+            window = _LINKING.sub("", clauses[-2])[-24:]
+            words = self._content_words(window, years)
+            nouns = [n for n, w in enumerate(words) if _nominal(w)]
         if not nouns:
             return words[-1] if words else ""
         last = nouns[-1]
@@ -346,7 +358,12 @@ class TermWeigher:
     def _content_words(self, text: str, years: set[int]) -> list[str]:
         words = (self._attested(w) for w in self.tokenizer.tokenize(text))
         return [
-            w for w in words if len(w) >= 2 and w not in _QUESTION_WORDS and not _is_year(w, years)
+            w
+            for w in words
+            if len(w) >= 2
+            and w not in _QUESTION_WORDS
+            and not _is_year(w, years)
+            and not PLAN_PERIOD.fullmatch(w)
         ]
 
     def _attested(self, word: str) -> str:

@@ -313,6 +313,12 @@ def test_json_contract(assistant: Assistant) -> None:
         ("我们公司不怎么懂政策，黄埔区高新技术企业有多少家？", "高新技术 企业"),
         # what is counted is the noun after the modifier's 的, not the modifier
         ("黄埔区要建成几个具有全球影响力的产业集群？", "产业 集群"),
+        # a plan period says when, like a year; a topic put first stands in its own clause
+        ("新认定的孵化器，天河区在“十四五”末有几家？", "孵化器"),
+        # 金额 only says "a figure of money": what is asked stands before its 的
+        ("广州科技信贷风险补偿资金池每年投入的金额是多少？", "补偿 资金"),
+        # a place opening the counted name belongs to the name
+        ("广州有几家广东省重点实验室？", "重点 实验室"),
     ],
 )
 def test_the_asked_attribute_survives_segmentation_slips(

@@ -18,6 +18,7 @@ TYPES = [
     ("技术合同成交额是多少亿元？", ("amount",)),
     ("新型研发机构靠技术服务挣了多少钱，帮扶了多少家企业？", ("amount", "count")),
     ("研发投入占GDP的比重是多少？", ("share",)),
+    ("广州的科研产出份额是多少？", ("share",)),
     ("2019年广州在自然指数科研城市排名中位列第几？", ("rank",)),
     ("“广深港”科技集群在全球创新指数中的得分是多少？", ("score",)),
     ("创交会是从哪一年开始办的？", ("date",)),
@@ -196,3 +197,37 @@ def test_a_table_row_of_another_indicator_holds_no_answer() -> None:
     )
     evidence = typed_evidence(own, row_chunk, True)
     assert evidence.type_share == 1.0 and "2600家" in [s.text for s in evidence.spans]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "attribute", "answers"),
+    [
+        # the amount stands by another indicator: the asked one is only a ratio's base
+        (
+            "研发投入占地区生产总值比重为3.5%,高新技术企业达2600家,技术合同成交额达800亿元。",
+            "生产总值",
+            False,
+        ),
+        ("全区地区生产总值达到3500亿元,技术合同成交额达到800亿元。", "生产总值", True),
+        # the same, with a count and another wording of the sentence
+        ("新增孵化器12家,累计培育瞪羚企业124家。", "瞪羚", True),
+        ("新增孵化器12家,其中国家级4家。", "瞪羚", False),
+    ],
+)
+def test_a_figure_counts_only_in_the_clause_of_the_asked_attribute(
+    sentence: str, attribute: str, answers: bool
+) -> None:
+    """A 「多少亿元」 question needs the amount of what it asks about: a number written by
+    another indicator is a neighbouring figure, not an answer of the asked type."""
+    asked = Question(
+        f"黄埔区的{attribute}是多少？",
+        "figure",
+        (Term(attribute, 5.0),),
+        frozenset(),
+        types=("amount",) if "元" in sentence else ("count",),
+        attribute=attribute,
+        attribute_terms=(Term(attribute, 5.0),),
+    )
+    evidence = typed_evidence(asked, sentence, False)
+    assert (evidence.type_share == 1.0) is answers
+    assert bool(evidence.spans) is answers
