@@ -104,8 +104,11 @@ def typed_evidence(question: Question, text: str, is_table_row: bool) -> TypedEv
 
 
 def _attribute_near(question: Question, region: str, span: Span) -> float:
-    """How much of the asked attribute the clause of a span (and the one before it) names."""
-    return _attribute_in(question, compact(_clause_around(region, span)))
+    """How much of the asked attribute the clause of a span (and the one before it) names;
+    in a multi-part question, of the attribute of any part."""
+    clause = compact(_clause_around(region, span))
+    parts = (_share_named(terms, clause) for terms in question.part_attributes)
+    return max(_attribute_in(question, clause), *parts, 0.0)
 
 
 def _given(question: Question, span: Span) -> bool:
@@ -143,7 +146,10 @@ def _attribute_in(question: Question, text: str) -> float:
     if not question.attribute:
         matched = sum(t.weight * t.match(text) for t in question.terms)
         return matched / question.total_weight
-    terms = question.attribute_terms
+    return _share_named(question.attribute_terms, text)
+
+
+def _share_named(terms: tuple[Term, ...], text: str) -> float:
     total = sum(t.weight for t in terms) or 1.0
     return sum(t.weight * _word_in(t, text) for t in terms) / total
 

@@ -19,10 +19,12 @@ _OPENERS = (
     r"在(?=[^，,]{0,30}(?:中|里|上|看来|期间|时|之际|背景下)[，,])"
 )
 _CLOSERS = r"(?:的)?(?:介绍|报道|披露|显示|表明|所述|记载|提到|指出|讲到|说|称|来看|看来)"
+# A cited title (《…》) is one unit however long it is: official titles run to 60 characters.
+_UNIT = r"(?:《[^》]{1,150}》|[^，,？?。《])"
 _LEADING = re.compile(
-    rf"^(?:(?:{_OPENERS})[^，,？?。]{{1,40}}?|[^，,？?。]{{2,40}}?{_CLOSERS})\s*[，,：:]\s*"
+    rf"^(?:(?:{_OPENERS}){_UNIT}{{1,40}}?|{_UNIT}{{2,40}}?{_CLOSERS})\s*[，,：:]\s*"
 )
-_TRAILING = re.compile(rf"[，,（(]\s*(?:{_OPENERS})[^，,？?。]{{1,40}}?[)）]?\s*(?=[？?。]?\s*$)")
+_TRAILING = re.compile(rf"[，,（(]\s*(?:{_OPENERS}){_UNIT}{{1,40}}?[)）]?\s*(?=[？?。]?\s*$)")
 # 「，文件里是怎么说的」「（请注明出处）」: asks for the source, not for something else.
 _SOURCE_SUFFIX = re.compile(
     r"[，,]?\s*(?:[（(]\s*请?注明(?:出处|来源)\s*[)）]|(?:文件|报道|规划|文档|原文|材料|报告|文中)"

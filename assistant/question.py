@@ -183,6 +183,8 @@ class Question:
     framing: tuple[str, ...] = ()
     framing_terms: tuple[Term, ...] = ()
     core: str = ""  # the question without its framing
+    # The attributes the later parts of a multi-part question ask (涉及金额 after 多少名院士).
+    part_attributes: tuple[tuple[Term, ...], ...] = ()
 
     @property
     def total_weight(self) -> float:
@@ -260,15 +262,10 @@ class TermWeigher:
         unknown = tuple(name for name in names if not found[name])
         types = asked_types(core)
         attribute = self._attribute(core, years)
-        # 数量/总量 only say "a figure of" the word before them, which a table row's name
-        # (国家级企业研发机构(家)) states without them.
-        attribute_terms = tuple(
-            Term(
-                compact(part),
-                max(self._idf(compact(part)), 0.1) * (0.2 if _GENERIC_HEAD.fullmatch(part) else 1),
-                self._spelled_out(compact(part)),
-            )
-            for part in attribute.split()
+        # 「吸引了多少名院士参与？涉及金额多少？」: each later part asks its own attribute.
+        asking = [c for c in re.split(r"[，,；;？?]", core) if _ASKED_AT.search(c)]
+        part_attributes = tuple(
+            filter(None, (self._attribute_terms(self._attribute(c, years)) for c in asking[1:]))
         )
         return Question(
             clean,
@@ -280,11 +277,24 @@ class TermWeigher:
             types,
             asked_counter(core),
             attribute,
-            attribute_terms,
+            self._attribute_terms(attribute),
             indicator_wordings(core),
             framed.framing,
             framing_terms,
             core,
+            part_attributes,
+        )
+
+    def _attribute_terms(self, attribute: str) -> tuple[Term, ...]:
+        """The attribute's words weighted by rarity. 数量/总量 only say "a figure of" the word
+        before them, which a table row's name (国家级企业研发机构(家)) states without them."""
+        return tuple(
+            Term(
+                compact(part),
+                max(self._idf(compact(part)), 0.1) * (0.2 if _GENERIC_HEAD.fullmatch(part) else 1),
+                self._spelled_out(compact(part)),
+            )
+            for part in attribute.split()
         )
 
     def _terms(self, text: str, years: set[int], flags: dict[str, str]) -> tuple[Term, ...]:
@@ -403,7 +413,15 @@ class TermWeigher:
 def _names(text: str, flags: dict[str, str]) -> list[str]:
     """Names whose absence from the corpus means it cannot answer: places (南沙区) and
     “quoted” names."""
-    quoted = [q for q in _QUOTED.findall(text) if not years_in(q)]
+    # Dashes and dots inside a name vary from writer to writer (自然指数-科研城市 /
+    # 自然指数—科研城市); the words between them do not.
+    quoted = [
+        part
+        for q in _QUOTED.findall(text)
+        if not years_in(q)
+        for part in re.split(r"[^\w+]+", q)
+        if len(part) >= 2
+    ]
     places = [
         m.group()
         for m in re.finditer(r"[\u4e00-\u9fff]{2,3}?[区县]", text)

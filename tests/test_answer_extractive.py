@@ -328,6 +328,15 @@ def test_the_asked_attribute_survives_segmentation_slips(
     assert analysed.attribute == attribute
 
 
+def test_a_quoted_name_is_found_whatever_dash_joins_its_words(assistant: Assistant) -> None:
+    """The documents write 「自然指数—科研城市」 and 「自然指数-科研城市」; a question may use
+    either dash, and the passage is about the name all the same."""
+    for dash in ("-", "—", "–", "·"):
+        analysed, weighed = assistant.candidates(f"广州在“自然指数{dash}科研城市”排名第几？")
+        assert not analysed.unknown_names
+        assert weighed[0].features["names"] == 1.0, dash
+
+
 def test_an_abbreviated_attribute_is_found_where_the_documents_spell_it_out(
     assistant: Assistant,
 ) -> None:

@@ -47,6 +47,12 @@ FRAMED = [
     ("按照市科技局的说法，2019年有哪些重点工作？", "2019年有哪些"),
     ("工作总结提到，广州有几家国家重点实验室？", "广州有几家"),
     ("联盟由哪家单位牵头筹建，报道里是怎么写的？", "联盟由哪家单位牵头筹建"),
+    # an official title runs long; it is one unit of the framing however long it is
+    (
+        "据《关于进一步加快促进科技创新推动高质量发展的若干政策措施——广州市科学技术局"
+        "2023年修订稿》，2016年全市有多少家孵化器？",
+        "2016年全市",
+    ),
 ]
 
 
@@ -231,3 +237,27 @@ def test_a_figure_counts_only_in_the_clause_of_the_asked_attribute(
     evidence = typed_evidence(asked, sentence, False)
     assert (evidence.type_share == 1.0) is answers
     assert bool(evidence.spans) is answers
+
+
+def test_each_part_of_a_multi_part_question_ties_its_own_figure() -> None:
+    """「吸引了多少名院士参与？涉及金额多少？」: the amount stands by 金额, the second part's
+    attribute, not by 院士; a figure by neither is still a neighbouring one."""
+    asked = Question(
+        "创交会吸引了多少名院士参与？涉及金额多少？",
+        "figure",
+        (Term("院士", 5.0), Term("金额", 3.0)),
+        frozenset(),
+        types=("count", "amount"),
+        counter="名",
+        attribute="院士",
+        attribute_terms=(Term("院士", 5.0),),
+        part_attributes=((Term("金额", 3.0),),),
+    )
+    text = "创交会吸引20多名院士参与，促成127项成果落地转化，涉及金额66.28亿元。"
+    evidence = typed_evidence(asked, text, False)
+    assert evidence.type_share == 1.0
+    assert {s.text for s in evidence.spans} >= {"20多名", "66.28亿元"}
+    single = replace(asked, part_attributes=())
+    assert typed_evidence(single, text, False).type_share == 0.5
+    elsewhere = "创交会吸引20多名院士参与，促成127项成果落地转化，新增投资超过66.28亿元。"
+    assert typed_evidence(asked, elsewhere, False).type_share == 0.5
