@@ -145,7 +145,6 @@ def partial_refusal(question: Question, lead: Candidate | None) -> str | None:
     features = lead.features
     if (
         features["focus"] < _PARTIAL_FOCUS
-        or features["names"] < 1
         or features["year"] < 1
         or (features["type_match"] >= 1 and features["attribute"] >= 0.5)
     ):

@@ -6,7 +6,9 @@ ones). The decision is instead a small model, calibrated by `python -m evals.cal
 the dev split and generated variants of it, and shipped as assistant/answerability.json.
 Each feature is in [0, 1] and says one thing a reader would check: is the asked thing
 named, is an answer of the asked type there, next to the asked attribute, for the asked
-year and place, and does the sentence mean what the question means.
+year, and does the sentence mean what the question means. (Whether the passage is about the
+asked place or quoted name is not weighed: a passage that is not cannot answer, and is never
+a candidate.)
 """
 
 from __future__ import annotations
@@ -27,7 +29,6 @@ FEATURES: tuple[str, ...] = (
     "attribute",  # the asked attribute stands in the clause of the typed span
     "rank",  # 1 / (1 + retrieval rank of the passage)
     "year",  # an asked year is stated (sentence, section or document year); 1 if none asked
-    "names",  # share of the asked places and quoted names the passage is about
 )
 
 

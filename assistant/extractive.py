@@ -180,13 +180,6 @@ def _names_a_term(question: Question, passage: Passage) -> bool:
 
 def features_of(question: Question, sentence: Sentence, similarity: float) -> dict[str, float]:
     """The answerability model's inputs for one sentence (see assistant.decision.FEATURES)."""
-    passage = sentence.passage
-    about = compact(f"{passage.title} {passage.section} {passage.text}")
-    names = (
-        sum(compact(name) in about for name in question.names) / len(question.names)
-        if question.names
-        else 1.0
-    )
     year = 1.0 if not question.years else float(_states_year(sentence, question))
     return {
         "focus": sentence.coverage,
@@ -196,7 +189,6 @@ def features_of(question: Question, sentence: Sentence, similarity: float) -> di
         "attribute": sentence.evidence.attribute,
         "rank": 1.0 / (1 + sentence.rank),
         "year": year,
-        "names": names,
     }
 
 
@@ -211,8 +203,8 @@ def weigh_candidates(
     seen: set[str] = set()
     for sentence in sentences:
         key = compact(sentence.text)
-        if key in seen:
-            continue
+        if key in seen or (question.names and not _about(sentence.passage, question.names)):
+            continue  # a passage about another place or name cannot answer for this one
         seen.add(key)
         picked.append(sentence)
         if len(picked) == CANDIDATES:

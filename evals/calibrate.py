@@ -28,7 +28,7 @@ from typing import Any
 
 import numpy as np
 
-from assistant.decision import FEATURES, WEIGHTS_FILE, AnswerabilityModel
+from assistant.decision import FEATURES, WEIGHTS_FILE, AnswerabilityModel, load_model
 from evals.dataset import EvalItem, load_dataset, normalize_for_match
 from evals.metrics import proves
 from evals.variants import attribute_swap_variants, framing_variants
@@ -204,6 +204,21 @@ def cross_validate(records: list[dict[str, Any]]) -> tuple[float, dict[str, floa
     return threshold, decision_metrics(pairs, threshold)
 
 
+def _start_from_scratch_if_features_changed() -> None:
+    """Collecting runs the assistant, which loads the shipped model; after FEATURES changed that
+    model cannot load, so a neutral one (no weights, threshold 0.5) stands in until refitted.
+    Features do not depend on the model, only each candidate's probability does."""
+    data = json.loads(WEIGHTS_FILE.read_text(encoding="utf-8"))
+    if list(data.get("features", [])) == list(FEATURES):
+        return
+    neutral = AnswerabilityModel(
+        dict.fromkeys(FEATURES, 0.0), 0.0, dict.fromkeys(FEATURES, 0.0),
+        dict.fromkeys(FEATURES, 1.0), 0.5,
+    )  # fmt: skip
+    WEIGHTS_FILE.write_text(json.dumps(neutral.to_json(), indent=1) + "\n", encoding="utf-8")
+    load_model.cache_clear()
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--reuse", action="store_true", help=f"refit from {TRAIN_FILE.name}")
@@ -212,6 +227,7 @@ def main(argv: list[str] | None = None) -> int:
         lines = TRAIN_FILE.read_text(encoding="utf-8").splitlines()
         records = [json.loads(line) for line in lines if line.strip()]
     else:
+        _start_from_scratch_if_features_changed()
         items = training_items(load_dataset(DEV))
         print(f"collecting candidates for {len(items)} questions (dev + variants)")
         records = collect(items)
