@@ -86,6 +86,11 @@ def typed_evidence(question: Question, text: str, is_table_row: bool) -> TypedEv
             # A figure is written right after what it measures (技术合同成交额达到800亿元):
             # one whose clause names nothing of the asked attribute is a neighbouring figure.
             typed = [s for s in typed if _attribute_near(question, region, s) > 0]
+        elif answer_type == ORGANISATION and _attribute_in(question, compact(region)) < 0.5:
+            # A body answers for the asked relation (运营 单位, 法律顾问 单位) only in a sentence
+            # that states it, not just its class word (单位); a name and its deed may stand
+            # clauses apart (以A为发起单位……作为运营主体).
+            typed = []
         found += bool(typed)
         spans += typed
     if not spans:

@@ -25,6 +25,7 @@ import jieba.posseg
 
 from assistant.answer_types import (
     COUNTERS,
+    FIGURE_TYPES,
     LIST,
     MEASURE,
     SPAN_TYPES,
@@ -260,12 +261,13 @@ class TermWeigher:
             if df <= common and (df or not self._abbreviates(compact(name)))
         )
         unknown = tuple(name for name in names if not found[name])
-        types = asked_types(core)
-        attribute = self._attribute(core, years)
+        asking = _standard_asking(core)
+        types = asked_types(asking)
+        attribute = self._attribute(asking, years)
         # 「吸引了多少名院士参与？涉及金额多少？」: each later part asks its own attribute.
-        asking = [c for c in re.split(r"[，,；;？?]", core) if _ASKED_AT.search(c)]
+        parts = [c for c in re.split(r"[，,；;？?]", asking) if _ASKED_AT.search(c)]
         part_attributes = tuple(
-            filter(None, (self._attribute_terms(self._attribute(c, years)) for c in asking[1:]))
+            filter(None, (self._attribute_terms(self._attribute(c, years)) for c in parts[1:]))
         )
         return Question(
             clean,
@@ -275,10 +277,10 @@ class TermWeigher:
             names,
             unknown,
             types,
-            asked_counter(core),
+            asked_counter(asking),
             attribute,
             self._attribute_terms(attribute),
-            indicator_wordings(core),
+            indicator_wordings(core) if FIGURE_TYPES.intersection(types) else (),
             framed.framing,
             framing_terms,
             core,
@@ -342,9 +344,11 @@ class TermWeigher:
         # asked of the entity; the attribute stands before the question word.
         if run and not (asked.group() in ("哪", "什么", "谁") and set(run) <= _ANSWER_CLASSES):
             return " ".join(run[-2:])
-        # 「由谁牵头筹建」: what is asked of an actor is the deed after 谁, not the subject.
-        if asked.group() == "谁" and counted:
-            return " ".join(counted[:2])
+        # 「由谁牵头筹建」「由哪家机构托管」: what is asked of an actor is the deed after it.
+        agent = asked.group() == "谁" or core[: asked.start()].endswith("由")
+        deed = counted[len(run) :] if asked.group() == "哪" else counted
+        if agent and deed:
+            return " ".join(deed[:2])
         clauses = re.split(r"[，,；;：:]", core[: asked.start()])
         before = _LINKING.sub("", clauses[-1])
         if _GENERIC_HEAD.search(before) and "的" in before:
@@ -361,8 +365,14 @@ class TermWeigher:
             return words[-1] if words else ""
         last = nouns[-1]
         head = words[last]
-        if last and words[last - 1] + head in window and _nominal(words[last - 1]):
-            return f"{words[last - 1]} {head}"
+        # jieba tags some roles as person names (法律顾问): before a class noun it is a role.
+        modifier = words[last - 1] if last else ""
+        if (
+            modifier
+            and modifier + head in window
+            and (_nominal(modifier) or _tag(modifier) == "nr")
+        ):
+            return f"{modifier} {head}"
         return head
 
     def _content_words(self, text: str, years: set[int]) -> list[str]:
@@ -408,6 +418,18 @@ class TermWeigher:
         pattern = re.compile(gaps.join(map(re.escape, name)))
         texts = self._index.candidates(name)
         return Counter(m.group() for text in texts for m in pattern.finditer(text))
+
+
+# Spoken question words (「是啥职务」「咋申请」) ask what the written ones ask.
+_SPOKEN_ASKING = (("啥", "什么"), ("咋", "怎么"))
+
+
+def _standard_asking(text: str) -> str:
+    """The question with spoken question words in their written form, for finding what it
+    asks; never shown to the user."""
+    for spoken, written in _SPOKEN_ASKING:
+        text = text.replace(spoken, written)
+    return text
 
 
 def _names(text: str, flags: dict[str, str]) -> list[str]:

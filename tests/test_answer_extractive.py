@@ -319,6 +319,10 @@ def test_json_contract(assistant: Assistant) -> None:
         ("广州科技信贷风险补偿资金池每年投入的金额是多少？", "补偿 资金"),
         # a place opening the counted name belongs to the name
         ("广州有几家广东省重点实验室？", "重点 实验室"),
+        # after 由, what is asked of the body is the deed that follows it
+        ("广州科技成果产业化引导基金由哪家机构托管？", "托管"),
+        # jieba tags 法律顾问 as a person's name; before a class noun it is a role
+        ("新型研发机构协同创新联盟的法律顾问单位是哪家？", "法律顾问 单位"),
     ],
 )
 def test_the_asked_attribute_survives_segmentation_slips(
@@ -367,3 +371,28 @@ def test_only_a_passage_about_the_quoted_name_can_answer(assistant: Assistant) -
     assert answer.refused, answer.text
     stated = assistant.ask("“每万人发明专利拥有量”是多少件？")
     assert not stated.refused and "125" in (stated.direct_answer or ""), stated.text
+
+
+def test_a_body_answers_only_for_the_relation_its_sentence_states(assistant: Assistant) -> None:
+    """The alliance's sentence names its 秘书长单位 and the body that 牵头筹建 it; asked for
+    its 法律顾问单位, the bodies it names are not an answer, although 单位 is there too."""
+    secretary = assistant.ask("新型研发机构协同创新联盟的秘书长单位是哪家？")
+    assert "大湾区科技创新服务中心" in (secretary.direct_answer or ""), secretary.text
+    lawyer = assistant.ask("新型研发机构协同创新联盟的法律顾问单位是哪家？")
+    assert lawyer.refused, lawyer.text
+
+
+@pytest.mark.parametrize(
+    ("spoken", "written"),
+    [
+        ("创交会是啥时候开始办的？", "创交会是什么时候开始办的？"),
+        ("企业咋申请研发补助？", "企业怎么申请研发补助？"),
+    ],
+)
+def test_spoken_question_words_ask_what_written_ones_ask(
+    assistant: Assistant, spoken: str, written: str
+) -> None:
+    said, _ = assistant.candidates(spoken)
+    wrote, _ = assistant.candidates(written)
+    assert said.types == wrote.types and said.attribute == wrote.attribute
+    assert said.text == spoken  # what the user reads is never rewritten
