@@ -342,7 +342,14 @@ class TermWeigher:
         run = list(itertools.takewhile(_nominal, named))
         # 「是哪家企业建成的」: after 哪/什么 a class noun names the kind of answer, not what is
         # asked of the entity; the attribute stands before the question word.
-        if run and not (asked.group() in ("哪", "什么", "谁") and set(run) <= _ANSWER_CLASSES):
+        # 「排名到什么水平」: a generic head (水平, 情况) there only says "a figure of" what
+        # stands before the question word.
+        generic = all(_GENERIC_HEAD.fullmatch(w) for w in run)
+        if (
+            run
+            and not generic
+            and not (asked.group() in ("哪", "什么", "谁") and set(run) <= _ANSWER_CLASSES)
+        ):
             return " ".join(run[-2:])
         # 「由谁牵头筹建」「由哪家机构托管」: what is asked of an actor is the deed after it.
         agent = asked.group() == "谁" or core[: asked.start()].endswith("由")

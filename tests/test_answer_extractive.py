@@ -323,6 +323,8 @@ def test_json_contract(assistant: Assistant) -> None:
         ("广州科技成果产业化引导基金由哪家机构托管？", "托管"),
         # jieba tags 法律顾问 as a person's name; before a class noun it is a role
         ("新型研发机构协同创新联盟的法律顾问单位是哪家？", "法律顾问 单位"),
+        # 水平 after the question word only says "a figure of" what stands before it
+        ("黄埔区高新技术企业的数量发展到什么水平？", "高新技术 企业"),
     ],
 )
 def test_the_asked_attribute_survives_segmentation_slips(
