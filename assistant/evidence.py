@@ -57,10 +57,20 @@ def answer_text(text: str, is_table_row: bool) -> str:
     return text
 
 
-def typed_evidence(question: Question, text: str, is_table_row: bool) -> TypedEvidence:
+def attribute_attested(question: Question, texts: list[str]) -> bool:
+    """Some retrieved text (compact) names the asked attribute. Only then can the documents
+    tell a figure of it from a neighbouring one: an attribute none of them names is asked in
+    words of the asker's own (挣了多少钱 for 技术性收入), or was read wrongly from the question."""
+    return any(_attribute_in(question, text) > 0 for text in texts)
+
+
+def typed_evidence(
+    question: Question, text: str, is_table_row: bool, tie: bool = True
+) -> TypedEvidence:
     """Spans of the asked types in the answer text, and the attribute in the clause of each.
 
-    Span offsets refer to `answer_text(text, is_table_row)`.
+    With `tie` (see `attribute_attested`), a figure or a body counts only where its clause or
+    sentence names the asked attribute. Span offsets refer to `answer_text(text, is_table_row)`.
     """
     region = answer_text(text, is_table_row)
     asked = [t for t in question.types if t in SPAN_TYPES]
@@ -82,15 +92,8 @@ def typed_evidence(question: Question, text: str, is_table_row: bool) -> TypedEv
                 s for s in typed if role.group() in region[max(0, s.start - reach) : s.end + reach]
             ]
         typed = [s for s in typed if not _given(question, s)]
-        if answer_type in FIGURE_TYPES and not is_table_row:
-            # A figure is written right after what it measures (技术合同成交额达到800亿元):
-            # one whose clause names nothing of the asked attribute is a neighbouring figure.
-            typed = [s for s in typed if _attribute_near(question, region, s) > 0]
-        elif answer_type == ORGANISATION and _attribute_in(question, compact(region)) < 0.5:
-            # A body answers for the asked relation (运营 单位, 法律顾问 单位) only in a sentence
-            # that states it, not just its class word (单位); a name and its deed may stand
-            # clauses apart (以A为发起单位……作为运营主体).
-            typed = []
+        if tie and not is_table_row:  # a row's values are tied by its name (below)
+            typed = _tied(question, region, typed)
         found += bool(typed)
         spans += typed
     if not spans:
@@ -106,6 +109,24 @@ def typed_evidence(question: Question, text: str, is_table_row: bool) -> TypedEv
         # attribute (高新技术企业数量 for 瞪羚企业), none of them is an answer of the asked type.
         return TypedEvidence((), 0.0, near)
     return TypedEvidence(tuple(spans), found / len(asked), near)
+
+
+def _tied(question: Question, region: str, spans: list[Span]) -> list[Span]:
+    """The spans that answer for the asked attribute.
+
+    A figure is written right after what it measures (技术合同成交额达到800亿元): one whose
+    clause names nothing of the asked attribute is a neighbouring figure. A body answers for
+    the asked relation (运营 单位, 法律顾问 单位) only in a sentence that states it, not just
+    its class word (单位); a name and its deed may stand clauses apart (以A为发起单位……作为
+    运营主体).
+    """
+    figures = [s for s in spans if s.type in FIGURE_TYPES]
+    bodies = [s for s in spans if s.type == ORGANISATION]
+    kept = [s for s in spans if s not in figures and s not in bodies]
+    kept += [s for s in figures if _attribute_near(question, region, s) > 0]
+    if _attribute_in(question, compact(region)) >= 0.5:
+        kept += bodies
+    return sorted(kept, key=lambda s: s.start)
 
 
 def _attribute_near(question: Question, region: str, span: Span) -> float:

@@ -16,7 +16,13 @@ from dataclasses import dataclass
 from assistant.answer_form import refusal_text, render_answer, render_items
 from assistant.answer_types import SPAN_TYPES
 from assistant.decision import AnswerabilityModel, load_model
-from assistant.evidence import ENUMERATION, TypedEvidence, is_heading, typed_evidence
+from assistant.evidence import (
+    ENUMERATION,
+    TypedEvidence,
+    attribute_attested,
+    is_heading,
+    typed_evidence,
+)
 from assistant.outline import heading_children
 from assistant.question import PLAN_PERIOD, Question, QuestionKind, bigrams, compact
 from ingest.chunking import Chunk
@@ -103,6 +109,7 @@ def score_sentences(question: Question, passages: list[Passage]) -> list[Sentenc
     """Every quotable unit of the passages, ranked for the question."""
     scored = []
     span_question = any(t in SPAN_TYPES for t in question.types)
+    tie = attribute_attested(question, [compact(p.text) for p in passages])
     for rank, passage in enumerate(passages):
         section = compact(passage.section)
         title = compact(passage.title)
@@ -124,7 +131,7 @@ def score_sentences(question: Question, passages: list[Passage]) -> list[Sentenc
             # The document title places a sentence ("黄埔区…规划") and helps rank it, but is
             # not evidence: the decision weighs `coverage` without it.
             placed = _coverage(question, body, context + title, share)
-            evidence = typed_evidence(question, text, is_row)
+            evidence = typed_evidence(question, text, is_row, tie)
             heading = is_heading(text, passage.section, passage.title)
             # Headings and lead-ins ("十、保障措施") match the question but say nothing.
             brevity = 0.6 if len(body) < 16 or heading else 1.0

@@ -42,10 +42,21 @@ class Framed:
     core: str
 
 
+# 「请问，」「我想了解一下，」: a courtesy before the question, not part of it.
+_COURTESY = re.compile(
+    r"^(?:[你您]好[，,！!\s]*)?(?:请问(?:一下)?|想问(?:一下)?|我想(?:了解|知道|问)(?:一下)?"
+    r"|麻烦问(?:一下)?|打听一下)\s*[，,：:]?\s*"
+)
+
+
 def split_framing(text: str) -> Framed:
     """Peel framing clauses off the start (several may stack) and the end of a question."""
     framing: list[str] = []
     core = text.strip()
+    courtesy = _COURTESY.match(core)
+    if courtesy and core[courtesy.end() :].strip():
+        framing.append(courtesy.group().rstrip("，,：: "))
+        core = core[courtesy.end() :]
     while True:
         match = _LEADING.match(core)
         if not match or _ASKS.search(match.group()) or not core[match.end() :].strip():

@@ -323,6 +323,8 @@ def test_json_contract(assistant: Assistant) -> None:
         ("广州科技成果产业化引导基金由哪家机构托管？", "托管"),
         # jieba tags 法律顾问 as a person's name; before a class noun it is a role
         ("新型研发机构协同创新联盟的法律顾问单位是哪家？", "法律顾问 单位"),
+        # a Latin gloss restates the term before it: the term is asked
+        ("广州的科研产出份额（Share）是多少？", "份额"),
         # 水平 after the question word only says "a figure of" what stands before it
         ("黄埔区高新技术企业的数量发展到什么水平？", "高新技术 企业"),
     ],
@@ -398,3 +400,15 @@ def test_spoken_question_words_ask_what_written_ones_ask(
     wrote, _ = assistant.candidates(written)
     assert said.types == wrote.types and said.attribute == wrote.attribute
     assert said.text == spoken  # what the user reads is never rewritten
+
+
+def test_a_figure_by_another_indicator_is_refused_unless_the_attribute_is_the_askers_own_word(
+    assistant: Assistant,
+) -> None:
+    """The plan names 地区生产总值 only as the base of a ratio; the 800亿元 beside it is the
+    技术合同成交额. Asked in words no document uses (挣了多少钱), the documents cannot tell
+    one figure from another by the word, and the amount that is there still answers."""
+    gdp = assistant.ask("黄埔区的地区生产总值是多少亿元？")
+    assert gdp.refused and "800" not in (gdp.direct_answer or ""), gdp.text
+    earned = assistant.ask("新型研发机构靠技术服务一年能挣多少钱？")
+    assert not earned.refused and "19.79亿元" in (earned.direct_answer or ""), earned.text

@@ -47,6 +47,9 @@ FRAMED = [
     ("按照市科技局的说法，2019年有哪些重点工作？", "2019年有哪些"),
     ("工作总结提到，广州有几家国家重点实验室？", "广州有几家"),
     ("联盟由哪家单位牵头筹建，报道里是怎么写的？", "联盟由哪家单位牵头筹建"),
+    # a courtesy before the question is not part of it, nor what follows it
+    ("请问，根据《黄埔区规划》，黄埔区有多少家孵化器？", "黄埔区有多少家"),
+    ("我想了解一下，2020年黄埔区技术合同成交额是多少？", "2020年黄埔区"),
     # an official title runs long; it is one unit of the framing however long it is
     (
         "据《关于进一步加快促进科技创新推动高质量发展的若干政策措施——广州市科学技术局"
