@@ -8,6 +8,7 @@ from evals.measures_eval import (
     SPLITS,
     TARGETS,
     evaluate,
+    extraction_report,
     found_in,
     load_gold,
     macro_f1,
@@ -49,6 +50,19 @@ def test_a_gold_item_is_found_by_containment_within_its_document() -> None:
     assert found_in(item, [_measure("前文，" + text, item.row["doc_id"])]) is not None
     assert found_in(item, [_measure(text[: len(text) // 2], item.row["doc_id"])]) is not None
     assert found_in(item, [_measure(text, "other.txt")]) is None
+
+
+def test_audited_industry_labels_are_scored_beside_the_original_ones() -> None:
+    audited = [i for i in load_gold() if "industries_original" in i.row]
+    assert audited and all(i.row["industries"] != i.row["industries_original"] for i in audited)
+    item = audited[0]
+    tagged = Measure(
+        item.row["doc_id"], "c", "s", 0, 1, item.row["text"], "广州市", "", (),
+        tuple(item.row["industries"]), (),
+    )  # fmt: skip
+    report = extraction_report([item], [tagged])
+    assert report["macro_f1_industries"] == 1.0
+    assert report["macro_f1_industries_original_labels"] < 1.0
 
 
 def test_the_gold_set_has_what_the_issue_asks_for() -> None:
