@@ -20,9 +20,11 @@ and enterprise profiles with the gold measures each should return; every item ha
   the extractor was changed for hard negatives, each labelled measure or not (descriptions of
   an institution or an area, news, general principles, administration): precision and recall
   of extraction on them, and the share of those hard negatives rejected;
-- industry macro-F1 on evals/datasets/measures_industry_labels.jsonl: catalogue sentences of
-  the dev sections that the gold set does not hold, labelled with the industries they target
-  (tagging only: the tagger is run on their text, whether or not they are measures);
+- industry macro-F1 on evals/datasets/measures_industry_labels.jsonl: sentences that the gold
+  set does not hold, labelled with the industries they target (tagging only: the tagger is run
+  on their text, whether or not they are measures): 96 catalogue sentences of the dev sections,
+  and every one of the 30 sentences of the test sections that names an industry word
+  (tools/sample_industry_sentences.py lists them);
 - generated variants of the gold measures (evals/measure_variants.py): the share of swapped-in
   industries tagged and of industries moved into another noun not tagged.
 - profile recall@10 / precision@10 on the judged (condensed) ranking: unlabelled catalogue
