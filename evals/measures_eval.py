@@ -23,7 +23,7 @@ and enterprise profiles with the gold measures each should return; every item ha
 - industry macro-F1 on evals/datasets/measures_industry_labels.jsonl: sentences that the gold
   set does not hold, labelled with the industries they target (tagging only: the tagger is run
   on their text, whether or not they are measures): 96 catalogue sentences of the dev sections,
-  and every one of the 30 sentences of the test sections that names an industry word
+  and every one of the 31 sentences of the test sections that names an industry word
   (tools/sample_industry_sentences.py lists them);
 - generated variants of the gold measures (evals/measure_variants.py): the share of swapped-in
   industries tagged and of industries moved into another noun not tagged.
