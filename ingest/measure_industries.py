@@ -33,6 +33,8 @@ _LINKERS = (
     "前沿", "重点", "关键", "细分", "高端", "联合",
 )  # fmt: skip
 _ETC_REACH = 6  # characters after a list's closing 等 within which its head may stand
+# what a list closed by 等 may be a list of: 「柔性显示驱动与模组等关键共性技术」 names fields
+_ETC_FIELDS = ("技术",)
 _ITEM = re.compile(r"^[^、，,；;。：:（()）等]{1,10}(?=、|等)")  # one item of a list: 测序、
 _GOVERNORS = (
     "围绕", "聚焦", "面向", "瞄准", "重点", "发展", "在", "对", "涵盖", "包括", "突破", "布局",
@@ -84,10 +86,11 @@ def _skip_list(rest: str, words: list[str]) -> str:
     return rest
 
 
-def _heads(rest: str, heads: tuple[str, ...]) -> bool:
+def _heads(rest: str, heads: tuple[str, ...], closing: tuple[str, ...] = ()) -> bool:
     """`rest` opens with one of `heads`, linkers allowed before it; after the 等 closing a list
-    a short modifier too (「…等硬科技领域」)."""
-    if rest.startswith("等") and any(head in rest[1 : 1 + _ETC_REACH] for head in heads):
+    a short modifier too (「…等硬科技领域」), and there one of `closing` as well."""
+    after_etc = rest[1 : 1 + _ETC_REACH]
+    if rest.startswith("等") and any(head in after_etc for head in (*heads, *closing)):
         return True
     rest = rest.removeprefix("等")
     while not rest.startswith(heads):
@@ -127,7 +130,8 @@ def features(
         # it opens the object of a governing verb (支持/围绕/聚焦/在/对…)
         "object": _governs(before, (*_GOVERNORS, *cues), words),
         # a field or product follows (…领域/产业/企业/项目/研究/器件), its list skipped
-        "field_head": mention.word.endswith(_FIELD_HEADS) or _heads(rest, _FIELD_HEADS),
+        "field_head": mention.word.endswith(_FIELD_HEADS)
+        or _heads(rest, _FIELD_HEADS, _ETC_FIELDS),
         # a platform follows (…平台/中心/实验室/研究院/基地/园/示范区)
         "platform_head": _heads(rest, _PLATFORM_HEADS),
         # its clause leans on something (依托/借助/利用/运用…): a means, not a target

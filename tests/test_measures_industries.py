@@ -105,3 +105,10 @@ def test_the_head_of_a_compound_of_industry_words_gives_its_industry() -> None:
     assert set(targeted_industries("支持氢燃料电池研发。")) == {"新能源"}
     # a word that is two things at once keeps both (类脑芯片: an AI chip)
     assert {"人工智能", "集成电路"} <= set(targeted_industries(_gold_text("类脑芯片")))
+
+
+def test_a_list_closed_by_etc_technologies_names_fields() -> None:
+    text = _labelled_text("柔性显示驱动与模组等关键共性技术")
+    relied_on = text.split(",")[0]  # 依托国家印刷及柔性显示创新中心
+    assert "新一代信息技术" not in targeted_industries(relied_on)
+    assert "新一代信息技术" in targeted_industries(text)  # the R&D list is the field
