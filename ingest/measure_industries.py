@@ -9,7 +9,8 @@ explainable features, and `in_passing` states the rule over them; a tag is kept 
 its mentions is not in passing. (A logistic regression over the same features, fitted on the
 dev labels, did no better than keeping every word: cross-validated macro-F1 0.857 against
 0.856; so the rule is written out, and checked on the dev labels and on generated variants,
-evals/measure_variants.py.)
+evals/measure_variants.py.) The labelling rule the tags are scored against is written in
+evals/datasets/measures_label_audit.md.
 """
 
 from __future__ import annotations
@@ -32,6 +33,8 @@ _LINKERS = (
     "前沿", "重点", "关键", "细分", "高端", "联合",
 )  # fmt: skip
 _ETC_REACH = 6  # characters after a list's closing 等 within which its head may stand
+# what a list closed by 等 may be a list of: 「柔性显示驱动与模组等关键共性技术」 names fields
+_ETC_FIELDS = ("技术",)
 _ITEM = re.compile(r"^[^、，,；;。：:（()）等]{1,10}(?=、|等)")  # one item of a list: 测序、
 _GOVERNORS = (
     "围绕", "聚焦", "面向", "瞄准", "重点", "发展", "在", "对", "涵盖", "包括", "突破", "布局",
@@ -43,6 +46,11 @@ _PAUSES = "，,；;。：:！？!?（()）"
 _OBJECT_GAP = 6  # characters of modifier between a governor and its object (新型治疗性…)
 _PAPERWORK = re.compile(r"(?:申报|申请|纸质|提交|报送|证明)$")
 _EQUIPMENT = re.compile(r"^(?:设备|装置|仪器)")
+# a list closed by 等 naming what equipment is for (精细化工、食品加工等专用制造设备)
+_EQUIPMENT_LIST = re.compile(r"^等[^、]{0,4}(?:设备|装置|仪器)")
+_PEOPLE = ("人民", "群众", "市民", "居民", "百姓")  # 人民生命健康: people's health, not the sector
+# a technology applied somewhere (「推动人工智能、大数据等技术在食品领域的应用」): a means
+_APPLIED_IN = re.compile(r"^等?(?:技术)?在.*应用")
 _CJK_OR_LATIN = re.compile(r"[\u4e00-\u9fffA-Za-z]")
 
 
@@ -78,10 +86,11 @@ def _skip_list(rest: str, words: list[str]) -> str:
     return rest
 
 
-def _heads(rest: str, heads: tuple[str, ...]) -> bool:
+def _heads(rest: str, heads: tuple[str, ...], closing: tuple[str, ...] = ()) -> bool:
     """`rest` opens with one of `heads`, linkers allowed before it; after the 等 closing a list
-    a short modifier too (「…等硬科技领域」)."""
-    if rest.startswith("等") and any(head in rest[1 : 1 + _ETC_REACH] for head in heads):
+    a short modifier too (「…等硬科技领域」), and there one of `closing` as well."""
+    after_etc = rest[1 : 1 + _ETC_REACH]
+    if rest.startswith("等") and any(head in after_etc for head in (*heads, *closing)):
         return True
     rest = rest.removeprefix("等")
     while not rest.startswith(heads):
@@ -121,7 +130,8 @@ def features(
         # it opens the object of a governing verb (支持/围绕/聚焦/在/对…)
         "object": _governs(before, (*_GOVERNORS, *cues), words),
         # a field or product follows (…领域/产业/企业/项目/研究/器件), its list skipped
-        "field_head": mention.word.endswith(_FIELD_HEADS) or _heads(rest, _FIELD_HEADS),
+        "field_head": mention.word.endswith(_FIELD_HEADS)
+        or _heads(rest, _FIELD_HEADS, _ETC_FIELDS),
         # a platform follows (…平台/中心/实验室/研究院/基地/园/示范区)
         "platform_head": _heads(rest, _PLATFORM_HEADS),
         # its clause leans on something (依托/借助/利用/运用…): a means, not a target
@@ -133,17 +143,31 @@ def features(
         and not headed,
         # 材料 as documents (申请材料, 纸质申报材料)
         "paperwork": mention.word == "材料" and bool(_PAPERWORK.search(before)),
-        # a two-character word naming what equipment is for (科研材料设备)
-        "equipment_after": len(mention.word) <= 2 and bool(_EQUIPMENT.match(after)),
+        # a two-character word, or a list, naming what equipment is for (科研材料设备)
+        "equipment_after": (len(mention.word) <= 2 and bool(_EQUIPMENT.match(after)))
+        or bool(_EQUIPMENT_LIST.match(rest)),
+        # another industry word continues it: it names a kind of that one (集成电路材料,
+        # 能源材料, 半导体激光器), whose industry the last word gives
+        "modifies_industry": after.startswith(tuple(words)),
+        # the wellbeing of people (面向人民生命健康), not an industry
+        "of_people": before.endswith(_PEOPLE),
+        # a technology applied in another field (…等技术在高端装备的…方面应用)
+        "applied_in": bool(_APPLIED_IN.match(rest)),
     }
 
 
 def in_passing(values: dict[str, bool]) -> bool:
     """A mention names its industry in passing when it is paperwork or what equipment is for;
-    when, not itself the object of a support verb, it is a means relied on (利用…集成电路
+    when another industry word continues it (集成电路材料 is a material: the last word is what
+    the noun is); when it is people's wellbeing (人民生命健康); when it is a technology applied
+    in another field (「…等技术在高端装备的…方面应用」) — these hold even for the object of a
+    support verb, which is the whole noun or the application; when, not itself the object of a support verb, it is a means relied on (利用…集成电路
     自动化设计等领域的能力); or when it is a modifier inside another noun (软件架构) that is
     not the field of a sector or platform (「基因测序、生物芯片等前沿领域」)."""
-    if values["paperwork"] or values["equipment_after"]:
+    if any(
+        values[name]
+        for name in ("paperwork", "equipment_after", "modifies_industry", "of_people", "applied_in")
+    ):
         return True
     if values["object"]:
         return False

@@ -33,7 +33,7 @@ if TYPE_CHECKING:  # annotations only: importing the pipeline (pypdf) costs ~0.4
 
 VOCAB_FILE = "measure_vocab.json"
 # Bump when the rules change, so stored catalogues of unchanged documents are rebuilt.
-MEASURE_RULES = "2026-12-01.2"
+MEASURE_RULES = "2026-12-01.3"
 FACETS = ("beneficiaries", "industries", "support_types")
 
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from evals.measure_variants import compound_variants, swap_variants
-from evals.measures_eval import load_gold
+from evals.measures_eval import INDUSTRY_LABELS, load_gold
 from ingest.measure_industries import features, in_passing
 from ingest.measures import industry_mentions, normalize, targeted_industries, vocabulary
 
@@ -13,6 +15,12 @@ from ingest.measures import industry_mentions, normalize, targeted_industries, v
 def _gold_text(fragment: str) -> str:
     """A gold sentence (verbatim corpus text) holding `fragment`."""
     return next(i.row["text"] for i in load_gold() if fragment in i.row.get("text", ""))
+
+
+def _labelled_text(fragment: str) -> str:
+    """A sentence of the extra dev industry labels (verbatim corpus text) holding `fragment`."""
+    lines = INDUSTRY_LABELS.read_text("utf-8").splitlines()
+    return next(text for line in lines if fragment in (text := json.loads(line)["text"]))
 
 
 def _passing(text: str, word: str) -> bool:
@@ -65,3 +73,42 @@ def test_generated_variants_swap_in_and_compound_out_on_dev() -> None:
     assert compounded_out / len(compounds) >= 0.8
     # the variants change the sentence: a compound names its industry word
     assert all(tag for _, tag in compounds)
+
+
+@pytest.mark.parametrize(
+    ("fragment", "word", "absent", "present"),
+    [
+        # a word continued by another industry word names a kind of that one
+        ("集成电路材料", "集成电路", None, "新材料"),  # (晶圆 there still names 集成电路)
+        ("能源材料", "能源", "新能源", "智能装备"),
+        # people's wellbeing, not the sector
+        ("面向人民生命健康", "生命健康", "生物医药", None),
+        # technologies applied in another field are means
+        ("等在食品领域的应用", "人工智能", "人工智能", None),
+        # a list naming what equipment is for
+        ("精细化工、食品加工等专用制造设备", "化工", "新材料", "智能装备"),
+    ],
+)
+def test_an_industry_named_as_a_modifier_a_wellbeing_a_means_or_a_use_is_no_tag(
+    fragment: str, word: str, absent: str | None, present: str | None
+) -> None:
+    text = _labelled_text(fragment)
+    assert _passing(text, word)
+    tags = targeted_industries(text)
+    assert absent is None or absent not in tags
+    assert present is None or present in tags
+
+
+def test_the_head_of_a_compound_of_industry_words_gives_its_industry() -> None:
+    assert set(targeted_industries("重点发展集成电路材料。")) == {"新材料"}
+    assert set(targeted_industries("支持氢燃料电池车型研发。")) == {"新能源/智能网联汽车"}
+    assert set(targeted_industries("支持氢燃料电池研发。")) == {"新能源"}
+    # a word that is two things at once keeps both (类脑芯片: an AI chip)
+    assert {"人工智能", "集成电路"} <= set(targeted_industries(_gold_text("类脑芯片")))
+
+
+def test_a_list_closed_by_etc_technologies_names_fields() -> None:
+    text = _labelled_text("柔性显示驱动与模组等关键共性技术")
+    relied_on = text.split(",")[0]  # 依托国家印刷及柔性显示创新中心
+    assert "新一代信息技术" not in targeted_industries(relied_on)
+    assert "新一代信息技术" in targeted_industries(text)  # the R&D list is the field
