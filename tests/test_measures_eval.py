@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from evals.measures_eval import (
+    GOLD_FILE,
     SPLITS,
     TARGETS,
     evaluate,
@@ -100,3 +102,17 @@ def test_every_test_section_sentence_naming_an_industry_is_labelled(
     assert split_of("000_x.txt", "") == "test" and split_of("004_x.txt", "") == "dev"
     assert candidates("test", list(processed_corpus.values())) == []
     assert len(candidates("dev", list(processed_corpus.values()))) > 0
+
+
+def test_the_audited_test_labels_are_the_second_annotators() -> None:
+    """The audit changed test labels after the tagger's disagreements were known; a second
+    annotator, who saw only the text and the written rule, labelled every test measure the
+    same way, so the audited labels are not the tagger's."""
+    blind_file = GOLD_FILE.with_name("measures_blind_industry_labels.jsonl")
+    blind = {
+        row["id"]: set(row["industries"])
+        for row in map(json.loads, blind_file.read_text("utf-8").splitlines())
+    }
+    test = [i for i in load_gold() if i.kind == "measure" and i.split == "test"]
+    assert {i.id for i in test} == set(blind)
+    assert all(set(i.row["industries"]) == blind[i.id] for i in test)
