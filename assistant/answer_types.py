@@ -3,8 +3,8 @@
 Chinese questions name the kind of answer they want with a small closed set of cues: a
 counter after 多少/几 (多少家, 几项), 多少亿元/多少钱 for money, 比例/占比 for a share,
 第几/排名 for a rank, 得分 for a score, 哪一年/何时 for a date, 谁 for a person, 哪家单位
-for an organisation, 哪里 for a place, 哪些 for a list, 如何/措施 for a measure.
-Official documents write the answers in equally fixed forms (38家, 19.79亿元, 70%, 第2位, 2015年),
+for an organisation, 哪里 for a place, 哪些 for a list, 如何/措施 for a measure. Official
+documents write the answers in equally fixed forms (38家, 19.79亿元, 70%, 第2位, 2015年),
 so a sentence "holds an answer of the expected type" when one of those forms occurs in it.
 """
 
