@@ -49,21 +49,19 @@ _SCALE = {"": 1, "百": 100, "千": 1_000, "万": 10_000, "亿": 100_000_000}
 _FEW = 10
 
 
+#: A rewrite of (question, the strings its answer must hold): the new wording, or None.
+Rewrite = Callable[[str, Sequence[str]], str | None]
+
+
 @dataclass(frozen=True)
 class Rule:
     """One named rewrite: ``apply`` gives the reworded question, or None when absent."""
 
     name: str
-    apply: Callable[[str, Sequence[str]], str | None]
+    apply: Rewrite
 
 
-def _split_close(question: str) -> tuple[str, str]:
-    """(question without its closing ？, the ？): rewrites at the end work on the body."""
-    body = _CLOSE.sub("", question.strip())
-    return body, "？"
-
-
-def _replace_once(old: str, new: str, guard: str | None = None) -> Callable[..., str | None]:
+def _replace_once(old: str, new: str, guard: str | None = None) -> Rewrite:
     """A rule replacing the first ``old`` (not preceded by ``guard``) with ``new``."""
     pattern = re.compile(f"(?<!{guard}){re.escape(old)}" if guard else re.escape(old))
 
@@ -94,21 +92,21 @@ def _who_person(question: str, _answers: Sequence[str]) -> str | None:
     return question[:at] + "是哪位" + question[at + 2 :]
 
 
-def _closing(particle: str) -> Callable[[str, Sequence[str]], str | None]:
-    """A spoken particle before the final ？ (不 twice: 呢呢, 吗呢 are never produced)."""
+def _closing(particle: str) -> Rewrite:
+    """A spoken particle before the final ？, never after another one (no 呢呢, 吗呢)."""
 
     def apply(question: str, _answers: Sequence[str]) -> str | None:
-        body, close = _split_close(question)
+        body = _CLOSE.sub("", question.strip())
         if _ENDS_IN_PARTICLE.search(body):
             return None
         if particle == "来着" and not _ENDS_ON_WH.search(body):
             return None
-        return f"{body}{particle}{close}"
+        return f"{body}{particle}？"
 
     return apply
 
 
-def _opener(words: str) -> Callable[[str, Sequence[str]], str | None]:
+def _opener(words: str) -> Rewrite:
     """A courtesy or a speaker in front, unless the question already has one."""
 
     def apply(question: str, _answers: Sequence[str]) -> str | None:
@@ -141,7 +139,7 @@ def _about_topic(question: str, _answers: Sequence[str]) -> str | None:
     return f"关于{topic[0]}，{topic[1]}" if topic else None
 
 
-def _how(new: str) -> Callable[[str, Sequence[str]], str | None]:
+def _how(new: str) -> Rewrite:
     """怎么 -> ``new`` (怎么样 -> 如何 / 咋样: 「如何样」 is not Chinese)."""
 
     def apply(question: str, _answers: Sequence[str]) -> str | None:
