@@ -11,7 +11,7 @@ from pathlib import Path
 
 from assistant.settings import Settings
 
-#: Framings asked per answerable item: every item is covered once, and `make eval` stays
+#: Framings (and rephrasings) asked per answerable item: every item is covered once, and `make eval` stays
 #: within about 6 minutes on 2 cores (all attribute swaps and follow-ups are always asked).
 FRAMES_PER_ITEM = 1
 
@@ -28,13 +28,18 @@ def register(commands: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("--retrieval-only", action="store_true", help="skip answer metrics")
     parser.add_argument(
-        "--no-metamorphic", action="store_true", help="skip framings, swaps and follow-ups"
+        "--no-metamorphic",
+        action="store_true",
+        help="skip framings, rephrasings, swaps and follow-ups",
     )
     parser.add_argument(
         "--frames-per-item",
         type=int,
         default=FRAMES_PER_ITEM,
-        help=f"framing variants asked per answerable item (default {FRAMES_PER_ITEM})",
+        help=(
+            "framings, and rephrasings, asked per answerable item "
+            f"(default {FRAMES_PER_ITEM} of each)"
+        ),
     )
     parser.add_argument("--out", type=Path, help="reports folder (default evals/reports)")
     parser.add_argument("-k", type=int, default=10, help="passages retrieved per question")

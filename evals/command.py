@@ -2,7 +2,7 @@
 
 By default both splits run (dev: tuned on; test: frozen) and the report shows the gap
 between them; `--dataset PATH` runs one file instead. Each split gets the metamorphic
-suite generated from its own items (framings, attribute swaps, follow-ups). The assistant
+suite generated from its own items (framings, rephrasings, attribute swaps, follow-ups). The assistant
 is imported only when answers are evaluated, so `--retrieval-only` works on a machine (or
 a branch) without it.
 """
@@ -69,8 +69,8 @@ def run_eval(args: argparse.Namespace, settings: Settings) -> int:
         "k": args.k,
         "mode": mode or "retrieval-only",
         "metamorphic": (
-            f"all attribute swaps and follow-up pairs, {args.frames_per_item} framing(s) per "
-            "answerable item (seeded sample)"
+            f"all attribute swaps and follow-up pairs, {args.frames_per_item} framing(s) and "
+            f"{args.frames_per_item} rephrasing(s) per answerable item (seeded samples)"
             if metamorphic
             else "not run"
         ),

@@ -35,7 +35,7 @@ ITEM_TYPES: frozenset[str] = frozenset(
 DIFFICULTIES: frozenset[str] = frozenset({"easy", "medium", "hard"})
 #: How a question is worded; metrics are reported per style. Absent on disk = "plain".
 STYLES: frozenset[str] = frozenset(
-    {"plain", "framed", "colloquial", "enterprise", "multi_part", "attribute_swap"}
+    {"plain", "framed", "rephrased", "colloquial", "enterprise", "multi_part", "attribute_swap"}
 )
 DEFAULT_STYLE = "plain"
 

@@ -245,6 +245,8 @@ HEADLINE_KEYS: tuple[str, ...] = (
     "answer_p50_ms",
     "framing_consistency",
     "framed_accuracy",
+    "rephrasing_consistency",
+    "rephrased_accuracy",
     "attribute_swap_refusal",
     "follow_up_accuracy",
 )

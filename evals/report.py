@@ -48,6 +48,7 @@ TARGETS: dict[str, float] = {
     "false_refusal_rate": 0.05,
     "citation_support": 0.95,
     "framing_consistency": 0.95,
+    "rephrasing_consistency": 0.95,
     "attribute_swap_refusal": 0.85,
     "follow_up_accuracy": 0.85,
 }
@@ -109,6 +110,7 @@ def _variant_failure(result: VariantResult) -> dict[str, Any]:
     return {
         "id": result.id,
         "relation": result.relation,
+        "kind": result.kind,
         "question": result.question,
         "history": result.history,
         "expected": result.expected,
@@ -377,11 +379,17 @@ def _metamorphic_md(name: str, part: Mapping[str, Any]) -> list[str]:
     rows = [
         ["framing consistency", counts["framing"], part["framing_consistency"]],
         ["framed accuracy", counts["framing"], part.get("framed_accuracy")],
+        ["rephrasing consistency", counts.get("rephrasing"), part.get("rephrasing_consistency")],
+        ["rephrased accuracy", counts.get("rephrasing"), part.get("rephrased_accuracy")],
         ["attribute-swap refusal", counts["attribute_swap"], part["attribute_swap_refusal"]],
         ["follow-up accuracy", counts["follow_up"], part["follow_up_accuracy"]],
         *[
             [f"follow-up accuracy ({kind})", "", rate]
             for kind, rate in part["follow_up_by_kind"].items()
+        ],
+        *[
+            [f"rephrasing consistency ({rule})", part["rephrasing_n_by_rule"][rule], rate]
+            for rule, rate in part.get("rephrasing_by_rule", {}).items()
         ],
     ]
     return lines + _table(["rate", "n", "value"], rows)
@@ -426,11 +434,17 @@ def _split_md(name: str, split: Mapping[str, Any]) -> list[str]:
     if split.get("variant_failures"):
         lines += [f"## {name}: metamorphic failures ({len(split['variant_failures'])})", ""]
         rows = [
-            [f["id"], f["relation"], f["history"], f["question"], f["expected"], f["got"]]
+            [f["id"], _relation(f), f["history"], f["question"], f["expected"], f["got"]]
             for f in split["variant_failures"]
         ]
         lines += _table(["id", "relation", "after", "question", "expected", "got"], rows)
     return lines
+
+
+def _relation(failure: Mapping[str, Any]) -> str:
+    """The relation, with the rule or kind that made the case (older reports have none)."""
+    kind = failure.get("kind")
+    return f"{failure['relation']} ({kind})" if kind else failure["relation"]
 
 
 def _breakdown_md(title: str, data: Mapping[str, Any], keys: Sequence[str]) -> list[str]:
@@ -447,6 +461,8 @@ def _breakdown_md(title: str, data: Mapping[str, Any], keys: Sequence[str]) -> l
 METAMORPHIC_METRICS = (
     "framing_consistency",
     "framed_accuracy",
+    "rephrasing_consistency",
+    "rephrased_accuracy",
     "attribute_swap_refusal",
     "follow_up_accuracy",
 )

@@ -1,4 +1,4 @@
-"""Metamorphic variants of eval items: framings, attribute swaps and follow-up pairs.
+"""Metamorphic variants of eval items: framings, rephrasings, attribute swaps, follow-ups.
 
 A question set written alongside the code rewards tuning; variants test whether an answer
 survives the ways people really ask. Three relations, each generated from existing items
@@ -6,6 +6,8 @@ so no reference answer is ever invented:
 
 - a *framing* (「据《…》，」「截至2023年6月，」「，文件里怎么说？」) must not change the answer;
   every frame states something true of the item's source (data/corpus/catalog.json);
+- a *rephrasing* (是多少 -> 为多少, a closing 呢, 「请问，」, the topic put in front; the rules
+  are in :mod:`evals.rephrasing`) keeps the meaning and must not change the answer either;
 - an *attribute swap* asks the same entity for an attribute the documents do not give
   (a count -> the money spent, a rank -> a score, 2025 -> 2030); the answer must be a
   refusal. A swap is kept only when a corpus check shows no sentence that mentions the
@@ -30,6 +32,7 @@ import jieba
 
 from assistant.framing import split_framing
 from evals.dataset import EvalItem, normalize_for_match
+from evals.rephrasing import RULES, rephrasings
 
 CORPUS_DIR = Path(__file__).resolve().parents[1] / "data" / "corpus"
 SEED = 20261130
@@ -163,6 +166,56 @@ def framing_variants(item: EvalItem, limit: int | None = None, seed: int = SEED)
         for n, (prefix, suffix) in enumerate(frames_for(item), start=1)
     ]
     return _sample(variants, limit, f"{seed}:frame:{item.id}")
+
+
+def rephrasing_variants(
+    item: EvalItem, limit: int | None = None, seed: int = SEED
+) -> list[EvalItem]:
+    """The same answerable question in everyday rewordings; same expected answer.
+
+    One variant per rule that applies (id ``~reph<n>``, n = the rule's place in
+    :data:`evals.rephrasing.RULES`); ``limit`` keeps a seeded sample of at most that many.
+    """
+    if not item.answerable:
+        return []
+    variants = [
+        replace(
+            item,
+            id=f"{item.id}~reph{number}",
+            question=question,
+            paraphrased=True,
+            style="rephrased",
+            line_no=0,
+        )
+        for number, _rule, question in rephrasings(item.question, item.must_contain)
+    ]
+    return _sample(variants, limit, f"{seed}:reph:{item.id}")
+
+
+def rephrasing_rule(variant_id: str) -> str:
+    """The name of the rule that made a ``~reph<n>`` variant ("" for any other id)."""
+    _, _, tail = variant_id.rpartition("~reph")
+    return RULES[int(tail) - 1].name if tail.isdigit() else ""
+
+
+def all_rephrasings(
+    items: Sequence[EvalItem], per_item: int | None = None, seed: int = SEED
+) -> list[EvalItem]:
+    """Rephrasings of every item, each sampled to ``per_item``; a question the set already
+    has is not asked twice."""
+    seen = {normalize_for_match(item.question) for item in items}
+    return [v for item in items for v in _unseen(rephrasing_variants(item, per_item, seed), seen)]
+
+
+def _unseen(variants: Sequence[EvalItem], seen: set[str]) -> list[EvalItem]:
+    """The variants whose question is not in ``seen`` yet; they are added to it."""
+    kept: list[EvalItem] = []
+    for variant in variants:
+        key = normalize_for_match(variant.question)
+        if key not in seen:
+            seen.add(key)
+            kept.append(variant)
+    return kept
 
 
 def _sample(variants: list[EvalItem], limit: int | None, key: str) -> list[EvalItem]:
@@ -602,15 +655,8 @@ def all_variants(
     framed: list[EvalItem] = []
     swapped: list[EvalItem] = []
     for item in items:
-        for variants, into in (
-            (framing_variants(item, frames_per_item, seed), framed),
-            (attribute_swap_variants(item, swaps_per_item, seed), swapped),
-        ):
-            for variant in variants:
-                key = normalize_for_match(variant.question)
-                if key not in seen:
-                    seen.add(key)
-                    into.append(variant)
+        framed += _unseen(framing_variants(item, frames_per_item, seed), seen)
+        swapped += _unseen(attribute_swap_variants(item, swaps_per_item, seed), seen)
     return framed, swapped
 
 
@@ -618,6 +664,7 @@ __all__ = [
     "SEED",
     "FollowUpCase",
     "SourceFacts",
+    "all_rephrasings",
     "all_variants",
     "attribute_swap_variants",
     "catalog",
@@ -627,5 +674,7 @@ __all__ = [
     "frame_question",
     "frames_for",
     "framing_variants",
+    "rephrasing_rule",
+    "rephrasing_variants",
     "unanswerable_in",
 ]

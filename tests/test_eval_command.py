@@ -43,6 +43,7 @@ def test_eval_on_one_file_writes_the_report_with_the_metamorphic_suite(
     )
     assert result.returncode == 0, result.stderr
     assert "| follow_up_accuracy |" in result.stdout
+    assert "| rephrasing_consistency |" in result.stdout
 
     (run_dir,) = (tmp_path / "reports").iterdir()
     report = json.loads((run_dir / "report.json").read_text(encoding="utf-8"))
@@ -51,11 +52,20 @@ def test_eval_on_one_file_writes_the_report_with_the_metamorphic_suite(
     assert split["items"] == 3
     counts = split["metamorphic"]["n"]
     assert counts["framing"] == 2  # one per answerable item
+    assert counts["rephrasing"] == 2  # one per answerable item, like framings
     assert counts["attribute_swap"] == 2  # the 2030 target, plain and framed
     assert counts["follow_up"] == 2  # 2020 -> 2025 and back
-    for key in ("accuracy", "figure_accuracy", "refusal_recall", "follow_up_accuracy"):
+    for key in (
+        "accuracy",
+        "figure_accuracy",
+        "refusal_recall",
+        "follow_up_accuracy",
+        "rephrasing_consistency",
+        "rephrased_accuracy",
+    ):
         assert split["headline"][key] is not None, key
     assert set(split["answers"]["by_style"]) == {"plain"}
     markdown = (run_dir / "report.md").read_text(encoding="utf-8")
     assert "## small: metamorphic suite" in markdown
+    assert "| rephrasing consistency | 2 |" in markdown
     assert (run_dir / "metamorphic_by_split.png").stat().st_size > 0

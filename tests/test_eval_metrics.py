@@ -33,6 +33,7 @@ from evals.report import (
     headline_table,
     meets_target,
     previous_report,
+    render_markdown,
     write_report,
 )
 from evals.runner import AnswerView
@@ -283,6 +284,9 @@ def test_metamorphic_rates() -> None:
         variant("framing", True),
         variant("framing", True),
         variant("framing", False),
+        variant("rephrasing", True, "句末呢"),
+        variant("rephrasing", False, "请问"),
+        variant("rephrasing", True, "请问"),
         variant("attribute_swap", True),
         variant("follow_up", True, "year"),
         variant("follow_up", False, "pronoun"),
@@ -293,8 +297,13 @@ def test_metamorphic_rates() -> None:
     assert summary["attribute_swap_refusal"] == 1.0
     assert summary["follow_up_accuracy"] == 0.5
     assert summary["follow_up_by_kind"] == {"pronoun": 0.0, "year": 1.0}
-    assert summary["n"] == {"framing": 3, "attribute_swap": 1, "follow_up": 2}
+    assert summary["rephrasing_consistency"] == pytest.approx(2 / 3)
+    assert summary["rephrased_accuracy"] == pytest.approx(2 / 3)
+    assert summary["rephrasing_by_rule"] == {"句末呢": 1.0, "请问": 0.5}
+    assert summary["rephrasing_n_by_rule"] == {"句末呢": 1, "请问": 2}
+    assert summary["n"] == {"framing": 3, "rephrasing": 3, "attribute_swap": 1, "follow_up": 2}
     assert metamorphic_summary([])["framing_consistency"] is None
+    assert metamorphic_summary([variant("framing", True)])["rephrasing_consistency"] is None
 
 
 def test_gap_is_test_minus_dev() -> None:
@@ -358,7 +367,9 @@ def test_report_files_and_comparison(tmp_path: Path) -> None:
     assert "| hit@5 | 0.750 | 0.500 | ▲ | +0.250 | better |" in markdown
     assert "| hit@5 | 0.750 | 0.800 | ▼ | -0.050 | worse |" in markdown
     assert "## dev: metamorphic suite" in markdown
-    assert "- dev: 3 items; cases: framing 0, attribute_swap 0, follow_up 1" in markdown
+    assert (
+        "- dev: 3 items; cases: framing 0, rephrasing 0, attribute_swap 0, follow_up 1" in markdown
+    )
     assert "## test: answers by style" in markdown
     assert "问题？" in markdown
     assert "| 第一行 第二\\|行 |" in markdown
@@ -419,3 +430,33 @@ def test_framing_consistency_compares_with_the_original_and_framed_accuracy_with
     summary = metamorphic_summary(results)
     assert summary["framing_consistency"] == pytest.approx(2 / 3)
     assert summary["framed_accuracy"] == pytest.approx(1 / 3)
+
+
+def test_rephrasing_consistency_is_asked_like_framing_and_counted_per_rule() -> None:
+    """A rewording passes when its outcome is its original's; a failure names its rule."""
+    rephrased = [
+        EvalItem(f"{id_}~reph{n}", question, "", (must,), ("d",), ("e",), "figure", "easy", True)
+        for id_, n, question, must in (
+            ("q1", 11, "甲有多少家呢？", "2000家"),  # rule 11: 句末呢
+            ("q2", 14, "请问，乙有多少家？", "30家"),  # rule 14: 请问
+        )
+    ]
+    assistant = _Scripted({"甲有多少家呢？": "2000家[1]", "请问，乙有多少家？": "没有找到"})
+    originals = {"q1": _original("q1", True), "q2": _original("q2", True)}
+    suite = Suite([], [], [], rephrased)
+    results = run_suite(assistant, suite, originals, progress=False)  # type: ignore[arg-type]
+    assert [(r.relation, r.kind, r.passed) for r in results] == [
+        ("rephrasing", "句末呢", True),
+        ("rephrasing", "请问", False),
+    ]
+    summary = metamorphic_summary(results)
+    assert summary["rephrasing_consistency"] == 0.5
+    assert summary["rephrased_accuracy"] == 0.5
+    assert summary["framing_consistency"] is None
+    dev = _split(answer_ok=True, hit_rank=1, variants=results)
+    assert dev["headline"]["rephrasing_consistency"] == 0.5
+    assert dev["variant_failures"][0]["kind"] == "请问"
+    markdown = render_markdown(build_report({"dev": dev}, {}), {})
+    assert "| rephrasing consistency (请问) | 1 | 0.000 |" in markdown
+    assert "| q2~reph14 | rephrasing (请问) |" in markdown
+    assert meets_target("rephrasing_consistency", 0.95) == "✓"
