@@ -42,9 +42,11 @@ class Framed:
     core: str
 
 
-# 「请问，」「我想了解一下，」: a courtesy before the question, not part of it.
+# 「请问，」「我想了解一下，」「我们公司想知道，」: a courtesy or a wish to know before the
+# question, not part of it.
 _COURTESY = re.compile(
-    r"^(?:[你您]好[，,！!\s]*)?(?:请问(?:一下)?|想问(?:一下)?|我想(?:了解|知道|问)(?:一下)?"
+    r"^(?:[你您]好[，,！!\s]*)?(?:请问(?:一下)?|想问(?:一下)?"
+    r"|(?:我|我们|我们公司|我司|本公司|咱们)想(?:了解|知道|问)(?:一下)?"
     r"|麻烦问(?:一下)?|打听一下)\s*[，,：:]?\s*"
 )
 

@@ -50,6 +50,7 @@ FRAMED = [
     # a courtesy before the question is not part of it, nor what follows it
     ("请问，根据《黄埔区规划》，黄埔区有多少家孵化器？", "黄埔区有多少家"),
     ("我想了解一下，2020年黄埔区技术合同成交额是多少？", "2020年黄埔区"),
+    ("我司想知道，高新技术企业有哪些支持政策？", "高新技术企业"),
     # an official title runs long; it is one unit of the framing however long it is
     (
         "据《关于进一步加快促进科技创新推动高质量发展的若干政策措施——广州市科学技术局"
