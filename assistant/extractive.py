@@ -109,7 +109,8 @@ def score_sentences(question: Question, passages: list[Passage]) -> list[Sentenc
     """Every quotable unit of the passages, ranked for the question."""
     scored = []
     span_question = any(t in SPAN_TYPES for t in question.types)
-    tie = attribute_attested(question, [compact(p.text) for p in passages])
+    bodies = [compact(p.text) for p in passages]
+    tie = attribute_attested(question, bodies)
     for rank, passage in enumerate(passages):
         section = compact(passage.section)
         title = compact(passage.title)
@@ -118,7 +119,7 @@ def score_sentences(question: Question, passages: list[Passage]) -> list[Sentenc
         section_names_year = bool(question.years & explicit_years(passage.section))
         # The rest of the passage is context too: a sentence listing "三大平台" may follow
         # the one naming the centre they belong to.
-        passage_context = section + compact(passage.text)
+        passage_context = section + bodies[rank]
         framing = _framing_share(question, title + passage_context)
         for start, end in quotable_spans(passage):
             text = passage.text[start:end]
@@ -208,10 +209,17 @@ def weigh_candidates(
     """The best few distinct sentences by rank score, with features and answer probability."""
     picked: list[Sentence] = []
     seen: set[str] = set()
+    about: dict[int, bool] = {}  # by passage: many sentences share one
     for sentence in sentences:
         key = compact(sentence.text)
-        if key in seen or (question.names and not _about(sentence.passage, question.names)):
-            continue  # a passage about another place or name cannot answer for this one
+        if key in seen:
+            continue
+        if question.names:
+            passage = sentence.passage
+            if id(passage) not in about:
+                about[id(passage)] = _about(passage, question.names)
+            if not about[id(passage)]:
+                continue  # a passage about another place or name cannot answer for this one
         seen.add(key)
         picked.append(sentence)
         if len(picked) == CANDIDATES:

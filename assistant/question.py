@@ -127,7 +127,7 @@ _ANSWER_CLASSES = frozenset(
 _GLUED_CHARS = "中内上下里外要能会把比被个位家项年末来"
 # A five-year plan's period (「“十三五”末」) is when a figure holds, like a year: not what is asked.
 PLAN_PERIOD = re.compile(r"十[一二三四五六七八九]五")
-_PLAN_PHRASE = re.compile(r"[“\"「]?十[一二三四五六七八九]五[”\"」]?(?:期间|末|初|以来|时期)?")
+_PLAN_PHRASE = re.compile(rf"[“\"「]?{PLAN_PERIOD.pattern}[”\"」]?(?:期间|末|初|以来|时期)?")
 # A Latin gloss after a term (份额（Share）, 研发投入(R&D)) restates it: the term is asked.
 _GLOSS = re.compile(r"[（(][A-Za-z&.\s-]+[)）]")
 _TIME_PHRASE = re.compile(r"(?:到|截至|截止)?\s*(?:19|20)\d{2}\s*年(?:底|末|初)?")
@@ -387,12 +387,7 @@ class TermWeigher:
     def _content_words(self, text: str, years: set[int]) -> list[str]:
         words = (self._attested(w) for w in self.tokenizer.tokenize(text))
         return [
-            w
-            for w in words
-            if len(w) >= 2
-            and w not in _QUESTION_WORDS
-            and not _is_year(w, years)
-            and not PLAN_PERIOD.fullmatch(w)
+            w for w in words if len(w) >= 2 and w not in _QUESTION_WORDS and not _is_year(w, years)
         ]
 
     def _attested(self, word: str) -> str:
