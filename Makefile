@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install index run test test-fast lint format bench eval loadtest clean
+.PHONY: install index run test test-fast lint format bench eval eval-blind loadtest clean
 
 # Re-install only when pyproject.toml changes.
 $(STAMP): pyproject.toml
@@ -44,6 +44,10 @@ bench: install
 
 eval: index
 	$(BIN)/policy-qa eval
+
+eval-blind: index
+	$(BIN)/policy-qa eval --dataset evals/datasets/blind_dev.jsonl
+	$(BIN)/policy-qa eval --dataset evals/datasets/blind_test.jsonl
 
 loadtest: index
 	$(BIN)/python -m tools.loadtest

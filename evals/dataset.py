@@ -67,6 +67,13 @@ SPLIT_PATHS: dict[str, Path] = {
     "dev": DATASETS_DIR / "dev.jsonl",
     "test": DATASETS_DIR / "test.jsonl",
 }
+#: Questions written from the five documents alone by writers who saw neither the splits above
+#: nor the code (evals/datasets/blind.md): blind_dev may be looked at while tuning, blind_test
+#: is only scored. Run with `policy-qa eval --dataset`; they are not part of the default run.
+BLIND_PATHS: dict[str, Path] = {
+    "blind_dev": DATASETS_DIR / "blind_dev.jsonl",
+    "blind_test": DATASETS_DIR / "blind_test.jsonl",
+}
 #: Questions of two splits this similar (character bigrams) with the same numbers leak.
 NEAR_DUPLICATE_JACCARD = 0.75
 
@@ -396,6 +403,7 @@ __all__ = [
     "ITEM_TYPES",
     "OPTIONAL_FIELDS",
     "SPLIT_PATHS",
+    "BLIND_PATHS",
     "STYLES",
     "DatasetError",
     "EvalItem",

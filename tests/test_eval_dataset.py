@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from evals.dataset import (
+    BLIND_PATHS,
     ITEM_TYPES,
     SPLIT_PATHS,
     DatasetError,
@@ -338,3 +339,15 @@ def test_loader_reports_missing_field(tmp_path: Path) -> None:
     path.write_text(json.dumps(data, ensure_ascii=False) + "\n", encoding="utf-8")
     with pytest.raises(DatasetError, match=r"bad\.jsonl:1: missing field\(s\) evidence"):
         load_dataset(path)
+
+
+def test_blind_sets_validate_and_blind_test_repeats_no_dev_question(
+    splits: dict[str, list[EvalItem]],
+) -> None:
+    """The blind sets were written apart from the splits; a blind_test question that happens to
+    repeat a dev question would have been tuned on, so none may."""
+    blind = {name: load_dataset(path) for name, path in BLIND_PATHS.items()}
+    for items in blind.values():
+        assert validate_dataset(items, CORPUS) == []
+        assert sum(not i.answerable for i in items) >= 15
+    assert validate_splits({"dev": splits["dev"], "blind_test": blind["blind_test"]}) == []
