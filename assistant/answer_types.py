@@ -46,7 +46,7 @@ TYPE_LABELS = {
     PLACE: "地点",
 }
 
-COUNTERS = "家个项位名件人所座条批届次台篇款套只支种户项目倍年"
+COUNTERS = "家个项位名件人所座条批届次回场轮台篇款套只支颗枚架种例户目倍年"
 _CN_DIGITS = "零一二两三四五六七八九十百千万"
 _NUMBER = r"\d+(?:[.,]\d+)*"
 
@@ -192,6 +192,8 @@ _COUNTER_KIN = {
     "所": "家个所",
     "个": "个家项大",
     "项": "项个件大",
+    "次": "次回",  # times something happened: 发射过几回 is not answered by 57颗卫星
+    "回": "次回",
 }
 # Roles whose holder is a person; 「谁」 without one asks for an actor (a person or a body).
 ROLE = re.compile(

@@ -17,11 +17,12 @@ from assistant.answer_types import (
     ORGANISATION,
     PERSON,
     ROLE,
+    SHARE,
     SPAN_TYPES,
     Span,
     spans_of,
 )
-from assistant.question import Question, Term, bigrams, compact, indicator_form
+from assistant.question import Question, Term, bigrams, compact, indicator_form, untitled
 
 _CLAUSE_END = re.compile(r"[，,；;。！!？?]")
 _NUMBERED_HEADING = re.compile(
@@ -117,17 +118,58 @@ def _tied(question: Question, region: str, spans: list[Span]) -> list[Span]:
     is a neighbouring figure. (Names are not tied: a body and the deed asked of it often stand
     sentences apart, and tying them, even to the whole sentence, refused answerable questions
     of the frozen test split.)"""
+    change = _asks_change(question)
     return [
-        s for s in spans if s.type not in FIGURE_TYPES or _attribute_near(question, region, s) > 0
+        s
+        for s in spans
+        if s.type not in FIGURE_TYPES
+        or (
+            _attribute_near(question, region, s) > 0
+            and not (
+                change and s.type == SHARE and not _CHANGE_WORD.search(_clause_around(region, s))
+            )
+        )
     ]
+
+
+# 「比上一年增长了百分之多少」「提高了几个百分点」 ask for a rate of change; a share the
+# documents state as a level (占GDP比重达到3.12%) is not one.
+_CHANGE_ASKED = re.compile(
+    r"(?:增长|增加|提高|提升|上升|下降|减少|降低|涨|跌)了?\s*(?:百分之多少|多少[%％]|几个?百分点|多少个?百分点|几成)"
+)
+_CHANGE_WORD = re.compile(r"增长|增加|提高|提升|上升|下降|减少|降低|增幅|降幅|同比|环比|翻番|涨|跌")
+
+
+def _asks_change(question: Question) -> bool:
+    return bool(_CHANGE_ASKED.search(question.core or question.text))
 
 
 def _attribute_near(question: Question, region: str, span: Span) -> float:
     """How much of the asked attribute the clause of a span (and the one before it) names;
     in a multi-part question, of the attribute of any part."""
     clause = compact(_clause_around(region, span))
-    parts = (_share_named(terms, clause) for terms in question.part_attributes)
-    return max(_attribute_in(question, clause), *parts, 0.0)
+    parts = (
+        _share_named(terms, clause) if _kind_named(terms, clause) else 0.0
+        for terms in question.part_attributes
+    )
+    own = _attribute_in(question, clause)
+    if not _indicator_named(question, clause) and not _kind_named(question.attribute_terms, clause):
+        own = 0.0
+    return max(own, *parts, 0.0)
+
+
+def _kind_named(terms: tuple[Term, ...], text: str) -> bool:
+    """Chinese puts the head of a noun phrase last: in 补贴比例 and 金融机构 the modifier says
+    which 比例 or 机构 is meant. A text naming the head but none of its modifiers (研发机构比例
+    提高至45%) speaks of another kind of it."""
+    if len(terms) < 2 or not _word_in(terms[-1], text):
+        return True
+    return any(_word_in(t, text) for t in terms[:-1])
+
+
+def _indicator_named(question: Question, text: str) -> bool:
+    matching = indicator_form(text)
+    return any(w in matching for w in question.indicator_wordings)
 
 
 def _given(question: Question, span: Span) -> bool:
@@ -135,7 +177,7 @@ def _given(question: Question, span: Span) -> bool:
     asks about, not its answer; so is a body it names, also when shortened (交易中心 for
     广州国际技术交易服务中心): a body's operator or manager is another body."""
     figure = compact(span.text)
-    asked = compact(question.core or question.text)
+    asked = compact(untitled(question.text))  # 「在那18场活动中，」: framing states them too
     if len(figure) >= 2 and figure in asked:
         return True
     grams = bigrams(figure)
@@ -158,10 +200,8 @@ def _attribute_in(question: Question, text: str) -> float:
 
     With no attribute found, the focus stands for it: a text naming none of the question's
     key terms says nothing about what is asked."""
-    if question.indicator_wordings:
-        matching = indicator_form(text)
-        if any(w in matching for w in question.indicator_wordings):
-            return 1.0
+    if _indicator_named(question, text):
+        return 1.0
     if not question.attribute:
         matched = sum(t.weight * t.match(text) for t in question.terms)
         return matched / question.total_weight

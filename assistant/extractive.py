@@ -188,7 +188,9 @@ def _names_a_term(question: Question, passage: Passage) -> bool:
 
 def features_of(question: Question, sentence: Sentence, similarity: float) -> dict[str, float]:
     """The answerability model's inputs for one sentence (see assistant.decision.FEATURES)."""
-    year = 1.0 if not question.years else float(_states_year(sentence, question))
+    year = 1.0 if not question.years else float(_states_year(sentence, question, question.years))
+    if question.as_of and not question.years:
+        year = float(_holds_as_of(sentence, question))
     return {
         "focus": sentence.coverage,
         "body": sentence.body_coverage,
@@ -235,13 +237,19 @@ def weigh_candidates(
     return weighed
 
 
-def _states_year(sentence: Sentence, question: Question) -> bool:
+def _holds_as_of(sentence: Sentence, question: Question) -> bool:
+    """A figure asked 「截至2019年底」 is one the sentence dates then, or one its document
+    states when it was written or reports on: a 2023 report's total is not 2019's."""
+    published = years_in(sentence.passage.document.date[:4])
+    return bool(question.as_of & published) or _states_year(sentence, question, question.as_of)
+
+
+def _states_year(sentence: Sentence, question: Question, years: frozenset[int]) -> bool:
     """The sentence or its section names the year (or the five-year plan the question names),
     or its document reports on that year.
 
     A document's whole period is not enough: a plan for 2021–2025 states no 2023 figures.
     """
-    years = question.years
     where = sentence.text + sentence.passage.section
     # 「“十三五”期间……」 answers a question about 十三五, also from the head of its passage:
     # a paragraph names its period once and lists what was done.

@@ -31,6 +31,7 @@ from assistant.answer_types import (
     SPAN_TYPES,
     asked_counter,
     asked_types,
+    stated_types,
 )
 from assistant.framing import split_framing
 from assistant.text_index import TextIndex
@@ -53,6 +54,14 @@ _CLAUSE_BREAKS = "，,。；;：:、！!？?\\n"
 _COMMON_SHARE = 0.03
 # Shorter wordings (登记数) name no indicator on their own.
 _INDICATOR_WORDING_CHARS = 4
+# A framing that says until when (「截至2019年底」) dates the figure asked, unlike a source's
+# date (「据2023年6月联盟成立大会的介绍」).
+_CUT_OFF = re.compile(r"截至|截止")
+# Modifiers that point back at what was already named (「第几个同类装置」 is a 装置 like the
+# subject): they tell no kind of thing from another.
+_REFERRING = frozenset(
+    {"同类", "同一", "同等", "类似", "相应", "此类", "这类", "该类", "这种", "此种"}
+)
 _QUESTION_WORDS = frozenset(
     [
         "多少",
@@ -188,6 +197,8 @@ class Question:
     core: str = ""  # the question without its framing
     # The attributes the later parts of a multi-part question ask (涉及金额 after 多少名院士).
     part_attributes: tuple[tuple[Term, ...], ...] = ()
+    # The years of a cut-off framing (「截至2019年底，」): the figure must hold as of then.
+    as_of: frozenset[int] = frozenset()
 
     @property
     def total_weight(self) -> float:
@@ -256,7 +267,8 @@ class TermWeigher:
         # A place most chunks mention (广州, 广东) is the corpus's setting, not a topic to match.
         common = _COMMON_SHARE * len(self._index.texts)
         # An abbreviation (广马) cannot be checked by its letters; its terms still rank.
-        found = {name: self._df(compact(name)) for name in dict.fromkeys(_names(core, flags))}
+        named = [*_names(core, flags), *_stated_figures(clean)]
+        found = {name: self._df(compact(name)) for name in dict.fromkeys(named)}
         names = tuple(
             name
             for name, df in found.items()
@@ -266,6 +278,7 @@ class TermWeigher:
         asking = _standard_asking(core)
         types = asked_types(asking)
         attribute = self._attribute(asking, years)
+        attribute_terms = self._attribute_terms(attribute)
         # 「吸引了多少名院士参与？涉及金额多少？」: each later part asks its own attribute.
         parts = [c for c in re.split(r"[，,；;？?]", asking) if _ASKED_AT.search(c)]
         part_attributes = tuple(
@@ -281,12 +294,13 @@ class TermWeigher:
             types,
             asked_counter(asking),
             attribute,
-            self._attribute_terms(attribute),
-            indicator_wordings(core) if FIGURE_TYPES.intersection(types) else (),
+            attribute_terms,
+            _asked_indicator(core, attribute_terms) if FIGURE_TYPES.intersection(types) else (),
             framed.framing,
             framing_terms,
             core,
             part_attributes,
+            frozenset(y for f in framed.framing if _CUT_OFF.match(f) for y in years_in(f)),
         )
 
     def _attribute_terms(self, attribute: str) -> tuple[Term, ...]:
@@ -336,6 +350,8 @@ class TermWeigher:
         if not asked:
             return ""
         after = re.split(r"[，,；;：:？?。！!]", _COUNTER_AT_START.sub("", core[asked.end() :]))[0]
+        # 「哪些类别、多少个领军团队」: the next question word opens the next ask.
+        after = after[: next_ask.start()] if (next_ask := _ASKED_AT.search(after)) else after
         # 「几个业内举足轻重的产业基础集群」: what is counted is the head after the modifier's 的.
         modifier_end = after.rfind("的", 0, _MODIFIER_CHARS)
         counted = self._content_words(after[modifier_end + 1 :][:8], years)
@@ -374,12 +390,17 @@ class TermWeigher:
             return words[-1] if words else ""
         last = nouns[-1]
         head = words[last]
-        # jieba tags some roles as person names (法律顾问): before a class noun it is a role.
+        # jieba tags some roles as person names (法律顾问): before a class noun it is a role;
+        # a verb right before a measure (补助比例, 资助金额) says which measure it is.
         modifier = words[last - 1] if last else ""
         if (
             modifier
             and modifier + head in window
-            and (_nominal(modifier) or _tag(modifier) == "nr")
+            and (
+                _nominal(modifier)
+                or _tag(modifier) == "nr"
+                or (_MEASURE_HEAD.fullmatch(head) and _tag(modifier) in ("v", "vn"))
+            )
         ):
             return f"{modifier} {head}"
         return head
@@ -387,7 +408,12 @@ class TermWeigher:
     def _content_words(self, text: str, years: set[int]) -> list[str]:
         words = (self._attested(w) for w in self.tokenizer.tokenize(text))
         return [
-            w for w in words if len(w) >= 2 and w not in _QUESTION_WORDS and not _is_year(w, years)
+            w
+            for w in words
+            if len(w) >= 2
+            and w not in _QUESTION_WORDS
+            and w not in _REFERRING
+            and not _is_year(w, years)
         ]
 
     def _attested(self, word: str) -> str:
@@ -457,6 +483,20 @@ def _names(text: str, flags: dict[str, str]) -> list[str]:
     return quoted + places + proper
 
 
+def _stated_figures(text: str) -> list[str]:
+    """Figures the question itself states, framing included (「91名战略科学家中」「在那18场
+    活动中，」「8家合作银行」): they say which whole it means, and a passage that does not
+    state them is about another. Only written digits, and none inside a cited title:
+    「三大平台」「连续三年」 are names and spans of time, a title is matched as a title."""
+    return [s.text for s in stated_types(untitled(text)) if re.search(r"\d", s.text)]
+
+
+def untitled(text: str) -> str:
+    """The text without the titles it cites (《…》): a title names a document, it states
+    nothing the question asks or gives."""
+    return re.sub(r"《[^》]*》", "", text)
+
+
 def _tag(word: str) -> str | None:
     """jieba's dictionary part of speech for a word (None for words it does not know).
 
@@ -501,6 +541,26 @@ def indicator_wordings(text: str) -> tuple[str, ...]:
         return ()
     asked = next(key for form, key in wordings.values() if form == max(named, key=len))
     return tuple(form for form, key in wordings.values() if key == asked)
+
+
+# What any indicator has (规模, 比重) or undergoes (变化, 增长): an attribute of only these
+# is the indicator's own.
+_MEASURE_HEAD = re.compile(
+    rf"{_GENERIC_HEAD.pattern}|规模|比例|比重|占比|强度|增速|增幅"
+    r"|变化|变动|增长|增加|提高|提升|下降|减少|趋势|走势|差距"
+)
+
+
+def _asked_indicator(core: str, attribute: tuple[Term, ...]) -> tuple[str, ...]:
+    """The wordings of the indicator the question asks for. An indicator named only as part
+    of what the question is about (新型研发机构 in 「新型研发机构协同创新联盟首批成员里，科技
+    金融机构有几家」) is not asked: its wordings must hold the attribute's most telling word."""
+    wordings = indicator_wordings(core)
+    specific = [t for t in attribute if not _MEASURE_HEAD.fullmatch(t.text)]
+    if not specific or not wordings:
+        return wordings
+    telling = indicator_form(max(specific, key=lambda t: t.weight).text)
+    return wordings if any(telling in w for w in wordings) else ()
 
 
 def indicator_form(text: str) -> str:

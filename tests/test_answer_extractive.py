@@ -327,6 +327,12 @@ def test_json_contract(assistant: Assistant) -> None:
         ("广州的科研产出份额（Share）是多少？", "份额"),
         # 水平 after the question word only says "a figure of" what stands before it
         ("黄埔区高新技术企业的数量发展到什么水平？", "高新技术 企业"),
+        # a verb right before a measure says which measure it is
+        ("首台套装备的保费资助比例是多少？", "资助 比例"),
+        # the next question word opens the next ask (多少个领军… is not read as 个领)
+        ("广州遴选了哪些类别、多少个创业领军团队？", "类别"),
+        # a modifier pointing back at the subject tells nothing apart
+        ("慧眼大设施是国内第几个同类设施？", "设施"),
     ],
 )
 def test_the_asked_attribute_survives_segmentation_slips(
@@ -403,3 +409,49 @@ def test_a_figure_by_another_indicator_is_refused_unless_the_attribute_is_the_as
     assert gdp.refused and "800" not in (gdp.direct_answer or ""), gdp.text
     earned = assistant.ask("新型研发机构靠技术服务一年能挣多少钱？")
     assert not earned.refused and "19.79亿元" in (earned.direct_answer or ""), earned.text
+
+
+@pytest.mark.parametrize(
+    ("unanswerable", "answerable", "figure"),
+    [
+        # A figure the question states names the whole it means; a part of it is not stated.
+        ("在那18场成果对接会和路演活动中，成果对接会占了几场？",
+         "交易中心举办了多少场成果对接会和路演活动？", "18场"),
+        ("黄埔区那91名战略科学家里有几位是外籍科学家？", "黄埔区引进了多少名战略科学家？", "91名"),
+        # The measure word says what is counted: launches are not satellites.
+        ("中科宇航的力箭一号总共发射了几次？", "力箭一号把多少颗卫星送入了轨道？", "57颗"),
+        # A rate of change is not a level.
+        ("广州研发经费投入较上年提高了几个百分点？", "全市研发经费投入占GDP的比重是多少？", "3.12%"),
+        # The modifier says which 比例 is meant.
+        ("规上工业企业研发费用的补助比例是多少？", "规上工业企业设立研发机构的比例提高到了多少？", "45%"),
+        # An indicator inside a longer name (新型研发机构协同创新联盟) is not what is asked.
+        ("新型研发机构协同创新联盟首批成员中有几家龙头企业？", "新型研发机构协同创新联盟首批成员包含几家新型研发机构？", "38家"),
+        # A cut-off date dates the figure asked, unlike a source's date.
+        ("截至2016年底，广州新型研发机构有多少家？", "截至2023年6月，广州现有各类新型研发机构有多少家？", "80家"),
+    ],
+)  # fmt: skip
+def test_a_neighbouring_figure_does_not_answer_a_question_it_does_not_fit(
+    assistant: Assistant, unanswerable: str, answerable: str, figure: str
+) -> None:
+    """Each pair shares its entity and its passage; only what is asked differs."""
+    refused = assistant.ask(unanswerable)
+    assert refused.refused and refused.direct_answer is None, refused.text
+    answered = assistant.ask(answerable)
+    assert not answered.refused and figure in (answered.direct_answer or ""), answered.text
+
+
+def test_a_cut_off_date_is_asked_and_a_sources_date_is_not(assistant: Assistant) -> None:
+    cut_off, _ = assistant.candidates("截至2019年底，广州技术合同成交额达到了多少？")
+    assert cut_off.as_of == {2019} and not cut_off.years
+    sourced, _ = assistant.candidates("据2023年6月联盟成立大会的介绍，广州技术合同成交额是多少？")
+    assert not sourced.as_of
+
+
+def test_figures_the_question_states_must_be_stated_by_the_passage(assistant: Assistant) -> None:
+    """Framing counts (「在那18场活动中」), a cited title does not (its figures name a document)."""
+    framed, _ = assistant.candidates("在那18场活动中，路演有几场？")
+    assert "18场" in framed.names
+    titled, _ = assistant.candidates("据《关于推进5个重点产业集群发展的意见》，有几条措施？")
+    assert not [n for n in titled.names if any(ch.isdigit() for ch in n)]
+    untitled, _ = assistant.candidates("关于推进5个重点产业集群发展，有几条措施？")
+    assert "5个" in untitled.names
