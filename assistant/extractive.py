@@ -276,10 +276,11 @@ def _in_plan_review(passage: Passage) -> bool:
 
 def _reviews_plan_before(passage: Passage, years: frozenset[int]) -> bool:
     """A five-year plan opens with a review of the plan period before its own: in the
-    2021–2025 plan, that part reports on 十三五 (2016–2020) as a whole."""
+    2021–2025 plan, that part reports on 十三五 (2016–2020) as a whole. One part of a
+    multi-part question may ask about that period (「“十三五”末排第几？到2025年的目标是什么？」)."""
     record = passage.document
     own = period_years(record.period, record.year or None)
-    return bool(own and years) and max(years) + 1 == min(own) and _in_plan_review(passage)
+    return bool(own) and min(own) - 1 in years and _in_plan_review(passage)
 
 
 def explicit_years(text: str) -> set[int]:
