@@ -78,7 +78,10 @@ def typed_evidence(
     if not asked:
         share = 1.0
         if LIST in question.types:
-            share = 0.5 + 0.5 * bool(ENUMERATION.search(region))
+            if _counted_members_asked(question):  # the count is given: only names answer
+                share = float(bool(_NAMES_LISTED.search(region)))
+            else:
+                share = 0.5 + 0.5 * bool(ENUMERATION.search(region))
         return TypedEvidence((), share, _attribute_in(question, compact(region)))
     spans: list[Span] = []
     found = 0
@@ -110,6 +113,21 @@ def typed_evidence(
         # attribute (高新技术企业数量 for 瞪羚企业), none of them is an answer of the asked type.
         return TypedEvidence((), 0.0, near)
     return TypedEvidence(tuple(spans), found / len(asked), near)
+
+
+# 「8家合作银行是哪几家」「7家上市公司分别是哪些」: a stated count of what is then asked for
+# by name.
+_MEMBERS_ASKED = re.compile(
+    r"\d+\s*[家个项所名位只][^，,。？?]{1,20}?(?:是|有|为)?(?:哪几|哪些|分别)"
+)
+
+
+# Names in a series: 「广汽集团、唯品会」, 「“智造计划”“上云计划”」, 「一是……」.
+_NAMES_LISTED = re.compile(r"、|[”」][“「]|一是")
+
+
+def _counted_members_asked(question: Question) -> bool:
+    return bool(_MEMBERS_ASKED.search(question.core or question.text))
 
 
 def _tied(question: Question, region: str, spans: list[Span]) -> list[Span]:

@@ -455,3 +455,12 @@ def test_figures_the_question_states_must_be_stated_by_the_passage(assistant: As
     assert not [n for n in titled.names if any(ch.isdigit() for ch in n)]
     untitled, _ = assistant.candidates("关于推进5个重点产业集群发展，有几条措施？")
     assert "5个" in untitled.names
+
+
+def test_a_list_of_counted_members_needs_their_names(assistant: Assistant) -> None:
+    """「那26家…分别是哪些」 gives the count: a sentence restating it lists no member."""
+    _, counted = assistant.candidates("2018年新增的26家新三板挂牌企业分别是哪些？")
+    restated = [c for c in counted if "26 家" in c.sentence.text and "新三板" in c.sentence.text]
+    assert restated and all(c.features["type_match"] == 0.0 for c in restated)
+    _, named = assistant.candidates("2018年入选《财富》未来全球企业50强的是哪几家广州企业？")
+    assert any(c.features["type_match"] == 1.0 and "、" in c.sentence.text for c in named)
