@@ -98,6 +98,7 @@ def typed_evidence(
         typed = [s for s in typed if not _given(question, s)]
         if tie and not is_table_row:  # a row's values are tied by its name (below)
             typed = _tied(question, region, typed)
+        typed = [s for s in typed if _fits_change(question, region, s)]
         found += bool(typed)
         spans += typed
     if not spans:
@@ -136,18 +137,19 @@ def _tied(question: Question, region: str, spans: list[Span]) -> list[Span]:
     is a neighbouring figure. (Names are not tied: a body and the deed asked of it often stand
     sentences apart, and tying them, even to the whole sentence, refused answerable questions
     of the frozen test split.)"""
-    change = _asks_change(question)
     return [
         s
         for s in spans
         if s.type not in FIGURE_TYPES
-        or (
-            _attribute_near(question, region, s) > 0
-            and not (
-                change and s.type == SHARE and not _CHANGE_WORD.search(_clause_around(region, s))
-            )
-        )
+        or (_attribute_near(question, region, s) > 0 and _fits_change(question, region, s))
     ]
+
+
+def _fits_change(question: Question, region: str, span: Span) -> bool:
+    """A rate of change is asked only by a share in a clause (or table row) stating a change."""
+    if span.type != SHARE or not _asks_change(question):
+        return True
+    return bool(_CHANGE_WORD.search(_clause_around(region, span)))
 
 
 # 「比上一年增长了百分之多少」「提高了几个百分点」 ask for a rate of change; a share the
@@ -180,8 +182,8 @@ def _kind_named(terms: tuple[Term, ...], text: str) -> bool:
     """Chinese puts the head of a noun phrase last: in 补贴比例 and 金融机构 the modifier says
     which 比例 or 机构 is meant. A text naming the head but none of its modifiers (研发机构比例
     提高至45%) speaks of another kind of it."""
-    if len(terms) < 2 or not _word_in(terms[-1], text):
-        return True
+    if len(terms) < 2 or _word_in(terms[-1], text) < 1.0:
+        return True  # the head itself is not named (or only in part): nothing to tell apart
     return any(_word_in(t, text) for t in terms[:-1])
 
 

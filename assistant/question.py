@@ -376,8 +376,15 @@ class TermWeigher:
             return " ".join(deed[:2])
         clauses = re.split(r"[，,；;：:]", core[: asked.start()])
         before = _LINKING.sub("", clauses[-1])
-        if _GENERIC_HEAD.search(before) and "的" in before:
-            before = _LINKING.sub("", _TIME_PHRASE.sub("", before[: before.rfind("的")]))
+        head = _GENERIC_HEAD.search(before)
+        if head and "的" in before:
+            # 「黄埔区的高企数量」: a noun between 的 and the head is what is counted;
+            # 「资金池每年投入的金额」: with none, what stands before 的 is.
+            between = before[before.rfind("的") + 1 : head.start()]
+            if not any(_nominal(w) for w in self._content_words(between, years)):
+                before = _LINKING.sub("", _TIME_PHRASE.sub("", before[: before.rfind("的")]))
+            else:
+                before = between
         window = before[-24:]
         words = self._content_words(window, years)
         nouns = [n for n, w in enumerate(words) if _nominal(w)]
@@ -391,15 +398,16 @@ class TermWeigher:
         last = nouns[-1]
         head = words[last]
         # jieba tags some roles as person names (法律顾问): before a class noun it is a role;
-        # a verb right before a measure (补助比例, 资助金额) says which measure it is.
+        # a verb before a measure (补助比例, 加计扣除的比例) says which measure it is.
         modifier = words[last - 1] if last else ""
+        measure = bool(_MEASURE_HEAD.fullmatch(head))
         if (
             modifier
-            and modifier + head in window
+            and (modifier + head in window or (measure and f"{modifier}的{head}" in window))
             and (
                 _nominal(modifier)
                 or _tag(modifier) == "nr"
-                or (_MEASURE_HEAD.fullmatch(head) and _tag(modifier) in ("v", "vn"))
+                or (measure and _tag(modifier) in ("v", "vn"))
             )
         ):
             return f"{modifier} {head}"
@@ -559,8 +567,9 @@ def _asked_indicator(core: str, attribute: tuple[Term, ...]) -> tuple[str, ...]:
     specific = [t for t in attribute if not _MEASURE_HEAD.fullmatch(t.text)]
     if not specific or not wordings:
         return wordings
-    telling = indicator_form(max(specific, key=lambda t: t.weight).text)
-    return wordings if any(telling in w for w in wordings) else ()
+    telling = max(specific, key=lambda t: t.weight)
+    forms = [indicator_form(f) for f in (telling.text, *telling.spellings)]  # 高企: 高新技术企
+    return wordings if any(f in w for f in forms for w in wordings) else ()
 
 
 def indicator_form(text: str) -> str:
