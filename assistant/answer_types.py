@@ -50,6 +50,12 @@ COUNTERS = "家个项位名件人所座条批届次回场轮台篇款套只支�
 _CN_DIGITS = "零一二两三四五六七八九十百千万"
 _NUMBER = r"\d+(?:[.,]\d+)*"
 
+# Roles whose holder is a person; 「谁」 without one asks for an actor (a person or a body).
+ROLE = re.compile(
+    r"院长|主任|书记|局长|负责人|总经理|秘书长|首席科学家|董事长|校长|会长|理事长|部长|市长|名字|姓名"
+    r"|主席|所长|厅长|区长|省长|组长|总师|总设计师|总工程师|行长|馆长|领军人|带头人|创始人"
+)
+
 # Cues in the question, by type. Order matters within one question only through position.
 _CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
     (SCORE, re.compile(r"得分|分数|多少分|几分|评分")),
@@ -81,9 +87,11 @@ _CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
         re.compile(
             r"哪[家个些]?(?:单位|机构|部门|企业|公司|高校|大学|医院|组织|平台)"
             r"|(?:单位|机构|部门|主体)(?:是谁|是哪|有哪)|由谁|谁(?:牵头|主办|承办|负责|运营)"
+            r"|哪一?家(?=[？?，,。]|$)"  # 「最后选的是哪一家？」: one body
         ),
     ),
-    (PERSON, re.compile(r"谁|哪位|何人|姓名|叫什么名字")),  # a role's holder, or an actor
+    # a role's holder, or an actor; 「主席叫什么」 asks the holder's name
+    (PERSON, re.compile(rf"谁|哪位|何人|姓名|叫什么名字|(?:{ROLE.pattern})[^，。？]{{0,3}}叫什么")),
     (
         PLACE,
         re.compile(
@@ -195,10 +203,6 @@ _COUNTER_KIN = {
     "次": "次回",  # times something happened: 发射过几回 is not answered by 57颗卫星
     "回": "次回",
 }
-# Roles whose holder is a person; 「谁」 without one asks for an actor (a person or a body).
-ROLE = re.compile(
-    r"院长|主任|书记|局长|负责人|总经理|秘书长|首席科学家|董事长|校长|会长|理事长|部长|市长|名字|姓名"
-)
 
 
 def asked_counter(question: str) -> str:
@@ -225,7 +229,7 @@ def spans_of(text: str, answer_type: str, counter: str = "") -> list[Span]:
             spans = [
                 _span(m, COUNT)
                 for m in _BARE_NUMBER.finditer(text)
-                if not _YEAR_ONLY.fullmatch(m.group().strip())
+                if not _YEAR_ONLY.fullmatch(m.group().strip()) and not _in_quoted_name(text, m)
             ]
         return [s for s in spans if not _is_year_count(text, s) and not _after_ordinal(text, s)]
     spans_pattern = _SPANS.get(answer_type)
@@ -256,6 +260,15 @@ def _organisation_name(span: Span) -> Span | None:
     if len(words) < 2 and len(name) <= 2:
         return None
     return Span(span.end - len(name), span.end, span.type, name)
+
+
+def _in_quoted_name(text: str, match: re.Match[str]) -> bool:
+    """「“123”科技创新空间布局」「“2+2+N”」: a number in quotation marks is part of a name."""
+    before = text[max(0, match.start() - 6) : match.start()]
+    after = text[match.end() : match.end() + 6]
+    return bool(re.search(r"[“「\"][^”」\"]*$", before)) and bool(
+        re.match(r"[^“「\"]*[”」\"]", after)
+    )
 
 
 def _span(match: re.Match[str], answer_type: str) -> Span:

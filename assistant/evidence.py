@@ -17,7 +17,6 @@ from assistant.answer_types import (
     ORGANISATION,
     PERSON,
     ROLE,
-    SHARE,
     SPAN_TYPES,
     Span,
     spans_of,
@@ -38,6 +37,8 @@ _TABLE_ROW = re.compile(
 _ROW_NAMES_ATTRIBUTE = 0.5
 # Share of a body's name the question already says for the body to be the one asked about.
 _NAMED_IN_QUESTION = 0.6
+# How much of the text before a span is read as its name.
+_NAME_CHARS = 12
 _ROW_UNIT = re.compile(r"[（(]([^（()）]{1,6})[)）]\s*$")
 
 
@@ -48,6 +49,9 @@ class TypedEvidence:
     spans: tuple[Span, ...]
     type_share: float
     attribute: float
+    # How much of what stands right before a span the question says: 「各类研发机构共1130家」
+    # names the asked 各类研发机构 exactly, 「国家级企业研发机构40家」 a narrower kind.
+    exactness: float = 0.0
 
 
 def answer_text(text: str, is_table_row: bool) -> str:
@@ -96,6 +100,8 @@ def typed_evidence(
                 s for s in typed if role.group() in region[max(0, s.start - reach) : s.end + reach]
             ]
         typed = [s for s in typed if not _given(question, s)]
+        if answer_type in (PERSON, ORGANISATION) and _yet_to_choose(question, region):
+            typed = []
         if tie and not is_table_row:  # a row's values are tied by its name (below)
             typed = _tied(question, region, typed)
         typed = [s for s in typed if _fits_change(question, region, s)]
@@ -113,7 +119,18 @@ def typed_evidence(
         # A row's values all belong to its one indicator: when its name is not the asked
         # attribute (高新技术企业数量 for 瞪羚企业), none of them is an answer of the asked type.
         return TypedEvidence((), 0.0, near)
-    return TypedEvidence(tuple(spans), found / len(asked), near)
+    exact = 0.0 if is_table_row else max(_exactness(question, region, s) for s in spans)
+    return TypedEvidence(tuple(spans), found / len(asked), near, exact)
+
+
+def _exactness(question: Question, region: str, span: Span) -> float:
+    """Share of the name before a span (within its clause, up to `_NAME_CHARS`) the question
+    says, by character bigrams."""
+    clause_start = max((m.end() for m in _CLAUSE_END.finditer(region, 0, span.start)), default=0)
+    name = compact(region[max(clause_start, span.start - _NAME_CHARS) : span.start])
+    grams = bigrams(name)
+    asked = compact(question.core or question.text)
+    return sum(g in asked for g in grams) / len(grams) if grams else 0.0
 
 
 # 「8家合作银行是哪几家」「7家上市公司分别是哪些」: a stated count of what is then asked for
@@ -131,6 +148,15 @@ def _counted_members_asked(question: Question) -> bool:
     return bool(_MEMBERS_ASKED.search(question.core or question.text))
 
 
+def could_name_members(question: Question, text: str) -> bool:
+    """False for a sentence that cannot answer 「那8家合作银行是哪几家」: the question already
+    has the count, and the sentence names no members in a series, or none of the asked kind
+    (a series of shares of 获贷企业 names no 银行)."""
+    if not _counted_members_asked(question):
+        return True
+    return bool(_NAMES_LISTED.search(text)) and _attribute_in(question, compact(text)) > 0
+
+
 def _tied(question: Question, region: str, spans: list[Span]) -> list[Span]:
     """The spans that answer for the asked attribute. A figure is written right after what it
     measures (技术合同成交额达到800亿元): one whose clause names nothing of the asked attribute
@@ -146,22 +172,30 @@ def _tied(question: Question, region: str, spans: list[Span]) -> list[Span]:
 
 
 def _fits_change(question: Question, region: str, span: Span) -> bool:
-    """A rate of change is asked only by a share in a clause (or table row) stating a change."""
-    if span.type != SHARE or not _asks_change(question):
+    """A change asked (增长了百分之多少, 比上一年增加了多少) is answered only by a figure in a
+    clause (or table row) stating a change; a level (占GDP比重3.12%) is not one. Between two
+    times the question names (从2017年到2018年, 2020年和2025年相比) the two levels answer."""
+    if span.type not in FIGURE_TYPES or not _asks_change(question):
         return True
     return bool(_CHANGE_WORD.search(_clause_around(region, span)))
 
 
-# 「比上一年增长了百分之多少」「提高了几个百分点」 ask for a rate of change; a share the
-# documents state as a level (占GDP比重达到3.12%) is not one.
+# 「比上一年增长了百分之多少」「提高了几个百分点」「增加了多少」 ask for a change.
 _CHANGE_ASKED = re.compile(
-    r"(?:增长|增加|提高|提升|上升|下降|减少|降低|涨|跌)了?\s*(?:百分之多少|多少[%％]|几个?百分点|多少个?百分点|几成)"
+    r"(?:增长|增加|提高|提升|上升|下降|减少|降低|涨|跌)了?\s*"
+    r"(?:百分之多少|多少[%％]|几个?百分点|多少个?百分点|几成|多少|几)"
 )
-_CHANGE_WORD = re.compile(r"增长|增加|提高|提升|上升|下降|减少|降低|增幅|降幅|同比|环比|翻番|涨|跌")
+_CHANGE_WORD = re.compile(
+    r"增长|增加|提高|提升|上升|下降|减少|降低|增幅|降幅|同比|环比|翻番|翻一番|涨|跌"
+)
+# Two times to compare: the levels at each answer the change.
+_TWO_TIMES = re.compile(r"从.{1,12}(?:到|至)|(?:和|与|跟|同).{0,8}相比|前后|这些年|这几年|历年")
 
 
 def _asks_change(question: Question) -> bool:
-    return bool(_CHANGE_ASKED.search(question.core or question.text))
+    asked = question.core or question.text
+    two_times = len(question.years) >= 2 or _TWO_TIMES.search(asked)
+    return bool(_CHANGE_ASKED.search(asked)) and not two_times
 
 
 def _attribute_near(question: Question, region: str, span: Span) -> float:
@@ -190,6 +224,21 @@ def _kind_named(terms: tuple[Term, ...], text: str) -> bool:
 def _indicator_named(question: Question, text: str) -> bool:
     matching = indicator_form(text)
     return any(w in matching for w in question.indicator_wordings)
+
+
+# 「尽快遴选科技成果产业化引导基金受托管理机构」: the holder of the role is still to be chosen.
+_TO_BE_CHOSEN = re.compile(
+    r"(?:遴选|选定|选聘|招募|征集|招标|公开选拔|择优确定)[^，,。；;]{0,24}?(?:机构|单位|公司|主体|团队|人选|人员)"
+)
+
+
+def _yet_to_choose(question: Question, text: str) -> bool:
+    """The sentence says the asked role is yet to be filled, so no body or person in it holds
+    it: the role (its head word) stands right after a verb of choosing."""
+    if not question.attribute_terms:
+        return False
+    head = question.attribute_terms[-1]
+    return any(head.match(m.group()) == 1.0 for m in _TO_BE_CHOSEN.finditer(text))
 
 
 def _given(question: Question, span: Span) -> bool:

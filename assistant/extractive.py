@@ -20,6 +20,7 @@ from assistant.evidence import (
     ENUMERATION,
     TypedEvidence,
     attribute_attested,
+    could_name_members,
     is_heading,
     typed_evidence,
 )
@@ -141,6 +142,7 @@ def score_sentences(question: Question, passages: list[Passage]) -> list[Sentenc
                 score += 0.1 * _name_precision(question, row)
             if span_question:
                 score += 0.15 * evidence.type_share + 0.05 * evidence.attribute
+                score += 0.1 * evidence.exactness
             if question.kind in ("list", "measure"):  # enumerations name several items at once
                 score += min(len(ENUMERATION.findall(text)), 6) * 0.04
             if question.years:
@@ -214,7 +216,7 @@ def weigh_candidates(
     about: dict[int, bool] = {}  # by passage: many sentences share one
     for sentence in sentences:
         key = compact(sentence.text)
-        if key in seen:
+        if key in seen or not could_name_members(question, sentence.text):
             continue
         if question.names:
             passage = sentence.passage
@@ -259,7 +261,9 @@ def _states_year(sentence: Sentence, question: Question, years: frozenset[int]) 
         return True
     if plans and _reviews_plan_before(sentence.passage, years):
         return True
-    named = explicit_years(sentence.text)
+    # 「共1130家,数量较2015年翻一番」 states no 2015 figure, unless 2015 is asked as a base too.
+    based = _compared_years(sentence.text) - _compared_years(question.core or question.text)
+    named = explicit_years(sentence.text) - based
     for heading in sentence.passage.section.split(" > "):
         if len(explicit_years(heading)) == 1:  # "2018 年工作总结和 2019 年工作安排" is the title
             named |= explicit_years(heading)
@@ -286,6 +290,14 @@ def _reviews_plan_before(passage: Passage, years: frozenset[int]) -> bool:
 def explicit_years(text: str) -> set[int]:
     """Years written out (2018年), not those a plan name implies (十四五 -> 2021..2025)."""
     return years_in(re.sub(r"十[一二三四五六七八九]五", "", text))
+
+
+# 较2015年, 比2019年底, 跟2017年相比: the base of a comparison.
+_COMPARED_YEAR = re.compile(r"(?:较|比|同比|与|和|跟|相比)\s*((?:19|20)\d{2})\s*年")
+
+
+def _compared_years(text: str) -> set[int]:
+    return {int(y) for y in _COMPARED_YEAR.findall(text)}
 
 
 def _select(question: Question, lead: Sentence, sentences: list[Sentence]) -> list[Sentence]:
