@@ -7,11 +7,8 @@ the direct answer is built from (assistant.answer_form).
 
 from __future__ import annotations
 
-import itertools
 import re
 from dataclasses import dataclass
-
-import jieba.posseg
 
 from assistant.answer_types import (
     COUNT,
@@ -40,8 +37,6 @@ _TABLE_ROW = re.compile(
 _ROW_NAMES_ATTRIBUTE = 0.5
 # Share of a body's name the question already says for the body to be the one asked about.
 _NAMED_IN_QUESTION = 0.6
-# How far after a count its noun and the deed it does are read.
-_DEED_CHARS = 16
 # How much of the text before a span is read as its name.
 _NAME_CHARS = 12
 _ROW_UNIT = re.compile(r"[（(]([^（()）]{1,6})[)）]\s*$")
@@ -172,77 +167,8 @@ def _tied(question: Question, region: str, spans: list[Span]) -> list[Span]:
         s
         for s in spans
         if s.type not in FIGURE_TYPES
-        or (
-            _attribute_near(question, region, s) > 0
-            and _fits_change(question, region, s)
-            and _deed_asked(question, region, s)
-        )
+        or (_attribute_near(question, region, s) > 0 and _fits_change(question, region, s))
     ]
-
-
-# Verbs that only state a count (8家合作银行累计为…, 26家获评): not a deed that picks a subset.
-_STATING_VERBS = frozenset(
-    [
-        "是",
-        "有",
-        "为",
-        "达",
-        "达到",
-        "超过",
-        "超",
-        "共",
-        "共有",
-        "累计",
-        "实现",
-        "成为",
-        "包括",
-        "包含",
-        "占",
-        "居",
-        "位居",
-        "位列",
-        "获评",
-        "入选",
-        "新增",
-        "增至",
-    ]
-)
-_NOUN_TAGS = ("n", "nz", "nt", "ns", "nr", "j", "vn", "b", "l")
-
-
-def _counts_named(question: Question, region: str, span: Span) -> bool:
-    """A count right after nouns in its clause (累计获得专利数百项) counts them: when the question
-    says none of them, it counts something else. An item of a series (「特等奖1项、一等奖5项」)
-    shares the head its series opened with."""
-    clause_start = max((m.end() for m in _CLAUSE_END.finditer(region, 0, span.start)), default=0)
-    words = list(jieba.posseg.cut(region[max(clause_start, span.start - _DEED_CHARS) : span.start]))
-    run = []
-    while words and words[-1].flag.startswith(_NOUN_TAGS) and words[-1].flag != "vn":
-        run.append(words.pop().word)
-    if not run or (words and words[-1].word == "、"):
-        return True
-    asked = compact(question.text)
-    return any(compact(noun) in asked for noun in run)
-
-
-def _deed_asked(question: Question, region: str, span: Span) -> bool:
-    """A count that is the subject of a deed (「10家院士专家工作站主持和参与了…标准制定」)
-    counts those that did it, a part of the whole: it answers a question asking about that
-    deed, not 「一共建了多少个」."""
-    if span.type != COUNT:
-        return True
-    if not _counts_named(question, region, span):
-        return False
-    words = [(p.word, p.flag) for p in jieba.posseg.cut(region[span.end : span.end + _DEED_CHARS])]
-    n = 0
-    while n < len(words) and words[n][1].startswith(_NOUN_TAGS):
-        n += 1
-    if n == 0 or n == len(words) or words[n][1] != "v" or words[n][0] in _STATING_VERBS:
-        return True
-    # The deed runs to the clause's end: 「主持和参与了」 is asked by 参与 as well.
-    deed = itertools.takewhile(lambda w: w[0] not in "，,。；;、", words[n:])
-    asked = compact(question.core or question.text)
-    return any(ch in asked for word, flag in deed if flag == "v" for ch in word)
 
 
 def _fits_change(question: Question, region: str, span: Span) -> bool:
