@@ -51,6 +51,8 @@ FRAMED = [
     ("请问，根据《黄埔区规划》，黄埔区有多少家孵化器？", "黄埔区有多少家"),
     ("我想了解一下，2020年黄埔区技术合同成交额是多少？", "2020年黄埔区"),
     ("我司想知道，高新技术企业有哪些支持政策？", "高新技术企业"),
+    # so is who asks
+    ("我们是一家做新材料的企业，黄埔区有哪些新材料扶持政策？", "黄埔区有哪些"),
     # an official title runs long; it is one unit of the framing however long it is
     (
         "据《关于进一步加快促进科技创新推动高质量发展的若干政策措施——广州市科学技术局"
@@ -74,6 +76,8 @@ def test_framing_is_split_from_the_focus(question: str, core_start: str) -> None
         "对于中小企业，有哪些扶持政策？",
         "在全省占多大比重？",
         "2025年黄埔区高新技术企业目标是多少家？",
+        "我是谁？",
+        "我们是一家什么样的企业才能申请？",  # who asks is the question here
     ],
 )
 def test_questions_without_framing_keep_their_whole_text(question: str) -> None:
