@@ -74,7 +74,8 @@ _CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
         AMOUNT,
         re.compile(
             r"多少[万亿千百]*元|几[万亿千百]+元|多少钱|金额|多少(?:资金|经费|补贴|奖励|奖金|会费|费用|租金|预算|投资)"
-            r"|(?:补贴|奖励|资助|会费|费用|租金|经费|预算|投资|投入|资金|成交额|产值|营收|收入|规模)"
+            # (规模 is not among them: 基金规模 is money, 在校研究生规模 a head count)
+            r"|(?:补贴|奖励|资助|会费|费用|租金|经费|预算|投资|投入|资金|成交额|产值|营收|收入)"
             r"[^，。？]{0,8}(?:多少|多大|几)"
         ),
     ),
@@ -145,7 +146,9 @@ _COUNT_ANY = re.compile(
     rf"{_NUMBER}\s*(?:余|多)?\s*(?:万|亿)?\s*[{COUNTERS}]|[{_CN_DIGITS}]+\s*(?:余|多)?\s*[{COUNTERS}]"
 )
 _ANY_COUNTER = COUNTERS
-_BARE_COUNT = re.compile(r"多少|(?<!哪)几(?![乎])|数量|总数|一共有|共有")
+_BARE_COUNT = re.compile(
+    r"多少|(?<!哪)几(?![乎])|数量|总数|一共有|共有|多大规模|规模[^，。？]{0,8}多大"
+)
 _BARE_NUMBER = re.compile(rf"{_NUMBER}\s*(?:余|多)?\s*(?:万|亿)?")
 _YEAR_ONLY = re.compile(r"(?:19|20)\d{2}")
 

@@ -16,6 +16,9 @@ from assistant.question import Question, Term, indicator_form, indicator_wording
 TYPES = [
     ("2025年黄埔区高新技术企业目标是多少家？", ("count",)),
     ("技术合同成交额是多少亿元？", ("amount",)),
+    # 规模 is money or a head count: a figure of any kind
+    ("研究院的在校研究生规模要求是多少？", ("count",)),
+    ("母基金的规模有多大？", ("count",)),
     ("新型研发机构靠技术服务挣了多少钱，帮扶了多少家企业？", ("amount", "count")),
     ("研发投入占GDP的比重是多少？", ("share",)),
     ("广州的科研产出份额是多少？", ("share",)),
