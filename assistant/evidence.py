@@ -14,6 +14,7 @@ from assistant.answer_types import (
     COUNT,
     FIGURE_TYPES,
     LIST,
+    NAME,
     ORGANISATION,
     PERSON,
     ROLE,
@@ -81,6 +82,8 @@ def typed_evidence(
     asked = [t for t in question.types if t in SPAN_TYPES]
     if not asked:
         share = 1.0
+        if NAME in question.types and _NAMING.search(question.core or question.text):
+            share = float(_names_something(question, region))
         if LIST in question.types:
             if _counted_members_asked(question):  # the count is given: only names answer
                 share = float(bool(_NAMES_LISTED.search(region)))
@@ -144,6 +147,18 @@ _MEMBERS_ASKED = re.compile(
 _NAMES_LISTED = re.compile(r"、|[”」][“「]|一是")
 
 
+# 「小程序叫什么名字」「产品名称是什么」 ask for a name, which a text writes in quotation marks
+# or as a code (TH-F120, EH216-S).
+_NAMING = re.compile(r"叫什么|名称|名字|叫啥|称为什么")
+_NAME_WRITTEN = re.compile(r"[“「《]([^”」》]{2,30})[”」》]|[A-Za-z][A-Za-z0-9-]*\d[A-Za-z0-9-]*")
+
+
+def _names_something(question: Question, text: str) -> bool:
+    """The text writes a name the question does not already say."""
+    asked = compact(question.text)
+    return any(compact(m.group(1) or m.group()) not in asked for m in _NAME_WRITTEN.finditer(text))
+
+
 def _counted_members_asked(question: Question) -> bool:
     return bool(_MEMBERS_ASKED.search(question.core or question.text))
 
@@ -151,7 +166,10 @@ def _counted_members_asked(question: Question) -> bool:
 def could_name_members(question: Question, text: str) -> bool:
     """False for a sentence that cannot answer 「那8家合作银行是哪几家」: the question already
     has the count, and the sentence names no members in a series, or none of the asked kind
-    (a series of shares of 获贷企业 names no 银行)."""
+    (a series of shares of 获贷企业 names no 银行); or 「…叫什么名字」, and it writes no name."""
+    if NAME in question.types and _NAMING.search(question.core or question.text):
+        # 「…药物叫什么名字」: a name must be written, by what it names
+        return _names_something(question, text) and _attribute_in(question, compact(text)) > 0
     if not _counted_members_asked(question):
         return True
     return bool(_NAMES_LISTED.search(text)) and _attribute_in(question, compact(text)) > 0

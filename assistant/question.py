@@ -139,6 +139,8 @@ PLAN_PERIOD = re.compile(r"十[一二三四五六七八九]五")
 _PLAN_PHRASE = re.compile(rf"[“\"「]?{PLAN_PERIOD.pattern}[”\"」]?(?:期间|末|初|以来|时期)?")
 # A Latin gloss after a term (份额（Share）, 研发投入(R&D)) restates it: the term is asked.
 _GLOSS = re.compile(r"[（(][A-Za-z&.\s-]+[)）]")
+# 「到广州市科协这份交流材料为止」: until when, not what is asked.
+_UNTIL = re.compile(r"(?:到|截至|截止到?)[^，,。？?]{1,24}?为止")
 _TIME_PHRASE = re.compile(r"(?:到|截至|截止)?\s*(?:19|20)\d{2}\s*年(?:底|末|初)?")
 _QUOTED = re.compile(r"[“\"「《]([^”\"」》]{2,20})[”\"」》]")
 # Stripped for retrieval only: they carry no meaning and confuse tokenizers.
@@ -345,7 +347,7 @@ class TermWeigher:
         A noun is kept with the noun it is compounded with (运营 单位, 创客 空间): the head
         alone names any unit, and the two may stand apart in the answer (中小企业……投融资).
         """
-        core = _GLOSS.sub("", _PLAN_PHRASE.sub("", core))
+        core = _UNTIL.sub("", _GLOSS.sub("", _PLAN_PHRASE.sub("", core)))
         asked = _ASKED_AT.search(core)
         if not asked:
             return ""

@@ -487,3 +487,20 @@ def test_a_list_of_counted_members_needs_their_names(assistant: Assistant) -> No
 def test_a_name_the_documents_do_not_give_is_refused(assistant: Assistant, question: str) -> None:
     answer = assistant.ask(question)
     assert answer.refused and answer.direct_answer is None, answer.text
+
+
+def test_a_name_asked_is_answered_by_a_name_written_by_what_it_names(
+    assistant: Assistant,
+) -> None:
+    """「…叫什么名字」 asks a thing's name (not a person's, unless after a role): the answer is a
+    name the text writes (“湾创产学研”), by the thing it names."""
+    named = assistant.ask("联盟上线的那个产学研小程序叫什么名字？")
+    assert not named.refused and "湾创产学研" in named.text, named.text
+    unnamed = assistant.ask("广州实验室那款全球首个瘤内注射药物的名称是什么？")
+    assert unnamed.refused, unnamed.text
+
+
+def test_until_when_is_not_what_is_asked(assistant: Assistant) -> None:
+    """「到…为止」 says until when, like 截至: what is counted is 创交会's 届."""
+    answer = assistant.ask("创交会从2015年开始，到广州市科协写这份材料为止办了几届？")
+    assert not answer.refused and "6届" in (answer.direct_answer or ""), answer.text

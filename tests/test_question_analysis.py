@@ -19,6 +19,9 @@ TYPES = [
     # 规模 is money or a head count: a figure of any kind
     ("研究院的在校研究生规模要求是多少？", ("count",)),
     ("母基金的规模有多大？", ("count",)),
+    # 叫什么名字 names a thing, and a person only after a role
+    ("联盟搭的小程序叫什么名字？", ("name",)),
+    ("联盟秘书长（个人）叫什么名字？", ("person",)),
     ("新型研发机构靠技术服务挣了多少钱，帮扶了多少家企业？", ("amount", "count")),
     ("研发投入占GDP的比重是多少？", ("share",)),
     ("广州的科研产出份额是多少？", ("share",)),
