@@ -160,6 +160,7 @@ def _names_something(question: Question, text: str) -> bool:
 
 
 def _counted_members_asked(question: Question) -> bool:
+    """The question gives how many members there are and asks which they are."""
     return bool(_MEMBERS_ASKED.search(question.core or question.text))
 
 
@@ -182,10 +183,7 @@ def _tied(question: Question, region: str, spans: list[Span]) -> list[Span]:
     sentences apart, and tying them, even to the whole sentence, refused answerable questions
     of the frozen test split.)"""
     return [
-        s
-        for s in spans
-        if s.type not in FIGURE_TYPES
-        or (_attribute_near(question, region, s) > 0 and _fits_change(question, region, s))
+        s for s in spans if s.type not in FIGURE_TYPES or _attribute_near(question, region, s) > 0
     ]
 
 
