@@ -378,11 +378,11 @@ class TermWeigher:
             return " ".join(deed[:2])
         clauses = re.split(r"[，,；;：:]", core[: asked.start()])
         before = _LINKING.sub("", clauses[-1])
-        head = _GENERIC_HEAD.search(before)
-        if head and "的" in before:
+        generic_head = _GENERIC_HEAD.search(before)
+        if generic_head and "的" in before:
             # 「黄埔区的高企数量」: a noun between 的 and the head is what is counted;
             # 「资金池每年投入的金额」: with none, what stands before 的 is.
-            between = before[before.rfind("的") + 1 : head.start()]
+            between = before[before.rfind("的") + 1 : generic_head.start()]
             if not any(_nominal(w) for w in self._content_words(between, years)):
                 before = _LINKING.sub("", _TIME_PHRASE.sub("", before[: before.rfind("的")]))
             else:
