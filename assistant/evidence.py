@@ -82,13 +82,8 @@ def typed_evidence(
     asked = [t for t in question.types if t in SPAN_TYPES]
     if not asked:
         share = 1.0
-        if NAME in question.types and _NAMING.search(question.core or question.text):
-            share = float(_names_something(question, region))
         if LIST in question.types:
-            if _counted_members_asked(question):  # the count is given: only names answer
-                share = float(bool(_NAMES_LISTED.search(region)))
-            else:
-                share = 0.5 + 0.5 * bool(ENUMERATION.search(region))
+            share = 0.5 + 0.5 * bool(ENUMERATION.search(region))
         return TypedEvidence((), share, _attribute_in(question, compact(region)))
     spans: list[Span] = []
     found = 0
@@ -164,7 +159,7 @@ def _counted_members_asked(question: Question) -> bool:
     return bool(_MEMBERS_ASKED.search(question.core or question.text))
 
 
-def could_name_members(question: Question, text: str) -> bool:
+def could_name_what_is_asked(question: Question, text: str) -> bool:
     """False for a sentence that cannot answer 「那8家合作银行是哪几家」: the question already
     has the count, and the sentence names no members in a series, or none of the asked kind
     (a series of shares of 获贷企业 names no 银行); or 「…叫什么名字」, and it writes no name."""

@@ -20,7 +20,7 @@ from assistant.evidence import (
     ENUMERATION,
     TypedEvidence,
     attribute_attested,
-    could_name_members,
+    could_name_what_is_asked,
     is_heading,
     typed_evidence,
 )
@@ -216,7 +216,7 @@ def weigh_candidates(
     about: dict[int, bool] = {}  # by passage: many sentences share one
     for sentence in sentences:
         key = compact(sentence.text)
-        if key in seen or not could_name_members(question, sentence.text):
+        if key in seen or not could_name_what_is_asked(question, sentence.text):
             continue
         if question.names:
             passage = sentence.passage
@@ -289,7 +289,7 @@ def _reviews_plan_before(passage: Passage, years: frozenset[int]) -> bool:
 
 def explicit_years(text: str) -> set[int]:
     """Years written out (2018年), not those a plan name implies (十四五 -> 2021..2025)."""
-    return years_in(re.sub(r"十[一二三四五六七八九]五", "", text))
+    return years_in(PLAN_PERIOD.sub("", text))
 
 
 # 较2015年, 比2019年底, 跟2017年相比: the base of a comparison.
