@@ -192,6 +192,34 @@ def _get(url: str, path: str, token: str | None, **params: object) -> httpx.Resp
     return httpx.get(f"{url}{path}", headers=headers, params=params, timeout=120)  # type: ignore[arg-type]
 
 
+# Machine fields a marker can appear in by chance: a chat reply's `created` second (e.g.
+# 1796107775 holds 777), its random id, an answer's timings in milliseconds.
+_MACHINE_KEYS = frozenset({"id", "created", "timings_ms"})
+
+
+def _without_machine_fields(value: object) -> object:
+    if isinstance(value, dict):
+        return {k: _without_machine_fields(v) for k, v in value.items() if k not in _MACHINE_KEYS}
+    if isinstance(value, list):
+        return [_without_machine_fields(v) for v in value]
+    return value
+
+
+def _readable(body: str) -> str:
+    """What a response says, without its machine fields: a JSON body, or each JSON event of a
+    stream, re-serialised; any other line as it is."""
+    lines = [body] if body.lstrip().startswith(("{", "[")) else body.splitlines()
+    readable = []
+    for line in lines:
+        try:
+            value = json.loads(line.removeprefix("data:").strip())
+        except ValueError:
+            readable.append(line)
+            continue
+        readable.append(json.dumps(_without_machine_fields(value), ensure_ascii=False))
+    return "\n".join(readable)
+
+
 def _api_leaks(url: str, token: str) -> list[str]:
     headers = {"Authorization": f"Bearer {token}"}
     found = []
@@ -209,7 +237,8 @@ def _api_leaks(url: str, token: str) -> list[str]:
             timeout=300,
         ).text
         unasked = [m for m in (*MARKERS, INTERNAL_DOC) if m not in question]  # echoes are fine
-        for name, text in (("ask", answer), ("sse", streamed), ("search", hits), ("chat", chat)):
+        for name, body in (("ask", answer), ("sse", streamed), ("search", hits), ("chat", chat)):
+            text = _readable(body)
             found += [f"{name}:{m}" for m in unasked if m in text]
     listing = _get(url, "/api/v1/documents", token).text
     found += [f"documents:{m}" for m in (INTERNAL_DOC, INTERNAL_TITLE) if m in listing]
