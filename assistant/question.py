@@ -112,10 +112,14 @@ _QUESTION_WORDS = frozenset(
 )
 # jieba's place tag; its person/organisation tags were measured to fire on common words (养老, 托幼)
 _PROPER = frozenset({"ns"})
+# Places named only from where the speaker stands (外国 is a place jieba tags like 南沙).
+_RELATIVE_PLACES = frozenset({"外国", "本国", "他国", "异国", "各国", "外省", "本地", "当地"})
 _ASKING = re.compile(r"多少|几|哪|什么|怎|如何|各是|各有")
 # The attribute a question asks about is the last content word before its question word.
 # After 没/不/无 the same words do not ask (「没什么抵押」 is "little collateral").
-_ASKED_AT = re.compile(r"(?<![没不无])(?:多少|几|哪|什么|谁|怎|如何|何时|第几|是否)")
+_ASKED_AT = re.compile(
+    r"(?<![没不无])(?:多少|几|哪|什么|谁|怎|如何|何时|第几|是否|多大|多高|多长|多久)"
+)
 _LINKING = re.compile(
     r"(?:是|有|为|达到|达|约|要|将|能|可以|一共|总共|共|的|了|在|具体|分别|大概|大约|到底"
     r"|(?:提升|提高|增加|增长|扩大|扩充|发展)到)+$"
@@ -266,15 +270,18 @@ class TermWeigher:
         framing_terms = tuple(
             t for t in self._terms(" ".join(framed.framing), years, flags) if t.text not in focus
         )
-        # A place most chunks mention (广州, 广东) is the corpus's setting, not a topic to match.
+        # A place most chunks mention (广州, 广东) is the corpus's setting, not a topic to match;
+        # a district (黄埔区) is a scope however often its own plan names it: the city's total
+        # is not the district's figure.
         common = _COMMON_SHARE * len(self._index.texts)
+        districts = _districts(core)
         # An abbreviation (广马) cannot be checked by its letters; its terms still rank.
         named = [*_names(core, flags), *_stated_figures(clean)]
         found = {name: self._df(compact(name)) for name in dict.fromkeys(named)}
         names = tuple(
             name
             for name, df in found.items()
-            if df <= common and (df or not self._abbreviates(compact(name)))
+            if (df <= common or name in districts) and (df or not self._abbreviates(compact(name)))
         )
         unknown = tuple(name for name in names if not found[name])
         asking = _standard_asking(core)
@@ -462,6 +469,9 @@ class TermWeigher:
 
 # Spoken question words (「是啥职务」「咋申请」) ask what the written ones ask.
 _SPOKEN_ASKING = (("啥", "什么"), ("咋", "怎么"))
+# 几 after a demonstrative (这几年, 那几家) or in a span of recent time (近几年, 过去几个月)
+# points at some, as 些 does: it asks nothing.
+_POINTING_FEW = re.compile(r"(?<=[这那])几|(?<=近|去|前|头)几(?=年|天|周|个月)")
 
 
 def _standard_asking(text: str) -> str:
@@ -469,7 +479,7 @@ def _standard_asking(text: str) -> str:
     asks; never shown to the user."""
     for spoken, written in _SPOKEN_ASKING:
         text = text.replace(spoken, written)
-    return text
+    return _POINTING_FEW.sub("些", text)
 
 
 def _names(text: str, flags: dict[str, str]) -> list[str]:
@@ -484,13 +494,22 @@ def _names(text: str, flags: dict[str, str]) -> list[str]:
         for part in re.split(r"[^\w+]+", q)
         if len(part) >= 2
     ]
-    places = [
+    places = _districts(text)
+    proper = [
+        word
+        for word, flag in flags.items()
+        if flag in _PROPER and len(word) >= 2 and word not in _RELATIVE_PLACES
+    ]
+    return quoted + places + proper
+
+
+def _districts(text: str) -> list[str]:
+    """Districts and counties (南沙区, 黄埔区) the text names: jieba tags the name a place."""
+    return [
         m.group()
         for m in re.finditer(r"[\u4e00-\u9fff]{2,3}?[区县]", text)
         if _tag(m.group()[:-1]) == "ns"
     ]
-    proper = [word for word, flag in flags.items() if flag in _PROPER and len(word) >= 2]
-    return quoted + places + proper
 
 
 def _stated_figures(text: str) -> list[str]:
