@@ -11,6 +11,7 @@ import re
 from typing import TYPE_CHECKING
 
 from assistant.answer_types import (
+    COUNT,
     ORGANISATION,
     PERSON,
     PLACE,
@@ -20,7 +21,7 @@ from assistant.answer_types import (
     stated_types,
 )
 from assistant.evidence import answer_text, table_row_in_words
-from assistant.question import Question, compact
+from assistant.question import Question, Term, compact
 
 if TYPE_CHECKING:
     from assistant.extractive import Candidate, Sentence
@@ -29,6 +30,16 @@ if TYPE_CHECKING:
 ANSWER_LEAD = "根据已收录的文档："
 EVIDENCE_LEAD = "依据："
 RELATED_LEAD = "可能相关（仅供参考，未必回答该问题）："
+_BOUND_CHARS = 12
+# What bounds a figure, written right before it: an approximation, a floor or ceiling, a
+# run of years (连续6年), or a range's lower end.
+_BOUND = re.compile(
+    r"(?:近|超过|超|逾|约|大约|突破|不少于|不低于|不超过|接近|将近|连续"
+    r"|\d+(?:\.\d+)?\s*[%％]?\s*[-—–~～至到])\s*$"
+)
+# A figure followed by 的 (or 规模的) describes the noun after it.
+_DESCRIBES_NOUN = re.compile(r"\s*(?:规模)?的")
+_CLAUSE_BREAK = re.compile(r"[，,；;。！!？?：:（(]")
 _CLAUSES = re.compile(r"[^，,；;。！!？?：:]+")
 # The focus a refusal's lead sentence must hold before it can say "the documents only give …".
 _PARTIAL_FOCUS = 0.5
@@ -69,21 +80,64 @@ def direct_answer(question: Question, lead: Sentence) -> str | None:
         return f"{words}[1]" if words else None
     if any(t in (PERSON, ORGANISATION, PLACE) for t in asked):
         return f"{_best_clause(question, lead.text)}[1]"
-    picked: list[str] = []
+    picked: list[Span] = []
     for answer_type in asked:
-        spans = [s for s in lead.evidence.spans if s.type == answer_type]
+        # a bare 「增加了多少」 is answered by a figure of any kind (40%, 619亿元)
+        spans = [
+            s
+            for s in lead.evidence.spans
+            if s.type == answer_type or (answer_type == COUNT and not question.counter)
+        ]
         if spans:
-            best = max(spans, key=lambda s: _clause_focus(question, lead.text, s))
-            picked.append(" ".join(best.text.split()))
-    return f"{'，'.join(dict.fromkeys(picked))}[1]" if picked else None
+            picked.append(max(spans, key=lambda s: _span_fit(question, lead.text, s)))
+    picked += _later_parts(question, lead, picked)
+    stated = (" ".join(_as_stated(lead.text, s).split()) for s in picked)
+    return f"{'，'.join(dict.fromkeys(stated))}[1]" if picked else None
 
 
-def _clause_focus(question: Question, text: str, span: Span) -> float:
+def _later_parts(question: Question, lead: Sentence, picked: list[Span]) -> list[Span]:
+    """A figure for each later part of a multi-part question that asks one type twice
+    (「承担了多少项纵向项目，其中国家级有几项？」): the one whose clause names that part's
+    attribute, when the lead states it."""
+    found: list[Span] = []
+    if not picked:
+        return found
+    for terms in question.part_attributes[len(picked) - 1 :]:
+        left = [s for s in lead.evidence.spans if s not in picked + found]
+        named = [(_named_before(terms, lead.text, s), s) for s in left]
+        best = max(named, key=lambda pair: pair[0], default=(0.0, None))
+        if best[1] is not None and best[0] > 0:
+            found.append(best[1])
+    return found
+
+
+def _named_before(terms: tuple[Term, ...], text: str, span: Span) -> float:
+    """How much of a part's attribute the text from the clause start to the span names."""
+    start = max((m.end() for m in _CLAUSE_BREAK.finditer(text, 0, span.start)), default=0)
+    before = compact(text[start : span.start])
+    return sum(t.weight * t.match(before) for t in terms)
+
+
+def _as_stated(text: str, span: Span) -> str:
+    """The figure with what bounds it (近80家, 超过500家, 2-3个, 20%-30%): without the word or
+    the lower end, 80家 would state more than the document does."""
+    before = text[max(0, span.start - _BOUND_CHARS) : span.start]
+    bound = _BOUND.search(before)
+    return (bound.group() if bound else "") + span.text
+
+
+def _span_fit(question: Question, text: str, span: Span) -> tuple[bool, float, float]:
+    """How well a span answers: one that only describes a noun (「4 亿元规模的资金池撬动银行贷
+    款突破 100 亿元」) states nothing; then the one right after the asked attribute (「孵化器
+    335家（国家级26家）」 for 国家级的有几家); then the one in the clause naming most of the
+    focus, the first on ties."""
     clause = next(
         (m.group() for m in _CLAUSES.finditer(text) if m.start() <= span.start < m.end()), ""
     )
     focus = sum(t.weight * t.match(compact(clause)) for t in question.terms)
-    return focus - 0.001 * span.start  # ties: the first
+    describes = bool(_DESCRIBES_NOUN.match(text, span.end))
+    named = _named_before(question.attribute_terms, text, span)
+    return not describes, focus, named - 0.001 * span.start
 
 
 def _best_clause(question: Question, text: str) -> str:

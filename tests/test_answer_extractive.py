@@ -504,3 +504,49 @@ def test_until_when_is_not_what_is_asked(assistant: Assistant) -> None:
     """「到…为止」 says until when, like 截至: what is counted is 创交会's 届."""
     answer = assistant.ask("创交会从2015年开始，到广州市科协写这份材料为止办了几届？")
     assert not answer.refused and "6届" in (answer.direct_answer or ""), answer.text
+
+
+@pytest.mark.parametrize(
+    ("question", "direct"),
+    [
+        # an approximation, and a range's lower end, stay with the figure
+        ("全市现有新型研发机构多少家？", "近80家"),
+        ("黄埔区传统产业要打造几个产业基础集群？", "2-3个"),
+        # 「4 亿元规模的资金池」 describes the pool; the loans are what it states
+        ("广州的科技信贷风险补偿资金池撬动了多少银行贷款？", "突破 100 亿元"),
+        # 「孵化器335家（国家级26家）」: the figure right after the asked kind
+        ("2018年广州的科技企业孵化器中国家级的有几家？", "26家"),
+        # one type asked twice: a figure for each part
+        ("广州新型研发机构去年承担的纵向项目有多少项？其中国家级项目有几项？", "592项，147项"),
+        # 近几年 asks nothing; a bare 多少 is answered by a share too
+        ("近几年来穗工作的外籍人才增长了多少？", "40%"),
+    ],
+)  # fmt: skip
+def test_the_first_line_states_the_figure_as_the_document_bounds_it(
+    assistant: Assistant, question: str, direct: str
+) -> None:
+    answer = assistant.ask(question)
+    assert not answer.refused and answer.direct_answer == f"{direct}[1]", answer.text
+
+
+def test_a_few_pointed_at_is_no_question_and_a_foreign_country_no_place(
+    assistant: Assistant,
+) -> None:
+    """「这几年」 is a span of time (not 「几年」 asked), 外国 a place seen from the speaker."""
+    analysed, _ = assistant.candidates("在广州工作的外国人才这几年增加了多少？")
+    assert analysed.counter == "" and "外国" not in analysed.names
+    asked, _ = assistant.candidates("广州科技创新母基金用了几年落地这些子基金？")
+    assert asked.counter == "年"
+    sized, _ = assistant.candidates("天使母基金的总规模有多大？")
+    assert "规模" in sized.attribute.split()
+
+
+def test_a_district_asked_is_the_scope_of_the_answer(assistant: Assistant) -> None:
+    """A district is a scope however often its own plan names it: the city's pool is not
+    黄埔区's, while 黄埔区's plan answers for 黄埔区."""
+    analysed, _ = assistant.candidates("黄埔区的信贷风险补偿资金池一共撬动了多少银行贷款？")
+    assert "黄埔区" in analysed.names
+    refused = assistant.ask("黄埔区的信贷风险补偿资金池一共撬动了多少银行贷款？")
+    assert refused.refused and refused.direct_answer is None, refused.text
+    answered = assistant.ask("黄埔区各类研发机构共有多少家？")
+    assert not answered.refused and answered.direct_answer == "1130家[1]", answered.text
