@@ -44,9 +44,10 @@ _FRAMING = re.compile(
 )
 _TARGET_YEAR = re.compile(r"计划|目标|规划|力争|预计|(?:要|将)?到(?=(?:19|20)\d{2})")
 _ACTUAL = re.compile(r"完成值|实际(?:值|完成)?|完成情况|基期值?|现状")
-# Where the indicator or entity ends: the first verb or question word after it.
+# Where the indicator or entity ends: the first verb, question word or time adverb after it
+# (「…服务中心下一步要建设…」: 下一步 says when, it is not part of the name).
 _SUBJECT_END = re.compile(
-    r"是|有|在|要|将|由|为|共|一共|总共|多少|几|哪|什么|谁|如何|怎么|怎样|为什么|何时|成立|排|"
+    r"下一步|接下来|目前|现在|今后|未来|近年|已经|正在|是|有|在|要|将|由|为|共|一共|总共|多少|几|哪|什么|谁|如何|怎么|怎样|为什么|何时|成立|排|"
     r"达到|达|获得|拿|牵头|提出|占|位居|位列|进入|设立|设置|举办|开展|实现|增长|包括|负责|属于|"
     r"做到|多大|多高|计划|预计|力争"
 )

@@ -161,6 +161,13 @@ def test_a_pronoun_takes_the_short_name_the_answer_defines() -> None:
     assert rewrite_by_rule("它的运营主体是谁？", [(CENTRE, answer)]) == "交易中心的运营主体是谁？"
 
 
+def test_a_time_adverb_ends_the_subject_a_pronoun_stands_for() -> None:
+    """「…服务中心下一步要建设…」: 下一步 says when, it is not part of the centre's name."""
+    first = "广州国际技术交易服务中心下一步要建设哪“三大平台”？"
+    rewritten = rewrite_by_rule("它背后的运营公司是怎么组成的？", [(first, "发布平台")])
+    assert rewritten == "广州国际技术交易服务中心背后的运营公司是怎么组成的？"
+
+
 @pytest.fixture(scope="module")
 def assistant(searcher: HybridSearcher) -> Assistant:
     return Assistant(searcher, AssistantSettings())
