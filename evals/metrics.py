@@ -159,6 +159,7 @@ class AnswerResult:
     judge: Mapping[str, float] = field(default_factory=dict)
     style: str = DEFAULT_STYLE
     figure: bool = False
+    direct_correct: bool = False  # the first line (`direct_answer`) alone holds the answer
 
 
 def _share(flags: Sequence[bool]) -> float | None:
@@ -181,6 +182,8 @@ def answer_summary(results: Sequence[AnswerResult]) -> dict[str, Any]:
         "n": len(results),
         "accuracy": _share([r.correct for r in answerable]),
         "figure_accuracy": _share([r.correct for r in answerable if r.figure]),
+        # of the same figure questions, the share whose first line is the answer
+        "direct_accuracy": _share([r.direct_correct for r in answerable if r.figure]),
         "citation_support": _share([r.supported for r in answered]),
         "refusal_recall": _share([r.refused for r in unanswerable]),
         "false_refusal_rate": _share([r.refused for r in answerable]),
@@ -239,6 +242,7 @@ HEADLINE_KEYS: tuple[str, ...] = (
     "mrr",
     "accuracy",
     "figure_accuracy",
+    "direct_accuracy",
     "refusal_recall",
     "false_refusal_rate",
     "citation_support",

@@ -313,6 +313,7 @@ RETRIEVAL_KEYS = (*(f"hit@{k}" for k in HIT_KS), "mrr", "p50_ms", "p95_ms")
 ANSWER_KEYS = (
     "accuracy",
     "figure_accuracy",
+    "direct_accuracy",
     "citation_support",
     "refusal_recall",
     "false_refusal_rate",

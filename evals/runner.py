@@ -53,6 +53,7 @@ class AnswerView:
     refused: bool
     cited_texts: tuple[str, ...]
     cited_docs: tuple[str, ...]
+    direct: str = ""
 
     @classmethod
     def of(cls, answer: AnswerLike) -> AnswerView:
@@ -67,6 +68,7 @@ class AnswerView:
             refused=bool(data.get("refused")),
             cited_texts=tuple(str(c.get("text", "")) for c in citations),
             cited_docs=tuple(str(c.get("doc_id", "")) for c in citations),
+            direct=str(direct or ""),
         )
 
 
@@ -161,6 +163,9 @@ def run_answers(
                 judge=judge(item, answer) if judge and not view.refused else {},
                 style=item.style,
                 figure=asks_figure(item),
+                direct_correct=item.answerable
+                and bool(view.direct)
+                and answer_correct(item, view.direct),
             )
         )
     return results

@@ -4,6 +4,7 @@ split gap and comparisons."""
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -165,6 +166,23 @@ def test_refusal_metrics() -> None:
     assert summary["p95_ms"] == pytest.approx(37.5)
 
 
+def test_direct_accuracy_is_over_figure_questions_whose_first_line_holds_the_answer() -> None:
+    def figure(id_: str, correct: bool, direct_correct: bool) -> AnswerResult:
+        result = answer(id_, True, False, correct)
+        return replace(result, figure=True, direct_correct=direct_correct)
+
+    results = [
+        figure("a", True, True),
+        figure("b", True, False),  # in the quotes, not on the first line
+        figure("c", False, False),
+        replace(answer("d", True, False, True), direct_correct=False),  # not a figure question
+        answer("u", False, True),
+    ]
+    summary = answer_summary(results)
+    assert summary["figure_accuracy"] == pytest.approx(2 / 3)
+    assert summary["direct_accuracy"] == pytest.approx(1 / 3)
+
+
 def test_percentile_interpolates() -> None:
     assert percentile([5.0], 95) == 5.0
     assert percentile([1.0, 2.0, 3.0, 4.0], 50) == 2.5
@@ -274,9 +292,10 @@ def test_answer_view_reads_the_json_contract() -> None:
         )
     )
     assert view.text.startswith("2600家[1]") and view.cited_docs == ("d1",)
+    assert view.direct == "2600家[1]"
     assert view.cited_texts == ("原文2600家",)
     plain = AnswerView.of(Answer({"answer": "没有找到", "refused": True, "citations": []}))
-    assert plain.refused and plain.text == "没有找到"
+    assert plain.refused and plain.text == "没有找到" and plain.direct == ""
 
 
 def test_metamorphic_rates() -> None:
