@@ -107,7 +107,10 @@ class Assistant:
         # Per document set: callers of different collections get different snapshots.
         self._weighers = PerSnapshot(
             lambda snapshot: TermWeigher(
-                snapshot.tokenizer, [c.text for c in snapshot.chunks.values()]
+                snapshot.tokenizer,
+                [c.text for c in snapshot.chunks.values()],
+                [c.doc_id for c in snapshot.chunks.values()],
+                {doc_id: record.title for doc_id, record in snapshot.documents.items()},
             )
         )
         self._llm: LlmClient | None = None

@@ -131,10 +131,10 @@ def _exactness(question: Question, region: str, span: Span) -> float:
     return sum(g in asked for g in grams) / len(grams) if grams else 0.0
 
 
-# 「8家合作银行是哪几家」「7家上市公司分别是哪些」: a stated count of what is then asked for
-# by name.
+# 「8家合作银行是哪几家」「7家上市公司分别是哪些」「两大基础科学中心项目分别叫什么」: a
+# stated count of what is then asked for by name.
 _MEMBERS_ASKED = re.compile(
-    r"\d+\s*[家个项所名位只][^，,。？?]{1,20}?(?:是|有|为)?(?:哪几|哪些|分别)"
+    r"(?:\d+|[两二三四五六七八九十]+)\s*[家个项所名位只大][^，,。？?]{1,20}?(?:是|有|为)?(?:哪几|哪些|分别)"
 )
 
 
@@ -163,12 +163,13 @@ def could_name_what_is_asked(question: Question, text: str) -> bool:
     """False for a sentence that cannot answer 「那8家合作银行是哪几家」: the question already
     has the count, and the sentence names no members in a series, or none of the asked kind
     (a series of shares of 获贷企业 names no 银行); or 「…叫什么名字」, and it writes no name."""
+    named = _attribute_in(question, compact(text)) > 0
+    if _counted_members_asked(question) and not (_NAMES_LISTED.search(text) and named):
+        return False
     if NAME in question.types and _NAMING.search(question.core or question.text):
         # 「…药物叫什么名字」: a name must be written, by what it names
-        return _names_something(question, text) and _attribute_in(question, compact(text)) > 0
-    if not _counted_members_asked(question):
-        return True
-    return bool(_NAMES_LISTED.search(text)) and _attribute_in(question, compact(text)) > 0
+        return _names_something(question, text) and named
+    return True
 
 
 def _tied(question: Question, region: str, spans: list[Span]) -> list[Span]:

@@ -218,6 +218,8 @@ def weigh_candidates(
         key = compact(sentence.text)
         if key in seen or not could_name_what_is_asked(question, sentence.text):
             continue
+        if question.body_docs is not None and sentence.passage.doc_id not in question.body_docs:
+            continue  # a document that never names the asked body speaks of others
         if question.names:
             passage = sentence.passage
             if id(passage) not in about:

@@ -112,6 +112,7 @@ _QUESTION_WORDS = frozenset(
 )
 # jieba's place tag; its person/organisation tags were measured to fire on common words (养老, 托幼)
 _PROPER = frozenset({"ns"})
+_BODY = "nt"  # jieba's tag of an organisation's name
 # Places named only from where the speaker stands (外国 is a place jieba tags like 南沙).
 _RELATIVE_PLACES = frozenset({"外国", "本国", "他国", "异国", "各国", "外省", "本地", "当地"})
 _ASKING = re.compile(r"多少|几|哪|什么|怎|如何|各是|各有")
@@ -205,6 +206,9 @@ class Question:
     part_attributes: tuple[tuple[Term, ...], ...] = ()
     # The years of a cut-off framing (「截至2019年底，」): the figure must hold as of then.
     as_of: frozenset[int] = frozenset()
+    # The documents that name every organisation the question names (中山大学): a sentence of
+    # another document is about other bodies. None: no organisation named.
+    body_docs: frozenset[str] | None = None
 
     @property
     def total_weight(self) -> float:
@@ -245,9 +249,17 @@ def question_kind(types: tuple[str, ...]) -> QuestionKind:
 class TermWeigher:
     """Inverse document frequency of words over the corpus chunks, for weighting key terms."""
 
-    def __init__(self, tokenizer: ChineseTokenizer, texts: list[str]) -> None:
+    def __init__(
+        self,
+        tokenizer: ChineseTokenizer,
+        texts: list[str],
+        doc_ids: list[str] | None = None,
+        titles: dict[str, str] | None = None,
+    ) -> None:
         self.tokenizer = tokenizer
         self._index = TextIndex([compact(t) for t in texts])
+        self._doc_ids = doc_ids or []  # the document of each text, by position
+        self._titles = {doc: compact(title) for doc, title in (titles or {}).items()}
         self._idf = lru_cache(maxsize=4096)(self._compute_idf)
         self._df = lru_cache(maxsize=4096)(self._index.count)
 
@@ -284,6 +296,7 @@ class TermWeigher:
             if (df <= common or name in districts) and (df or not self._abbreviates(compact(name)))
         )
         unknown = tuple(name for name in names if not found[name])
+        bodies = [w for w, flag in flags.items() if flag == _BODY and len(w) >= 2 and w in core]
         asking = _standard_asking(core)
         types = asked_types(asking)
         attribute = self._attribute(asking, years)
@@ -310,7 +323,22 @@ class TermWeigher:
             core,
             part_attributes,
             frozenset(y for f in framed.framing if _CUT_OFF.match(f) for y in years_in(f)),
+            self._documents_naming(bodies),
         )
+
+    def _documents_naming(self, bodies: list[str]) -> frozenset[str] | None:
+        """The documents whose text or title names every body the corpus knows; None when
+        the question names none (or no document positions were given)."""
+        known = [compact(b) for b in bodies if self._df(compact(b))]
+        if not known or not self._doc_ids:
+            return None
+        naming = set(self._doc_ids) | set(self._titles)
+        for body in known:
+            texts = self._index.texts
+            found = {self._doc_ids[n] for n in self._index.numbers(body) if body in texts[n]}
+            found |= {doc for doc, title in self._titles.items() if body in title}
+            naming &= found
+        return frozenset(naming)
 
     def _attribute_terms(self, attribute: str) -> tuple[Term, ...]:
         """The attribute's words weighted by rarity. 数量/总量 only say "a figure of" the word

@@ -33,17 +33,20 @@ class TextIndex:
 
     def candidates(self, chars: str) -> Iterator[str]:
         """The texts that hold every character of `chars` (each at least once, anywhere)."""
+        for number in self.numbers(chars):
+            yield self.texts[number]
+
+    def numbers(self, chars: str) -> list[int]:
+        """The numbers of the texts that hold every character of `chars`."""
         unique = sorted(set(chars), key=lambda c: len(self._lists.get(c, ())))
         if not unique:
-            yield from self.texts
-            return
+            return list(range(len(self.texts)))
         numbers = self._arrays(unique[0])
         for char in unique[1:]:
             if not len(numbers):
                 break
             numbers = np.intersect1d(numbers, self._arrays(char), assume_unique=True)
-        for number in numbers.tolist():
-            yield self.texts[number]
+        return [int(n) for n in numbers.tolist()]
 
     def count(self, word: str) -> int:
         """How many texts contain `word`."""

@@ -469,6 +469,8 @@ def test_a_list_of_counted_members_needs_their_names(assistant: Assistant) -> No
     assert not [c for c in counted if "新三板挂牌企业 26 家" in c.sentence.text]
     _, plain = assistant.candidates("2018年新增了多少家新三板挂牌企业？")
     assert any("新三板挂牌企业 26 家" in c.sentence.text for c in plain)
+    _, spelled = assistant.candidates("中山大学获批的两大基础科学中心项目分别是哪些？")
+    assert not [c for c in spelled if "、" not in c.sentence.text]  # 两大 gives the count too
     _, named = assistant.candidates("2018年入选《财富》未来全球企业50强的是哪几家广州企业？")
     assert any(c.features["type_match"] == 1.0 and "、" in c.sentence.text for c in named)
 
@@ -550,3 +552,24 @@ def test_a_district_asked_is_the_scope_of_the_answer(assistant: Assistant) -> No
     assert refused.refused and refused.direct_answer is None, refused.text
     answered = assistant.ask("黄埔区各类研发机构共有多少家？")
     assert not answered.refused and answered.direct_answer == "1130家[1]", answered.text
+
+
+def test_a_body_the_question_names_must_be_named_by_the_answering_document(
+    assistant: Assistant,
+) -> None:
+    """中山大学's two projects are not named anywhere; 华南理工大学's 「“分子聚集发光”…项目」 and
+    the plan's 「国家纳米科学中心、…」 series name other bodies' projects. A body named by its
+    short form (交易中心) is found in the document that defines it."""
+    analysed, candidates = assistant.candidates(
+        "中山大学获批的两大基础科学中心项目分别叫什么名字？"
+    )
+    assert analysed.body_docs is not None
+    assert all(c.sentence.passage.doc_id in analysed.body_docs for c in candidates)
+    refused = assistant.ask("中山大学获批的两大基础科学中心项目分别叫什么名字？")
+    assert refused.refused, refused.text
+    named = assistant.ask("华南理工大学承担的基础科学中心项目叫什么名字？")
+    assert not named.refused and "分子聚集发光" in named.text, named.text
+    short = assistant.ask("交易中心下一步要建设哪“三大平台”？")
+    assert not short.refused and "发布平台" in short.text, short.text
+    unnamed, _ = assistant.candidates("广州新型研发机构有多少家？")
+    assert unnamed.body_docs is None
