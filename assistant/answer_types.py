@@ -152,6 +152,8 @@ _BARE_COUNT = re.compile(
 )
 _BARE_NUMBER = re.compile(rf"{_NUMBER}\s*(?:余|多)?\s*(?:万|亿)?")
 _YEAR_ONLY = re.compile(r"(?:19|20)\d{2}")
+# 「培育一批企业」: 一批 is "a number of", no count.
+_INDEFINITE = re.compile(r"一\s*批")
 
 
 @dataclass(frozen=True)
@@ -235,7 +237,13 @@ def spans_of(text: str, answer_type: str, counter: str = "") -> list[Span]:
                 for m in _BARE_NUMBER.finditer(text)
                 if not _YEAR_ONLY.fullmatch(m.group().strip()) and not _in_quoted_name(text, m)
             ]
-        return [s for s in spans if not _is_year_count(text, s) and not _after_ordinal(text, s)]
+        return [
+            s
+            for s in spans
+            if not _is_year_count(text, s)
+            and not _after_ordinal(text, s)
+            and not _INDEFINITE.fullmatch(s.text)
+        ]
     spans_pattern = _SPANS.get(answer_type)
     if not spans_pattern:
         return []

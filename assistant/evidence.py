@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+import jieba.posseg
+
 from assistant.answer_types import (
     COUNT,
     FIGURE_TYPES,
@@ -89,6 +91,8 @@ def typed_evidence(
     found = 0
     for answer_type in asked:
         typed = spans_of(region, answer_type, question.counter if answer_type == COUNT else "")
+        if answer_type == COUNT and _number_of_things_asked(question):
+            typed = [s for s in typed if s.type == COUNT and s.text[-1] not in _TIME_COUNTERS]
         role = ROLE.search(question.core or question.text)
         if answer_type == PERSON and not role:
             typed += spans_of(region, ORGANISATION)  # 「谁跟谁一起研制的」: an actor
@@ -102,7 +106,11 @@ def typed_evidence(
             typed = []
         if tie and not is_table_row:  # a row's values are tied by its name (below)
             typed = _tied(question, region, typed)
-        typed = [s for s in typed if _fits_change(question, region, s)]
+        typed = [
+            s
+            for s in typed
+            if _fits_change(question, region, s) and not _sized_for_another(question, region, s)
+        ]
         found += bool(typed)
         spans += typed
     if not spans:
@@ -119,6 +127,18 @@ def typed_evidence(
         return TypedEvidence((), 0.0, near)
     exact = 0.0 if is_table_row else max(_exactness(question, region, s) for s in spans)
     return TypedEvidence(tuple(spans), found / len(asked), near, exact)
+
+
+# 数量/总数/个数 ask how many things: 260亿元 or 百年 are no number of 子基金 or 会员.
+_NUMBER_OF_THINGS = re.compile(
+    r"(?:数量|总数|个数|数目|人数|家数)(?:是|有|为|达到|达|一共|总共|共)*(?:多少|几)"
+)
+_TIME_COUNTERS = "年月天日周"
+
+
+def _number_of_things_asked(question: Question) -> bool:
+    """A bare 多少 asked of a number of things (子基金数量是多少)."""
+    return not question.counter and bool(_NUMBER_OF_THINGS.search(question.core or question.text))
 
 
 def _exactness(question: Question, region: str, span: Span) -> float:
@@ -222,6 +242,112 @@ def _attribute_near(question: Question, region: str, span: Span) -> float:
     if not _indicator_named(question, clause) and not _kind_named(question.attribute_terms, clause):
         own = 0.0
     return max(own, *parts, 0.0)
+
+
+# Words that only say "the size of" what they follow or precede: 子基金实缴规模 is the sub-funds'.
+_SIZE_OF = re.compile(r"规模|数量|总量|总数|总额|金额|人数|数额|数目")
+_OWNER_TAGS = ("n", "j", "l")  # nouns (n, ng, nz, nr…), abbreviations, set phrases
+_QUALIFIER_TAGS = ("v", "a", "b", "d")  # 实缴, 累计, 总: how the size is counted
+_OWNER_CHARS = 8
+_NAME_RUN_CHARS = 24
+_NAME_MARKS = frozenset("“”「」()（）")
+_SHORT_OWNER_CHARS = 3  # 基金 alone names any fund; 母基金 a kind of one
+# What a size written around a figure belongs to: 「2000万元规模的资金池」, 「规模200亿元的…基金」.
+_OWNER_AFTER = r"\s*的([^和与及、，,；;。]+)"
+
+
+def _sized_for_another(question: Question, region: str, span: Span) -> bool:
+    """The figure is the size (规模, 数量…) of a noun the question never says: 「子基金实缴规模
+    超260亿元」 does not give 母基金的总规模, nor 「规模60亿元的中科院…母基金」 天使母基金's."""
+    if span.type not in FIGURE_TYPES or not question.attribute_terms:
+        return False
+    measure = question.attribute_terms[-1].text
+    if not _SIZE_OF.fullmatch(measure):
+        return False
+    owner = ""
+    after = re.match(rf"\s*{measure}{_OWNER_AFTER}", region[span.end :])
+    if after:
+        owner = _noun_run(after.group(1))
+    else:
+        clause = _clause_around(region, span)
+        offset = region.find(clause)
+        before = clause[: span.start - offset] if offset >= 0 else ""
+        at = before.rfind(measure)
+        if at < 0:
+            return False
+        owner = _owner_before(before[:at])
+        if not owner and not before[at + len(measure) :].strip():
+            sized = re.match(_OWNER_AFTER, region[span.end :])  # 「规模200亿元的…基金」
+            owner = _noun_run(sized.group(1)) if sized else ""
+    if not owner:
+        return False
+    owner, asked = compact(owner).replace("的", ""), compact(question.text).replace("的", "")
+    # 「母基金的规模」 may shorten 「中科院科技成果转化母基金」: a shortened owner is the same one
+    own = _asked_owner(asked, measure)
+    return owner not in asked and not (len(own) >= _SHORT_OWNER_CHARS and owner.endswith(own))
+
+
+def _asked_owner(asked: str, measure: str) -> str:
+    """What the question sizes: the noun run before its size word (「…母基金的总规模」: 母基金)."""
+    at = asked.find(measure)
+    before = re.sub(r"(?:的|总|之)+$", "", asked[:at]) if at > 0 else ""
+    return compact(_owner_before(before)) if before else ""
+
+
+def _noun_run(text: str) -> str:
+    """The noun phrase a text opens with (创投“基金丛林”, not what it then does)."""
+    words = [(p.word, p.flag) for p in jieba.posseg.cut(text[:_NAME_RUN_CHARS])]
+    nominal = [flag.startswith(_OWNER_TAGS) or word in _NAME_MARKS for word, flag in words]
+    run: list[str] = []
+    for n, (word, flag) in enumerate(words):
+        # a verb inside a name (科技成果转化母基金) has a noun right after it
+        inside = flag.startswith("v") and n + 1 < len(words) and nominal[n + 1]
+        if not (nominal[n] or inside):
+            break
+        run.append(word)
+    return "".join(run)
+
+
+def _owner_before(text: str) -> str:
+    """The noun run right before a size word, past one qualifier (实缴, 累计): '' when a figure,
+    a 的 or a clause break stands there instead (「4 亿元规模的」)."""
+    words = [(p.word, p.flag) for p in jieba.posseg.cut(text[-_OWNER_CHARS:])]
+    if words and words[-1][1].startswith(_QUALIFIER_TAGS) and len(words) > 1:
+        words = words[:-1]
+    owner: list[str] = []
+    for word, flag in reversed(words):
+        if not flag.startswith(_OWNER_TAGS):
+            break
+        owner.insert(0, word)
+    return "".join(owner)
+
+
+def _noun_run(text: str) -> str:
+    """The noun phrase a text opens with (创投“基金丛林”, not what it then does)."""
+    words = [(p.word, p.flag) for p in jieba.posseg.cut(text[:_NAME_RUN_CHARS])]
+    nominal = [flag.startswith(_OWNER_TAGS) or word in _NAME_MARKS for word, flag in words]
+    run: list[str] = []
+    for n, (word, flag) in enumerate(words):
+        # a verb inside a name (科技成果转化母基金) has a noun right after it
+        inside = flag.startswith("v") and n + 1 < len(words) and nominal[n + 1]
+        if not (nominal[n] or inside):
+            break
+        run.append(word)
+    return "".join(run)
+
+
+def _owner_before(text: str) -> str:
+    """The noun run right before a size word, past one qualifier (实缴, 累计): '' when a figure,
+    a 的 or a clause break stands there instead (「4 亿元规模的」)."""
+    words = [(p.word, p.flag) for p in jieba.posseg.cut(text[-_OWNER_CHARS:])]
+    if words and words[-1][1].startswith(_QUALIFIER_TAGS) and len(words) > 1:
+        words = words[:-1]
+    owner: list[str] = []
+    for word, flag in reversed(words):
+        if not flag.startswith(_OWNER_TAGS):
+            break
+        owner.insert(0, word)
+    return "".join(owner)
 
 
 def _kind_named(terms: tuple[Term, ...], text: str) -> bool:

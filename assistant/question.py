@@ -464,8 +464,9 @@ class TermWeigher:
     def _attested(self, word: str) -> str:
         """A word the corpus never holds, without the localiser, modal or measure characters
         jieba glued to its edges: 「规划中瞪羚企业」 gives 中瞪羚 (-> 瞪羚), 「五年内要实现」 内要
-        (-> nothing). Words the corpus holds are kept as they are."""
-        if len(word) < 2 or self._df(word):
+        (-> nothing). Words the corpus holds, and nouns of the dictionary (会员, whose 会 is no
+        modal), are kept as they are."""
+        if len(word) < 2 or self._df(word) or (_tag(word) or "").startswith("n"):
             return word
         return word.strip(_GLUED_CHARS)
 

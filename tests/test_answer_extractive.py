@@ -573,3 +573,37 @@ def test_a_body_the_question_names_must_be_named_by_the_answering_document(
     assert not short.refused and "发布平台" in short.text, short.text
     unnamed, _ = assistant.candidates("广州新型研发机构有多少家？")
     assert unnamed.body_docs is None
+
+
+@pytest.mark.parametrize(
+    ("unanswerable", "answerable", "figure"),
+    [
+        # 「子基金实缴规模超260亿元」 is the sub-funds' size, not the fund's own
+        ("广州科技创新母基金的总规模是多少？", "广州科技创新母基金的子基金实缴规模有多大？", "260亿元"),
+        # 「规模200亿元的…转化基金和规模60亿元的…母基金」 size two other funds
+        ("黄埔区规划里提到的天使母基金总规模有多大？", "粤港澳大湾区科技成果转化基金的规模是多少？", "200亿元"),
+        # 数量 asks how many: neither an amount, nor 百年, nor 「一批」 counts members
+        ("广州市科协的会员数量是多少？", "广州科技创新母基金的子基金数量是多少？", "42只"),
+    ],
+)  # fmt: skip
+def test_a_size_belongs_to_what_it_is_written_with(
+    assistant: Assistant, unanswerable: str, answerable: str, figure: str
+) -> None:
+    refused = assistant.ask(unanswerable)
+    assert refused.refused and refused.direct_answer is None, refused.text
+    answered = assistant.ask(answerable)
+    assert not answered.refused and figure in (answered.direct_answer or ""), answered.text
+    shortened = assistant.ask(
+        "黄埔区设立的母基金规模是多少？"
+    )  # 母基金 shortens the 60亿元 one's name
+    assert not shortened.refused and "60亿元" in (shortened.direct_answer or ""), shortened.text
+
+
+def test_a_dictionary_noun_keeps_the_characters_a_glued_word_would_lose(
+    assistant: Assistant,
+) -> None:
+    """会员 (never in the corpus) keeps its 会; 中瞪羚 (jieba's glue) loses its 中."""
+    member, _ = assistant.candidates("广州市科协的会员数量是多少？")
+    assert member.attribute == "会员"
+    glued, _ = assistant.candidates("规划中瞪羚企业到2025年的目标是多少家？")
+    assert "瞪羚" in glued.attribute and "中瞪羚" not in glued.attribute
