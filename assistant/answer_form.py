@@ -79,7 +79,7 @@ def direct_answer(question: Question, lead: Sentence) -> str | None:
         words = table_row_in_words(lead.text)
         return f"{words}[1]" if words else None
     if any(t in (PERSON, ORGANISATION, PLACE) for t in asked):
-        return f"{_best_clause(question, lead.text)}[1]"
+        return f"{_best_clause(question, lead.text, lead.evidence.spans)}[1]"
     picked: list[Span] = []
     for answer_type in asked:
         # a bare 「增加了多少」 is answered by a figure of any kind (40%, 619亿元)
@@ -140,19 +140,22 @@ def _span_fit(question: Question, text: str, span: Span) -> tuple[bool, float, f
     return not describes, focus, named - 0.001 * span.start
 
 
-def _best_clause(question: Question, text: str) -> str:
-    """The clause that says who or where: the one naming the asked attribute or deed (牵头筹建,
-    not the 指导 of the clause before), then the one naming most of the focus."""
-    clauses = [c.strip() for c in _CLAUSES.findall(" ".join(text.split())) if c.strip()]
+def _best_clause(question: Question, text: str, spans: tuple[Span, ...] = ()) -> str:
+    """The clause that says who or where: one holding a name found for the answer (「…共同组建
+    成立的混合制公司」, not 「作为交易中心的运营主体」 after it), then the one naming the asked
+    attribute or deed (牵头筹建, not the 指导 of the clause before), then the one naming most of
+    the focus."""
+    clauses = [m for m in _CLAUSES.finditer(text) if m.group().strip()]
 
-    def weight(clause: str) -> tuple[float, float]:
-        text = compact(clause)
+    def weight(clause: re.Match[str]) -> tuple[bool, float, float]:
+        words = compact(clause.group())
         return (
-            sum(t.weight * t.match(text) for t in question.attribute_terms),
-            sum(t.weight * t.match(text) for t in question.terms),
+            any(clause.start() <= s.start < clause.end() for s in spans),
+            sum(t.weight * t.match(words) for t in question.attribute_terms),
+            sum(t.weight * t.match(words) for t in question.terms),
         )
 
-    return max(clauses, key=weight)
+    return " ".join(max(clauses, key=weight).group().split())
 
 
 def _stated(sentence: Sentence) -> str:

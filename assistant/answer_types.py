@@ -54,6 +54,7 @@ _NUMBER = r"\d+(?:[.,]\d+)*"
 ROLE = re.compile(
     r"院长|主任|书记|局长|负责人|总经理|秘书长|首席科学家|董事长|校长|会长|理事长|部长|市长|名字|姓名"
     r"|主席|所长|厅长|区长|省长|组长|总师|总设计师|总工程师|行长|馆长|领军人|带头人|创始人"
+    r"|法定代表人|法人代表|总裁|首席执行官|执行董事|监事长|社长|台长|站长"
 )
 
 # Cues in the question, by type. Order matters within one question only through position.
@@ -67,7 +68,8 @@ _CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"|(?:强度|[^，。？\s]率)[^，。？]{0,6}(?:多少|几)"
         ),
     ),
-    (RANK, re.compile(r"第几|排名|排第|排在|名次|位次|位列|位居|排行")),
+    # 「在…排名中的得分」: a ranking the question is placed in asks no rank
+    (RANK, re.compile(r"第几|排名(?![中里上])|排第|排在|名次|位次|位列|位居|排行")),
     # 「哪几家」 asks which ones (a list), 「几家」 how many.
     (COUNT, re.compile(rf"(?<!哪)(?:多少|几)\s*[{COUNTERS}]")),
     (

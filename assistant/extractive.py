@@ -124,7 +124,7 @@ def score_sentences(question: Question, passages: list[Passage]) -> list[Sentenc
         framing = _framing_share(question, title + passage_context)
         for start, end in quotable_spans(passage):
             text = passage.text[start:end]
-            body, context, share = compact(text), passage_context, 0.5
+            body, context, share = _with_full_names(question, compact(text)), passage_context, 0.5
             is_row = passage.chunk.kind == "table_row"
             if is_row:  # the caption is every row's context, not content
                 caption, _, row = text.rpartition("|")
@@ -156,6 +156,12 @@ def score_sentences(question: Question, passages: list[Passage]) -> list[Sentenc
                 )
             )  # fmt: skip
     return sorted(scored, key=lambda s: (-s.score, s.rank, s.start))
+
+
+def _with_full_names(question: Question, body: str) -> str:
+    """The text, followed by the full name of each short name it uses that the question asks
+    by its full name: 「交易中心」 in a sentence is the 「广州国际技术交易服务中心」 asked."""
+    return body + "".join(full for short, full in question.aliases if short in body)
 
 
 def _name_precision(question: Question, row: str) -> float:

@@ -113,6 +113,10 @@ _QUESTION_WORDS = frozenset(
 # jieba's place tag; its person/organisation tags were measured to fire on common words (养老, 托幼)
 _PROPER = frozenset({"ns"})
 _BODY = "nt"  # jieba's tag of an organisation's name
+# How a document defines a short name: 「广州国际技术交易服务中心（以下简称交易中心）」.
+_ALIAS = re.compile(
+    r"([^，,。；;：:、\s（()）“”]{3,30})[（(](?:以下)?简称[“\"「]?([^）)”\"」]{2,12})[”\"」]?[）)]"
+)
 # Places named only from where the speaker stands (外国 is a place jieba tags like 南沙).
 _RELATIVE_PLACES = frozenset({"外国", "本国", "他国", "异国", "各国", "外省", "本地", "当地"})
 _ASKING = re.compile(r"多少|几|哪|什么|怎|如何|各是|各有")
@@ -209,6 +213,9 @@ class Question:
     # The documents that name every organisation the question names (中山大学): a sentence of
     # another document is about other bodies. None: no organisation named.
     body_docs: frozenset[str] | None = None
+    # (short, full) names the documents define (「…服务中心（以下简称交易中心）」) whose full name
+    # the question says: a sentence using the short name names the full one.
+    aliases: tuple[tuple[str, str], ...] = ()
 
     @property
     def total_weight(self) -> float:
@@ -259,6 +266,9 @@ class TermWeigher:
         self.tokenizer = tokenizer
         self._index = TextIndex([compact(t) for t in texts])
         self._doc_ids = doc_ids or []  # the document of each text, by position
+        self._aliases = tuple(
+            dict.fromkeys((m.group(2), m.group(1)) for t in texts for m in _ALIAS.finditer(t))
+        )
         self._titles = {doc: compact(title) for doc, title in (titles or {}).items()}
         self._idf = lru_cache(maxsize=4096)(self._compute_idf)
         self._df = lru_cache(maxsize=4096)(self._index.count)
@@ -324,6 +334,9 @@ class TermWeigher:
             part_attributes,
             frozenset(y for f in framed.framing if _CUT_OFF.match(f) for y in years_in(f)),
             self._documents_naming(bodies),
+            tuple(
+                (compact(a), compact(f)) for a, f in self._aliases if compact(f) in compact(core)
+            ),
         )
 
     def _documents_naming(self, bodies: list[str]) -> frozenset[str] | None:

@@ -484,6 +484,8 @@ def test_a_list_of_counted_members_needs_their_names(assistant: Assistant) -> No
         "引导基金的受托管理机构最后选的是哪一家？",
         # a role's holder asked by 叫什么; the documents name no 科协 主席
         "广州市科协的现任主席叫什么？",
+        # a company's legal representative is a person's role: no body answers it
+        "交易中心的法人代表是谁？",
     ],
 )
 def test_a_name_the_documents_do_not_give_is_refused(assistant: Assistant, question: str) -> None:
@@ -607,3 +609,13 @@ def test_a_dictionary_noun_keeps_the_characters_a_glued_word_would_lose(
     assert member.attribute == "会员"
     glued, _ = assistant.candidates("规划中瞪羚企业到2025年的目标是多少家？")
     assert "瞪羚" in glued.attribute and "中瞪羚" not in glued.attribute
+
+
+def test_a_short_name_a_document_defines_stands_for_the_full_name(assistant: Assistant) -> None:
+    """「广州国际技术交易服务中心（以下简称交易中心）」: later sentences say 交易中心, and one of them
+    names the operator; the direct answer is the clause holding a body's name."""
+    analysed, candidates = assistant.candidates("广州国际技术交易服务中心的运营主体是谁？")
+    assert ("交易中心", "广州国际技术交易服务中心") in analysed.aliases
+    assert "运营主体" in candidates[0].sentence.text
+    answer = assistant.ask("广州国际技术交易服务中心的运营主体是谁？")
+    assert not answer.refused and "有限公司" in (answer.direct_answer or ""), answer.text
