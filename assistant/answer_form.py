@@ -39,6 +39,10 @@ _BOUND = re.compile(
 )
 # A figure followed by 的 (or 规模的) describes the noun after it.
 _DESCRIBES_NOUN = re.compile(r"\s*(?:规模)?的")
+# Both ends of a change asked: 「从多少提高到了多少」.
+_FROM_TO = re.compile(
+    r"[从由][^，。？?]{0,8}(?:多少|几)[^，。？?]{0,12}(?:到|至)[^，。？?]{0,4}(?:多少|几)"
+)
 _CLAUSE_BREAK = re.compile(r"[，,；;。！!？?：:（(]")
 _CLAUSES = re.compile(r"[^，,；;。！!？?：:]+")
 # The focus a refusal's lead sentence must hold before it can say "the documents only give …".
@@ -91,8 +95,25 @@ def direct_answer(question: Question, lead: Sentence) -> str | None:
         if spans:
             picked.append(max(spans, key=lambda s: _span_fit(question, lead.text, s)))
     picked += _later_parts(question, lead, picked)
+    if len(picked) == 1 and _FROM_TO.search(question.core or question.text):
+        picked = _from_to(lead, picked[0])
     stated = (" ".join(_as_stated(lead.text, s).split()) for s in picked)
     return f"{'，'.join(dict.fromkeys(stated))}[1]" if picked else None
+
+
+def _from_to(lead: Sentence, picked: Span) -> list[Span]:
+    """「从多少提高到了多少」 asks both ends of a change: the picked figure and the nearest one of
+    its type in its clause (由3.7%稳步提高到5.71%), in the order the text gives them."""
+    clause = next(m for m in _CLAUSES.finditer(lead.text) if m.start() <= picked.start < m.end())
+    others = [
+        s
+        for s in lead.evidence.spans
+        if s != picked and s.type == picked.type and clause.start() <= s.start < clause.end()
+    ]
+    if not others:
+        return [picked]
+    other = min(others, key=lambda s: abs(s.start - picked.start))
+    return sorted([picked, other], key=lambda s: s.start)
 
 
 def _later_parts(question: Question, lead: Sentence, picked: list[Span]) -> list[Span]:

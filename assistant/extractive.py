@@ -35,6 +35,10 @@ from vectorstore.search import Passage
 CANDIDATES = 4
 # Characters of a sentence embedded for similarity: its head states what it is about.
 SIMILARITY_CHARS = 96
+# How much of the asked attribute a candidate's clause must name to take the lead (see
+# _holding_lead).
+_HOLDING_ATTRIBUTE = 0.5
+_HOLDING_FOCUS = 0.7
 # Share of the focus a sentence must hold to be quoted beside the leading one.
 _SUPPORT_SHARE = 0.6
 _MAX_LINES: dict[QuestionKind, int] = {"figure": 3, "list": 4, "measure": 5, "other": 3}
@@ -244,6 +248,23 @@ def weigh_candidates(
     for sentence, sim in zip(picked, sims, strict=True):
         features = features_of(question, sentence, sim)
         weighed.append(Candidate(sentence, features, model.probability(features)))
+    return _holding_lead(weighed)
+
+
+def _holding_lead(weighed: list[Candidate]) -> list[Candidate]:
+    """A lead holding nothing of the asked type gives way to a later candidate about as much
+    about the question that holds one, for the asked year, next to the asked attribute: a
+    lead-in (「“十三五”期间，…深入实施创新驱动发展战略」) shares the question's words, the
+    sentences after it state the figures."""
+    if not weighed or weighed[0].features["type_match"]:
+        return weighed
+    focus = weighed[0].features["focus"]
+    for n, candidate in enumerate(weighed[1:], start=1):
+        f = candidate.features
+        if f["focus"] < _HOLDING_FOCUS * focus:
+            continue  # a figure of a sentence about something else
+        if f["type_match"] == 1.0 and f["year"] == 1.0 and f["attribute"] >= _HOLDING_ATTRIBUTE:
+            return [candidate, *weighed[:n], *weighed[n + 1 :]]
     return weighed
 
 
@@ -385,11 +406,15 @@ def _items_after(opening: Sentence, sentences: list[Sentence]) -> list[Sentence]
 
 
 def _order(question: Question, chosen: list[Sentence]) -> list[Sentence]:
-    """A named year's document first; otherwise the lead first, others by document year, and
-    the lead's own passage in reading order (an enumeration stays in its order)."""
-    if question.years:
-        return sorted(chosen, key=lambda s: not _covers_year(s.passage, question.years))
+    """The lead first (the direct answer is read from it); then a named year's document, or
+    else others by document year, and the lead's own passage in reading order (an
+    enumeration stays in its order)."""
     lead = chosen[0]
+    if question.years:
+        return [
+            lead,
+            *sorted(chosen[1:], key=lambda s: not _covers_year(s.passage, question.years)),
+        ]
 
     def place(s: Sentence) -> tuple[int, bool, float]:
         own = s.passage is lead.passage

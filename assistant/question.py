@@ -113,6 +113,9 @@ _QUESTION_WORDS = frozenset(
 # jieba's place tag; its person/organisation tags were measured to fire on common words (养老, 托幼)
 _PROPER = frozenset({"ns"})
 _BODY = "nt"  # jieba's tag of an organisation's name
+_SCOPE_SHARE = 0.5  # of the documents, at most, that name a district that is a scope
+# The city as a scope of its own (广州开发区 is the district's other name, not the city).
+_CITY = re.compile(r"广州(?!开发区)|全市|本市|我市")
 # How a document defines a short name: 「广州国际技术交易服务中心（以下简称交易中心）」.
 _ALIAS = re.compile(
     r"([^，,。；;：:、\s（()）“”]{3,30})[（(](?:以下)?简称[“\"「]?([^）)”\"」]{2,12})[”\"」]?[）)]"
@@ -296,14 +299,16 @@ class TermWeigher:
         # a district (黄埔区) is a scope however often its own plan names it: the city's total
         # is not the district's figure.
         common = _COMMON_SHARE * len(self._index.texts)
-        districts = _districts(core)
+        # 「广州市2018年工作总结和黄埔区规划分别…」 asks of two scopes: the district is one.
+        districts = [] if _CITY.search(core) else _districts(core)
         # An abbreviation (广马) cannot be checked by its letters; its terms still rank.
         named = [*_names(core, flags), *_stated_figures(clean)]
         found = {name: self._df(compact(name)) for name in dict.fromkeys(named)}
         names = tuple(
             name
             for name, df in found.items()
-            if (df <= common or name in districts) and (df or not self._abbreviates(compact(name)))
+            if (df <= common or (name in districts and self._a_scope(name)))
+            and (df or not self._abbreviates(compact(name)))
         )
         unknown = tuple(name for name in names if not found[name])
         bodies = [w for w, flag in flags.items() if flag == _BODY and len(w) >= 2 and w in core]
@@ -338,6 +343,13 @@ class TermWeigher:
                 (compact(a), compact(f)) for a, f in self._aliases if compact(f) in compact(core)
             ),
         )
+
+    def _a_scope(self, district: str) -> bool:
+        """A district named by at most half of the documents is a scope (黄埔区, whose plan
+        names it on every page); one most of them name (大湾区) is the setting."""
+        naming = self._documents_naming([district]) or frozenset()
+        documents = set(self._doc_ids) | set(self._titles)
+        return len(naming) <= _SCOPE_SHARE * len(documents)
 
     def _documents_naming(self, bodies: list[str]) -> frozenset[str] | None:
         """The documents whose text or title names every body the corpus knows; None when
@@ -546,12 +558,16 @@ def _names(text: str, flags: dict[str, str]) -> list[str]:
 
 
 def _districts(text: str) -> list[str]:
-    """Districts and counties (南沙区, 黄埔区) the text names: jieba tags the name a place."""
-    return [
-        m.group()
-        for m in re.finditer(r"[\u4e00-\u9fff]{2,3}?[区县]", text)
-        if _tag(m.group()[:-1]) == "ns"
-    ]
+    """Districts and counties (南沙区, 黄埔区) the text names: jieba tags the name a place
+    (「期间黄埔区」: the two characters before 区 are the name, not the three)."""
+    found = []
+    for end in (m.start() for m in re.finditer("[区县]", text)):
+        for size in (2, 3):
+            name = text[end - size : end]
+            if end >= size and _tag(name) == "ns" and name[-1] not in "区县":
+                found.append(name + text[end])
+                break
+    return found
 
 
 def _stated_figures(text: str) -> list[str]:

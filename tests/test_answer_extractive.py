@@ -524,6 +524,9 @@ def test_until_when_is_not_what_is_asked(assistant: Assistant) -> None:
         ("广州新型研发机构去年承担的纵向项目有多少项？其中国家级项目有几项？", "592项，147项"),
         # 近几年 asks nothing; a bare 多少 is answered by a share too
         ("近几年来穗工作的外籍人才增长了多少？", "40%"),
+        # both ends of a change; a paragraph's lead-in (「“十三五”期间，…深入实施…」) ranks first
+        # on shared words, the sentence after it holds the figures
+        ("“十三五”期间黄埔区研发投入强度从多少提高到了多少？", "3.7%，5.71%"),
     ],
 )  # fmt: skip
 def test_the_first_line_states_the_figure_as_the_document_bounds_it(
@@ -619,3 +622,28 @@ def test_a_short_name_a_document_defines_stands_for_the_full_name(assistant: Ass
     assert "运营主体" in candidates[0].sentence.text
     answer = assistant.ask("广州国际技术交易服务中心的运营主体是谁？")
     assert not answer.refused and "有限公司" in (answer.direct_answer or ""), answer.text
+
+
+def test_a_lead_in_holding_no_figure_gives_way_to_a_sentence_that_does(
+    assistant: Assistant,
+) -> None:
+    """The lead-in ranks first on shared words; the candidate about as much about the question
+    that holds the asked type next to the asked attribute leads instead. A figure of a
+    sentence about something else (much less of the question named) does not."""
+    _, candidates = assistant.candidates("“十三五”期间黄埔区研发投入强度从多少提高到了多少？")
+    assert candidates[0].features["type_match"] == 1.0 and "3.7%" in candidates[0].sentence.text
+    refused = assistant.ask("想申请广州市概念验证中心的资助，一个中心最高能拿多少钱？")
+    assert refused.refused, refused.text
+
+
+def test_a_district_is_read_whatever_stands_before_it(assistant: Assistant) -> None:
+    """「期间黄埔区」「和黄埔区」: the name is the two characters before 区; 「黄埔区区级」 names one
+    district; a question that also asks of the city (广州市…和黄埔区…) has two scopes."""
+    for question in (
+        "“十三五”期间黄埔区有多少家孵化器？",
+        "黄埔区区级财政科技投入超过了多少亿元？",
+    ):
+        analysed, _ = assistant.candidates(question)
+        assert analysed.names == ("黄埔区",), analysed.names
+    both, _ = assistant.candidates("资金池的规模，广州市2018年工作总结和黄埔区规划分别怎么说？")
+    assert "黄埔区" not in both.names
