@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+import jieba.posseg
+
 from assistant.answer_types import (
     COUNT,
     ORGANISATION,
@@ -43,6 +45,11 @@ _DESCRIBES_NOUN = re.compile(r"\s*(?:规模)?的")
 _FROM_TO = re.compile(
     r"[从由][^，。？?]{0,8}(?:多少|几)[^，。？?]{0,12}(?:到|至)[^，。？?]{0,4}(?:多少|几)"
 )
+_ITEM_BREAK = re.compile(r"[，,；;。！!？?：:（(、\s\d%％]")
+_OWN_NAME_CHARS = 2
+_LEADING_TAGS = ("v", "p", "d", "c", "u", "r")
+_MAX_COORDINATED = 3
+_COORDINATION = re.compile(r"[和与及、]")
 _CLAUSE_BREAK = re.compile(r"[，,；;。！!？?：:（(]")
 _CLAUSES = re.compile(r"[^，,；;。！!？?：:]+")
 # The focus a refusal's lead sentence must hold before it can say "the documents only give …".
@@ -95,10 +102,27 @@ def direct_answer(question: Question, lead: Sentence) -> str | None:
         if spans:
             picked.append(max(spans, key=lambda s: _span_fit(question, lead.text, s)))
     picked += _later_parts(question, lead, picked)
+    if len(picked) == 1 and not question.part_attributes:
+        picked = _coordinated(question, lead, picked[0])
     if len(picked) == 1 and _FROM_TO.search(question.core or question.text):
         picked = _from_to(lead, picked[0])
     stated = (" ".join(_as_stated(lead.text, s).split()) for s in picked)
     return f"{'，'.join(dict.fromkeys(stated))}[1]" if picked else None
+
+
+def _coordinated(question: Question, lead: Sentence, picked: Span) -> list[Span]:
+    """「多少家国家重点实验室和省级重点实验室」 asks the figures of each thing it names: every
+    figure of the picked one's type whose own name the question says, in text order."""
+    if not _COORDINATION.search(question.core or question.text):
+        return [picked]
+    named = [
+        s
+        for s in lead.evidence.spans
+        if s.type == picked.type
+        and s.text[-1] == picked.text[-1]  # one kind of thing: 27个 and 95个, not 5家
+        and _own_name_asked(question, lead.text, s)
+    ]
+    return named[:_MAX_COORDINATED] if len(named) > 1 else [picked]
 
 
 def _from_to(lead: Sentence, picked: Span) -> list[Span]:
@@ -147,7 +171,7 @@ def _as_stated(text: str, span: Span) -> str:
     return (bound.group() if bound else "") + span.text
 
 
-def _span_fit(question: Question, text: str, span: Span) -> tuple[bool, float, float]:
+def _span_fit(question: Question, text: str, span: Span) -> tuple[bool, bool, float, float]:
     """How well a span answers: one that only describes a noun (「4 亿元规模的资金池撬动银行贷
     款突破 100 亿元」) states nothing; then the one right after the asked attribute (「孵化器
     335家（国家级26家）」 for 国家级的有几家); then the one in the clause naming most of the
@@ -158,7 +182,25 @@ def _span_fit(question: Question, text: str, span: Span) -> tuple[bool, float, f
     focus = sum(t.weight * t.match(compact(clause)) for t in question.terms)
     describes = bool(_DESCRIBES_NOUN.match(text, span.end))
     named = _named_before(question.attribute_terms, text, span)
-    return not describes, focus, named - 0.001 * span.start
+    # (a multi-part question's later parts name their own figures: the first part's is not
+    # picked by them)
+    own = not question.part_attributes and _own_name_asked(question, text, span)
+    return not describes, own, focus, named - 0.001 * span.start
+
+
+def _own_name_asked(question: Question, text: str, span: Span) -> bool:
+    """A figure of a series is named right before it (「特等奖1项、一等奖5项」): the one whose
+    own name the question says is the one asked."""
+    start = max((m.end() for m in _ITEM_BREAK.finditer(text, 0, span.start)), default=0)
+    words = [(p.word, p.flag) for p in jieba.posseg.cut(compact(text[start : span.start]))]
+    while words and words[0][1].startswith(_LEADING_TAGS):  # 建成, 其中: not the name
+        words = words[1:]
+    while words and words[-1][1].startswith(_LEADING_TAGS):  # 共计, 达到: how it is stated
+        words = words[:-1]
+    name = "".join(word for word, _ in words)
+    asked = compact(question.core or question.text)
+    # 「国家级和省级创新平台」 elides the head it shares: each word of the name is asked
+    return len(name) >= _OWN_NAME_CHARS and all(word in asked for word, _ in words)
 
 
 def _best_clause(question: Question, text: str, spans: tuple[Span, ...] = ()) -> str:

@@ -146,7 +146,7 @@ _SPANS: dict[str, re.Pattern[str]] = {
     PLACE: re.compile(r"[\u4e00-\u9fff]{2,6}?(?:省|市|区|县|镇|街道|新城|科学城|知识城|岛|湾区)"),
 }
 _COUNT_ANY = re.compile(
-    rf"{_NUMBER}\s*(?:余|多)?\s*(?:万|亿)?\s*[{COUNTERS}]|[{_CN_DIGITS}]+\s*(?:余|多)?\s*[{COUNTERS}]"
+    rf"{_NUMBER}\s*(?:余|多)?\s*(?:万|亿)?\s*(?:余|多)?\s*[{COUNTERS}]|[{_CN_DIGITS}]+\s*(?:余|多)?\s*[{COUNTERS}]"
 )
 _ANY_COUNTER = COUNTERS
 _BARE_COUNT = re.compile(
@@ -224,7 +224,7 @@ def spans_of(text: str, answer_type: str, counter: str = "") -> list[Span]:
     if answer_type == COUNT:
         pattern = (
             re.compile(
-                rf"{_NUMBER}\s*(?:余|多)?\s*(?:万|亿)?\s*[{counter}]"
+                rf"{_NUMBER}\s*(?:余|多)?\s*(?:万|亿)?\s*(?:余|多)?\s*[{counter}]"
                 rf"|[{_CN_DIGITS}]+\s*(?:余|多)?\s*[{counter}]"
             )
             if counter

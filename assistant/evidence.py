@@ -7,6 +7,7 @@ the direct answer is built from (assistant.answer_form).
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 
@@ -109,7 +110,9 @@ def typed_evidence(
         typed = [
             s
             for s in typed
-            if _fits_change(question, region, s) and not _sized_for_another(question, region, s)
+            if _fits_change(question, region, s)
+            and not _sized_for_another(question, region, s)
+            and not _part_of_total_asked(question, region, s)
         ]
         found += bool(typed)
         spans += typed
@@ -201,6 +204,83 @@ def _tied(question: Question, region: str, spans: list[Span]) -> list[Span]:
     return [
         s for s in spans if s.type not in FIGURE_TYPES or _attribute_near(question, region, s) > 0
     ]
+
+
+# 「一共建了多少个」「总共有几家」「总数是多少」: the whole is asked.
+_TOTAL_ASKED = re.compile(
+    r"(?:一共|总共|共有|共计|合计|总计)[^，,。？?；;]{0,10}(?:多少|几)"
+    r"|(?:总数|总量)(?:是|有|为|达到|达)?(?:多少|几)"
+)
+# A count right after these counts a part: 「首批成员单位包含38家新型研发机构」.
+_PART_BEFORE = re.compile(r"(?:包含|包括|其中|含有|内含)\s*$")
+# Verbs that only state a count (8家合作银行累计为…): no deed that picks a subset.
+_STATING_VERBS = frozenset(
+    [
+        "是",
+        "有",
+        "为",
+        "达",
+        "达到",
+        "超过",
+        "超",
+        "共",
+        "共有",
+        "累计",
+        "实现",
+        "成为",
+        "包括",
+        "包含",
+        "占",
+        "居",
+        "位居",
+        "位列",
+        "新增",
+        "增至",
+    ]
+)
+_NOUN_TAGS = ("n", "nz", "nt", "ns", "nr", "j", "b", "l")
+# Words bounding a count that stand between it and its noun (专利数百项, 企业超过2000家).
+_NUMBER_QUALIFIER = re.compile(r"(?:数|近|约|超过|超|逾|达到|达|共|累计|合计)\s*$")
+_DEED_CHARS = 16
+
+
+def _part_of_total_asked(question: Question, region: str, span: Span) -> bool:
+    """A total asked (「一共建了多少个」) is not answered by a count of a part: one a text
+    introduces as contained (包含38家…), or the subject of a deed the question does not ask
+    about (「10家院士专家工作站主持和参与了…标准制定」 counts those that did it)."""
+    if span.type != COUNT or not _TOTAL_ASKED.search(question.core or question.text):
+        return False
+    before = region[max(0, span.start - _DEED_CHARS) : span.start]
+    if _counts_another(question, before):
+        return True
+    words = [(p.word, p.flag) for p in jieba.posseg.cut(region[span.end : span.end + _DEED_CHARS])]
+    n = 0
+    while n < len(words) and words[n][1].startswith(_NOUN_TAGS):
+        n += 1
+    counted = compact("".join(word for word, _ in words[:n]))
+    head = question.attribute_terms[-1:] if question.attribute_terms else ()
+    if _PART_BEFORE.search(before[-4:]) and not any(t.match(counted) == 1.0 for t in head):
+        return True  # 「成员单位包含38家新型研发机构」 counts one kind of the members
+    if n == 0 or n == len(words) or words[n][1] != "v" or words[n][0] in _STATING_VERBS:
+        return False
+    # the deed runs to the clause's end: 「促成600多个项目转化落地」 is asked by 落地 as well
+    deed = itertools.takewhile(lambda w: w[0] not in "，,。；;、", words[n:])
+    asked = compact(question.core or question.text)
+    return not any(len(word) >= 2 and word in asked for word, _ in deed)
+
+
+def _counts_another(question: Question, before: str) -> bool:
+    """A count written right after a noun (「累计获得专利数百项」) counts that noun: one the
+    asked attribute does not name (专利 for 工作站) is another total."""
+    text = _NUMBER_QUALIFIER.sub("", before)
+    words = [(p.word, p.flag) for p in jieba.posseg.cut(text)]
+    run: list[str] = []
+    while words and words[-1][1].startswith(_NOUN_TAGS):
+        run.insert(0, words.pop()[0])
+    counted = compact("".join(run))
+    if not counted or counted in compact(question.text):
+        return False
+    return not any(t.match(counted) == 1.0 for t in question.attribute_terms)
 
 
 def _fits_change(question: Question, region: str, span: Span) -> bool:

@@ -527,6 +527,11 @@ def test_until_when_is_not_what_is_asked(assistant: Assistant) -> None:
         # both ends of a change; a paragraph's lead-in (「“十三五”期间，…深入实施…」) ranks first
         # on shared words, the sentence after it holds the figures
         ("“十三五”期间黄埔区研发投入强度从多少提高到了多少？", "3.7%，5.71%"),
+        # a series' figure is picked by its own name (特等奖1项、一等奖5项); things named
+        # together (国家级和省级创新平台) get a figure each; 1万余人 is one number
+        ("“十三五”期间黄埔区一共拿了多少项国家科学技术奖一等奖？", "5项"),
+        ("依托省级新型研发机构建成的国家级和省级创新平台各有多少个？", "27个，95个"),
+        ("截至2022年底广州新型研发机构从业人员有多少人？", "1万余人"),
     ],
 )  # fmt: skip
 def test_the_first_line_states_the_figure_as_the_document_bounds_it(
@@ -647,3 +652,27 @@ def test_a_district_is_read_whatever_stands_before_it(assistant: Assistant) -> N
         assert analysed.names == ("黄埔区",), analysed.names
     both, _ = assistant.candidates("资金池的规模，广州市2018年工作总结和黄埔区规划分别怎么说？")
     assert "黄埔区" not in both.names
+
+
+@pytest.mark.parametrize(
+    ("question", "figure"),
+    [
+        # a part a text introduces as contained (成员单位包含38家新型研发机构)
+        ("新型研发机构协同创新联盟首批的成员单位总共有几家？", None),
+        # the subject of a deed (10家…工作站主持和参与了…), or a count of another noun (专利数百项)
+        ("广州的院士专家工作站一共建了多少个？", None),
+        # the same counts answer what they count
+        ("联盟首批成员单位里一共有多少家新型研发机构？", "38家"),
+        ("有多少家院士专家工作站主持和参与了标准制定？", "10家"),
+        # a deed the question names in other words (推动…落地 / 促成…转化落地)
+        ("创交会历年一共推动了多少个项目落地？", "600多个"),
+    ],
+)  # fmt: skip
+def test_a_total_asked_is_not_answered_by_a_part(
+    assistant: Assistant, question: str, figure: str | None
+) -> None:
+    answer = assistant.ask(question)
+    if figure is None:
+        assert answer.refused and answer.direct_answer is None, answer.text
+    else:
+        assert not answer.refused and figure in (answer.direct_answer or ""), answer.text
