@@ -11,6 +11,7 @@ import itertools
 import re
 from dataclasses import dataclass
 
+import jieba
 import jieba.posseg
 
 from assistant.answer_types import (
@@ -128,8 +129,45 @@ def typed_evidence(
         # A row's values all belong to its one indicator: when its name is not the asked
         # attribute (高新技术企业数量 for 瞪羚企业), none of them is an answer of the asked type.
         return TypedEvidence((), 0.0, near)
+    if is_table_row and _narrower_indicator(question, text):
+        # nor when it names a narrower one (每万人拥有高价值发明专利数 for 每万人发明专利拥有量)
+        return TypedEvidence((), 0.0, 0.0)
     exact = 0.0 if is_table_row else max(_exactness(question, region, s) for s in spans)
     return TypedEvidence(tuple(spans), found / len(asked), near, exact)
+
+
+# Words of an indicator's name that narrow nothing: its scope, its measure.
+_ROW_GENERIC = frozenset(
+    [
+        "全社会",
+        "全区",
+        "全市",
+        "数量",
+        "总数",
+        "总量",
+        "拥有",
+        "比重",
+        "占比",
+        "比例",
+        "累计",
+        "年度",
+    ]
+)
+
+
+def _narrower_indicator(question: Question, row: str) -> bool:
+    """The row's indicator name holds a word the question says nothing of (高价值 in
+    每万人拥有高价值发明专利数, 规模以上 in 规模以上国家高新技术企业数量): it measures a narrower
+    indicator than the one asked, unless it is a wording of the asked one."""
+    name = re.sub(r"^\s*\d+\s*|[（(][^）)]*[）)]", "", row.rpartition("|")[2].split(":", 1)[0])
+    if _indicator_named(question, indicator_form(name)):
+        return False
+    terms = (*question.terms, *question.attribute_terms)
+    spelled = (f for t in terms for f in (t.text, *t.spellings))
+    asked = compact(question.core or question.text) + "".join(spelled)
+    words = [w for w in jieba.lcut(compact(name)) if len(w) >= 2 and w not in _ROW_GENERIC]
+    # (a character in common is enough: 企业 is said by 高企's 高新技术企)
+    return any(not set(w) & set(asked) for w in words)
 
 
 # 数量/总数/个数 ask how many things: 260亿元 or 百年 are no number of 子基金 or 会员.

@@ -395,7 +395,7 @@ class TermWeigher:
             weight = (
                 idf * (1.0 + 0.25 * min(len(token) - 1, 4)) * _pos_factor(token, flags.get(token))
             )
-            terms.append(Term(token, weight))
+            terms.append(Term(token, weight, self._spelled_out(token)))
         return tuple(terms)
 
     def _attribute(self, core: str, years: set[int]) -> str:

@@ -676,3 +676,23 @@ def test_a_total_asked_is_not_answered_by_a_part(
         assert answer.refused and answer.direct_answer is None, answer.text
     else:
         assert not answer.refused and figure in (answer.direct_answer or ""), answer.text
+
+
+@pytest.mark.parametrize(
+    ("question", "figure"),
+    [
+        # 高企 is written out as 高新技术企业 where the documents count them; 上市高企 and
+        # 规模以上国家高新技术企业 are narrower indicators
+        ("黄埔区有多少家高企？", "2109家"),
+        ("黄埔区高企2025年目标是多少家？", "2600家"),
+        ("黄埔区上市高企有多少家？", "43家"),
+        ("黄埔区规模以上国家高新技术企业数量2025年目标是多少家？", "800家"),
+        # the plan's 高价值 row is not 每万人发明专利拥有量, which its review states
+        ("“十三五”末黄埔区每万人发明专利拥有量是多少件？", "125件"),
+    ],
+)  # fmt: skip
+def test_an_indicator_is_not_answered_by_a_narrower_one(
+    assistant: Assistant, question: str, figure: str
+) -> None:
+    answer = assistant.ask(question)
+    assert not answer.refused and figure in (answer.direct_answer or ""), answer.text
