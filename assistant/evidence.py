@@ -546,10 +546,16 @@ def _word_in(term: Term, text: str) -> float:
 
 
 def _clause_around(text: str, span: Span) -> str:
-    """The clause holding a span, with the clause before it (the subject often stands there)."""
+    """The clause holding a span, with the clause before it (the subject often stands there);
+    a span that is its clause's only words (「6月2日，…联盟成立大会在…召开」: a time put first)
+    belongs to the clause after it."""
     ends = [m.end() for m in _CLAUSE_END.finditer(text, 0, span.start)]
     start = ends[-2] if len(ends) >= 2 else 0
     after = _CLAUSE_END.search(text, span.end)
+    own_start = ends[-1] if ends else 0
+    if after and not text[own_start : after.start()].replace(span.text, "").strip():
+        following = _CLAUSE_END.search(text, after.end())
+        return text[start : following.start() if following else len(text)]
     return text[start : after.start() if after else len(text)]
 
 

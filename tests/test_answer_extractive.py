@@ -532,6 +532,8 @@ def test_until_when_is_not_what_is_asked(assistant: Assistant) -> None:
         ("“十三五”期间黄埔区一共拿了多少项国家科学技术奖一等奖？", "5项"),
         ("依托省级新型研发机构建成的国家级和省级创新平台各有多少个？", "27个，95个"),
         ("截至2022年底广州新型研发机构从业人员有多少人？", "1万余人"),
+        # a time put first (「6月2日，…联盟成立大会在…召开」) belongs to the clause after it
+        ("新型研发机构协同创新联盟是哪天揭牌成立的？", "6月2日"),
     ],
 )  # fmt: skip
 def test_the_first_line_states_the_figure_as_the_document_bounds_it(
