@@ -25,6 +25,7 @@ PERSON = "person"
 ORGANISATION = "organisation"
 PLACE = "place"
 NAME = "name"
+TITLE = "title"  # the posts a named person holds (广州市政协副主席、市科技局局长)
 LIST = "list"
 MEASURE = "measure"
 OTHER = "other"
@@ -32,7 +33,7 @@ OTHER = "other"
 #: Types answered by a figure (a number with its unit, a rank or a date).
 FIGURE_TYPES = frozenset({COUNT, AMOUNT, SHARE, RANK, SCORE, DATE})
 #: Types answered by a short span (the direct answer's first line).
-SPAN_TYPES = FIGURE_TYPES | {PERSON, ORGANISATION, PLACE}
+SPAN_TYPES = FIGURE_TYPES | {PERSON, ORGANISATION, PLACE, TITLE}
 #: What each type is called in a partial refusal (「文档只给出了排名（第2位），没有给出得分。」).
 TYPE_LABELS = {
     COUNT: "数量",
@@ -44,6 +45,7 @@ TYPE_LABELS = {
     PERSON: "人名",
     ORGANISATION: "单位名称",
     PLACE: "地点",
+    TITLE: "职务",
 }
 
 COUNTERS = "家个项位名件人所座条批届次回场轮台篇款套只支颗枚架种例户目倍年"
@@ -57,8 +59,20 @@ ROLE = re.compile(
     r"|法定代表人|法人代表|总裁|首席执行官|执行董事|监事长|社长|台长|站长"
 )
 
+_TITLE_CHARS = 40
+# A series of posts, each ending in a role word, right before a name.
+_POSTS = re.compile(rf"(?:[\u4e00-\u9fff]{{1,14}}?(?:{ROLE.pattern})、?)+$")
+
 # Cues in the question, by type. Order matters within one question only through position.
 _CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
+    # 「王桂林是什么职务」「担任什么职位」: a person's posts
+    (
+        TITLE,
+        re.compile(
+            r"(?:什么|啥|哪些|何种?)(?:职务|职位|头衔|身份|官职)|担任(?:什么|何|哪些)"
+            r"|(?:职务|职位|头衔|身份)(?:是|为)?(?:什么|啥)"
+        ),
+    ),
     (SCORE, re.compile(r"得分|分数|多少分|几分|评分")),
     (
         SHARE,
@@ -297,6 +311,19 @@ def _after_ordinal(text: str, span: Span) -> bool:
 def _is_year_count(text: str, span: Span) -> bool:
     """「2020年」 read as a count of 年: a year, not a figure."""
     return bool(_YEAR_ONLY.match(span.text)) and text[span.end - 1 : span.end] == "年"
+
+
+def titles_of(text: str, person: str) -> list[Span]:
+    """The posts written right before a person's name (「广州市政协副主席、市科技局局长王桂林指出」),
+    as official documents introduce a speaker."""
+    spans = []
+    for at in (m.start() for m in re.finditer(re.escape(person), text)):
+        before = text[max(0, at - _TITLE_CHARS) : at]
+        posts = _POSTS.search(before)
+        if posts:
+            start = at - len(posts.group())
+            spans.append(Span(start, at, TITLE, posts.group()))
+    return spans
 
 
 def stated_types(text: str) -> list[Span]:

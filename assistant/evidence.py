@@ -23,8 +23,10 @@ from assistant.answer_types import (
     PERSON,
     ROLE,
     SPAN_TYPES,
+    TITLE,
     Span,
     spans_of,
+    titles_of,
 )
 from assistant.question import Question, Term, bigrams, compact, indicator_form, untitled
 
@@ -93,6 +95,8 @@ def typed_evidence(
     found = 0
     for answer_type in asked:
         typed = spans_of(region, answer_type, question.counter if answer_type == COUNT else "")
+        if answer_type == TITLE:
+            typed = [t for person in _people_named(question) for t in titles_of(region, person)]
         if answer_type == COUNT and _number_of_things_asked(question):
             typed = [s for s in typed if s.type == COUNT and s.text[-1] not in _TIME_COUNTERS]
         role = ROLE.search(question.core or question.text)
@@ -134,6 +138,19 @@ def typed_evidence(
         return TypedEvidence((), 0.0, 0.0)
     exact = 0.0 if is_table_row else max(_exactness(question, region, s) for s in spans)
     return TypedEvidence(tuple(spans), found / len(asked), near, exact)
+
+
+def _people_named(question: Question) -> list[str]:
+    """The people a question names (王桂林): jieba tags a person's name nr, at times in two
+    pieces (王 + 桂林)."""
+    people, run = [], ""
+    for pair in jieba.posseg.cut(question.core or question.text):
+        if pair.flag == "nr":
+            run += pair.word
+            continue
+        people.append(run)
+        run = ""
+    return [p for p in (*people, run) if len(p) >= 2]
 
 
 # Words of an indicator's name that narrow nothing: its scope, its measure.

@@ -698,3 +698,12 @@ def test_an_indicator_is_not_answered_by_a_narrower_one(
 ) -> None:
     answer = assistant.ask(question)
     assert not answer.refused and figure in (answer.direct_answer or ""), answer.text
+
+
+@pytest.mark.parametrize("question", ["王桂林担任什么职务？", "王桂林的职务是啥？"])
+def test_a_persons_posts_are_the_titles_written_before_the_name(
+    assistant: Assistant, question: str
+) -> None:
+    """Official documents introduce a speaker by post: 「广州市政协副主席、市科技局局长王桂林指出」."""
+    answer = assistant.ask(question)
+    assert answer.direct_answer == "广州市政协副主席、市科技局局长[1]", answer.text
