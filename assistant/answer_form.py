@@ -49,6 +49,7 @@ _ITEM_BREAK = re.compile(r"[，,；;。！!？?：:（(、\s\d%％]")
 _OWN_NAME_CHARS = 2
 _LEADING_TAGS = ("v", "p", "d", "c", "u", "r")
 _MAX_COORDINATED = 3
+_COUNTED_CHARS = 12
 _COORDINATION = re.compile(r"[和与及、]")
 _CLAUSE_BREAK = re.compile(r"[，,；;。！!？?：:（(]")
 _CLAUSES = re.compile(r"[^，,；;。！!？?：:]+")
@@ -171,7 +172,7 @@ def _as_stated(text: str, span: Span) -> str:
     return (bound.group() if bound else "") + span.text
 
 
-def _span_fit(question: Question, text: str, span: Span) -> tuple[bool, bool, float, float]:
+def _span_fit(question: Question, text: str, span: Span) -> tuple[bool, bool, bool, float, float]:
     """How well a span answers: one that only describes a noun (「4 亿元规模的资金池撬动银行贷
     款突破 100 亿元」) states nothing; then the one right after the asked attribute (「孵化器
     335家（国家级26家）」 for 国家级的有几家); then the one in the clause naming most of the
@@ -185,7 +186,23 @@ def _span_fit(question: Question, text: str, span: Span) -> tuple[bool, bool, fl
     # (a multi-part question's later parts name their own figures: the first part's is not
     # picked by them)
     own = not question.part_attributes and _own_name_asked(question, text, span)
-    return not describes, own, focus, named - 0.001 * span.start
+    return (
+        not describes,
+        own,
+        _counts_asked(question, text, span),
+        focus,
+        named - 0.001 * span.start,
+    )
+
+
+def _counts_asked(question: Question, text: str, span: Span) -> bool:
+    """A count is written before what it counts (「8 家合作银行累计为近 1300 家科技型中小企业
+    发放贷款」): the one followed by the asked attribute counts what is asked."""
+    after = compact(text[span.end : span.end + _COUNTED_CHARS])
+    return bool(question.attribute_terms) and any(
+        after.startswith(t.text) or any(after.startswith(f) for f in t.spellings)
+        for t in question.attribute_terms[:1]
+    )
 
 
 def _own_name_asked(question: Question, text: str, span: Span) -> bool:

@@ -168,6 +168,8 @@ _ROW_GENERIC = frozenset(
         "比例",
         "累计",
         "年度",
+        "投入",  # 研发经费投入: spending is what the indicator measures
+        "支出",
     ]
 )
 
@@ -182,7 +184,9 @@ def _narrower_indicator(question: Question, row: str) -> bool:
     terms = (*question.terms, *question.attribute_terms)
     spelled = (f for t in terms for f in (t.text, *t.spellings))
     asked = compact(question.core or question.text) + "".join(spelled)
-    words = [w for w in jieba.lcut(compact(name)) if len(w) >= 2 and w not in _ROW_GENERIC]
+    # (generic words go before cutting: jieba cuts 全社会 into 全 + 社会)
+    bare = re.sub("|".join(sorted(_ROW_GENERIC, key=len, reverse=True)), " ", compact(name))
+    words = [w for w in jieba.lcut(bare) if len(w.strip()) >= 2]
     # (a character in common is enough: 企业 is said by 高企's 高新技术企)
     return any(not set(w) & set(asked) for w in words)
 
@@ -532,8 +536,13 @@ def _given(question: Question, span: Span) -> bool:
 _RISE = ("增长", "增加", "提高", "提升", "上升", "增至", "翻番")
 _FALL = ("下降", "减少", "降低")
 _CHANGE = ("变化", "变动", *_RISE, *_FALL)
+# 比重, 占比 and 比例 name one measure: a share of a whole.
+_SHARE_WORDS = ("比重", "占比", "比例")
 _ACCEPTS = (
-    {w: _RISE for w in _RISE} | {w: _FALL for w in _FALL} | {"变化": _CHANGE, "变动": _CHANGE}
+    {w: _RISE for w in _RISE}
+    | {w: _FALL for w in _FALL}
+    | {"变化": _CHANGE, "变动": _CHANGE}
+    | {w: _SHARE_WORDS for w in _SHARE_WORDS}
 )
 
 

@@ -248,21 +248,27 @@ def weigh_candidates(
     for sentence, sim in zip(picked, sims, strict=True):
         features = features_of(question, sentence, sim)
         weighed.append(Candidate(sentence, features, model.probability(features)))
-    return _holding_lead(weighed)
+    return _holding_lead(question, weighed)
 
 
-def _holding_lead(weighed: list[Candidate]) -> list[Candidate]:
+def _holding_lead(question: Question, weighed: list[Candidate]) -> list[Candidate]:
     """A lead holding nothing of the asked type gives way to a later candidate about as much
     about the question that holds one, for the asked year, next to the asked attribute: a
     lead-in (「“十三五”期间，…深入实施创新驱动发展战略」) shares the question's words, the
-    sentences after it state the figures."""
-    if not weighed or weighed[0].features["type_match"]:
+    sentences after it state the figures. So does a lead of another year (a 2025 target for
+    「截至2020年」) to one that writes the asked year out (a table row's 2020年完成值)."""
+    if not weighed:
         return weighed
-    focus = weighed[0].features["focus"]
+    lead = weighed[0].features
+    if lead["type_match"] and lead["year"]:
+        return weighed
+    asked_years = question.years | question.as_of
     for n, candidate in enumerate(weighed[1:], start=1):
         f = candidate.features
-        if f["focus"] < _HOLDING_FOCUS * focus:
+        if f["focus"] < _HOLDING_FOCUS * lead["focus"]:
             continue  # a figure of a sentence about something else
+        if lead["type_match"] and not asked_years & years_in(candidate.sentence.text):
+            continue  # a year only its document covers does not outweigh the lead's type
         if f["type_match"] == 1.0 and f["year"] == 1.0 and f["attribute"] >= _HOLDING_ATTRIBUTE:
             return [candidate, *weighed[:n], *weighed[n + 1 :]]
     return weighed

@@ -15,10 +15,13 @@ import re
 from dataclasses import dataclass
 
 _OPENERS = (
-    r"据|根据|依据|按照|依照|参照|对照|从|截至|截止(?:到)?|作为|站在|"
+    r"据|根据|依据|按照|依照|参照|对照|从|截至|截止(?:到)?|作为|站在|听说|"
     r"在(?=[^，,]{0,30}(?:中|里|上|看来|期间|时|之际|背景下)[，,])"
 )
-_CLOSERS = r"(?:的)?(?:介绍|报道|披露|显示|表明|所述|记载|提到|指出|讲到|说|称|来看|看来)"
+_CLOSERS = (
+    r"(?:(?:的)?(?:介绍|报道|披露|显示|表明|所述|记载|提到|指出|讲到|说|称|来看|看来)"
+    r"|(?:讲|说|提|介绍)(?:了|过))"
+)
 # A cited title (《…》) is one unit however long it is: official titles run to 60 characters.
 _UNIT = r"(?:《[^》]{1,150}》|[^，,？?。《])"
 _LEADING = re.compile(

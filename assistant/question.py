@@ -62,6 +62,10 @@ _CUT_OFF = re.compile(r"截至|截止")
 _REFERRING = frozenset(
     {"同类", "同一", "同等", "类似", "相应", "此类", "这类", "该类", "这种", "此种"}
 )
+# Words that say how or when something is asked (「2020年实际做到了百分之几」), not what.
+_MANNER = frozenset(
+    {"实际", "实际上", "大概", "大约", "具体", "目前", "现在", "当时", "最终", "到底"}
+)
 _QUESTION_WORDS = frozenset(
     [
         "多少",
@@ -483,6 +487,7 @@ class TermWeigher:
             if len(w) >= 2
             and w not in _QUESTION_WORDS
             and w not in _REFERRING
+            and w not in _MANNER
             and not _is_year(w, years)
         ]
 

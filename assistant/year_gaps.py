@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 
 _ASKS_VALUE = re.compile(r"多少|几|第几|排名|名次|比例|比重|占比|规模|数量|金额|增长了?多")
 _TARGET = re.compile(r"到\s*(?:19|20)\d{2}|力争|目标")
+_SINCE = re.compile(r"(?:自|从)\s*(?:19|20)\d{2}\s*年[^，,。；;]{0,16}?以来")
 _VALUE = re.compile(r"(?:第\s*)?\d+(?:\.\d+)?\s*" + UNIT)
 
 
@@ -53,7 +54,8 @@ def dated_values(passage: Passage, quote: str, question: str) -> list[tuple[int,
             for cell in cells
             if not unit or cell.unit == unit
         ]
-    years = {int(y) for y in YEAR_MENTION.findall(quote)}
+    # 「自 2016 年正式运作以来……累计」 states a total as of the report, not a 2016 value
+    years = {int(y) for y in YEAR_MENTION.findall(_SINCE.sub("", quote))}
     for heading in passage.section.split(" > "):
         named = {int(y) for y in YEAR_MENTION.findall(heading)}
         if len(named) == 1 and not years:

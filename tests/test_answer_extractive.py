@@ -707,3 +707,30 @@ def test_a_persons_posts_are_the_titles_written_before_the_name(
     """Official documents introduce a speaker by post: 「广州市政协副主席、市科技局局长王桂林指出」."""
     answer = assistant.ask(question)
     assert answer.direct_answer == "广州市政协副主席、市科技局局长[1]", answer.text
+
+
+@pytest.mark.parametrize(
+    ("question", "figure"),
+    [
+        # 比重, 占比 and 比例 name one measure; a 2025 target gives way to the row that writes
+        # 2020 out; 「2020年实际做到了」 asks how, 实际 is no attribute
+        ("截至2020年，黄埔区全社会基础与应用基础研究经费在研发经费里占多大比重？", "8.47%"),
+        # …额 is an amount (交易额), not a count of 交易
+        ("交易中心揭牌以来促成的技术成果转化交易涉及金额多少？", "35.71亿元"),
+        ("目标表里，基础与应用基础研究经费占研发经费的比例，2020年实际做到了百分之几？", "8.47%"),
+        # 「听说…上讲了，」 is a source, like 据…介绍
+        ("听说联盟成立大会上讲了，广州现在大概有多少家新型研发机构？在全省排第几？", "近80家，第一"),
+    ],
+)  # fmt: skip
+def test_a_share_is_found_under_any_of_its_names_and_for_the_year_asked(
+    assistant: Assistant, question: str, figure: str
+) -> None:
+    answer = assistant.ask(question)
+    assert not answer.refused and figure in (answer.direct_answer or ""), answer.text
+
+
+def test_a_total_since_a_year_is_the_reports_not_that_years(assistant: Assistant) -> None:
+    """「自 2016 年正式运作以来……累计」 in the 2018 report answers 「截至2018年累计…」: no
+    missing 2018 value is admitted."""
+    answer = assistant.ask("科技信贷风险补偿资金池截至2018年累计为多少家科技型中小企业发放了贷款？")
+    assert not answer.refused and "1300" in (answer.direct_answer or ""), answer.text

@@ -78,6 +78,13 @@ def test_framing_is_split_from_the_focus(question: str, core_start: str) -> None
     assert framed.core.startswith(core_start), framed
 
 
+def test_hearsay_is_a_framing() -> None:
+    framed = split_framing("听说联盟成立大会上讲了，广州有多少家新型研发机构？")
+    assert framed.core == "广州有多少家新型研发机构？"
+    told = split_framing("联盟成立大会上讲过，广州有多少家新型研发机构？")
+    assert told.core == "广州有多少家新型研发机构？"
+
+
 @pytest.mark.parametrize(
     "question",
     [
