@@ -287,8 +287,7 @@ def partial_refusal(question: Question, lead: Candidate | None) -> str | None:
         or (features["type_match"] >= 1 and features["attribute"] >= 0.5)
     ):
         return None
-    wanted = question.attribute if features["type_match"] >= 1 else ""
-    wanted = wanted or TYPE_LABELS[asked[0]]
+    wanted = _wanted(question, TYPE_LABELS[asked[0]])
     sentence = lead.sentence
     region = answer_text(sentence.text, sentence.is_table_row)
     stated = [s for s in stated_types(region) if s.type not in asked]
@@ -298,3 +297,18 @@ def partial_refusal(question: Question, lead: Candidate | None) -> str | None:
     return (
         f"文档只给出了{TYPE_LABELS[span.type]}（{' '.join(span.text.split())}），没有给出{wanted}。"
     )
+
+
+# Attributes that are a measure themselves (规模, 得分): no type label after them.
+_MEASURE_WORDS = re.compile(
+    r"(?:规模|数量|总数|金额|比例|比重|占比|得分|排名|名次|时间|日期|职务)$"
+)
+
+
+def _wanted(question: Question, label: str) -> str:
+    """What the refusal says is not given: the asked attribute when it is a measure (规模),
+    what is counted for a count (「专家工作站的数量」), else the kind of value (得分)."""
+    attribute = question.attribute.replace(" ", "")
+    if attribute and _MEASURE_WORDS.search(attribute):
+        return attribute
+    return f"{attribute}的{label}" if attribute and label == TYPE_LABELS[COUNT] else label

@@ -461,34 +461,6 @@ def _owner_before(text: str) -> str:
     return "".join(owner)
 
 
-def _noun_run(text: str) -> str:
-    """The noun phrase a text opens with (创投“基金丛林”, not what it then does)."""
-    words = [(p.word, p.flag) for p in jieba.posseg.cut(text[:_NAME_RUN_CHARS])]
-    nominal = [flag.startswith(_OWNER_TAGS) or word in _NAME_MARKS for word, flag in words]
-    run: list[str] = []
-    for n, (word, flag) in enumerate(words):
-        # a verb inside a name (科技成果转化母基金) has a noun right after it
-        inside = flag.startswith("v") and n + 1 < len(words) and nominal[n + 1]
-        if not (nominal[n] or inside):
-            break
-        run.append(word)
-    return "".join(run)
-
-
-def _owner_before(text: str) -> str:
-    """The noun run right before a size word, past one qualifier (实缴, 累计): '' when a figure,
-    a 的 or a clause break stands there instead (「4 亿元规模的」)."""
-    words = [(p.word, p.flag) for p in jieba.posseg.cut(text[-_OWNER_CHARS:])]
-    if words and words[-1][1].startswith(_QUALIFIER_TAGS) and len(words) > 1:
-        words = words[:-1]
-    owner: list[str] = []
-    for word, flag in reversed(words):
-        if not flag.startswith(_OWNER_TAGS):
-            break
-        owner.insert(0, word)
-    return "".join(owner)
-
-
 def _kind_named(terms: tuple[Term, ...], text: str) -> bool:
     """Chinese puts the head of a noun phrase last: in 补贴比例 and 金融机构 the modifier says
     which 比例 or 机构 is meant. A text naming the head but none of its modifiers (研发机构比例

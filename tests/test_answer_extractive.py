@@ -434,6 +434,12 @@ def test_a_figure_by_another_indicator_is_refused_unless_the_attribute_is_the_as
         ("“十四五”期间黄埔区每年区级财政科技投入计划多少？", "黄埔区区财政科技投入超过了多少？", "72.67亿元"),
         # A change asked of a figure the question gives is not answered by another level.
         ("881.72亿元的全市研发经费投入比前一年增加了多少？", "广州超算中心的用户总数超过多少家？", "3000家"),
+        # 「子基金实缴规模超260亿元」 is the sub-funds' size, not the fund's own
+        ("广州科技创新母基金的总规模是多少？", "广州科技创新母基金的子基金实缴规模有多大？", "260亿元"),
+        # 「规模200亿元的…转化基金和规模60亿元的…母基金」 size two other funds
+        ("黄埔区规划里提到的天使母基金总规模有多大？", "粤港澳大湾区科技成果转化基金的规模是多少？", "200亿元"),
+        # 数量 asks how many: neither an amount, nor 百年, nor 「一批」 counts members
+        ("广州市科协的会员数量是多少？", "广州科技创新母基金的子基金数量是多少？", "42只"),
     ],
 )  # fmt: skip
 def test_a_neighbouring_figure_does_not_answer_a_question_it_does_not_fit(
@@ -587,27 +593,16 @@ def test_a_body_the_question_names_must_be_named_by_the_answering_document(
     assert unnamed.body_docs is None
 
 
-@pytest.mark.parametrize(
-    ("unanswerable", "answerable", "figure"),
-    [
-        # 「子基金实缴规模超260亿元」 is the sub-funds' size, not the fund's own
-        ("广州科技创新母基金的总规模是多少？", "广州科技创新母基金的子基金实缴规模有多大？", "260亿元"),
-        # 「规模200亿元的…转化基金和规模60亿元的…母基金」 size two other funds
-        ("黄埔区规划里提到的天使母基金总规模有多大？", "粤港澳大湾区科技成果转化基金的规模是多少？", "200亿元"),
-        # 数量 asks how many: neither an amount, nor 百年, nor 「一批」 counts members
-        ("广州市科协的会员数量是多少？", "广州科技创新母基金的子基金数量是多少？", "42只"),
-    ],
-)  # fmt: skip
-def test_a_size_belongs_to_what_it_is_written_with(
-    assistant: Assistant, unanswerable: str, answerable: str, figure: str
+def test_a_size_is_said_not_given_and_a_shortened_owner_keeps_its_size(
+    assistant: Assistant,
 ) -> None:
-    refused = assistant.ask(unanswerable)
-    assert refused.refused and refused.direct_answer is None, refused.text
-    answered = assistant.ask(answerable)
-    assert not answered.refused and figure in (answered.direct_answer or ""), answered.text
-    shortened = assistant.ask(
-        "黄埔区设立的母基金规模是多少？"
-    )  # 母基金 shortens the 60亿元 one's name
+    """The refusal names what is not given (规模, 专家工作站的数量); 母基金 shortens the name
+    of the fund 「规模60亿元的中科院科技成果转化母基金」 sizes."""
+    own = assistant.ask("广州科技创新母基金的总规模是多少？")
+    assert own.text.startswith("文档只给出了金额（260亿元），没有给出规模。"), own.text
+    total = assistant.ask("广州的院士专家工作站一共建了多少个？")
+    assert total.text.startswith("文档提到了相关内容，但没有给出专家工作站的数量。"), total.text
+    shortened = assistant.ask("黄埔区设立的母基金规模是多少？")
     assert not shortened.refused and "60亿元" in (shortened.direct_answer or ""), shortened.text
 
 
