@@ -297,7 +297,7 @@ _STATING_VERBS = frozenset(
         "增至",
     ]
 )
-_NOUN_TAGS = ("n", "nz", "nt", "ns", "nr", "j", "b", "l")
+_NOUN_TAGS = ("n", "j", "b", "l")  # nouns (nz, nt, ns, nr…), abbreviations, 国家级, set phrases
 # Words bounding a count that stand between it and its noun (专利数百项, 企业超过2000家).
 _NUMBER_QUALIFIER = re.compile(r"(?:数|近|约|超过|超|逾|达到|达|共|累计|合计)\s*$")
 _DEED_CHARS = 16
@@ -331,12 +331,8 @@ def _part_of_total_asked(question: Question, region: str, span: Span) -> bool:
 def _counts_another(question: Question, before: str) -> bool:
     """A count written right after a noun (「累计获得专利数百项」) counts that noun: one the
     asked attribute does not name (专利 for 工作站) is another total."""
-    text = _NUMBER_QUALIFIER.sub("", before)
-    words = [(p.word, p.flag) for p in jieba.posseg.cut(text)]
-    run: list[str] = []
-    while words and words[-1][1].startswith(_NOUN_TAGS):
-        run.insert(0, words.pop()[0])
-    counted = compact("".join(run))
+    words = [(p.word, p.flag) for p in jieba.posseg.cut(_NUMBER_QUALIFIER.sub("", before))]
+    counted = compact(_trailing_run(words, _NOUN_TAGS))
     if not counted or counted in compact(question.text):
         return False
     return not any(t.match(counted) == 1.0 for t in question.attribute_terms)
@@ -408,9 +404,7 @@ def _sized_for_another(question: Question, region: str, span: Span) -> bool:
     if after:
         owner = _noun_run(after.group(1))
     else:
-        clause = _clause_around(region, span)
-        offset = region.find(clause)
-        before = clause[: span.start - offset] if offset >= 0 else ""
+        before = region[_clause_bounds(region, span)[0] : span.start]
         at = before.rfind(measure)
         if at < 0:
             return False
@@ -453,12 +447,13 @@ def _owner_before(text: str) -> str:
     words = [(p.word, p.flag) for p in jieba.posseg.cut(text[-_OWNER_CHARS:])]
     if words and words[-1][1].startswith(_QUALIFIER_TAGS) and len(words) > 1:
         words = words[:-1]
-    owner: list[str] = []
-    for word, flag in reversed(words):
-        if not flag.startswith(_OWNER_TAGS):
-            break
-        owner.insert(0, word)
-    return "".join(owner)
+    return _trailing_run(words, _OWNER_TAGS)
+
+
+def _trailing_run(words: list[tuple[str, str]], tags: tuple[str, ...]) -> str:
+    """The words at the end of a tagged text whose tags start with one of `tags`."""
+    run = list(itertools.takewhile(lambda pair: pair[1].startswith(tags), reversed(words)))
+    return "".join(word for word, _ in reversed(run))
 
 
 def _kind_named(terms: tuple[Term, ...], text: str) -> bool:
@@ -547,14 +542,20 @@ def _clause_around(text: str, span: Span) -> str:
     """The clause holding a span, with the clause before it (the subject often stands there);
     a span that is its clause's only words (「6月2日，…联盟成立大会在…召开」: a time put first)
     belongs to the clause after it."""
+    start, end = _clause_bounds(text, span)
+    return text[start:end]
+
+
+def _clause_bounds(text: str, span: Span) -> tuple[int, int]:
+    """Where `_clause_around` starts and ends in `text`."""
     ends = [m.end() for m in _CLAUSE_END.finditer(text, 0, span.start)]
     start = ends[-2] if len(ends) >= 2 else 0
     after = _CLAUSE_END.search(text, span.end)
     own_start = ends[-1] if ends else 0
     if after and not text[own_start : after.start()].replace(span.text, "").strip():
         following = _CLAUSE_END.search(text, after.end())
-        return text[start : following.start() if following else len(text)]
-    return text[start : after.start() if after else len(text)]
+        return start, following.start() if following else len(text)
+    return start, after.start() if after else len(text)
 
 
 def is_heading(text: str, section: str = "", title: str = "") -> bool:
