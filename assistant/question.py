@@ -273,12 +273,20 @@ class TermWeigher:
         self.tokenizer = tokenizer
         self._index = TextIndex([compact(t) for t in texts])
         self._doc_ids = doc_ids or []  # the document of each text, by position
-        self._aliases = tuple(
-            dict.fromkeys((m.group(2), m.group(1)) for t in texts for m in _ALIAS.finditer(t))
-        )
         self._titles = {doc: compact(title) for doc, title in (titles or {}).items()}
+        self._documents = frozenset(self._doc_ids) | frozenset(self._titles)
+        # (short, full) in matching form, as the documents define them
+        self._aliases = tuple(
+            dict.fromkeys(
+                (compact(m.group(2)), compact(m.group(1)))
+                for t in texts
+                for m in _ALIAS.finditer(t)
+            )
+        )
         self._idf = lru_cache(maxsize=4096)(self._compute_idf)
         self._df = lru_cache(maxsize=4096)(self._index.count)
+        # every key term of every question asks for it: read the corpus once per word
+        self._spelled = lru_cache(maxsize=4096)(self._spelled_out)
 
     def _compute_idf(self, term: str) -> float:
         df = self._df(term)
@@ -343,17 +351,14 @@ class TermWeigher:
             part_attributes,
             frozenset(y for f in framed.framing if _CUT_OFF.match(f) for y in years_in(f)),
             self._documents_naming(bodies),
-            tuple(
-                (compact(a), compact(f)) for a, f in self._aliases if compact(f) in compact(core)
-            ),
+            tuple((short, full) for short, full in self._aliases if full in compact(core)),
         )
 
     def _a_scope(self, district: str) -> bool:
         """A district named by at most half of the documents is a scope (黄埔区, whose plan
         names it on every page); one most of them name (大湾区) is the setting."""
         naming = self._documents_naming([district]) or frozenset()
-        documents = set(self._doc_ids) | set(self._titles)
-        return len(naming) <= _SCOPE_SHARE * len(documents)
+        return len(naming) <= _SCOPE_SHARE * len(self._documents)
 
     def _documents_naming(self, bodies: list[str]) -> frozenset[str] | None:
         """The documents whose text or title names every body the corpus knows; None when
@@ -361,7 +366,7 @@ class TermWeigher:
         known = [compact(b) for b in bodies if self._df(compact(b))]
         if not known or not self._doc_ids:
             return None
-        naming = set(self._doc_ids) | set(self._titles)
+        naming = set(self._documents)
         for body in known:
             texts = self._index.texts
             found = {self._doc_ids[n] for n in self._index.numbers(body) if body in texts[n]}
@@ -376,7 +381,7 @@ class TermWeigher:
             Term(
                 compact(part),
                 max(self._idf(compact(part)), 0.1) * (0.2 if _GENERIC_HEAD.fullmatch(part) else 1),
-                self._spelled_out(compact(part)),
+                self._spelled(compact(part)),
             )
             for part in attribute.split()
         )
@@ -399,7 +404,7 @@ class TermWeigher:
             weight = (
                 idf * (1.0 + 0.25 * min(len(token) - 1, 4)) * _pos_factor(token, flags.get(token))
             )
-            terms.append(Term(token, weight, self._spelled_out(token)))
+            terms.append(Term(token, weight, self._spelled(token)))
         return tuple(terms)
 
     def _attribute(self, core: str, years: set[int]) -> str:
