@@ -129,7 +129,9 @@ def _coordinated(question: Question, lead: Sentence, picked: Span) -> list[Span]
 def _from_to(lead: Sentence, picked: Span) -> list[Span]:
     """「从多少提高到了多少」 asks both ends of a change: the picked figure and the nearest one of
     its type in its clause (由3.7%稳步提高到5.71%), in the order the text gives them."""
-    clause = next(m for m in _CLAUSES.finditer(lead.text) if m.start() <= picked.start < m.end())
+    clause = _clause_of(lead.text, picked)
+    if clause is None:
+        return [picked]
     others = [
         s
         for s in lead.evidence.spans
@@ -173,14 +175,14 @@ def _as_stated(text: str, span: Span) -> str:
 
 
 def _span_fit(question: Question, text: str, span: Span) -> tuple[bool, bool, bool, float, float]:
-    """How well a span answers: one that only describes a noun (「4 亿元规模的资金池撬动银行贷
-    款突破 100 亿元」) states nothing; then the one right after the asked attribute (「孵化器
-    335家（国家级26家）」 for 国家级的有几家); then the one in the clause naming most of the
-    focus, the first on ties."""
-    clause = next(
-        (m.group() for m in _CLAUSES.finditer(text) if m.start() <= span.start < m.end()), ""
+    """How well a span answers, in this order: one that only describes a noun (「4 亿元规模的
+    资金池撬动银行贷款突破 100 亿元」) states nothing; one whose own name the question says
+    (「孵化器335家（国家级26家）」 for 国家级的有几家); one followed by the asked noun; one in the
+    clause naming most of the focus; one after more of the asked attribute, the first on ties."""
+    clause = _clause_of(text, span)
+    focus = sum(
+        t.weight * t.match(compact(clause.group() if clause else "")) for t in question.terms
     )
-    focus = sum(t.weight * t.match(compact(clause)) for t in question.terms)
     describes = bool(_DESCRIBES_NOUN.match(text, span.end))
     named = _named_before(question.attribute_terms, text, span)
     # (a multi-part question's later parts name their own figures: the first part's is not
@@ -198,11 +200,16 @@ def _span_fit(question: Question, text: str, span: Span) -> tuple[bool, bool, bo
 def _counts_asked(question: Question, text: str, span: Span) -> bool:
     """A count is written before what it counts (「8 家合作银行累计为近 1300 家科技型中小企业
     发放贷款」): the one followed by the asked attribute counts what is asked."""
+    if not question.attribute_terms:
+        return False
+    first = question.attribute_terms[0]
     after = compact(text[span.end : span.end + _COUNTED_CHARS])
-    return bool(question.attribute_terms) and any(
-        after.startswith(t.text) or any(after.startswith(f) for f in t.spellings)
-        for t in question.attribute_terms[:1]
-    )
+    return after.startswith((first.text, *first.spellings))
+
+
+def _clause_of(text: str, span: Span) -> re.Match[str] | None:
+    """The clause (between punctuation) the span starts in."""
+    return next((m for m in _CLAUSES.finditer(text) if m.start() <= span.start < m.end()), None)
 
 
 def _own_name_asked(question: Question, text: str, span: Span) -> bool:
