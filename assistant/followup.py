@@ -10,7 +10,7 @@ follow-up's changes are applied to it, so nothing it left unsaid is lost.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import jieba.posseg
@@ -31,6 +31,8 @@ _PRONOUN = re.compile(
     rf"|(?:该|这个|此)(?=是|的|有|在|由|要|将|[？?，,])"
 )
 # Name endings an entity a pronoun may stand for has (「…服务中心背后的运营公司」: the 中心).
+# 「该交易会」「这个基金」: a demonstrative before the noun a name ends in.
+_DEMONSTRATIVE = re.compile(r"该|这个|这家|这一|此(?=[\u4e00-\u9fff]{2})")
 _ORG_END = re.compile(r"(?:中心|联盟|研究院|实验室|大学|公司|协会|平台|基金|委员会|局|会)$")
 _YEAR = re.compile(
     r"(?:(?:19|20)\d{2}\s*年(?:底|末|初|年底|年末)?|十[二三四五]五(?:期间|末|时期)?)"
@@ -84,23 +86,62 @@ class Frame:
 
     def named(self, classifier: str) -> str:
         """The name ending in the classifier of 「该中心」 (广东股权交易中心), or ''."""
-        words = list(jieba.posseg.cut(self.text))
-        for i in range(len(words) - 1, -1, -1):
-            if not words[i].word.endswith(classifier):
-                continue
-            start = i
-            while (
-                start > 0 and words[start - 1].flag[0] in "nsjb" and words[start - 1].word != "和"
-            ):
-                start -= 1
-            name = "".join(w.word for w in words[start : i + 1])
-            if len(name) > len(classifier):
-                return name
-        return ""
+        return _name_ending(self.text, lambda word: word.endswith(classifier), len(classifier))
 
     @property
     def asks_figure(self) -> bool:
         return bool(_FIGURE_ASK.search(self.text))
+
+
+def _name_ending(text: str, ends: Callable[[str], bool], shortest: int) -> str:
+    """The last name in the text whose final word passes `ends`, with the nouns before it
+    (「中国创新创业成果交易会」 for 交易会), if longer than `shortest`; else ''."""
+    words = list(jieba.posseg.cut(text))
+    for i in range(len(words) - 1, -1, -1):
+        if not ends(words[i].word):
+            continue
+        start = i
+        while start > 0 and (
+            _nominal(words[start - 1])
+            # 「中国创新创业…」「科技创新中心」: a verb between nouns is part of the name
+            or (words[start - 1].flag == "v" and start > 1 and _nominal(words[start - 2]))
+        ):
+            start -= 1
+        name = "".join(w.word for w in words[start : i + 1])
+        if len(name) > shortest:
+            return name
+    return ""
+
+
+def _nominal(word: jieba.posseg.pair) -> bool:
+    """A word a name is made of: a noun, place, abbreviation or attribute word (not 和)."""
+    return word.flag[0] in "nsjb" and word.word != "和"
+
+
+def _demonstrated(body: str, previous: str) -> tuple[int, int, str] | None:
+    """「该交易会」「这个基金」 for a name the previous question said (中国创新创业成果交易会):
+    (start, end, name). A demonstrative before a noun points back at what ends in it."""
+    for match in _DEMONSTRATIVE.finditer(body):
+        for length in range(4, 1, -1):
+            noun = body[match.end() : match.end() + length]
+            name = _name_ending(previous, lambda word, n=noun: word.endswith(n), length)
+            if name:
+                return match.start(), match.end() + length, name
+    return None
+
+
+def _resolved_within(text: str) -> str:
+    """「我司想和X合作，它的运营主体是谁」 -> 「X的运营主体是谁」: a pronoun that opens the last
+    clause stands for the organisation named in the clause before it."""
+    clauses = re.split(r"[，,]\s*", text)
+    if len(clauses) < 2:
+        return text
+    pronoun = _PRONOUN.match(clauses[-1])
+    head = "，".join(clauses[:-1])
+    name = _name_ending(head, lambda word: bool(_ORG_END.search(word)), 1) if pronoun else ""
+    if not pronoun or not name:
+        return text
+    return name + clauses[-1][pronoun.end() :]
 
 
 def is_follow_up(question: str, history: Sequence[tuple[str, str]]) -> bool:
@@ -110,7 +151,7 @@ def is_follow_up(question: str, history: Sequence[tuple[str, str]]) -> bool:
     text = question.strip()
     if _LEAD.search(text) or re.search(r"呢[？?。!！\s]*$", text):
         return True
-    if _PRONOUN.search(text):
+    if _PRONOUN.search(text) or _demonstrated(text, history[-1][0]):
         return True
     # 「目标是多少？」「运营主体是谁？」: a short question with no subject of its own.
     rest = _strip_changes(_TAIL.sub("", text))
@@ -122,7 +163,7 @@ def is_follow_up(question: str, history: Sequence[tuple[str, str]]) -> bool:
 
 def parse(question: str) -> Frame:
     """Place, years and subject of a standalone question (「黄埔区」「2020年」「技术合同成交额」)."""
-    text = _without_framing(_TAIL.sub("", _LEAD.sub("", question.strip())))
+    text = _without_framing(_resolved_within(_TAIL.sub("", _LEAD.sub("", question.strip()))))
     years = tuple(m.group() for m in _YEAR.finditer(text))
     rest = re.sub(r"^(?:到|在|截至|截止)", "", _YEAR.sub("", text)).lstrip("，,、 的")
     place = place_in(rest, at_start=True)
@@ -208,14 +249,6 @@ def _strip_changes(body: str) -> str:
     return rest.strip("，,、 的")
 
 
-def short_name(entity: str, answer: str) -> str:
-    """The name the documents use for the entity (「（以下简称交易中心）」 in the last answer)."""
-    alias = re.search(
-        re.escape(entity) + r"\s*[（(](?:以下)?简称[“\"「]?([\u4e00-\u9fffA-Za-z]{2,12})", answer
-    )
-    return alias.group(1) if alias else entity
-
-
 # An indicator as the last answer names it: a table row (「7 技术合同成交额(亿元): 2020年」) or
 # its wording in words (「技术合同成交额：2020年完成值 619亿元」).
 _ANSWER_INDICATOR = re.compile(
@@ -254,11 +287,15 @@ def rewrite_by_rule(question: str, history: Sequence[tuple[str, str]]) -> str:
     if not previous.text:
         return question
     body = _TAIL.sub("", _LEAD.sub("", question.strip()))
+    demonstrated = _demonstrated(body, previous.text)
+    if demonstrated:  # 「该交易会项目投融资联盟」: the fair the previous question named
+        start, end, name = demonstrated
+        return _with_ask(body[:start] + name + body[end:], previous)
     pronoun = _PRONOUN.search(body)
     if pronoun and previous.entity:
         classifier = re.sub(r"^(?:该|这个|此)", "", pronoun.group())
         named = previous.named(classifier) if classifier else ""
-        entity = named or short_name(previous.entity, history[-1][1])
+        entity = named or previous.entity
         resolved = body[: pronoun.start()] + entity + body[pronoun.end() :]
         return _with_ask(resolved, previous)
     rest = _strip_changes(body)

@@ -156,9 +156,41 @@ def test_a_loosely_worded_indicator_takes_the_documents_name_from_the_answer() -
     assert "技术交易额" in rewrite_by_rule("那2020年呢？", [(first, other)])
 
 
-def test_a_pronoun_takes_the_short_name_the_answer_defines() -> None:
+def test_a_pronoun_keeps_the_full_name_even_where_the_answer_defines_a_short_one() -> None:
+    """「交易中心」 alone is also 广东股权交易中心; the full name is matched to the short one."""
     answer = "「广州国际技术交易服务中心（以下简称交易中心）是……」"
-    assert rewrite_by_rule("它的运营主体是谁？", [(CENTRE, answer)]) == "交易中心的运营主体是谁？"
+    rewritten = rewrite_by_rule("它是什么时候挂牌的？", [(CENTRE, answer)])
+    assert rewritten == "广州国际技术交易服务中心是什么时候挂牌的？"
+
+
+@pytest.mark.parametrize(
+    ("first", "follow_up", "expected"),
+    [
+        # a demonstrative before the noun the name ends in, inside a longer quoted name
+        (
+            "中国创新创业成果交易会从2015年开始办，一共办了几届？",
+            "“该交易会项目投融资联盟”是哪一年策划组建的？",
+            "“中国创新创业成果交易会项目投融资联盟”是哪一年策划组建的？",
+        ),
+        (
+            "广州科技创新母基金规模多大？",
+            "这个基金由谁管理？",
+            "广州科技创新母基金由谁管理？",
+        ),
+    ],
+)
+def test_a_demonstrative_before_a_noun_stands_for_the_name_ending_in_it(
+    first: str, follow_up: str, expected: str
+) -> None:
+    assert is_follow_up(follow_up, [(first, "")])
+    assert rewrite_by_rule(follow_up, [(first, "")]) == expected
+
+
+def test_a_pronoun_inside_the_previous_question_is_resolved_first() -> None:
+    """「我司想和X合作，它的运营主体…」: 它 there is X, so the next 它 is X too."""
+    first = "我司想和广州国际技术交易服务中心合作，它的运营主体是由哪家公司发起的？"
+    rewritten = rewrite_by_rule("它是哪年哪月揭牌的？", [(first, "")])
+    assert rewritten == "广州国际技术交易服务中心是哪年哪月揭牌的？"
 
 
 def test_a_time_adverb_ends_the_subject_a_pronoun_stands_for() -> None:
