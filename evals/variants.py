@@ -569,8 +569,11 @@ _EVENT = re.compile(r"成立大会|大会|会议|论坛|仪式|活动")
 
 
 def _names_as_subject(question: str, org: str) -> bool:
+    """The question is about the organisation itself: not its event (「…联盟成立大会」) and not
+    a body whose longer name starts with it (「…交易会项目投融资联盟」 is not the 交易会)."""
     at = question.find(org)
-    return at >= 0 and not _EVENT.match(question, at + len(org))
+    end = at + len(org)
+    return at >= 0 and not _EVENT.match(question, end) and not _ORG.match(question, end)
 
 
 def _pronoun_case(first: EvalItem, second: EvalItem) -> str | None:

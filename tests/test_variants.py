@@ -290,6 +290,23 @@ def test_pronoun_follow_up_drops_only_the_entity(items: list[EvalItem]) -> None:
         assert expected.startswith(head) and expected.endswith(tail)
 
 
+def test_no_pronoun_for_a_name_that_starts_a_longer_name() -> None:
+    """After a question about the 「…交易会项目投融资联盟」, 它 is the alliance, not the 交易会."""
+    source = ("001_70d010b94859217b.txt",)
+    alliance = EvalItem(
+        "a", "“中国创新创业成果交易会项目投融资联盟”是哪一年策划组建的？", "2021年", ("2021年",),
+        source, ("2021年我们策划组建",), "temporal", "easy", False,
+    )  # fmt: skip
+    fair = EvalItem(
+        "b", "中国创新创业成果交易会一共办了几届？", "6届", ("6届",),
+        source, ("已举办6届",), "figure", "easy", False,
+    )  # fmt: skip
+    follow_ups = {case.id: case.follow_up for case in follow_up_pairs([alliance, fair])}
+    assert "a>b~pronoun" not in follow_ups
+    # the other way round 该交易会 keeps its meaning: the fair's alliance
+    assert follow_ups["b>a~pronoun"] == "“该交易会项目投融资联盟”是哪一年策划组建的？"
+
+
 def test_follow_up_pairs_are_deterministic(items: list[EvalItem]) -> None:
     assert follow_up_pairs(items) == follow_up_pairs(list(items))
 
