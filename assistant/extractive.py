@@ -379,16 +379,37 @@ def _select(question: Question, lead: Sentence, sentences: list[Sentence]) -> li
     return ordered[:at] + listed + ordered[at:]
 
 
+def _read_on(
+    question: Question, lead: Sentence, outline: Mapping[str, list[Chunk]] | None
+) -> list[Sentence]:
+    """The next chunk's sentences when the lead opens an enumeration its chunk cuts off.
+
+    The items name their own parts, not the asked entity (「建立运营平台……」), so that chunk
+    is often not retrieved at all."""
+    if outline is None or question.kind not in ("list", "measure") or not _opens_series(lead):
+        return []
+    if lead.passage.text[lead.end :].strip():
+        return []  # the items, if any, are in the lead's own passage
+    ordinal = lead.passage.chunk.ordinal + 1
+    following = [c for c in outline.get(lead.passage.doc_id, []) if c.ordinal == ordinal]
+    passages = [Passage(c, lead.passage.document, 0.0, {}, c.text) for c in following]
+    return score_sentences(question, passages)
+
+
+def _opens_series(lead: Sentence) -> bool:
+    """「建设……“三大平台”：建立发布平台……；」: a colon before it and a semicolon at its end."""
+    return lead.text.rstrip().endswith(("；", ";")) and (
+        "：" in lead.text + lead.passage.text[max(0, lead.start - 40) : lead.start]
+    )
+
+
 def _enumeration_after(lead: Sentence, sentences: list[Sentence]) -> list[Sentence]:
     """The items that continue an enumeration the lead opens: 「建设……“三大平台”：建立发布
     平台……；」 is followed by 「建立运营平台……；」 and 「建立赋能平台……。」 in its passage.
     Each item names its own part and little of the question, so ranking alone drops them.
     Chunks overlap, so when the lead ends its chunk the items are read from the next chunk,
     which repeats the lead."""
-    if (
-        not lead.text.rstrip().endswith(("；", ";"))
-        or "：" not in lead.text + lead.passage.text[max(0, lead.start - 40) : lead.start]
-    ):
+    if not _opens_series(lead):
         return []
     key = compact(lead.text)
     repeats = [
@@ -473,6 +494,6 @@ def extract_answer(
     if not weighed or weighed[0].probability < model.threshold:
         return refusal(question, sentences, weighed[0] if weighed else None)
     lead = weighed[0].sentence
-    chosen = _select(question, lead, sentences)
+    chosen = _select(question, lead, sentences + _read_on(question, lead, outline))
     text, quotes, direct = render_answer(question, chosen)
     return Extract(text, quotes, False, (), direct)
