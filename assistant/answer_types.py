@@ -103,6 +103,11 @@ _CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
         ORGANISATION,
         re.compile(
             r"哪[家个些]?(?:单位|机构|部门|企业|公司|高校|大学|医院|组织|平台)"
+            # 「哪家科研单位」「哪家基金管理机构」: a modifier may stand before the class noun
+            # (not a count or kind: 「哪几类服务平台」「哪“三大平台”」 list things; nor a firm:
+            # 「哪家广州企业」 is answered by a brand, 亿航智能, which no suffix marks)
+            r"|哪[家个]?[^的，,。？?、\s“”「」几类大种项一二三四五六七八九十两]{1,4}?"
+            r"(?:单位|机构|部门|高校|大学|医院|组织)"
             r"|(?:单位|机构|部门|主体)(?:是谁|是哪|有哪)|由谁|谁(?:牵头|主办|承办|负责|运营)"
             r"|哪一?家(?=[？?，,。]|$)"  # 「最后选的是哪一家？」: one body
         ),
@@ -192,7 +197,9 @@ def asked_types(question: str) -> tuple[str, ...]:
                 continue  # 「多少亿元」 is an amount, not also a count
             taken.append((match.start(), match.end()))
             found.append((match.start(), answer_type))
-    for clause_start, clause in _clauses(question):
+    clauses = _clauses(question)
+    found = [(pos, t) for pos, t in found if not _stated_in_clause(question, clauses, pos, t)]
+    for clause_start, clause in clauses:
         bare = _BARE_COUNT.search(clause)
         if bare and not any(clause_start <= pos < clause_start + len(clause) for pos, _ in found):
             found.append((clause_start + bare.start(), COUNT))  # 「多少」 alone: some number
@@ -201,6 +208,29 @@ def asked_types(question: str) -> tuple[str, ...]:
     if LIST in types and MEASURE in types:
         types = tuple(t for t in types if t != MEASURE)  # 「有哪些措施」 lists measures
     return types or (OTHER,)
+
+
+# A question word of time right before the cue: the cued noun is what is dated.
+_DATED_HEAD = re.compile(r"(?:哪一?年|什么时候|何时|哪个月|哪一?天)的\s*(?:[\u4e00-\u9fff]{0,4})$")
+# A question word: a clause without one states, it does not ask.
+_ASKING = re.compile(r"多少|几|哪|什么|啥|谁|如何|怎|是否|吗|呢|何")
+
+
+def _stated_in_clause(
+    question: str, clauses: list[tuple[int, str]], position: int, answer_type: str
+) -> bool:
+    """「综合排名跃升到全国第六，是哪一年的排名结果」: a clause that gives a value of the cued
+    type and asks nothing states a premise; the question asks only in its other clauses."""
+    if not _ASKING.search(question):
+        return False
+    start, clause = next((s, c) for s, c in reversed(clauses) if s <= position)
+    if answer_type in FIGURE_TYPES and _DATED_HEAD.search(question[start:position]):
+        return True  # 「是哪一年的排名结果」: the ranking is what is dated, not asked
+    return (
+        not _ASKING.search(clause)
+        and answer_type in FIGURE_TYPES
+        and bool(spans_of(clause, answer_type))
+    )
 
 
 def _clauses(text: str) -> list[tuple[int, str]]:
@@ -227,10 +257,25 @@ _COUNTER_KIN = {
 }
 
 
+# Units of measure asked after 多少/几 (「多少平方公里」「几星级」): the figure must carry the
+# unit, a number of anything else (「2号文件」) does not answer.
+_UNITS = "平方公里|平方千米|万平方米|平方米|公顷|亩|星级|星|公里|千米|米|万吨|吨|万千瓦|千瓦|兆瓦|小时|分钟"
+_ASKED_UNIT = re.compile(rf"(?<!哪)(?:多少|几)\s*(?:万|亿)?\s*({_UNITS})")
+
+
 def asked_counter(question: str) -> str:
-    """The counter words a count question accepts (位名人 for 多少位), or ''."""
+    """The counter words a count question accepts (位名人 for 多少位), the unit of measure it
+    asks (平方公里), or ''."""
+    unit = _ASKED_UNIT.search(question)
+    if unit:
+        return unit.group(1)
     match = re.search(rf"(?<!哪)(?:多少|几)\s*([{COUNTERS}])", question)
     return _COUNTER_KIN.get(match.group(1), match.group(1)) if match else ""
+
+
+def _counted(counter: str) -> str:
+    """The pattern for what follows the number: the unit itself, or any of the counters."""
+    return re.escape(counter) if re.fullmatch(_UNITS, counter) else f"[{counter}]"
 
 
 def spans_of(text: str, answer_type: str, counter: str = "") -> list[Span]:
@@ -238,8 +283,8 @@ def spans_of(text: str, answer_type: str, counter: str = "") -> list[Span]:
     if answer_type == COUNT:
         pattern = (
             re.compile(
-                rf"{_NUMBER}\s*(?:余|多)?\s*(?:万|亿)?\s*(?:余|多)?\s*[{counter}]"
-                rf"|[{_CN_DIGITS}]+\s*(?:余|多)?\s*[{counter}]"
+                rf"{_NUMBER}\s*(?:余|多)?\s*(?:万|亿)?\s*(?:余|多)?\s*{_counted(counter)}"
+                rf"|[{_CN_DIGITS}]+\s*(?:余|多)?\s*{_counted(counter)}"
             )
             if counter
             else _COUNT_ANY

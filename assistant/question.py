@@ -112,6 +112,9 @@ _QUESTION_WORDS = frozenset(
         "请",
         "告诉",
         "我",
+        # 「……，这是哪一年的评价结果」: points back at the clause before
+        "这是",
+        "那是",
     ]
 )
 # jieba's place tag; its person/organisation tags were measured to fire on common words (养老, 托幼)
@@ -146,6 +149,7 @@ _COUNTER_AT_START = re.compile(rf"^\s*[一两几]?\s*[{COUNTERS}]")
 # Class nouns that say what kind of answer is wanted (哪家企业, 什么单位), not what is asked.
 _ANSWER_CLASSES = frozenset(
     ["单位", "机构", "部门", "企业", "公司", "高校", "大学", "医院", "组织", "平台", "人", "人物"]
+    + ["地方", "地区", "区域", "地点", "城市"]
 )
 # Characters jieba leaves glued to a neighbouring word: localisers (中 内 上 里), modals (要
 # 能), coverbs (把 比) and measure words (个 位 家 项 年).
@@ -417,6 +421,10 @@ class TermWeigher:
         alone names any unit, and the two may stand apart in the answer (中小企业……投融资).
         """
         core = _UNTIL.sub("", _GLOSS.sub("", _PLAN_PHRASE.sub("", core)))
+        if _POINTS_BACK.search(core):
+            return (
+                ""  # 「……被评为优秀，这是哪一年的评价结果」: the clause before is what is asked of
+            )
         asked = _ASKED_AT.search(core)
         if not asked:
             return ""
@@ -467,6 +475,14 @@ class TermWeigher:
         if not nouns:
             return words[-1] if words else ""
         last = nouns[-1]
+        if (
+            words[last] in _ANSWER_CLASSES
+            and asked.group() in ("哪", "什么", "谁")
+            and len(nouns) > 1
+            # 「节点的三个地方」: the class noun stands on its own (法律顾问单位 is one name)
+            and window[: window.rfind(words[last])].endswith(("的", "个", "家", "处", "些"))
+        ):
+            last = nouns[-2]  # 「作为节点的三个地方是哪里」: 地方 is the kind of answer, 节点 asked
         head = words[last]
         # jieba tags some roles as person names (法律顾问): before a class noun it is a role;
         # a verb before a measure (补助比例, 加计扣除的比例) says which measure it is.
@@ -535,6 +551,9 @@ class TermWeigher:
 _SPOKEN_ASKING = (("啥", "什么"), ("咋", "怎么"))
 # 几 after a demonstrative (这几年, 那几家) or in a span of recent time (近几年, 过去几个月)
 # points at some, as 些 does: it asks nothing.
+# A last clause that opens by pointing back (「，这是哪一年的…」「，那是什么时候」): it asks
+# about the fact the question has just stated, with no attribute of its own.
+_POINTS_BACK = re.compile(r"[，,]\s*(?:这|那)(?:是|就是|些是|个是)[^，,]*$")
 _POINTING_FEW = re.compile(r"(?<=[这那])几|(?<=近|去|前|头)几(?=年|天|周|个月)")
 
 

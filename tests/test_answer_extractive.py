@@ -729,3 +729,37 @@ def test_a_total_since_a_year_is_the_reports_not_that_years(assistant: Assistant
     missing 2018 value is admitted."""
     answer = assistant.ask("科技信贷风险补偿资金池截至2018年累计为多少家科技型中小企业发放了贷款？")
     assert not answer.refused and "1300" in (answer.direct_answer or ""), answer.text
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        # 「…，这是哪一年的评价结果」 points back at the stated fact: no attribute of its own
+        ("黄埔区有8家国家级科技企业孵化器被科技部评为优秀（A类），这是哪一年的评价结果？", "2020年"),
+        # 地方 names the kind of answer; 节点 is what is asked
+        ("“123”科技创新空间布局里作为节点的三个地方分别是哪里？", "生物岛"),
+        ("规划希望国家新型工业化产业示范基地达到几星级？", "五星级"),
+        ("广州新型研发机构累计形成了多少项行业标准？", "159项"),
+    ],
+)  # fmt: skip
+def test_questions_in_users_wordings_are_answered(
+    assistant: Assistant, question: str, expected: str
+) -> None:
+    answer = assistant.ask(question)
+    assert not answer.refused and expected in answer.text, answer.text
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        # the ranking is stated (全国第六); the year it was reached is not
+        "广州高新区综合排名跃升到全国第六，是哪一年的排名结果？",
+        # 国际标准: only 国家标准 and 行业标准 are counted
+        "成立大会上提到广州新型研发机构已形成一批标准，其中国际标准累计有多少项？",
+        # an area in 平方公里 is not given; 「2号文件」 is a number of something else
+        "我们想在广州穗港智造合作区选址建厂，这个合作区的规划面积有多少平方公里？",
+    ],
+)
+def test_a_neighbouring_figure_is_no_answer(assistant: Assistant, question: str) -> None:
+    answer = assistant.ask(question)
+    assert answer.refused, answer.text

@@ -7,7 +7,7 @@ from dataclasses import replace
 
 import pytest
 
-from assistant.answer_types import asked_types, spans_of, stated_types
+from assistant.answer_types import asked_counter, asked_types, spans_of, stated_types
 from assistant.decision import FEATURES, WEIGHTS_FILE, load_model
 from assistant.evidence import is_heading, table_row_in_words, typed_evidence
 from assistant.framing import split_framing
@@ -39,6 +39,13 @@ TYPES = [
     ("企业如何申请研发补助？", ("measure",)),
     ("新型研发机构协同创新联盟的宗旨是什么？", ("name",)),
     ("广州有几家新型研发机构进入高水平创新研究院梯队，占全省多大比重？", ("count", "share")),
+    # a clause that states a value (全国第六) asks nothing; 哪一年的排名 dates the ranking
+    ("广州高新区综合排名跃升到全国第六，是哪一年的排名结果？", ("date",)),
+    ("研发投入强度达到5.71%，这是哪一年的数据？", ("date",)),
+    # a modifier may stand between 哪家 and a class noun; a firm is no typed organisation
+    ("这个研究院是依托哪家科研单位建设的？", ("organisation",)),
+    ("这只基金由哪家基金管理机构负责管理？", ("organisation",)),
+    ("联盟准备给成员提供哪几类服务平台？", ("list",)),
 ]
 
 
@@ -98,6 +105,22 @@ def test_hearsay_is_a_framing() -> None:
 )
 def test_questions_without_framing_keep_their_whole_text(question: str) -> None:
     assert split_framing(question).core == question
+
+
+@pytest.mark.parametrize(
+    ("question", "text", "answers"),
+    [
+        # a unit of measure asked must be the figure's unit: 「2号文件」 has no 平方公里
+        ("合作区的规划面积有多少平方公里？", "实施方案作为大湾区办2号文件获省批复印发。", False),
+        ("孵化面积有多少万平方米？", "孵化面积超过1000万平方米", True),
+        ("示范基地要达到几星级？", "推动国家新型工业化产业示范基地达到五星级水平", True),
+    ],
+)
+def test_an_asked_unit_of_measure_must_be_the_figures_unit(
+    question: str, text: str, answers: bool
+) -> None:
+    counter = asked_counter(question)
+    assert bool(spans_of(text, "count", counter)) is answers, (counter, text)
 
 
 def test_typed_spans_tell_a_rank_from_a_score_and_a_year_from_a_count() -> None:
