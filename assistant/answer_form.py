@@ -39,6 +39,11 @@ _BOUND = re.compile(
     r"(?:近|超过|超|逾|约|大约|突破|不少于|不低于|不超过|接近|将近|连续"
     r"|\d+(?:\.\d+)?\s*[%％]?\s*[-—–~～至到])\s*$"
 )
+# A change's end asked (「扩充到了多少家」「提高至多少」), and a figure written as one (「增至66家」).
+_TO_ASKED = re.compile(r"(?:到|至)了?\s*(?:多少|几|多高|多大)")
+_AFTER_TO = re.compile(r"(?:到|至)\s*(?:了\s*)?$")
+# What follows a range's lower end: its upper end.
+_RANGE_ON = re.compile(r"\s*[-—–~～]\s*\d+(?:\.\d+)?\s*[%％]?")
 # A figure followed by 的 (or 规模的) describes the noun after it.
 _DESCRIBES_NOUN = re.compile(r"\s*(?:规模)?的")
 # Both ends of a change asked: 「从多少提高到了多少」.
@@ -174,22 +179,31 @@ def _as_stated(text: str, span: Span) -> str:
     return (bound.group() if bound else "") + span.text
 
 
-def _span_fit(question: Question, text: str, span: Span) -> tuple[bool, bool, bool, float, float]:
+def _span_fit(
+    question: Question, text: str, span: Span
+) -> tuple[bool, bool, bool, bool, bool, float, float]:
     """How well a span answers, in this order: one that only describes a noun (「4 亿元规模的
-    资金池撬动银行贷款突破 100 亿元」) states nothing; one whose own name the question says
+    资金池撬动银行贷款突破 100 亿元」) states nothing; a range's upper end, which is stated
+    with its lower one; the end of a change when the end is asked; one whose own name the question says
     (「孵化器335家（国家级26家）」 for 国家级的有几家); one followed by the asked noun; one in the
     clause naming most of the focus; one after more of the asked attribute, the first on ties."""
     clause = _clause_of(text, span)
     focus = sum(
         t.weight * t.match(compact(clause.group() if clause else "")) for t in question.terms
     )
-    describes = bool(_DESCRIBES_NOUN.match(text, span.end))
+    upper = _RANGE_ON.match(text, span.end)
+    describes = bool(_DESCRIBES_NOUN.match(text, upper.end() if upper else span.end))
     named = _named_before(question.attribute_terms, text, span)
     # (a multi-part question's later parts name their own figures: the first part's is not
     # picked by them)
     own = not question.part_attributes and _own_name_asked(question, text, span)
     return (
         not describes,
+        # 「20%-30%」: the lower end is stated with the upper one (`_as_stated`), not alone
+        not upper,
+        # 「扩充到了多少家」 asks where a change ended: 「从原来的36家增至66家」 gives 66家
+        bool(_TO_ASKED.search(question.core or question.text))
+        and bool(_AFTER_TO.search(text, 0, span.start)),
         own,
         _counts_asked(question, text, span),
         focus,

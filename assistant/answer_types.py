@@ -203,6 +203,9 @@ def asked_types(question: str) -> tuple[str, ...]:
         bare = _BARE_COUNT.search(clause)
         if bare and not any(clause_start <= pos < clause_start + len(clause) for pos, _ in found):
             found.append((clause_start + bare.start(), COUNT))  # 「多少」 alone: some number
+    found = [
+        (pos, t) for pos, t in found if not _measure_for_figure(question, clauses, pos, t, found)
+    ]
     ordered = [t for _, t in sorted(found)]
     types = tuple(dict.fromkeys(ordered))
     if LIST in types and MEASURE in types:
@@ -231,6 +234,24 @@ def _stated_in_clause(
         and answer_type in FIGURE_TYPES
         and bool(spans_of(clause, answer_type))
     )
+
+
+def _measure_for_figure(
+    question: str,
+    clauses: list[tuple[int, str]],
+    position: int,
+    answer_type: str,
+    found: list[tuple[int, str]],
+) -> bool:
+    """「在校研究生规模打算搞到多少人」「对基础研究经费稳定支持的安排，…比重要推到多高」: a measure
+    noun (打算, 支持, 安排) in the clause of a figure asked, or in a clause that asks nothing
+    while a figure is asked, says what the figure is for. Only 怎样/如何/怎么 always ask how."""
+    if answer_type != MEASURE or question.startswith(("怎样", "如何", "怎么"), position):
+        return False
+    start, clause = next((s, c) for s, c in reversed(clauses) if s <= position)
+    figures = [p for p, t in found if t in FIGURE_TYPES]
+    in_clause = any(start <= p < start + len(clause) for p in figures)
+    return in_clause or (bool(figures) and not _ASKING.search(clause))
 
 
 def _clauses(text: str) -> list[tuple[int, str]]:
@@ -269,8 +290,9 @@ def asked_counter(question: str) -> str:
     unit = _ASKED_UNIT.search(question)
     if unit:
         return unit.group(1)
-    match = re.search(rf"(?<!哪)(?:多少|几)\s*([{COUNTERS}])", question)
-    return _COUNTER_KIN.get(match.group(1), match.group(1)) if match else ""
+    # 「有几位院士？发表了几篇论文？」: each part's counter counts its own figure
+    asked = re.findall(rf"(?<!哪)(?:多少|几)\s*([{COUNTERS}])", question)
+    return "".join(dict.fromkeys("".join(_COUNTER_KIN.get(c, c) for c in asked)))
 
 
 def _counted(counter: str) -> str:

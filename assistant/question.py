@@ -333,7 +333,8 @@ class TermWeigher:
         attribute = self._attribute(asking, years)
         attribute_terms = self._attribute_terms(attribute)
         # 「吸引了多少名院士参与？涉及金额多少？」: each later part asks its own attribute.
-        parts = [c for c in re.split(r"[，,；;？?]", asking) if _ASKED_AT.search(c)]
+        # (「遴选多少家标杆企业、跟踪服务多少家高精尖企业」: 、 parts two asks as well)
+        parts = [c for c in re.split(r"[，,；;？?、]", asking) if _ASKED_AT.search(c)]
         part_attributes = tuple(
             filter(None, (self._attribute_terms(self._attribute(c, years)) for c in parts[1:]))
         )

@@ -714,6 +714,15 @@ def test_a_persons_posts_are_the_titles_written_before_the_name(
         ("交易中心揭牌以来促成的技术成果转化交易涉及金额多少？", "35.71亿元"),
         # 「听说…上讲了，」 is a source, like 据…介绍
         ("听说联盟成立大会上讲了，广州现在大概有多少家新型研发机构？在全省排第几？", "近80家，第一"),
+        # a measure noun (打算, 支持的安排) beside a figure asked says what the figure is for
+        ("社科大那个黄埔研究院，在校研究生规模打算搞到多少人？", "不低于200人"),
+        # a range is stated whole, also where it describes the noun after it
+        ("按规划对基础研究经费长期稳定支持的安排，应用基础研究所占比重要推到多高？", "20%-30%"),
+        # the end of a change asked: 「从原来的36家增至66家」
+        ("为落实“科创中国”三年行动计划，创交会的成果转化基地扩充到了多少家？", "66家"),
+        ("创交会成果转化基地原来有多少家？", "36家"),
+        # each part's counter counts its own figure, also when 、 parts the asks
+        ("2019年广州打算遴选多少家创新标杆企业、跟踪服务多少家高精尖企业？", "100 家，200 家"),
     ],
 )  # fmt: skip
 def test_the_first_line_gives_the_indicator_and_measure_asked(
