@@ -7,6 +7,7 @@ the direct answer is built from (assistant.answer_form).
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 from dataclasses import dataclass
@@ -108,7 +109,9 @@ def typed_evidence(
                 s for s in typed if role.group() in region[max(0, s.start - reach) : s.end + reach]
             ]
         typed = [s for s in typed if not _given(question, s)]
-        if answer_type in (PERSON, ORGANISATION) and _yet_to_choose(question, region):
+        if answer_type in (PERSON, ORGANISATION) and (
+            _yet_to_choose(question, region) or not _deed_stated(question, region)
+        ):
             typed = []
         if tie and not is_table_row:  # a row's values are tied by its name (below)
             typed = _tied(question, region, typed)
@@ -483,6 +486,58 @@ def _yet_to_choose(question: Question, text: str) -> bool:
         return False
     head = question.attribute_terms[-1]
     return any(head.match(m.group()) == 1.0 for m in _TO_BE_CHOSEN.finditer(text))
+
+
+# 「由谁」「哪家科研单位」「哪位」: where a question asks for a body or a person.
+_ASKED_ACTOR = re.compile(
+    r"哪[家个位些]?[^，,。？?的]{0,6}?(?:单位|机构|部门|组织|高校|大学|医院|企业|公司|平台)"
+    r"|哪一?[家位]|谁"
+)
+# Characters that carry no deed of their own in a verb (受聘, 来建, 搞定, 进行).
+_LIGHT_CHARS = frozenset("来去受被给进行得获作做搞让把将")
+# Verbs of being or of standing in for the actor, no deed of its own.
+_NOT_DEEDS = frozenset({"是", "有", "为", "叫", "由", "属于", "成为", "作为"})
+
+
+def _deed_stated(question: Question, region: str) -> bool:
+    """A body or person answers only next to what the question says it did: the verb right
+    before or after 「哪家机构」「谁」 (依托哪家单位, 交给哪家机构受托管理, 谁牵头) or a verb in the
+    asked attribute (运营单位). A sentence naming the entity and some other body
+    (「…天河基地有力支撑…建设」 for its 运营单位) does not say who did it."""
+    deeds = _deeds(question.core or question.text) + tuple(
+        filter(None, (_role_deed(t.text) for t in question.attribute_terms))
+    )
+    text = compact(region)
+    # by character: 获聘 states 受聘, 依托…建设 states 靠…来建
+    return not deeds or any(c in text for deed in deeds for c in deed if c not in _LIGHT_CHARS)
+
+
+@functools.lru_cache(maxsize=512)
+def _deeds(core: str) -> tuple[str, ...]:
+    asked = _ASKED_ACTOR.search(core)
+    if asked is None:
+        return ()
+    before = list(jieba.posseg.cut(core[: asked.start()]))[::-1]
+    after = list(jieba.posseg.cut(core[asked.end() :]))
+    deeds = []
+    for words in (before, after):
+        word = next((w for w in words if w.word not in _NOT_DEEDS), None)
+        if word is not None and word.flag.startswith("v") and len(word.word) >= 2:
+            deeds.append(word.word)
+    return tuple(deeds)
+
+
+_ACTOR_CLASS = re.compile(r"(?:单位|机构|主体|公司|部门|组织)$")
+
+
+@functools.lru_cache(maxsize=1024)
+def _role_deed(word: str) -> str:
+    """What an attribute says the body does: a verb (运营), or a role's word before its class
+    noun (管理机构 -> 管理, 秘书长单位 -> 秘书长); '' for anything else."""
+    role = _ACTOR_CLASS.sub("", word)
+    if role != word:
+        return role if len(role) >= 2 else ""
+    return word if any(pair.flag.startswith("v") for pair in jieba.posseg.cut(word)) else ""
 
 
 def _given(question: Question, span: Span) -> bool:

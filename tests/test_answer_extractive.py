@@ -503,6 +503,10 @@ def test_a_list_of_counted_members_needs_their_names(assistant: Assistant) -> No
         "广州市科协的现任主席叫什么？",
         # a company's legal representative is a person's role: no body answers it
         "交易中心的法人代表是谁？",
+        # a body answers only next to the deed asked of it (受托管理, 运营): the sentence that
+        # sets the fund up, or says what the 天河基地 supports, names other bodies
+        "科技成果产业化引导基金最后交给哪家机构受托管理？",
+        "天河基地是由哪家单位负责运营的？",
     ],
 )
 def test_a_name_the_documents_do_not_give_is_refused(assistant: Assistant, question: str) -> None:
@@ -749,6 +753,9 @@ def test_a_total_since_a_year_is_the_reports_not_that_years(assistant: Assistant
         ("“123”科技创新空间布局里作为节点的三个地方分别是哪里？", "生物岛"),
         ("规划希望国家新型工业化产业示范基地达到几星级？", "五星级"),
         ("广州新型研发机构累计形成了多少项行业标准？", "159项"),
+        # the deed asked is stated in other words: 获聘 for 受聘, 依托…建设 for 靠…来建
+        ("谁受聘为广东省新一代通信与网络创新研究院的首席科学家？", "邬江兴"),
+        ("航空轮胎动力学大科学装置是靠哪家机构来建的？", "长春应化所"),
     ],
 )  # fmt: skip
 def test_questions_in_users_wordings_are_answered(
