@@ -97,7 +97,9 @@ _CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ),
     (
         DATE,
-        re.compile(r"哪一年|哪年|什么时候|何时|几月|哪天|哪一天|什么时间|时间是|日期|哪个月|多久"),
+        re.compile(
+            r"哪一年|哪年|什么时候|何时|几月|哪天|哪一天|什么时间|时间是|日期|哪个月|多久|几号|几日"
+        ),
     ),
     (
         ORGANISATION,
@@ -160,7 +162,7 @@ _SPANS: dict[str, re.Pattern[str]] = {
     ),
     ORGANISATION: re.compile(
         r"[\u4e00-\u9fff“”（）()]{2,30}?(?:局|委员会|委|办公室|中心|研究院|研究所|实验室|大学|学院"
-        r"|公司|集团|协会|学会|联盟|基金会|银行|医院|部|厅|政府|服务中心|科协)"
+        r"|公司|集团|协会|学会|联盟|基金会|银行|医院|部(?!门)|厅|政府|服务中心|科协)"
     ),
     PLACE: re.compile(r"[\u4e00-\u9fff]{2,6}?(?:省|市|区|县|镇|街道|新城|科学城|知识城|岛|湾区)"),
 }
@@ -208,11 +210,16 @@ def asked_types(question: str) -> tuple[str, ...]:
     ]
     ordered = [t for _, t in sorted(found)]
     types = tuple(dict.fromkeys(ordered))
+    if ORGANISATION in types and PERSON not in types and _PERSONS_POST.search(question):
+        # 「组长由谁担任」: 由谁 asks for a person when a post held by one is named
+        types = tuple(PERSON if t == ORGANISATION else t for t in types)
     if LIST in types and MEASURE in types:
         types = tuple(t for t in types if t != MEASURE)  # 「有哪些措施」 lists measures
     return types or (OTHER,)
 
 
+# A post a person holds (组长), not one a body holds (秘书长单位).
+_PERSONS_POST = re.compile(rf"(?:{ROLE.pattern})(?!单位|机构|部门|公司|组织)")
 # A question word of time right before the cue: the cued noun is what is dated.
 _DATED_HEAD = re.compile(r"(?:哪一?年|什么时候|何时|哪个月|哪一?天)的\s*(?:[\u4e00-\u9fff]{0,4})$")
 # A question word: a clause without one states, it does not ask.

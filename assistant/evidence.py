@@ -17,11 +17,13 @@ import jieba.posseg
 
 from assistant.answer_types import (
     COUNT,
+    DATE,
     FIGURE_TYPES,
     LIST,
     NAME,
     ORGANISATION,
     PERSON,
+    PLACE,
     ROLE,
     SPAN_TYPES,
     TITLE,
@@ -108,10 +110,10 @@ def typed_evidence(
             typed = [
                 s for s in typed if role.group() in region[max(0, s.start - reach) : s.end + reach]
             ]
-        typed = [s for s in typed if not _given(question, s)]
-        if answer_type in (PERSON, ORGANISATION) and (
-            _yet_to_choose(question, region) or not _deed_stated(question, region)
-        ):
+        typed = [s for s in typed if not _given(question, s) and _precise_enough(question, s)]
+        if answer_type in (PERSON, ORGANISATION) and _yet_to_choose(question, region):
+            typed = []
+        if answer_type in (PERSON, ORGANISATION, PLACE) and not _deed_stated(question, region):
             typed = []
         if tie and not is_table_row:  # a row's values are tied by its name (below)
             typed = _tied(question, region, typed)
@@ -488,22 +490,23 @@ def _yet_to_choose(question: Question, text: str) -> bool:
     return any(head.match(m.group()) == 1.0 for m in _TO_BE_CHOSEN.finditer(text))
 
 
-# 「由谁」「哪家科研单位」「哪位」: where a question asks for a body or a person.
+# 「由谁」「哪家科研单位」「哪位」「位于哪里」: where a question asks for a body, a person or
+# a place.
 _ASKED_ACTOR = re.compile(
     r"哪[家个位些]?[^，,。？?的]{0,6}?(?:单位|机构|部门|组织|高校|大学|医院|企业|公司|平台)"
-    r"|哪一?[家位]|谁"
+    r"|哪一?[家位]|谁|哪里|哪儿|何处|何地|在哪"
 )
 # Characters that carry no deed of their own in a verb (受聘, 来建, 搞定, 进行).
-_LIGHT_CHARS = frozenset("来去受被给进行得获作做搞让把将")
+_LIGHT_CHARS = frozenset("来去受被给进行得获作做搞让把将于在")
 # Verbs of being or of standing in for the actor, no deed of its own.
 _NOT_DEEDS = frozenset({"是", "有", "为", "叫", "由", "属于", "成为", "作为"})
 
 
 def _deed_stated(question: Question, region: str) -> bool:
-    """A body or person answers only next to what the question says it did: the verb right
-    before or after 「哪家机构」「谁」 (依托哪家单位, 交给哪家机构受托管理, 谁牵头) or a verb in the
-    asked attribute (运营单位). A sentence naming the entity and some other body
-    (「…天河基地有力支撑…建设」 for its 运营单位) does not say who did it."""
+    """A body, person or place answers only next to what the question says of it: the verb
+    right before or after 「哪家机构」「谁」「哪里」 (依托哪家单位, 交给哪家机构受托管理, 谁牵头,
+    位于哪里) or a verb in the asked attribute (运营单位). A sentence naming the entity and
+    some other body (「…天河基地有力支撑…建设」 for its 运营单位) does not say who did it."""
     deeds = _deeds(question.core or question.text) + tuple(
         filter(None, (_role_deed(t.text) for t in question.attribute_terms))
     )
@@ -540,6 +543,21 @@ def _role_deed(word: str) -> str:
     return word if any(pair.flag.startswith("v") for pair in jieba.posseg.cut(word)) else ""
 
 
+# A day or a month asked: 「2020年9月份」 does not say which day.
+_DAY_ASKED = re.compile(r"几号|几日|哪天|哪一天|哪日|具体日期")
+_MONTH_ASKED = re.compile(r"几月|哪个月|哪一个月")
+
+
+def _precise_enough(question: Question, span: Span) -> bool:
+    """A date answers to the precision asked (几号 wants a day, 几月 a month)."""
+    if span.type != DATE:
+        return True
+    asked = question.core or question.text
+    if _DAY_ASKED.search(asked):
+        return bool(re.search(r"[日号]", span.text))
+    return "月" in span.text if _MONTH_ASKED.search(asked) else True
+
+
 def _given(question: Question, span: Span) -> bool:
     """A figure the question itself states (「8家合作银行是哪几家」, 「夸克电驱2.0」) is what it
     asks about, not its answer; so is a body it names, also when shortened (交易中心 for
@@ -550,7 +568,8 @@ def _given(question: Question, span: Span) -> bool:
         return True
     grams = bigrams(figure)
     named = sum(g in asked for g in grams) / len(grams) if grams else 0.0
-    return span.type == ORGANISATION and named >= _NAMED_IN_QUESTION
+    # (and a place it names: 「…落地广州科学城」 is not the address asked of what is there)
+    return span.type in (ORGANISATION, PLACE) and named >= _NAMED_IN_QUESTION
 
 
 # Words for a change that documents and questions use interchangeably (增长了多少 / 增加至);

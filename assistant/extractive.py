@@ -25,7 +25,7 @@ from assistant.evidence import (
     typed_evidence,
 )
 from assistant.outline import heading_children
-from assistant.question import PLAN_PERIOD, Question, QuestionKind, bigrams, compact
+from assistant.question import PLAN_PERIOD, Question, QuestionKind, areas_in, bigrams, compact
 from ingest.chunking import Chunk
 from ingest.sentences import split_sentences
 from ingest.years import period_years, years_in
@@ -185,6 +185,13 @@ def _framing_share(question: Question, text: str) -> float:
     return sum(t.weight * t.match(text) for t in question.framing_terms) / total
 
 
+def _another_area(question: Question, text: str) -> bool:
+    """The sentence names an area (科学城) and none of the areas the question asks about."""
+    asked = [name for name in question.names if name in areas_in(name)]
+    named = areas_in(text)
+    return bool(asked and named) and not any(area in named for area in asked)
+
+
 def _about(passage: Passage, names: tuple[str, ...]) -> bool:
     """The passage (with its title and section) names every asked place and quoted name."""
     about = compact(f"{passage.title} {passage.section} {passage.text}")
@@ -230,6 +237,8 @@ def weigh_candidates(
             continue
         if question.body_docs is not None and sentence.passage.doc_id not in question.body_docs:
             continue  # a document that never names the asked body speaks of others
+        if _another_area(question, sentence.text):
+            continue  # 「广州科学城…超1000家」 is not 知识城's figure
         if question.names:
             passage = sentence.passage
             if id(passage) not in about:

@@ -317,8 +317,10 @@ class TermWeigher:
         common = _COMMON_SHARE * len(self._index.texts)
         # 「广州市2018年工作总结和黄埔区规划分别…」 asks of two scopes: the district is one.
         districts = [] if _CITY.search(core) else _districts(core)
+        # An area (知识城, 生物岛) is a scope like a district, when the corpus knows it.
+        districts += [area for area in areas_in(core) if self._df(compact(area))]
         # An abbreviation (广马) cannot be checked by its letters; its terms still rank.
-        named = [*_names(core, flags), *_stated_figures(clean)]
+        named = [*_names(core, flags), *districts, *_stated_figures(clean)]
         found = {name: self._df(compact(name)) for name in dict.fromkeys(named)}
         names = tuple(
             name
@@ -585,6 +587,16 @@ def _names(text: str, flags: dict[str, str]) -> list[str]:
         if flag in _PROPER and len(word) >= 2 and word not in _RELATIVE_PLACES
     ]
     return quoted + places + proper
+
+
+# An area within a district or city: two characters and 城 or 岛 (知识城, 科学城, 生物岛), not
+# 城市 or 城区, and no function word inside.
+_AREA = re.compile(r"[^\W\d的在和与及全本该省市县区镇之等各其这那]{2}(?:城|岛)(?![市区乡镇际域])")
+
+
+def areas_in(text: str) -> list[str]:
+    """The areas (知识城, 生物岛) a text names."""
+    return _AREA.findall(text)
 
 
 def _districts(text: str) -> list[str]:

@@ -507,6 +507,8 @@ def test_a_list_of_counted_members_needs_their_names(assistant: Assistant) -> No
         # sets the fund up, or says what the 天河基地 supports, names other bodies
         "科技成果产业化引导基金最后交给哪家机构受托管理？",
         "天河基地是由哪家单位负责运营的？",
+        # 由谁 with a person's post (组长) asks for a person; the group is only to be set up
+        "科技创新工作领导小组的组长由谁担任？",
     ],
 )
 def test_a_name_the_documents_do_not_give_is_refused(assistant: Assistant, question: str) -> None:
@@ -756,6 +758,10 @@ def test_a_total_since_a_year_is_the_reports_not_that_years(assistant: Assistant
         # the deed asked is stated in other words: 获聘 for 受聘, 依托…建设 for 靠…来建
         ("谁受聘为广东省新一代通信与网络创新研究院的首席科学家？", "邬江兴"),
         ("航空轮胎动力学大科学装置是靠哪家机构来建的？", "长春应化所"),
+        # a post held by a body (秘书长单位) is no person's; the area asked is named
+        ("联盟秘书长单位由谁担任？", "大湾区科技创新服务中心"),
+        ("科学城那块的高端研发机构大概有多少家？", "超1000家"),
+        ("交易中心是几月揭牌的？", "2020年9月"),
     ],
 )  # fmt: skip
 def test_questions_in_users_wordings_are_answered(
@@ -770,6 +776,10 @@ def test_questions_in_users_wordings_are_answered(
     [
         # the ranking is stated (全国第六); the year it was reached is not
         "广州高新区综合排名跃升到全国第六，是哪一年的排名结果？",
+        # a day asked: 「自2020年9月份揭牌成立以来」 gives the month only
+        "交易中心是2020年9月几号揭牌的？",
+        # an area asked (知识城): 「广州科学城…拥有各类高端研发机构超1000家」 is another's
+        "中新广州知识城目前拥有多少家高端研发机构？",
         # 国际标准: only 国家标准 and 行业标准 are counted
         "成立大会上提到广州新型研发机构已形成一批标准，其中国际标准累计有多少项？",
         # an area in 平方公里 is not given; 「2号文件」 is a number of something else

@@ -46,6 +46,10 @@ TYPES = [
     ("这个研究院是依托哪家科研单位建设的？", ("organisation",)),
     ("这只基金由哪家基金管理机构负责管理？", ("organisation",)),
     ("联盟准备给成员提供哪几类服务平台？", ("list",)),
+    # 由谁 asks for a person when a person's post is named, not a body's (秘书长单位)
+    ("领导小组的组长由谁担任？", ("person",)),
+    ("联盟秘书长单位由谁担任？", ("organisation",)),
+    ("交易中心是2020年9月几号揭牌的？", ("date",)),
 ]
 
 
