@@ -156,6 +156,9 @@ _ANSWER_CLASSES = frozenset(
 _GLUED_CHARS = "中内上下里外要能会把比被个位家项年末来"
 # A five-year plan's period (「“十三五”末」) is when a figure holds, like a year: not what is asked.
 PLAN_PERIOD = re.compile(r"十[一二三四五六七八九]五")
+_PERIOD_WEIGHT = 0.2
+# Share of a quoted name's character pairs one text must hold for the name to be its wording.
+_PARAPHRASE_SHARE = 0.6
 _PLAN_PHRASE = re.compile(rf"[“\"「]?{PLAN_PERIOD.pattern}[”\"」]?(?:期间|末|初|以来|时期)?")
 # A Latin gloss after a term (份额（Share）, 研发投入(R&D)) restates it: the term is asked.
 _GLOSS = re.compile(r"[（(][A-Za-z&.\s-]+[)）]")
@@ -322,11 +325,13 @@ class TermWeigher:
         # An abbreviation (广马) cannot be checked by its letters; its terms still rank.
         named = [*_names(core, flags), *districts, *_stated_figures(clean)]
         found = {name: self._df(compact(name)) for name in dict.fromkeys(named)}
+        loose = set(_quoted(core))  # a user's quotes may hold their own wording
         names = tuple(
             name
             for name, df in found.items()
             if (df <= common or (name in districts and self._a_scope(name)))
             and (df or not self._abbreviates(compact(name)))
+            and (df or name not in loose or not self._paraphrases(compact(name)))
         )
         unknown = tuple(name for name in names if not found[name])
         bodies = [w for w, flag in flags.items() if flag == _BODY and len(w) >= 2 and w in core]
@@ -411,6 +416,11 @@ class TermWeigher:
             weight = (
                 idf * (1.0 + 0.25 * min(len(token) - 1, 4)) * _pos_factor(token, flags.get(token))
             )
+            if PLAN_PERIOD.fullmatch(token) and len(set(PLAN_PERIOD.findall(text))) == 1:
+                # one plan period (十三五) says when, like a year: the year feature weighs it,
+                # and a review's sentences leave it to the paragraph's opening (two periods
+                # tell the parts of the question apart)
+                weight *= _PERIOD_WEIGHT
             terms.append(Term(token, weight, self._spelled(token)))
         return tuple(terms)
 
@@ -425,9 +435,8 @@ class TermWeigher:
         """
         core = _UNTIL.sub("", _GLOSS.sub("", _PLAN_PHRASE.sub("", core)))
         if _POINTS_BACK.search(core):
-            return (
-                ""  # 「……被评为优秀，这是哪一年的评价结果」: the clause before is what is asked of
-            )
+            # 「……被评为优秀，这是哪一年的评价结果」: the clause before is what is asked of
+            return ""
         asked = _ASKED_AT.search(core)
         if not asked:
             return ""
@@ -524,6 +533,15 @@ class TermWeigher:
             return word
         return word.strip(_GLUED_CHARS)
 
+    def _paraphrases(self, name: str) -> bool:
+        """A quoted name most of whose character pairs one text holds (“科研和技术服务” for
+        科学研究和技术服务业) is the user's wording of a name the corpus has, not another name."""
+        grams = bigrams(name)
+        least = _PARAPHRASE_SHARE * len(grams)
+        return bool(grams) and any(
+            sum(g in text for g in grams) >= least for text in self._index.candidates("")
+        )
+
     def _abbreviates(self, name: str) -> bool:
         """A short name whose characters stand in order inside one word group of the corpus
         is its abbreviation (广马 in 广州国际马拉松, 高企 in 高新技术企业), not an unknown
@@ -568,18 +586,23 @@ def _standard_asking(text: str) -> str:
     return _POINTING_FEW.sub("些", text)
 
 
-def _names(text: str, flags: dict[str, str]) -> list[str]:
-    """Names whose absence from the corpus means it cannot answer: places (南沙区) and
-    “quoted” names."""
-    # Dashes and dots inside a name vary from writer to writer (自然指数-科研城市 /
-    # 自然指数—科研城市); the words between them do not.
-    quoted = [
+def _quoted(text: str) -> list[str]:
+    """The “quoted” names of a text, each part between dashes or dots on its own."""
+    return [
         part
         for q in _QUOTED.findall(text)
         if not years_in(q)
         for part in re.split(r"[^\w+]+", q)
         if len(part) >= 2
     ]
+
+
+def _names(text: str, flags: dict[str, str]) -> list[str]:
+    """Names whose absence from the corpus means it cannot answer: places (南沙区) and
+    “quoted” names."""
+    # Dashes and dots inside a name vary from writer to writer (自然指数-科研城市 /
+    # 自然指数—科研城市); the words between them do not.
+    quoted = _quoted(text)
     places = _districts(text)
     proper = [
         word

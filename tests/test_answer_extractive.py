@@ -762,6 +762,10 @@ def test_a_total_since_a_year_is_the_reports_not_that_years(assistant: Assistant
         ("联盟秘书长单位由谁担任？", "大湾区科技创新服务中心"),
         ("科学城那块的高端研发机构大概有多少家？", "超1000家"),
         ("交易中心是几月揭牌的？", "2020年9月"),
+        # a user's quotes may hold their own wording of a name (科学研究和技术服务业)
+        ("黄埔区那边“科研和技术服务”这个行业，2020年营收总共多少亿来着？", "231亿元"),
+        # one plan period is when, like a year: the review's sentence leaves it to its paragraph
+        ("据该规划，黄埔区“十三五”期间一共引进了多少名战略科学家？", "91名"),
     ],
 )  # fmt: skip
 def test_questions_in_users_wordings_are_answered(
