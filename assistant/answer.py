@@ -200,8 +200,9 @@ class Assistant:
     def _trend(
         self, question: Question, filters: SearchFilters | None, snapshot: Snapshot
     ) -> Extract | None:
-        """A trend or comparison question answered with a table from the fact table."""
-        if not is_trend_question(question):
+        """A trend or comparison question answered with a table from the fact table; not one
+        that names what the documents never do (「和深圳南山区相比」: no table compares them)."""
+        if not is_trend_question(question) or question.unknown_names:
             return None
         indicators = self._facts(snapshot)
         if filters:

@@ -91,6 +91,13 @@ def test_a_named_scope_keeps_other_scopes_out(assistant: Assistant) -> None:
     assert "619" not in city.text and "黄埔区" not in city.text
 
 
+def test_a_comparison_with_a_scope_no_document_names_is_refused(assistant: Assistant) -> None:
+    """No table compares 黄埔区 with 深圳南山区: the series of 黄埔区 alone is no answer."""
+    answer = assistant.ask("黄埔区的国家级孵化器数量和深圳南山区相比，谁多？")
+    assert answer.refused, answer.text
+    assert not assistant.ask("黄埔区的国家级孵化器数量这几年怎么变化？").refused
+
+
 @pytest.mark.slow  # asks about every indicator stated for two scopes
 def test_no_warning_pairs_values_of_two_scopes(
     assistant: Assistant, indexed_settings: StoreSettings
