@@ -16,6 +16,7 @@ import jieba
 import jieba.posseg
 
 from assistant.answer_types import (
+    AMOUNT,
     COUNT,
     DATE,
     FIGURE_TYPES,
@@ -123,6 +124,7 @@ def typed_evidence(
             if _fits_change(question, region, s)
             and not _sized_for_another(question, region, s)
             and not _part_of_total_asked(question, region, s)
+            and not _part_of_asked_whole(question, region, s)
         ]
         found += bool(typed)
         spans += typed
@@ -331,6 +333,23 @@ def _part_of_total_asked(question: Question, region: str, span: Span) -> bool:
     deed = itertools.takewhile(lambda w: w[0] not in "，,。；;、", words[n:])
     asked = compact(question.core or question.text)
     return not any(len(word) >= 2 and word in asked for word, _ in deed)
+
+
+# 「立项资金达5.78亿元,占全市一半以上」: the figure is a share of the whole named after it.
+_SHARE_OF = re.compile(r"\s*[，,]?\s*(?:约|仅|已)?占(全[市省国]|[\u4e00-\u9fff]{2,3}[市省])")
+_WHOLES = {"全市": r"全市|全广州|广州全市|广州市", "全省": r"全省|全广东|广东全省|广东省"}
+
+
+def _part_of_asked_whole(question: Question, region: str, span: Span) -> bool:
+    """A figure the text gives as a share of a whole (「…5.78亿元,占全市一半以上」) is a part
+    of it: no answer when the whole is what the question asks about (「全广州市…总共多少」)."""
+    whole = _SHARE_OF.match(region, span.end)
+    if span.type not in (COUNT, AMOUNT) or whole is None:
+        return False
+    # (「占全市多大份额」 names the whole as the base of a share asked, not as the scope)
+    asked = re.sub(r"占[^，,。？?]{0,8}", "", question.core or question.text)
+    name = whole.group(1)
+    return bool(re.search(_WHOLES.get(name, re.escape(name)), asked))
 
 
 def _counts_another(question: Question, before: str) -> bool:

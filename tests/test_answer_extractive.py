@@ -766,6 +766,9 @@ def test_a_total_since_a_year_is_the_reports_not_that_years(assistant: Assistant
         ("黄埔区那边“科研和技术服务”这个行业，2020年营收总共多少亿来着？", "231亿元"),
         # one plan period is when, like a year: the review's sentence leaves it to its paragraph
         ("据该规划，黄埔区“十三五”期间一共引进了多少名战略科学家？", "91名"),
+        # the part itself, and a share of the whole asked as such
+        ("2020年黄埔区科技型中小企业获批的省重点领域研发计划立项资金有多少？", "5.78亿元"),
+        ("黄埔区科创板上市企业有几家，占全市多大份额？", "八成"),
     ],
 )  # fmt: skip
 def test_questions_in_users_wordings_are_answered(
@@ -784,6 +787,8 @@ def test_questions_in_users_wordings_are_answered(
         "交易中心是2020年9月几号揭牌的？",
         # an area asked (知识城): 「广州科学城…拥有各类高端研发机构超1000家」 is another's
         "中新广州知识城目前拥有多少家高端研发机构？",
+        # the whole asked (全广州市): 「全区…立项资金达5.78亿元,占全市一半以上」 is a part of it
+        "仅2020年，全广州市科技型中小企业获批的省重点领域研发计划立项资金总共是多少亿元？",
         # 国际标准: only 国家标准 and 行业标准 are counted
         "成立大会上提到广州新型研发机构已形成一批标准，其中国际标准累计有多少项？",
         # an area in 平方公里 is not given; 「2号文件」 is a number of something else
