@@ -99,11 +99,13 @@ def direct_answer(question: Question, lead: Sentence) -> str | None:
         return f"{_best_clause(question, lead.text, lead.evidence.spans)}[1]"
     picked: list[Span] = []
     for answer_type in asked:
-        # a bare 「增加了多少」 is answered by a figure of any kind (40%, 619亿元)
+        # a bare 「增加了多少」 is answered by a figure of any kind (40%, 619亿元); each part
+        # takes a figure of its own
         spans = [
             s
             for s in lead.evidence.spans
-            if s.type == answer_type or (answer_type == COUNT and not question.counter)
+            if (s.type == answer_type or (answer_type == COUNT and not question.counter))
+            and s not in picked
         ]
         if spans:
             picked.append(max(spans, key=lambda s: _span_fit(question, lead.text, s)))
@@ -112,8 +114,10 @@ def direct_answer(question: Question, lead: Sentence) -> str | None:
         picked = _coordinated(question, lead, picked[0])
     if len(picked) == 1 and _FROM_TO.search(question.core or question.text):
         picked = _from_to(lead, picked[0])
+    if not picked:
+        return None
     stated = (" ".join(_as_stated(lead.text, s).split()) for s in picked)
-    return f"{'，'.join(dict.fromkeys(stated))}[1]" if picked else None
+    return f"{'，'.join(dict.fromkeys(stated))}[1]"
 
 
 def _coordinated(question: Question, lead: Sentence, picked: Span) -> list[Span]:

@@ -52,8 +52,8 @@ _COURTESY = re.compile(
     r"|(?:我|我们|我们公司|我司|本公司|咱们)想(?:了解|知道|问)(?:一下)?"
     r"|麻烦问(?:一下)?|打听一下"
     # 「我们是一家生物医药企业，」: who asks, not what is asked
-    r"|(?:我|我们|我司|本公司|我们公司)是(?:一家|一个)?[^，,。？?]{1,24}(?:企业|公司|单位|机构|团队|供应商|厂)(?=[，,])"
-    r")\s*[，,：:]?\s*"
+    r"|(?:我|我们|我司|本公司|我们公司)是(?:一家|一个)?[^，,。？?]{1,24}(?:企业|公司|单位|机构|团队|供应商|厂)(?=[，,。])"
+    r")\s*[，,：:。]?\s*"
 )
 
 
@@ -61,15 +61,14 @@ def split_framing(text: str) -> Framed:
     """Peel framing clauses off the start (several may stack) and the end of a question."""
     framing: list[str] = []
     core = text.strip()
-    courtesy = _COURTESY.match(core)
-    if courtesy and core[courtesy.end() :].strip():
-        framing.append(courtesy.group().rstrip("，,：: "))
-        core = core[courtesy.end() :]
-    while True:
-        match = _LEADING.match(core)
-        if not match or _ASKS.search(match.group()) or not core[match.end() :].strip():
+    while True:  # courtesies and source or time clauses, in any order (「据…，我们是…企业。」)
+        courtesy = _COURTESY.match(core)
+        match = courtesy or _LEADING.match(core)
+        if not match or not core[match.end() :].strip():
             break
-        framing.append(match.group().rstrip("，,：: "))
+        if not courtesy and _ASKS.search(match.group()):
+            break
+        framing.append(match.group().rstrip("，,：:。 "))
         core = core[match.end() :]
     suffix = _SOURCE_SUFFIX.search(core)
     if suffix and suffix.start() > 4:

@@ -440,7 +440,9 @@ class TermWeigher:
         asked = _ASKED_AT.search(core)
         if not asked:
             return ""
-        after = re.split(r"[，,；;：:？?。！!]", _COUNTER_AT_START.sub("", core[asked.end() :]))[0]
+        after = re.split(r"[，,；;：:？?。！!、]", _COUNTER_AT_START.sub("", core[asked.end() :]))[
+            0
+        ]
         # 「哪些类别、多少个领军团队」: the next question word opens the next ask.
         after = after[: next_ask.start()] if (next_ask := _ASKED_AT.search(after)) else after
         # 「几个业内举足轻重的产业基础集群」: what is counted is the head after the modifier's 的.

@@ -729,6 +729,10 @@ def test_a_persons_posts_are_the_titles_written_before_the_name(
         ("创交会成果转化基地原来有多少家？", "36家"),
         # each part's counter counts its own figure, also when 、 parts the asks
         ("2019年广州打算遴选多少家创新标杆企业、跟踪服务多少家高精尖企业？", "100 家，200 家"),
+        # each part's attribute stops at 、; a money noun asks an amount; no figure twice
+        ("广州新型研发机构过去一年的技术性收入有多少、一共服务了多少家企业？", "19.79亿元，5438家"),
+        ("市里4亿元的科技信贷风险补偿资金池带动了几家合作银行、累计放了多少贷款？", "8 家，超 100 亿元"),
+        ("广州技术合同成交额2018年大概多少？2017年又是多少？", "719 亿元"),
     ],
 )  # fmt: skip
 def test_the_first_line_gives_the_indicator_and_measure_asked(

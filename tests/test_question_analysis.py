@@ -50,6 +50,9 @@ TYPES = [
     ("领导小组的组长由谁担任？", ("person",)),
     ("联盟秘书长单位由谁担任？", ("organisation",)),
     ("交易中心是2020年9月几号揭牌的？", ("date",)),
+    # money asked by its noun (多少贷款, 多少税)
+    ("资金池带动了几家合作银行、累计放了多少贷款？", ("count", "amount")),
+    ("技术合同登记了多少项，免了多少税？", ("count", "amount")),
 ]
 
 
@@ -73,6 +76,9 @@ FRAMED = [
     ("我司想知道，高新技术企业有哪些支持政策？", "高新技术企业"),
     # so is who asks
     ("我们是一家做新材料的企业，黄埔区有哪些新材料扶持政策？", "黄埔区有哪些"),
+    # in its own sentence, and with a source before it or after it
+    ("我们是一家科技型小企业。据羊城晚报对2024年的回顾，广州有多少家孵化器？", "广州有多少家"),
+    ("根据羊城晚报的报道，我们是一家科技型小企业。广州有多少家孵化器？", "广州有多少家"),
     # an official title runs long; it is one unit of the framing however long it is
     (
         "据《关于进一步加快促进科技创新推动高质量发展的若干政策措施——广州市科学技术局"
