@@ -7,6 +7,7 @@ unit (the raw row stays the citation's quote). Headings never reach this module.
 
 from __future__ import annotations
 
+import itertools
 import re
 from typing import TYPE_CHECKING
 
@@ -20,6 +21,7 @@ from assistant.answer_types import (
     SPAN_TYPES,
     TYPE_LABELS,
     Span,
+    spans_of,
     stated_types,
 )
 from assistant.evidence import answer_text, table_row_in_words
@@ -116,8 +118,37 @@ def direct_answer(question: Question, lead: Sentence) -> str | None:
         picked = _from_to(lead, picked[0])
     if not picked:
         return None
+    series = _series(question, lead, picked[0]) if len(picked) == 1 else ""
+    if series:
+        return f"{series}[1]"
     stated = (" ".join(_as_stated(lead.text, s).split()) for s in picked)
     return f"{'，'.join(dict.fromkeys(stated))}[1]"
+
+
+def _series(question: Question, lead: Sentence, picked: Span) -> str:
+    """「国家科学技术奖特等奖1项、一等奖5项、二等奖16项」 answers 「一共拿了多少国家科学技术奖」
+    whole: when the picked figure is one of a 、-joined run of figures of its type and the
+    question names none of them on its own, the run is stated as written; else ''."""
+    clause = _clause_of(lead.text, picked)
+    if clause is None:
+        return ""
+    counter = question.counter if picked.type == COUNT else ""
+    members = [  # (the later ones do not repeat the head they share, so are not tied to it)
+        s
+        for s in spans_of(lead.text, picked.type, counter)
+        if clause.start() <= s.start < clause.end()
+    ]
+    joined = all(
+        lead.text[a.end : b.start].count("、") == 1 for a, b in itertools.pairwise(members)
+    )
+    if len(members) < 2 or not joined:
+        return ""
+    if any(_own_name_asked(question, lead.text, s) for s in members):
+        return ""  # 「一等奖有几项」 asks one of them
+    words = list(jieba.posseg.cut(lead.text[clause.start() : members[-1].end]))
+    while words and words[0].flag.startswith(_LEADING_TAGS):  # 荣获: how it is stated
+        words = words[1:]
+    return " ".join("".join(w.word for w in words).split())
 
 
 def _coordinated(question: Question, lead: Sentence, picked: Span) -> list[Span]:

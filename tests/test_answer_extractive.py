@@ -733,6 +733,10 @@ def test_a_persons_posts_are_the_titles_written_before_the_name(
         ("广州新型研发机构过去一年的技术性收入有多少、一共服务了多少家企业？", "19.79亿元，5438家"),
         ("市里4亿元的科技信贷风险补偿资金池带动了几家合作银行、累计放了多少贷款？", "8 家，超 100 亿元"),
         ("广州技术合同成交额2018年大概多少？2017年又是多少？", "719 亿元"),
+        # a total of a kind written as a 、-run of its classes is stated whole; one class
+        # asked is given alone
+        ("“十三五”期间黄埔区一共拿了多少国家科学技术奖？", "特等奖1项、一等奖5项、二等奖16项"),
+        ("“十三五”期间黄埔区拿了几项国家科学技术奖一等奖？", "5项"),
     ],
 )  # fmt: skip
 def test_the_first_line_gives_the_indicator_and_measure_asked(
