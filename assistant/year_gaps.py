@@ -22,7 +22,10 @@ from vectorstore.search import Passage
 if TYPE_CHECKING:
     from assistant.extractive import Extract
 
-_ASKS_VALUE = re.compile(r"多少|几|第几|排名|名次|比例|比重|占比|规模|数量|金额|增长了?多")
+# (「和2030年目标相比怎么样」 asks that year's value too)
+_ASKS_VALUE = re.compile(
+    r"多少|几|第几|排名|名次|比例|比重|占比|规模|数量|金额|增长了?多|相比|对比|比较|差距"
+)
 _TARGET = re.compile(r"到\s*(?:19|20)\d{2}|力争|目标")
 _SINCE = re.compile(r"(?:自|从)\s*(?:19|20)\d{2}\s*年[^，,。；;]{0,16}?以来")
 _VALUE = re.compile(r"(?:第\s*)?\d+(?:\.\d+)?\s*" + UNIT)

@@ -79,6 +79,8 @@ FRAMED = [
     # in its own sentence, and with a source before it or after it
     ("我们是一家科技型小企业。据羊城晚报对2024年的回顾，广州有多少家孵化器？", "广州有多少家"),
     ("根据羊城晚报的报道，我们是一家科技型小企业。广州有多少家孵化器？", "广州有多少家"),
+    # 按 opens a source like 按照: its plan period is not the year asked
+    ("按黄埔区科技创新“十四五”规划，到2030年排名要冲进前几？", "到2030年"),
     # an official title runs long; it is one unit of the framing however long it is
     (
         "据《关于进一步加快促进科技创新推动高质量发展的若干政策措施——广州市科学技术局"

@@ -98,6 +98,15 @@ def test_a_comparison_with_a_scope_no_document_names_is_refused(assistant: Assis
     assert not assistant.ask("黄埔区的国家级孵化器数量这几年怎么变化？").refused
 
 
+def test_a_comparison_with_a_years_target_no_document_sets_admits_it(
+    assistant: Assistant,
+) -> None:
+    """The plan sets 2025 targets: a 2030 target is not there, and the nearest is named."""
+    answer = assistant.ask("黄埔区科学研究和技术服务业营业总收入和2030年目标相比怎么样？")
+    assert answer.refused and "没有找到2030年" in answer.text and "405" in answer.text
+    assert not assistant.ask("黄埔区科学研究和技术服务业营业总收入和2025年目标相比怎么样？").refused
+
+
 @pytest.mark.slow  # asks about every indicator stated for two scopes
 def test_no_warning_pairs_values_of_two_scopes(
     assistant: Assistant, indexed_settings: StoreSettings
