@@ -319,7 +319,9 @@ def _part_of_total_asked(question: Question, region: str, span: Span) -> bool:
     before = region[max(0, span.start - _DEED_CHARS) : span.start]
     if _counts_another(question, before):
         return True
-    words = [(p.word, p.flag) for p in jieba.posseg.cut(region[span.end : span.end + _DEED_CHARS])]
+    after = region[span.end : span.end + 2 * _DEED_CHARS]
+    after = after[: m.start()] if (m := _CLAUSE_END.search(after)) else after  # whole words
+    words = [(p.word, p.flag) for p in jieba.posseg.cut(after)]
     n = 0
     while n < len(words) and words[n][1].startswith(_NOUN_TAGS):
         n += 1
@@ -327,12 +329,15 @@ def _part_of_total_asked(question: Question, region: str, span: Span) -> bool:
     head = question.attribute_terms[-1:] if question.attribute_terms else ()
     if _PART_BEFORE.search(before[-4:]) and not any(t.match(counted) == 1.0 for t in head):
         return True  # 「成员单位包含38家新型研发机构」 counts one kind of the members
+    if n < len(words) and words[n][1] == "p":  # 「24名两院院士在广州市创建…」: where, then the deed
+        n = next((i for i in range(n, len(words)) if words[i][1] == "v"), len(words))
     if n == 0 or n == len(words) or words[n][1] != "v" or words[n][0] in _STATING_VERBS:
         return False
     # the deed runs to the clause's end: 「促成600多个项目转化落地」 is asked by 落地 as well
     deed = itertools.takewhile(lambda w: w[0] not in "，,。；;、", words[n:])
     asked = compact(question.core or question.text)
-    return not any(len(word) >= 2 and word in asked for word, _ in deed)
+    # (the counted noun named again in the deed, 「院士专家工作站」, says nothing of it)
+    return not any(len(word) >= 2 and word in asked and word not in counted for word, _ in deed)
 
 
 # 「立项资金达5.78亿元,占全市一半以上」: the figure is a share of the whole named after it.

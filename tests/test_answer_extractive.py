@@ -777,6 +777,7 @@ def test_a_total_since_a_year_is_the_reports_not_that_years(assistant: Assistant
         # the part itself, and a share of the whole asked as such
         ("2020年黄埔区科技型中小企业获批的省重点领域研发计划立项资金有多少？", "5.78亿元"),
         ("黄埔区科创板上市企业有几家，占全市多大份额？", "八成"),
+        ("目前一共有多少名两院院士在广州市创建了院士专家工作站？", "24名"),
     ],
 )  # fmt: skip
 def test_questions_in_users_wordings_are_answered(
@@ -797,6 +798,8 @@ def test_questions_in_users_wordings_are_answered(
         "中新广州知识城目前拥有多少家高端研发机构？",
         # the whole asked (全广州市): 「全区…立项资金达5.78亿元,占全市一半以上」 is a part of it
         "仅2020年，全广州市科技型中小企业获批的省重点领域研发计划立项资金总共是多少亿元？",
+        # a total asked: 「24名两院院士在广州市创建院士专家工作站」 counts those that did it
+        "截至2021年，在广州工作的两院院士总共有多少位？",
         # 国际标准: only 国家标准 and 行业标准 are counted
         "成立大会上提到广州新型研发机构已形成一批标准，其中国际标准累计有多少项？",
         # an area in 平方公里 is not given; 「2号文件」 is a number of something else
