@@ -24,7 +24,7 @@ from assistant.answer_types import (
     spans_of,
     stated_types,
 )
-from assistant.evidence import answer_text, table_row_in_words
+from assistant.evidence import answer_text, deeds_asked, states_deed, table_row_in_words
 from assistant.question import Question, Term, compact
 
 if TYPE_CHECKING:
@@ -278,15 +278,17 @@ def _own_name_asked(question: Question, text: str, span: Span) -> bool:
 
 def _best_clause(question: Question, text: str, spans: tuple[Span, ...] = ()) -> str:
     """The clause that says who or where: one holding a name found for the answer (「…共同组建
-    成立的混合制公司」, not 「作为交易中心的运营主体」 after it), then the one naming the asked
-    attribute or deed (牵头筹建, not the 指导 of the clause before), then the one naming most of
-    the focus."""
+    成立的混合制公司」, not 「作为交易中心的运营主体」 after it), then the one stating the deed
+    asked (「依托国家纳米科学中心建设」 for 依托哪家单位), then the one naming the asked attribute
+    (牵头筹建, not the 指导 of the clause before), then the one naming most of the focus."""
     clauses = [m for m in _CLAUSES.finditer(text) if m.group().strip()]
+    deeds = deeds_asked(question)
 
-    def weight(clause: re.Match[str]) -> tuple[bool, float, float]:
+    def weight(clause: re.Match[str]) -> tuple[bool, bool, float, float]:
         words = compact(clause.group())
         return (
             any(clause.start() <= s.start < clause.end() for s in spans),
+            any(states_deed(deed, words) for deed in deeds),  # 依托国家纳米科学中心建设
             sum(t.weight * t.match(words) for t in question.attribute_terms),
             sum(t.weight * t.match(words) for t in question.terms),
         )

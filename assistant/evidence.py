@@ -531,12 +531,20 @@ def _deed_stated(question: Question, region: str) -> bool:
     right before or after 「哪家机构」「谁」「哪里」 (依托哪家单位, 交给哪家机构受托管理, 谁牵头,
     位于哪里) or a verb in the asked attribute (运营单位). A sentence naming the entity and
     some other body (「…天河基地有力支撑…建设」 for its 运营单位) does not say who did it."""
-    deeds = _deeds(question.core or question.text) + tuple(
+    deeds = deeds_asked(question)
+    return not deeds or any(states_deed(deed, compact(region)) for deed in deeds)
+
+
+def deeds_asked(question: Question) -> tuple[str, ...]:
+    """What the question says the body, person or place asked for did (see `_deed_stated`)."""
+    return _deeds(question.core or question.text) + tuple(
         filter(None, (_role_deed(t.text) for t in question.attribute_terms))
     )
-    text = compact(region)
-    # by character: 获聘 states 受聘, 依托…建设 states 靠…来建
-    return not deeds or any(c in text for deed in deeds for c in deed if c not in _LIGHT_CHARS)
+
+
+def states_deed(deed: str, text: str) -> bool:
+    """By character: 获聘 states 受聘, 依托…建设 states 靠…来建."""
+    return any(c in text for c in deed if c not in _LIGHT_CHARS)
 
 
 @functools.lru_cache(maxsize=512)

@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from assistant.answer_form import refusal_text, render_answer, render_items
-from assistant.answer_types import SPAN_TYPES
+from assistant.answer_types import ORGANISATION, SPAN_TYPES, spans_of
 from assistant.decision import AnswerabilityModel, load_model
 from assistant.evidence import (
     ENUMERATION,
@@ -41,6 +41,8 @@ _HOLDING_ATTRIBUTE = 0.5
 _HOLDING_FOCUS = 0.7
 # Share of the focus a sentence must hold to be quoted beside the leading one.
 _SUPPORT_SHARE = 0.6
+# Share of an item's title the question must say for the item to be the one asked about.
+_NAMED_SHARE = 0.6
 _MAX_LINES: dict[QuestionKind, int] = {"figure": 3, "list": 4, "measure": 5, "other": 3}
 
 # The opening part of a plan that looks back on the period before it.
@@ -185,6 +187,24 @@ def _framing_share(question: Question, text: str) -> float:
     return sum(t.weight * t.match(text) for t in question.framing_terms) / total
 
 
+# A plan lists named items as lines 「——NAME。what it does…」.
+_ITEM_TITLE = re.compile(r"^\s*——([^。]{2,40})。")
+
+
+def _item_of_another(question: Question, sentence: Sentence) -> bool:
+    """A sentence inside a 「——NAME。」 item whose NAME is a body the question does not
+    name, while the question names a body of its own: it speaks of that NAME."""
+    line_start = sentence.passage.text.rfind("\n", 0, sentence.start) + 1
+    title = _ITEM_TITLE.match(sentence.passage.text[line_start : sentence.start])
+    if title is None:
+        return False
+    asked = compact(question.core or question.text)
+    if not any(s.text for s in spans_of(asked, ORGANISATION)):
+        return False
+    grams = bigrams(compact(title.group(1)))
+    return bool(grams) and sum(g in asked for g in grams) / len(grams) < _NAMED_SHARE
+
+
 def _another_area(question: Question, text: str) -> bool:
     """The sentence names an area (科学城) and none of the areas the question asks about."""
     asked = [name for name in question.names if name in areas_in(name)]
@@ -239,6 +259,8 @@ def weigh_candidates(
             continue  # a document that never names the asked body speaks of others
         if _another_area(question, sentence.text):
             continue  # 「广州科学城…超1000家」 is not 知识城's figure
+        if _item_of_another(question, sentence):
+            continue  # 「——中科院自动化所…研究院。依托…」 is about that institute
         if question.names:
             passage = sentence.passage
             if id(passage) not in about:

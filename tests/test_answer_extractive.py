@@ -778,6 +778,8 @@ def test_a_total_since_a_year_is_the_reports_not_that_years(assistant: Assistant
         ("2020年黄埔区科技型中小企业获批的省重点领域研发计划立项资金有多少？", "5.78亿元"),
         ("黄埔区科创板上市企业有几家，占全市多大份额？", "八成"),
         ("目前一共有多少名两院院士在广州市创建了院士专家工作站？", "24名"),
+        # the direct answer is the clause stating the deed asked (依托)
+        ("广东粤港澳大湾区国家纳米科技创新研究院是依托哪家科研单位建设的？", "依托国家纳米科学中心"),
     ],
 )  # fmt: skip
 def test_questions_in_users_wordings_are_answered(
@@ -798,6 +800,8 @@ def test_questions_in_users_wordings_are_answered(
         "中新广州知识城目前拥有多少家高端研发机构？",
         # the whole asked (全广州市): 「全区…立项资金达5.78亿元,占全市一半以上」 is a part of it
         "仅2020年，全广州市科技型中小企业获批的省重点领域研发计划立项资金总共是多少亿元？",
+        # 「——中科院自动化所…研究院。依托中科院自动化研究所,…」 is another item's sentence
+        "广东粤港澳大湾区硬科技创新研究院是依托哪家科研单位建设的？",
         # a total asked: 「24名两院院士在广州市创建院士专家工作站」 counts those that did it
         "截至2021年，在广州工作的两院院士总共有多少位？",
         # 国际标准: only 国家标准 and 行业标准 are counted
