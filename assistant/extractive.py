@@ -298,7 +298,10 @@ def _holding_lead(question: Question, weighed: list[Candidate]) -> list[Candidat
         f = candidate.features
         if f["focus"] < _HOLDING_FOCUS * lead["focus"]:
             continue  # a figure of a sentence about something else
-        if lead["type_match"] and not asked_years & years_in(candidate.sentence.text):
+        # a period asked (十三五) is stated by its paragraph or by the plan's review of it
+        period = bool(PLAN_PERIOD.search(question.core or question.text)) and f["year"] == 1.0
+        written = asked_years & years_in(candidate.sentence.text) or period
+        if lead["type_match"] and not written:
             continue  # a year only its document covers does not outweigh the lead's type
         if f["type_match"] == 1.0 and f["year"] == 1.0 and f["attribute"] >= _HOLDING_ATTRIBUTE:
             return [candidate, *weighed[:n], *weighed[n + 1 :]]
@@ -312,19 +315,24 @@ def _holds_as_of(sentence: Sentence, question: Question) -> bool:
     return bool(question.as_of & published) or _states_year(sentence, question, question.as_of)
 
 
+def _period_around(sentence: Sentence, question: Question) -> bool:
+    """The five-year plan period the question names (十三五) stands in the sentence, its
+    section or before it in its passage: a paragraph names its period once (「“十三五”期间，
+    ……」) and lists what was done."""
+    plans = PLAN_PERIOD.findall(question.core or question.text)
+    around = sentence.text + sentence.passage.section + sentence.passage.text[: sentence.start]
+    return any(plan in around for plan in plans)
+
+
 def _states_year(sentence: Sentence, question: Question, years: frozenset[int]) -> bool:
     """The sentence or its section names the year (or the five-year plan the question names),
     or its document reports on that year.
 
     A document's whole period is not enough: a plan for 2021–2025 states no 2023 figures.
     """
-    where = sentence.text + sentence.passage.section
-    # 「“十三五”期间……」 answers a question about 十三五, also from the head of its passage:
-    # a paragraph names its period once and lists what was done.
-    around = where + sentence.passage.text[: sentence.start]
-    plans = PLAN_PERIOD.findall(question.core or question.text)
-    if any(plan in around for plan in plans):
+    if _period_around(sentence, question):
         return True
+    plans = PLAN_PERIOD.findall(question.core or question.text)
     if plans and _reviews_plan_before(sentence.passage, years):
         return True
     # 「共1130家,数量较2015年翻一番」 states no 2015 figure, unless 2015 is asked as a base too.

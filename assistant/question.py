@@ -162,6 +162,9 @@ _PARAPHRASE_SHARE = 0.6
 _PLAN_PHRASE = re.compile(rf"[“\"「]?{PLAN_PERIOD.pattern}[”\"」]?(?:期间|末|初|以来|时期)?")
 # A Latin gloss after a term (份额（Share）, 研发投入(R&D)) restates it: the term is asked.
 _GLOSS = re.compile(r"[（(][A-Za-z&.\s-]+[)）]")
+# How a document glosses a phrase with its Latin abbreviation: 「地区生产总值(GDP)」.
+_GLOSSED = re.compile(r"([\u4e00-\u9fff]{2,12})\s*[（(]\s*([A-Za-z][A-Za-z&]{1,9})\s*[)）]")
+_GLOSSED_CHARS = 3
 # 「到广州市科协这份交流材料为止」: until when, not what is asked.
 _UNTIL = re.compile(r"(?:到|截至|截止到?)[^，,。？?]{1,24}?为止")
 _TIME_PHRASE = re.compile(r"(?:到|截至|截止)?\s*(?:19|20)\d{2}\s*年(?:底|末|初)?")
@@ -288,6 +291,14 @@ class TermWeigher:
                 (compact(m.group(2)), compact(m.group(1)))
                 for t in texts
                 for m in _ALIAS.finditer(t)
+            )
+        )
+        # (Chinese phrase, its Latin abbreviation) in matching form: 「地区生产总值(GDP)」
+        self._glosses = tuple(
+            dict.fromkeys(
+                (compact(m.group(1)), compact(m.group(2)))
+                for t in texts
+                for m in _GLOSSED.finditer(t)
             )
         )
         self._idf = lru_cache(maxsize=4096)(self._compute_idf)
@@ -552,13 +563,19 @@ class TermWeigher:
 
     def _spelled_out(self, word: str) -> tuple[str, ...]:
         """The corpus's usual full form of a short word it mostly writes in full (高企 ->
-        高新技术企), so that the asked attribute is found where a document spells it out. A
-        word the documents use as it is (产业) has no other form."""
+        高新技术企), so that the asked attribute is found where a document spells it out, and
+        the Latin abbreviation a document glosses it with (地区生产总值(GDP): 生产总值 -> gdp).
+        A word the documents use as it is (产业) has no other form."""
+        glossed = tuple(
+            latin
+            for phrase, latin in self._glosses
+            if len(word) >= _GLOSSED_CHARS and phrase.endswith(word)
+        )
         if self._df(word) > _COMMON_SHARE * len(self._index.texts):
-            return ()  # a common word is written as it is
+            return glossed  # a common word is written as it is
         spellings = self._spellings(word)
         full, count = max(spellings.items(), key=lambda pair: pair[1], default=("", 0))
-        return (full,) if len(full) > len(word) and count > spellings[word] else ()
+        return glossed + ((full,) if len(full) > len(word) and count > spellings[word] else ())
 
     def _spellings(self, name: str) -> Counter[str]:
         """How often each corpus text span holds `name`'s characters in order, a few apart."""

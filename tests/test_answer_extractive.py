@@ -778,6 +778,9 @@ def test_a_total_since_a_year_is_the_reports_not_that_years(assistant: Assistant
         ("2020年黄埔区科技型中小企业获批的省重点领域研发计划立项资金有多少？", "5.78亿元"),
         ("黄埔区科创板上市企业有几家，占全市多大份额？", "八成"),
         ("目前一共有多少名两院院士在广州市创建了院士专家工作站？", "24名"),
+        # a document's gloss (地区生产总值(GDP)) makes the two wordings one; the plan's review
+        # states the period asked (十三五) for the sentences under it
+        ("“十三五”这五年里，黄埔区R&D经费占地区生产总值的比例是从多少升到多少的？", "3.7%，5.71%"),
         # the direct answer is the clause stating the deed asked (依托)
         ("广东粤港澳大湾区国家纳米科技创新研究院是依托哪家科研单位建设的？", "依托国家纳米科学中心"),
     ],
