@@ -9,6 +9,7 @@ follow-up's changes are applied to it, so nothing it left unsaid is lost.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -118,13 +119,17 @@ def _nominal(word: jieba.posseg.pair) -> bool:
     return word.flag[0] in "nsjb" and word.word != "和"
 
 
+def _ends_with(suffix: str, word: str) -> bool:
+    return word.endswith(suffix)
+
+
 def _demonstrated(body: str, previous: str) -> tuple[int, int, str] | None:
     """「该交易会」「这个基金」 for a name the previous question said (中国创新创业成果交易会):
     (start, end, name). A demonstrative before a noun points back at what ends in it."""
     for match in _DEMONSTRATIVE.finditer(body):
         for length in range(4, 1, -1):
             noun = body[match.end() : match.end() + length]
-            name = _name_ending(previous, lambda word, n=noun: word.endswith(n), length)
+            name = _name_ending(previous, functools.partial(_ends_with, noun), length)
             if name:
                 return match.start(), match.end() + length, name
     return None
