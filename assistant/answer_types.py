@@ -288,7 +288,10 @@ _COUNTER_KIN = {
 
 # Units of measure asked after 多少/几 (「多少平方公里」「几星级」): the figure must carry the
 # unit, a number of anything else (「2号文件」) does not answer.
-_UNITS = "平方公里|平方千米|万平方米|平方米|公顷|亩|星级|星|公里|千米|米|万吨|吨|万千瓦|千瓦|兆瓦|小时|分钟"
+_UNITS = (
+    "平方公里|平方千米|万平方米|平方米|公顷|亩|星级|星|公里|千米|米|万吨|吨|万千瓦|千瓦|兆瓦|千伏|英寸"
+    "|小时|分钟"
+)
 _ASKED_UNIT = re.compile(rf"(?<!哪)(?:多少|几)\s*(?:万|亿)?\s*({_UNITS})")
 
 

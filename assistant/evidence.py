@@ -445,15 +445,20 @@ def _sized_for_another(question: Question, region: str, span: Span) -> bool:
         return False
     owner, asked = compact(owner).replace("的", ""), compact(question.text).replace("的", "")
     # 「母基金的规模」 may shorten 「中科院科技成果转化母基金」: a shortened owner is the same one
-    own = _asked_owner(asked, measure)
-    return owner not in asked and not (len(own) >= _SHORT_OWNER_CHARS and owner.endswith(own))
+    owns = _asked_owners(asked, measure)
+    return owner not in asked and not any(
+        len(own) >= _SHORT_OWNER_CHARS and owner.endswith(own) for own in owns
+    )
 
 
-def _asked_owner(asked: str, measure: str) -> str:
-    """What the question sizes: the noun run before its size word (「…母基金的总规模」: 母基金)."""
+def _asked_owners(asked: str, measure: str) -> tuple[str, ...]:
+    """What the question sizes: the noun run before its size word (「…母基金的总规模」: 母基金),
+    and that run read on through a verb inside a name (「…科技成果转化基金规模」)."""
     at = asked.find(measure)
     before = re.sub(r"(?:的|总|之)+$", "", asked[:at]) if at > 0 else ""
-    return compact(_owner_before(before)) if before else ""
+    if not before:
+        return ()
+    return tuple(compact(_owner_before(before, through)) for through in (False, True))
 
 
 def _noun_run(text: str) -> str:
@@ -470,13 +475,23 @@ def _noun_run(text: str) -> str:
     return "".join(run)
 
 
-def _owner_before(text: str) -> str:
+def _owner_before(text: str, through_verbs: bool = False) -> str:
     """The noun run right before a size word, past one qualifier (实缴, 累计): '' when a figure,
-    a 的 or a clause break stands there instead (「4 亿元规模的」)."""
+    a 的 or a clause break stands there instead (「4 亿元规模的」). `through_verbs` reads on
+    through a verb with nouns on both sides (科技成果转化基金; but also 黄埔区设立母基金)."""
     words = [(p.word, p.flag) for p in jieba.posseg.cut(text[-_OWNER_CHARS:])]
     if words and words[-1][1].startswith(_QUALIFIER_TAGS) and len(words) > 1:
         words = words[:-1]
-    return _trailing_run(words, _OWNER_TAGS)
+    start = len(words)
+    while start > 0:
+        flag = words[start - 1][1]
+        inside = through_verbs and flag == "v" and start < len(words) and start >= 2
+        if not (
+            flag.startswith(_OWNER_TAGS) or (inside and words[start - 2][1].startswith(_OWNER_TAGS))
+        ):
+            break
+        start -= 1
+    return "".join(word for word, _ in words[start:])
 
 
 def _trailing_run(words: list[tuple[str, str]], tags: tuple[str, ...]) -> str:
@@ -491,6 +506,8 @@ def _kind_named(terms: tuple[Term, ...], text: str) -> bool:
     提高至45%) speaks of another kind of it."""
     if len(terms) < 2 or _word_in(terms[-1], text) < 1.0:
         return True  # the head itself is not named (or only in part): nothing to tell apart
+    if not _modified(terms[-1].text, text):
+        return True  # 「8家单位建有…」: a bare head after a count refers back to the kind asked
     return any(_word_in(t, text) for t in terms[:-1])
 
 
@@ -637,6 +654,12 @@ def _share_named(terms: tuple[Term, ...], text: str) -> float:
     return sum(t.weight * _word_in(t, text) for t in terms) / total
 
 
+# What may stand right before a bare head: a count (8家) or a function word, no modifier.
+_BARE_BEFORE = re.compile(
+    r"(?:[\d一二两三四五六七八九十百千万几多余][家个项所名位只条批]|[的和与及或等各该其些])$"
+)
+
+
 def _word_in(term: Term, text: str) -> float:
     accepted = _ACCEPTS.get(term.text)
     if accepted:
@@ -646,12 +669,25 @@ def _word_in(term: Term, text: str) -> float:
 
 
 def _other_kind(word: str, text: str) -> bool:
-    """A compound word's head named without its modifier (国际标准 in a text of 172项国家标准):
-    Chinese puts the head last, and the text speaks of another kind of it."""
+    """A compound word's head named with another modifier (国际标准 in a text of 172项国家标准):
+    Chinese puts the head last, and the text speaks of another kind of it. A bare head after a
+    count (「8家单位建有…」 for 建站单位) refers back to the kind asked."""
     if len(word) < 4:
         return False
     modifier, head = word[:-2], word[-2:]
-    return head in text and not any(modifier[i : i + 2] in text for i in range(len(modifier) - 1))
+    if any(modifier[i : i + 2] in text for i in range(len(modifier) - 1)):
+        return False
+    return _modified(head, text)
+
+
+def _modified(head: str, text: str) -> bool:
+    """Some mention of the head in the text has a modifier before it (国家标准), not only a
+    count or a function word (8家单位, 的单位)."""
+    return any(
+        not _BARE_BEFORE.search(text, 0, m.start()) and "\u4e00" <= text[m.start() - 1] <= "\u9fff"
+        for m in re.finditer(re.escape(head), text)
+        if m.start() > 0
+    )
 
 
 def _clause_around(text: str, span: Span) -> str:

@@ -797,6 +797,11 @@ def test_a_total_since_a_year_is_the_reports_not_that_years(assistant: Assistant
         # a document's gloss (地区生产总值(GDP)) makes the two wordings one; the plan's review
         # states the period asked (十三五) for the sentences under it
         ("“十三五”这五年里，黄埔区R&D经费占地区生产总值的比例是从多少升到多少的？", "3.7%，5.71%"),
+        # a bare head after a count (8家单位) refers back to the kind asked (建站单位)
+        ("关于院士专家工作站的建站单位，有几家建有国家重点实验室？", "8家"),
+        # a unit of measure asked (千伏); a verb inside the owner's name (转化) keeps it one name
+        ("规划里提到的南方电网特高压多端柔性直流工程是多少千伏来着？", "800千伏"),
+        ("关于科技金融，黄埔设立的大湾区科技成果转化基金规模有多大？", "200亿元"),
         # the direct answer is the clause stating the deed asked (依托)
         ("广东粤港澳大湾区国家纳米科技创新研究院是依托哪家科研单位建设的？", "依托国家纳米科学中心"),
     ],
