@@ -299,7 +299,7 @@ def _holding_lead(question: Question, weighed: list[Candidate]) -> list[Candidat
         if f["focus"] < _HOLDING_FOCUS * lead["focus"]:
             continue  # a figure of a sentence about something else
         # a period asked (十三五) is stated by its paragraph or by the plan's review of it
-        period = bool(PLAN_PERIOD.search(question.core or question.text)) and f["year"] == 1.0
+        period = bool(_asked_periods(question)) and f["year"] == 1.0
         written = asked_years & years_in(candidate.sentence.text) or period
         if lead["type_match"] and not written:
             continue  # a year only its document covers does not outweigh the lead's type
@@ -315,11 +315,18 @@ def _holds_as_of(sentence: Sentence, question: Question) -> bool:
     return bool(question.as_of & published) or _states_year(sentence, question, question.as_of)
 
 
+def _asked_periods(question: Question) -> list[str]:
+    """The five-year plan periods the question asks about: in its focus, or in a cut-off
+    framing (「截至“十三五”期末，」), not in a cited title (《…“十四五”规划》)."""
+    cut_off = [f for f in question.framing if f.startswith(("截至", "截止"))]
+    return PLAN_PERIOD.findall(" ".join([question.core or question.text, *cut_off]))
+
+
 def _period_around(sentence: Sentence, question: Question) -> bool:
     """The five-year plan period the question names (十三五) stands in the sentence, its
     section or before it in its passage: a paragraph names its period once (「“十三五”期间，
     ……」) and lists what was done."""
-    plans = PLAN_PERIOD.findall(question.core or question.text)
+    plans = _asked_periods(question)
     around = sentence.text + sentence.passage.section + sentence.passage.text[: sentence.start]
     return any(plan in around for plan in plans)
 
@@ -332,7 +339,7 @@ def _states_year(sentence: Sentence, question: Question, years: frozenset[int]) 
     """
     if _period_around(sentence, question):
         return True
-    plans = PLAN_PERIOD.findall(question.core or question.text)
+    plans = _asked_periods(question)
     if plans and _reviews_plan_before(sentence.passage, years):
         return True
     # 「共1130家,数量较2015年翻一番」 states no 2015 figure, unless 2015 is asked as a base too.

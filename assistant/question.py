@@ -157,6 +157,8 @@ _GLUED_CHARS = "中内上下里外要能会把比被个位家项年末来"
 # A five-year plan's period (「“十三五”末」) is when a figure holds, like a year: not what is asked.
 PLAN_PERIOD = re.compile(r"十[一二三四五六七八九]五")
 _PERIOD_WEIGHT = 0.2
+# A question word glued to its counter by the tokenizer (几环, 几届): asks, names nothing.
+_ASK_AND_COUNTER = re.compile(r"(?:几|多少)[\u4e00-\u9fff]")
 # Share of a quoted name's character pairs one text must hold for the name to be its wording.
 _PARAPHRASE_SHARE = 0.6
 _PLAN_PHRASE = re.compile(rf"[“\"「]?{PLAN_PERIOD.pattern}[”\"」]?(?:期间|末|初|以来|时期)?")
@@ -414,6 +416,7 @@ class TermWeigher:
             token
             for token in dict.fromkeys(self.tokenizer.tokenize(text))
             if token not in _QUESTION_WORDS
+            and not _ASK_AND_COUNTER.fullmatch(token)
             and not _is_year(token, years)
             and (len(token) >= 2 or token.isdigit())
         ][:MAX_TERMS]
@@ -626,7 +629,10 @@ def _names(text: str, flags: dict[str, str]) -> list[str]:
     proper = [
         word
         for word, flag in flags.items()
-        if flag in _PROPER and len(word) >= 2 and word not in _RELATIVE_PLACES
+        if flag in _PROPER
+        and len(word) >= 2
+        and word not in _RELATIVE_PLACES
+        and not _ASK_AND_COUNTER.fullmatch(word)  # jieba tags 几环 a place
     ]
     return quoted + places + proper
 

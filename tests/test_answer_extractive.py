@@ -802,6 +802,13 @@ def test_a_total_since_a_year_is_the_reports_not_that_years(assistant: Assistant
         # a unit of measure asked (千伏); a verb inside the owner's name (转化) keeps it one name
         ("规划里提到的南方电网特高压多端柔性直流工程是多少千伏来着？", "800千伏"),
         ("关于科技金融，黄埔设立的大湾区科技成果转化基金规模有多大？", "200亿元"),
+        # a cut-off framing's plan period (截至“十三五”期末) is the period asked; a cited title's
+        # (《…“十四五”规划》) is not
+        ("据《黄埔区、广州开发区科技创新“十四五”规划》，截至“十三五”期末，全区研发投入强度达到了多少？", "5.71%"),
+        # a level asked beside a change: the level answers its own part
+        ("广州超算中心的用户大概有多少家？比上年涨了多少？", "3000家"),
+        # 哪几环 asks for a list; 几环 is no term and no place
+        ("规划要构建的一体化股权投资链包括哪几环？", "天使投资"),
         # the direct answer is the clause stating the deed asked (依托)
         ("广东粤港澳大湾区国家纳米科技创新研究院是依托哪家科研单位建设的？", "依托国家纳米科学中心"),
     ],
