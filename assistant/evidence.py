@@ -659,7 +659,7 @@ def _share_named(terms: tuple[Term, ...], text: str) -> float:
 
 # What may stand right before a bare head: a count (8家) or a function word, no modifier.
 _BARE_BEFORE = re.compile(
-    r"(?:[\d一二两三四五六七八九十百千万几多余][家个项所名位只条批]|[的和与及或等各该其些])$"
+    r"(?:[\d一二两三四五六七八九十百千万几多余]\s*[万亿]?\s*[元家个项所名位只条批]|[的和与及或等各该其些])$"
 )
 
 

@@ -805,6 +805,8 @@ def test_a_total_since_a_year_is_the_reports_not_that_years(assistant: Assistant
         # a cut-off framing's plan period (截至“十三五”期末) is the period asked; a cited title's
         # (《…“十四五”规划》) is not
         ("据《黄埔区、广州开发区科技创新“十四五”规划》，截至“十三五”期末，全区研发投入强度达到了多少？", "5.71%"),
+        # 「50 亿元规模的…基金」: a head after an amount is bare, no other kind of 规模
+        ("市政府同意设立的科技成果产业化引导基金，财政出资规模是多大？", "50 亿元"),
         # a level asked beside a change: the level answers its own part
         ("广州超算中心的用户大概有多少家？比上年涨了多少？", "3000家"),
         # 哪几环 asks for a list; 几环 is no term and no place
