@@ -219,7 +219,8 @@ def _span_fit(
 ) -> tuple[bool, bool, bool, bool, bool, float, float]:
     """How well a span answers, in this order: one that only describes a noun (「4 亿元规模的
     资金池撬动银行贷款突破 100 亿元」) states nothing; a range's upper end, which is stated
-    with its lower one; the end of a change when the end is asked; one whose own name the question says
+    with its lower one; the end of a change when the end is asked; one whose own name the
+    question says
     (「孵化器335家（国家级26家）」 for 国家级的有几家); one followed by the asked noun; one in the
     clause naming most of the focus; one after more of the asked attribute, the first on ties."""
     clause = _clause_of(text, span)

@@ -224,7 +224,7 @@ _PERSONS_POST = re.compile(rf"(?:{ROLE.pattern})(?!单位|机构|部门|公司|�
 # A question word of time right before the cue: the cued noun is what is dated.
 _DATED_HEAD = re.compile(r"(?:哪一?年|什么时候|何时|哪个月|哪一?天)的\s*(?:[\u4e00-\u9fff]{0,4})$")
 # A question word: a clause without one states, it does not ask.
-_ASKING = re.compile(r"多少|几|哪|什么|啥|谁|如何|怎|是否|吗|呢|何")
+ASKING = re.compile(r"多少|几|哪|什么|啥|谁|如何|怎|是否|吗|呢|何|多高|多大")
 
 
 def _stated_in_clause(
@@ -232,13 +232,13 @@ def _stated_in_clause(
 ) -> bool:
     """「综合排名跃升到全国第六，是哪一年的排名结果」: a clause that gives a value of the cued
     type and asks nothing states a premise; the question asks only in its other clauses."""
-    if not _ASKING.search(question):
+    if not ASKING.search(question):
         return False
     start, clause = next((s, c) for s, c in reversed(clauses) if s <= position)
     if answer_type in FIGURE_TYPES and _DATED_HEAD.search(question[start:position]):
         return True  # 「是哪一年的排名结果」: the ranking is what is dated, not asked
     return (
-        not _ASKING.search(clause)
+        not ASKING.search(clause)
         and answer_type in FIGURE_TYPES
         and bool(spans_of(clause, answer_type))
     )
@@ -259,7 +259,7 @@ def _measure_for_figure(
     start, clause = next((s, c) for s, c in reversed(clauses) if s <= position)
     figures = [p for p, t in found if t in FIGURE_TYPES]
     in_clause = any(start <= p < start + len(clause) for p in figures)
-    return in_clause or (bool(figures) and not _ASKING.search(clause))
+    return in_clause or (bool(figures) and not ASKING.search(clause))
 
 
 def _clauses(text: str) -> list[tuple[int, str]]:

@@ -17,6 +17,7 @@ import jieba.posseg
 
 from assistant.answer_types import (
     AMOUNT,
+    ASKING,
     COUNT,
     DATE,
     FIGURE_TYPES,
@@ -384,7 +385,6 @@ _CHANGE_ASKED = re.compile(
 _CHANGE_WORD = re.compile(
     r"增长|增加|提高|提升|上升|下降|减少|降低|增幅|降幅|同比|环比|翻番|翻一番|涨|跌"
 )
-_ASKING_WORD = re.compile(r"多少|几|哪|什么|啥|谁|如何|怎|是否|吗|多高|多大")
 # Two times to compare: the levels at each answer the change.
 _TWO_TIMES = re.compile(r"从.{1,12}(?:到|至)|(?:和|与|跟|同).{0,8}相比|前后|这些年|这几年|历年")
 
@@ -393,7 +393,7 @@ def _asks_change(question: Question) -> bool:
     """Every part asks a change: 「用户有多少家？比上年涨了多少？」 asks a level too."""
     asked = question.core or question.text
     two_times = len(question.years) >= 2 or _TWO_TIMES.search(asked)
-    parts = [c for c in re.split(r"[，,；;？?]", asked) if _ASKING_WORD.search(c)]
+    parts = [c for c in re.split(r"[，,；;？?]", asked) if ASKING.search(c)]
     return bool(parts) and all(_CHANGE_ASKED.search(c) for c in parts) and not two_times
 
 
@@ -569,6 +569,7 @@ def states_deed(deed: str, text: str) -> bool:
 
 @functools.lru_cache(maxsize=512)
 def _deeds(core: str) -> tuple[str, ...]:
+    """The verbs right before and after where the question asks for its actor, if any."""
     asked = _ASKED_ACTOR.search(core)
     if asked is None:
         return ()
