@@ -9,6 +9,7 @@ refusal that says what the documents do state (a rank where a score was asked).
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -25,7 +26,15 @@ from assistant.evidence import (
     typed_evidence,
 )
 from assistant.outline import heading_children
-from assistant.question import PLAN_PERIOD, Question, QuestionKind, areas_in, bigrams, compact
+from assistant.question import (
+    CUT_OFF,
+    PLAN_PERIOD,
+    Question,
+    QuestionKind,
+    areas_in,
+    bigrams,
+    compact,
+)
 from ingest.chunking import Chunk
 from ingest.sentences import split_sentences
 from ingest.years import period_years, years_in
@@ -199,10 +208,16 @@ def _item_of_another(question: Question, sentence: Sentence) -> bool:
     if title is None:
         return False
     asked = compact(question.core or question.text)
-    if not any(s.text for s in spans_of(asked, ORGANISATION)):
+    if not _names_a_body(asked):
         return False
     grams = bigrams(compact(title.group(1)))
     return bool(grams) and sum(g in asked for g in grams) / len(grams) < _NAMED_SHARE
+
+
+@functools.lru_cache(maxsize=256)
+def _names_a_body(asked: str) -> bool:
+    """The question names an organisation (read once per question, not per sentence)."""
+    return bool(spans_of(asked, ORGANISATION))
 
 
 def _another_area(question: Question, text: str) -> bool:
@@ -318,7 +333,7 @@ def _holds_as_of(sentence: Sentence, question: Question) -> bool:
 def _asked_periods(question: Question) -> list[str]:
     """The five-year plan periods the question asks about: in its focus, or in a cut-off
     framing (「截至“十三五”期末，」), not in a cited title (《…“十四五”规划》)."""
-    cut_off = [f for f in question.framing if f.startswith(("截至", "截止"))]
+    cut_off = [f for f in question.framing if CUT_OFF.match(f)]
     return PLAN_PERIOD.findall(" ".join([question.core or question.text, *cut_off]))
 
 

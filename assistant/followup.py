@@ -87,7 +87,7 @@ class Frame:
 
     def named(self, classifier: str) -> str:
         """The name ending in the classifier of 「该中心」 (广东股权交易中心), or ''."""
-        return _name_ending(self.text, lambda word: word.endswith(classifier), len(classifier))
+        return _name_ending(self.text, functools.partial(_ends_with, classifier), len(classifier))
 
     @property
     def asks_figure(self) -> bool:

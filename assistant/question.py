@@ -56,7 +56,7 @@ _COMMON_SHARE = 0.03
 _INDICATOR_WORDING_CHARS = 4
 # A framing that says until when (「截至2019年底」) dates the figure asked, unlike a source's
 # date (「据2023年6月联盟成立大会的介绍」).
-_CUT_OFF = re.compile(r"截至|截止")
+CUT_OFF = re.compile(r"截至|截止")
 # Modifiers that point back at what was already named (「第几个同类装置」 is a 装置 like the
 # subject): they tell no kind of thing from another.
 _REFERRING = frozenset(
@@ -332,11 +332,11 @@ class TermWeigher:
         # is not the district's figure.
         common = _COMMON_SHARE * len(self._index.texts)
         # 「广州市2018年工作总结和黄埔区规划分别…」 asks of two scopes: the district is one.
-        districts = [] if _CITY.search(core) else _districts(core)
         # An area (知识城, 生物岛) is a scope like a district, when the corpus knows it.
-        districts += [area for area in areas_in(core) if self._df(compact(area))]
+        areas = [area for area in areas_in(core) if self._df(compact(area))]
+        districts = ([] if _CITY.search(core) else _districts(core)) + areas
         # An abbreviation (广马) cannot be checked by its letters; its terms still rank.
-        named = [*_names(core, flags), *districts, *_stated_figures(clean)]
+        named = [*_names(core, flags), *areas, *_stated_figures(clean)]
         found = {name: self._df(compact(name)) for name in dict.fromkeys(named)}
         loose = set(_quoted(core))  # a user's quotes may hold their own wording
         names = tuple(
@@ -374,7 +374,7 @@ class TermWeigher:
             framing_terms,
             core,
             part_attributes,
-            frozenset(y for f in framed.framing if _CUT_OFF.match(f) for y in years_in(f)),
+            frozenset(y for f in framed.framing if CUT_OFF.match(f) for y in years_in(f)),
             self._documents_naming(bodies),
             tuple((short, full) for short, full in self._aliases if full in compact(core)),
         )
