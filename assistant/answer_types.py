@@ -290,9 +290,13 @@ _COUNTER_KIN = {
 # unit, a number of anything else (「2号文件」) does not answer.
 _UNITS = (
     "平方公里|平方千米|万平方米|平方米|公顷|亩|星级|星|公里|千米|米|万吨|吨|万千瓦|千瓦|兆瓦|千伏|英寸"
-    "|小时|分钟"
+    "|小时|分钟|人次"
 )
-_ASKED_UNIT = re.compile(rf"(?<!哪)(?:多少|几)\s*(?:万|亿)?\s*({_UNITS})")
+# 「多少参观人次」: a short modifier may stand between 多少 and the unit it asks (not a
+# counter: 「多少颗卫星」 counts satellites)
+_ASKED_UNIT = re.compile(
+    rf"(?<!哪)(?:多少|几)\s*(?:万|亿)?\s*(?:(?![{COUNTERS}])[\u4e00-\u9fff]){{0,2}}?({_UNITS})"
+)
 
 
 def asked_counter(question: str) -> str:

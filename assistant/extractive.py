@@ -227,6 +227,19 @@ def _another_area(question: Question, text: str) -> bool:
     return bool(asked and named) and not any(area in named for area in asked)
 
 
+_WHOLE = re.compile(r"全(?:市|区|省|国)")
+# The whole a sentence speaks of stands first: 「全区研发R&D经费投入…居全市第一」 is the district's.
+_LEADING_WHOLE = re.compile(r"^\s*(?:\d{4}\s*年\s*[，,]?\s*)?(全(?:市|区|省|国))")
+
+
+def _another_whole(question: Question, text: str) -> bool:
+    """The sentence opens with a whole (全区) the question does not ask, while it asks
+    another (全市): each level of government writes its own totals so."""
+    asked = set(_WHOLE.findall(question.core or question.text))
+    lead = _LEADING_WHOLE.match(text)
+    return bool(asked and lead) and lead.group(1) not in asked
+
+
 def _about(passage: Passage, names: tuple[str, ...]) -> bool:
     """The passage (with its title and section) names every asked place and quoted name."""
     about = compact(f"{passage.title} {passage.section} {passage.text}")
@@ -272,8 +285,8 @@ def weigh_candidates(
             continue
         if question.body_docs is not None and sentence.passage.doc_id not in question.body_docs:
             continue  # a document that never names the asked body speaks of others
-        if _another_area(question, sentence.text):
-            continue  # 「广州科学城…超1000家」 is not 知识城's figure
+        if _another_area(question, sentence.text) or _another_whole(question, sentence.text):
+            continue  # 「广州科学城…超1000家」 is not 知识城's figure, 「全区…」 not 全市's
         if _item_of_another(question, sentence):
             continue  # 「——中科院自动化所…研究院。依托…」 is about that institute
         if question.names:

@@ -45,7 +45,18 @@ def heading_children(
     if best is None:
         return []
     _, heading, passage = best
-    return _children(heading, passage, by_doc.get(passage.doc_id, []))
+    children = _children(heading, passage, by_doc.get(passage.doc_id, []))
+    if _asks_within(question, heading.split(" > ")[-1] + passage.title, children):
+        return []  # 「……布局中作为节点的3个区域」 asks inside one child; its sentences answer
+    return children
+
+
+def _asks_within(question: Question, heading: str, children: list[tuple[Passage, str]]) -> bool:
+    """Whether one child heading names a key term the asked heading does not (节点 in
+    (三)强化3大科技创新节点协同发展 under 三、构建“123”科技创新空间布局)."""
+    text = compact(heading)
+    unnamed = [t for t in question.terms if t.match(text) < 1.0]
+    return any(t.match(compact(child)) == 1.0 for t in unnamed for _, child in children)
 
 
 def _heading_share(question: Question, heading: str) -> float:

@@ -336,7 +336,9 @@ class TermWeigher:
         areas = [area for area in areas_in(core) if self._df(compact(area))]
         districts = ([] if _CITY.search(core) else _districts(core)) + areas
         # An abbreviation (广马) cannot be checked by its letters; its terms still rank.
-        named = [*_names(core, flags), *areas, *_stated_figures(clean)]
+        asking = _standard_asking(core)
+        types = asked_types(asking)
+        named = [*_names(core, flags), *areas, *_stated_figures(clean, LIST in types)]
         found = {name: self._df(compact(name)) for name in dict.fromkeys(named)}
         loose = set(_quoted(core))  # a user's quotes may hold their own wording
         names = tuple(
@@ -348,8 +350,6 @@ class TermWeigher:
         )
         unknown = tuple(name for name in names if not found[name])
         bodies = [w for w, flag in flags.items() if flag == _BODY and len(w) >= 2 and w in core]
-        asking = _standard_asking(core)
-        types = asked_types(asking)
         attribute = self._attribute(asking, years)
         attribute_terms = self._attribute_terms(attribute)
         # 「吸引了多少名院士参与？涉及金额多少？」: each later part asks its own attribute.
@@ -660,12 +660,18 @@ def _districts(text: str) -> list[str]:
     return found
 
 
-def _stated_figures(text: str) -> list[str]:
+def _stated_figures(text: str, listed: bool = False) -> list[str]:
     """Figures the question itself states, framing included (「91名战略科学家中」「在那18场
     活动中，」「8家合作银行」): they say which whole it means, and a passage that does not
     state them is about another. Only written digits, and none inside a cited title:
-    「三大平台」「连续三年」 are names and spans of time, a title is matched as a title."""
-    return [s.text for s in stated_types(untitled(text)) if re.search(r"\d", s.text)]
+    「三大平台」「连续三年」 are names and spans of time, a title is matched as a title.
+    In a list question the generic counter (「3个节点分别是哪几个」) says how many items are
+    asked, in the asker's words: the plan writes 3大节点."""
+    return [
+        s.text
+        for s in stated_types(untitled(text))
+        if re.search(r"\d", s.text) and not (listed and s.text.endswith("个"))
+    ]
 
 
 def untitled(text: str) -> str:

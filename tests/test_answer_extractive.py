@@ -525,6 +525,8 @@ def test_a_list_of_counted_members_needs_their_names(assistant: Assistant) -> No
         "成立大会上提到广州新型研发机构已形成一批标准，其中国际标准累计有多少项？",
         # an area in 平方公里 is not given; 「2号文件」 is a number of something else
         "我们想在广州穗港智造合作区选址建厂，这个合作区的规划面积有多少平方公里？",
+        # visits (人次) asked: 「累计发布一万多个创新创业成果」 counts results
+        "创交会历届累计吸引了多少参观人次？",
     ],
 )
 def test_what_the_documents_do_not_give_is_refused(assistant: Assistant, question: str) -> None:
@@ -813,6 +815,11 @@ def test_a_total_since_a_year_is_the_reports_not_that_years(assistant: Assistant
         ("规划要构建的一体化股权投资链包括哪几环？", "天使投资"),
         # the direct answer is the clause stating the deed asked (依托)
         ("广东粤港澳大湾区国家纳米科技创新研究院是依托哪家科研单位建设的？", "依托国家纳米科学中心"),
+        # a section named (“123”…布局) with one child's term (节点) asks inside that child; the
+        # generic counter (3个) is the user's, the plan writes 3大节点
+        ("“123”科技创新空间布局里的3个节点分别是哪几个？", "穗港智造合作区"),
+        # the whole asked (全市): 「全区…居全市第一」 opens with the district's whole
+        ("根据新型研发机构协同创新联盟成立大会上的介绍，广州全市研发投入有多少？", "881.72亿元"),
     ],
 )  # fmt: skip
 def test_questions_in_users_wordings_are_answered(

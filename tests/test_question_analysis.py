@@ -126,6 +126,9 @@ def test_questions_without_framing_keep_their_whole_text(question: str) -> None:
         ("合作区的规划面积有多少平方公里？", "实施方案作为大湾区办2号文件获省批复印发。", False),
         ("孵化面积有多少万平方米？", "孵化面积超过1000万平方米", True),
         ("示范基地要达到几星级？", "推动国家新型工业化产业示范基地达到五星级水平", True),
+        # a modifier may stand between 多少 and the unit; a counter there counts (颗卫星)
+        ("累计吸引了多少参观人次？", "累计发布一万多个创新创业成果", False),
+        ("把多少颗卫星送上了轨道？", "已成功将26颗卫星送入预定轨道", True),
     ],
 )
 def test_an_asked_unit_of_measure_must_be_the_figures_unit(
