@@ -511,6 +511,11 @@ class TermWeigher:
             and window[: window.rfind(words[last])].endswith(("的", "个", "家", "处", "些"))
         ):
             last = nouns[-2]  # 「作为节点的三个地方是哪里」: 地方 is the kind of answer, 节点 asked
+        if _GENERIC_HEAD.fullmatch(words[last]):
+            # 「瞪羚企业数量」: 数量 only says "how many of" the nouns before it
+            before_head = [w for w in words[:last] if not w.endswith(words[last])]
+            if before_head and _nominal(before_head[-1]):
+                words, last = before_head, len(before_head) - 1
         head = words[last]
         # jieba tags some roles as person names (法律顾问): before a class noun it is a role;
         # a verb before a measure (补助比例, 加计扣除的比例) says which measure it is.

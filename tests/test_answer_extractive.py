@@ -338,6 +338,8 @@ def test_json_contract(assistant: Assistant) -> None:
         ("广州的科研产出份额（Share）是多少？", "份额"),
         # 水平 after the question word only says "a figure of" what stands before it
         ("黄埔区高新技术企业的数量发展到什么水平？", "高新技术 企业"),
+        # so does 数量 right after a noun: the nouns before it are what is counted
+        ("规划给黄埔区瞪羚企业数量定的2025年目标是多少家？", "瞪羚 企业"),
         # a verb right before a measure says which measure it is
         ("首台套装备的保费资助比例是多少？", "资助 比例"),
         # the next question word opens the next ask (多少个领军… is not read as 个领)
@@ -525,6 +527,8 @@ def test_a_list_of_counted_members_needs_their_names(assistant: Assistant) -> No
         "成立大会上提到广州新型研发机构已形成一批标准，其中国际标准累计有多少项？",
         # an area in 平方公里 is not given; 「2号文件」 is a number of something else
         "我们想在广州穗港智造合作区选址建厂，这个合作区的规划面积有多少平方公里？",
+        # a kind of firm with no target (瞪羚): 高新技术企业数量达2600家 is another kind's
+        "规划给黄埔区瞪羚企业数量定的2025年目标是多少家？",
         # visits (人次) asked: 「累计发布一万多个创新创业成果」 counts results
         "创交会历届累计吸引了多少参观人次？",
     ],
