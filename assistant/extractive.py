@@ -240,6 +240,25 @@ def _another_whole(question: Question, text: str) -> bool:
     return bool(asked and lead) and lead.group(1) not in asked
 
 
+# 「20项攻关项目里集成电路领域拿了多少」: a part of a whole, by field or branch.
+_PART_ASKED = re.compile(
+    r"(?:里|其中)[，,]?\s*([^\W\d的哪有要是]{2,8}?)(?:领域|方面|行业|产业|板块)[^，,。？?]{0,6}(?:多少|几)"
+)
+
+
+def _member_of_series(question: Question, text: str) -> bool:
+    """The question asks a part (「…里集成电路领域」) that the sentence names only as one
+    member of a series (「智能与新能源汽车、集成电路、人工智能等重点产业」): the figures
+    there are the whole series', no part's."""
+    part = _PART_ASKED.search(question.core or question.text)
+    if part is None or part.group(1) not in text:
+        return False
+    at = text.index(part.group(1))
+    end = at + len(part.group(1))
+    in_series = text[at - 1 : at] == "、" or text[end : end + 1] == "、"
+    return in_series and "等" in text[end : end + 40]
+
+
 def _about(passage: Passage, names: tuple[str, ...]) -> bool:
     """The passage (with its title and section) names every asked place and quoted name."""
     about = compact(f"{passage.title} {passage.section} {passage.text}")
@@ -287,6 +306,8 @@ def weigh_candidates(
             continue  # a document that never names the asked body speaks of others
         if _another_area(question, sentence.text) or _another_whole(question, sentence.text):
             continue  # 「广州科学城…超1000家」 is not 知识城's figure, 「全区…」 not 全市's
+        if _member_of_series(question, sentence.text):
+            continue  # 「汽车、集成电路、人工智能等…经费达2900万元」 is no one field's
         if _item_of_another(question, sentence):
             continue  # 「——中科院自动化所…研究院。依托…」 is about that institute
         if question.names:

@@ -531,6 +531,9 @@ def test_a_list_of_counted_members_needs_their_names(assistant: Assistant) -> No
         "规划给黄埔区瞪羚企业数量定的2025年目标是多少家？",
         # visits (人次) asked: 「累计发布一万多个创新创业成果」 counts results
         "创交会历届累计吸引了多少参观人次？",
+        # one field's part asked: 「聚焦…、集成电路、…等重点产业,…经费达2900万元」 is the
+        # whole series'
+        "我们是集成电路企业，想知道2024年20项产业链创新联合体攻关项目里集成电路领域拿了多少经费？",
     ],
 )
 def test_what_the_documents_do_not_give_is_refused(assistant: Assistant, question: str) -> None:
@@ -811,6 +814,8 @@ def test_a_total_since_a_year_is_the_reports_not_that_years(assistant: Assistant
         # a cut-off framing's plan period (截至“十三五”期末) is the period asked; a cited title's
         # (《…“十四五”规划》) is not
         ("据《黄埔区、广州开发区科技创新“十四五”规划》，截至“十三五”期末，全区研发投入强度达到了多少？", "5.71%"),
+        # the whole series' figure answers for the whole
+        ("2024年的产业链创新联合体攻关项目一共支持了多少经费？", "2900万元"),
         # 「50 亿元规模的…基金」: a head after an amount is bare, no other kind of 规模
         ("市政府同意设立的科技成果产业化引导基金，财政出资规模是多大？", "50 亿元"),
         # a level asked beside a change: the level answers its own part
