@@ -27,6 +27,7 @@ from assistant.answer_types import (
     PERSON,
     PLACE,
     ROLE,
+    SHARE,
     SPAN_TYPES,
     TITLE,
     Span,
@@ -269,8 +270,29 @@ def _tied(question: Question, region: str, spans: list[Span]) -> list[Span]:
     sentences apart, and tying them, even to the whole sentence, refused answerable questions
     of the frozen test split.)"""
     return [
-        s for s in spans if s.type not in FIGURE_TYPES or _attribute_near(question, region, s) > 0
+        s
+        for s in spans
+        if s.type not in FIGURE_TYPES
+        or _attribute_near(question, region, s) > 0
+        or _share_of_asked_whole(question, region, s)
     ]
+
+
+# 「占全省 66%」: a share written after the whole it is of.
+_SHARE_FRAME = re.compile(r"占\s*([^\d\s，,。；;]{1,6}?)\s*(?:的)?\s*$")
+
+
+def _share_of_asked_whole(question: Question, region: str, span: Span) -> bool:
+    """A share asked of a whole (「在全省占多大比例」) is tied by that whole: 「…96 人，占全省
+    66%」 writes the share right after 占 and the whole, naming no 比例. What the question
+    is most about must be the subject in the clause before (「其中14家纳入…序列，占全省的
+    70%」 is not the share of 新型研发机构)."""
+    frame = _SHARE_FRAME.search(region[: span.start])
+    asked = question.core or question.text
+    if span.type != SHARE or frame is None or "占" not in asked or frame.group(1) not in asked:
+        return False
+    heaviest = max(question.terms, key=lambda t: t.weight, default=None)
+    return heaviest is not None and heaviest.match(compact(_clause_around(region, span))) == 1.0
 
 
 # 「一共建了多少个」「总共有几家」「总数是多少」: the whole is asked.

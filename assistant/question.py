@@ -143,7 +143,7 @@ _LINKING = re.compile(
 _MODIFIER_CHARS = 12
 # A head noun that only says "a figure of" (目标, 数量, 金额): the attribute is what stands before
 # its 的 (瞪羚企业 in 「瞪羚企业到2025年的目标是多少家」).
-_GENERIC_HEAD = re.compile(r"(?:目标值?|情况|数量|总量|总数|水平|数值|金额|数额|数目)$")
+_GENERIC_HEAD = re.compile(r"(?:目标值?|情况|数量|总量|总数|水平|数值|金额|数额|数目|榜单|排行榜)$")
 # 「多少家」「几项」「哪一年」: the counter between the question word and the thing counted.
 _COUNTER_AT_START = re.compile(rf"^\s*[一两几]?\s*[{COUNTERS}]")
 # Class nouns that say what kind of answer is wanted (哪家企业, 什么单位), not what is asked.
@@ -512,10 +512,14 @@ class TermWeigher:
         ):
             last = nouns[-2]  # 「作为节点的三个地方是哪里」: 地方 is the kind of answer, 节点 asked
         if _GENERIC_HEAD.fullmatch(words[last]):
-            # 「瞪羚企业数量」: 数量 only says "how many of" the nouns before it
-            before_head = [w for w in words[:last] if not w.endswith(words[last])]
-            if before_head and _nominal(before_head[-1]):
-                words, last = before_head, len(before_head) - 1
+            # 「瞪羚企业数量」「全球科研城市榜单」: the head only says "how many of" or "a list
+            # of" the nouns before it, which are asked (the tokenizer also gives their parts)
+            before = window[: window.rfind(words[last])]
+            head = _longest_ending(words[:last], before)
+            if head and _nominal(head):
+                modifier = _longest_ending(words[:last], before[: -len(head)])
+                words = [modifier, head] if modifier else [head]
+                last = len(words) - 1
         head = words[last]
         # jieba tags some roles as person names (法律顾问): before a class noun it is a role;
         # a verb before a measure (补助比例, 加计扣除的比例) says which measure it is.
@@ -663,6 +667,11 @@ def _districts(text: str) -> list[str]:
                 found.append(name + text[end])
                 break
     return found
+
+
+def _longest_ending(words: list[str], text: str) -> str:
+    """The longest of the words that the text ends with ('' for none)."""
+    return max((w for w in words if text.endswith(w)), key=len, default="")
 
 
 def _stated_figures(text: str, listed: bool = False) -> list[str]:

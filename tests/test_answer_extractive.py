@@ -340,6 +340,7 @@ def test_json_contract(assistant: Assistant) -> None:
         ("黄埔区高新技术企业的数量发展到什么水平？", "高新技术 企业"),
         # so does 数量 right after a noun: the nouns before it are what is counted
         ("规划给黄埔区瞪羚企业数量定的2025年目标是多少家？", "瞪羚 企业"),
+        ("广州在英国《自然》杂志评出的全球科研城市榜单里排第几？", "全球 科研城市"),
         # a verb right before a measure says which measure it is
         ("首台套装备的保费资助比例是多少？", "资助 比例"),
         # the next question word opens the next ask (多少个领军… is not read as 个领)
@@ -527,6 +528,8 @@ def test_a_list_of_counted_members_needs_their_names(assistant: Assistant) -> No
         "成立大会上提到广州新型研发机构已形成一批标准，其中国际标准累计有多少项？",
         # an area in 平方公里 is not given; 「2号文件」 is a number of something else
         "我们想在广州穗港智造合作区选址建厂，这个合作区的规划面积有多少平方公里？",
+        # 「其中14家纳入…序列，占全省的70%」 is the share of those 14, not of all 80
+        "广州近80家新型研发机构，占全省新型研发机构总数的比例是多少？",
         # a kind of firm with no target (瞪羚): 高新技术企业数量达2600家 is another kind's
         "规划给黄埔区瞪羚企业数量定的2025年目标是多少家？",
         # visits (人次) asked: 「累计发布一万多个创新创业成果」 counts results
@@ -814,6 +817,10 @@ def test_a_total_since_a_year_is_the_reports_not_that_years(assistant: Assistant
         # a cut-off framing's plan period (截至“十三五”期末) is the period asked; a cited title's
         # (《…“十四五”规划》) is not
         ("据《黄埔区、广州开发区科技创新“十四五”规划》，截至“十三五”期末，全区研发投入强度达到了多少？", "5.71%"),
+        # a share asked of a whole (在全省占) is written after 占 and the whole, with no 比例
+        ("2018年广州地区入选国家重大人才工程的人数在全省占多大比例？", "66%"),
+        # 榜单 only says "a list of" what stands before it (全球科研城市)
+        ("据广州市科技局2018年工作总结，广州在英国《自然》杂志评出的全球科研城市榜单里排第几？", "第 25 位"),
         # the whole series' figure answers for the whole
         ("2024年的产业链创新联合体攻关项目一共支持了多少经费？", "2900万元"),
         # 「50 亿元规模的…基金」: a head after an amount is bare, no other kind of 规模
