@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from assistant.answer_form import refusal_text, render_answer, render_items
 from assistant.answer_types import ORGANISATION, SPAN_TYPES, spans_of
@@ -467,11 +467,47 @@ def _select(question: Question, lead: Sentence, sentences: list[Sentence]) -> li
             continue
         seen.add(key)
         chosen.append(sentence)
+    for part in _parts_unanswered(question, chosen[:1], sentences):
+        if part not in chosen:
+            chosen.insert(1, part)
     # An enumeration's items stay right after the sentence that opens it, in their order.
     listed = [s for s in chosen if s in items]
     ordered = _order(question, [s for s in chosen if s not in listed])
     at = ordered.index(lead) + 1
     return ordered[:at] + listed + ordered[at:]
+
+
+def _parts_unanswered(
+    question: Question, chosen: list[Sentence], sentences: list[Sentence]
+) -> list[Sentence]:
+    """For each later part of a multi-part question (「……有多少位院士？这些工作站一共引进
+    了多少人才？」) that no chosen sentence answers, the best sentence of the lead's document
+    that holds a figure by that part's attribute (「工作站共引入人才500余名」)."""
+    if not question.part_attributes or not chosen:
+        return []
+    doc = chosen[0].passage.doc_id
+    first = replace(question, part_attributes=())
+    found: list[Sentence] = []
+    for terms in question.part_attributes:
+        part = replace(question, attribute_terms=terms, part_attributes=())
+        if any(_answers_part(first, part, s) for s in chosen + found):
+            continue
+        found += [
+            s
+            for s in sentences
+            if s.passage.doc_id == doc and not s.heading and _answers_part(first, part, s)
+        ][:1]
+    return found
+
+
+def _answers_part(first: Question, part: Question, sentence: Sentence) -> bool:
+    """The sentence holds a figure by the part's attribute other than the first part's
+    (「已引进24名两院院士…创建院士专家工作站」 counts 院士, not the 人才 工作站 brought in)."""
+    evidence = typed_evidence(part, sentence.text, sentence.is_table_row)
+    if not evidence.spans or evidence.attribute <= 0:
+        return False
+    taken = typed_evidence(first, sentence.text, sentence.is_table_row).spans
+    return any(span not in taken for span in evidence.spans)
 
 
 def _read_on(

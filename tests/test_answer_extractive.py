@@ -821,6 +821,9 @@ def test_a_total_since_a_year_is_the_reports_not_that_years(assistant: Assistant
         ("2018年广州地区入选国家重大人才工程的人数在全省占多大比例？", "66%"),
         # 榜单 only says "a list of" what stands before it (全球科研城市)
         ("据广州市科技局2018年工作总结，广州在英国《自然》杂志评出的全球科研城市榜单里排第几？", "第 25 位"),
+        # a later part that the lead's figure does not answer is answered by a sentence of
+        # the same document holding a figure by that part's attribute
+        ("根据市科协2021年的介绍，已有多少位两院院士在广州建了院士专家工作站？这些工作站一共引进了多少人才？", "500余名"),
         # the whole series' figure answers for the whole
         ("2024年的产业链创新联合体攻关项目一共支持了多少经费？", "2900万元"),
         # 「50 亿元规模的…基金」: a head after an amount is bare, no other kind of 规模
