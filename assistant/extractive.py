@@ -237,7 +237,7 @@ def _another_whole(question: Question, text: str) -> bool:
     another (全市): each level of government writes its own totals so."""
     asked = set(_WHOLE.findall(question.core or question.text))
     lead = _LEADING_WHOLE.match(text)
-    return bool(asked and lead) and lead.group(1) not in asked
+    return bool(asked) and lead is not None and lead.group(1) not in asked
 
 
 # 「20项攻关项目里集成电路领域拿了多少」: a part of a whole, by field or branch.
