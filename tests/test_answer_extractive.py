@@ -826,6 +826,9 @@ def test_a_total_since_a_year_is_the_reports_not_that_years(assistant: Assistant
         # a later part that the lead's figure does not answer is answered by a sentence of
         # the same document holding a figure by that part's attribute
         ("根据市科协2021年的介绍，已有多少位两院院士在广州建了院士专家工作站？这些工作站一共引进了多少人才？", "500余名"),
+        # a lead of another year (the review's 5.71%) gives way to the table row that names
+        # the indicator in its own wording (研发投入(R&D)占GDP的比重) for the asked year
+        ("黄埔区研发投入强度2025年要达到多少？", "6%"),
         # the whole series' figure answers for the whole
         ("2024年的产业链创新联合体攻关项目一共支持了多少经费？", "2900万元"),
         # 「50 亿元规模的…基金」: a head after an amount is bare, no other kind of 规模
