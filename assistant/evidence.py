@@ -128,13 +128,6 @@ def typed_evidence(
             and not _part_of_total_asked(question, region, s)
             and not _part_of_asked_whole(question, region, s)
         ]
-        if (
-            answer_type in FIGURE_TYPES
-            and typed
-            and not is_table_row
-            and _names_only_narrower(question, region)
-        ):
-            typed = []
         found += bool(typed)
         spans += typed
     if not spans:
@@ -197,56 +190,14 @@ def _narrower_indicator(question: Question, row: str) -> bool:
     name = re.sub(r"^\s*\d+\s*|[（(][^）)]*[）)]", "", row.rpartition("|")[2].split(":", 1)[0])
     if _indicator_named(question, indicator_form(name)):
         return False
-    return bool(_unasked_words(question, jieba.lcut(_bare(name))))
-
-
-def _bare(name: str) -> str:
-    # (generic words go before cutting: jieba cuts 全社会 into 全 + 社会)
-    return re.sub("|".join(sorted(_ROW_GENERIC, key=len, reverse=True)), " ", compact(name))
-
-
-def _unasked_words(question: Question, words: list[str]) -> list[str]:
-    """The words (of two characters or more) that share no character with the question."""
     terms = (*question.terms, *question.attribute_terms)
     spelled = (f for t in terms for f in (t.text, *t.spellings))
-    asked = set(compact(question.core or question.text) + "".join(spelled))
+    asked = compact(question.core or question.text) + "".join(spelled)
+    # (generic words go before cutting: jieba cuts 全社会 into 全 + 社会)
+    bare = re.sub("|".join(sorted(_ROW_GENERIC, key=len, reverse=True)), " ", compact(name))
+    words = [w for w in jieba.lcut(bare) if len(w.strip()) >= 2]
     # (a character in common is enough: 企业 is said by 高企's 高新技术企)
-    return [w for w in words if len(w.strip()) >= 2 and not set(w) & asked]
-
-
-# Parts of speech that qualify an indicator's name (高价值, 规模以上): nouns, adjectives,
-# distinguishing words, set phrases; not verbs (推动, 建成) or places.
-_QUALIFYING_TAGS = frozenset(["n", "nz", "a", "b", "l"])
-
-
-def _names_only_narrower(question: Question, region: str) -> bool:
-    """Every clause of a sentence that names the asked attribute names only part of it and
-    qualifies it by a word the question says nothing of (「每万人拥有高价值发明专利数达
-    75件」 for 每万人发明专利拥有量): its figures measure a narrower indicator, as a table
-    row's may, and the figures of the clauses around it other indicators."""
-    naming = []
-    for clause in _CLAUSE_END.split(region):
-        # what a clause's figure measures: the words right before it, after any series
-        name = re.split(r"[、等]", re.split(r"\d", clause, maxsplit=1)[0])[-1][-_NAME_CHARS:]
-        if _names_whole_attribute(question, clause) or _indicator_named(
-            question, indicator_form(name)
-        ):
-            return False  # (「超过500家生物医药企业」 names what it counts after the figure)
-        if any(t.match(compact(name)) == 1.0 for t in question.attribute_terms):
-            naming.append(name)
-    return bool(naming) and all(_qualified_otherwise(question, name) for name in naming)
-
-
-def _names_whole_attribute(question: Question, clause: str) -> bool:
-    text = compact(clause)
-    return bool(question.attribute_terms) and all(
-        t.match(text) == 1.0 for t in question.attribute_terms
-    )
-
-
-def _qualified_otherwise(question: Question, name: str) -> bool:
-    words = [p.word for p in jieba.posseg.cut(_bare(name)) if p.flag in _QUALIFYING_TAGS]
-    return bool(_unasked_words(question, words))
+    return any(not set(w) & set(asked) for w in words)
 
 
 # 数量/总数/个数 ask how many things: 260亿元 or 百年 are no number of 子基金 or 会员.

@@ -530,8 +530,6 @@ def test_a_list_of_counted_members_needs_their_names(assistant: Assistant) -> No
         "我们想在广州穗港智造合作区选址建厂，这个合作区的规划面积有多少平方公里？",
         # 「其中14家纳入…序列，占全省的70%」 is the share of those 14, not of all 80
         "广州近80家新型研发机构，占全省新型研发机构总数的比例是多少？",
-        # 「每万人拥有高价值发明专利数达75件」 names a narrower indicator, as its table row does
-        "到2025年黄埔区每万人发明专利拥有量目标是多少？",
         # a kind of firm with no target (瞪羚): 高新技术企业数量达2600家 is another kind's
         "规划给黄埔区瞪羚企业数量定的2025年目标是多少家？",
         # visits (人次) asked: 「累计发布一万多个创新创业成果」 counts results
