@@ -150,6 +150,8 @@ _COUNTER_AT_START = re.compile(rf"^\s*[一两几]?\s*[{COUNTERS}]")
 _ANSWER_CLASSES = frozenset(
     ["单位", "机构", "部门", "企业", "公司", "高校", "大学", "医院", "组织", "平台", "人", "人物"]
     + ["地方", "地区", "区域", "地点", "城市"]
+    # 「…创新中心分别涉及哪些方向」: the items are directions of what stands before
+    + ["方向", "领域", "方面"]
 )
 # Characters jieba leaves glued to a neighbouring word: localisers (中 内 上 里), modals (要
 # 能), coverbs (把 比) and measure words (个 位 家 项 年).

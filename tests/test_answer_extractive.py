@@ -827,6 +827,8 @@ def test_a_total_since_a_year_is_the_reports_not_that_years(assistant: Assistant
         # a lead of another year (the review's 5.71%) gives way to the table row that names
         # the indicator in its own wording (研发投入(R&D)占GDP的比重) for the asked year
         ("黄埔区研发投入强度2025年要达到多少？", "6%"),
+        # 领域 after 哪些 is the kind of answer: the centres counted before it are asked
+        ("规划要支持的那5个省级制造业创新中心都涉及哪些领域？", "智能家电"),
         # the whole series' figure answers for the whole
         ("2024年的产业链创新联合体攻关项目一共支持了多少经费？", "2900万元"),
         # 「50 亿元规模的…基金」: a head after an amount is bare, no other kind of 规模
