@@ -336,11 +336,14 @@ class TermWeigher:
         # 「广州市2018年工作总结和黄埔区规划分别…」 asks of two scopes: the district is one.
         # An area (知识城, 生物岛) is a scope like a district, when the corpus knows it.
         areas = [area for area in areas_in(core) if self._df(compact(area))]
-        districts = ([] if _CITY.search(core) else _districts(core)) + areas
+        # A development zone (开发区, 高新区) is a scope like a district: the city's figure is
+        # not the zone's.
+        zones = _ZONE.findall(core)
+        districts = ([] if _CITY.search(core) else _districts(core)) + areas + zones
         # An abbreviation (广马) cannot be checked by its letters; its terms still rank.
         asking = _standard_asking(core)
         types = asked_types(asking)
-        named = [*_names(core, flags), *areas, *_stated_figures(clean, LIST in types)]
+        named = [*_names(core, flags), *areas, *zones, *_stated_figures(clean, LIST in types)]
         found = {name: self._df(compact(name)) for name in dict.fromkeys(named)}
         loose = set(_quoted(core))  # a user's quotes may hold their own wording
         names = tuple(
@@ -656,6 +659,9 @@ _AREA = re.compile(r"[^\W\d的在和与及全本该省市县区镇之等各其�
 def areas_in(text: str) -> list[str]:
     """The areas (知识城, 生物岛) a text names."""
     return _AREA.findall(text)
+
+
+_ZONE = re.compile(r"开发区|高新区")
 
 
 def _districts(text: str) -> list[str]:
