@@ -59,10 +59,7 @@ def dated_values(passage: Passage, quote: str, question: str) -> list[tuple[int,
         ]
     # 「自 2016 年正式运作以来……累计」 states a total as of the report, not a 2016 value
     years = {int(y) for y in YEAR_MENTION.findall(_SINCE.sub("", quote))}
-    for heading in passage.section.split(" > "):
-        named = {int(y) for y in YEAR_MENTION.findall(heading)}
-        if len(named) == 1 and not years:
-            years = named
+    years = years or _dated_by_section(passage, quote)
     if not years:
         actual, target = base_years(passage.document)
         years = {target if _TARGET.search(quote) else actual}
@@ -70,6 +67,18 @@ def dated_values(passage: Passage, quote: str, question: str) -> list[tuple[int,
         return []
     value = _value_in(quote, asked, unit)
     return [(years.pop(), value, bool(_TARGET.search(quote)))] if value else []
+
+
+def _dated_by_section(passage: Passage, quote: str) -> set[int]:
+    """The one year a heading over a quote that names none dates it by (「三、2019 年重点工作
+    安排」), or an empty set."""
+    if YEAR_MENTION.search(_SINCE.sub("", quote)):
+        return set()
+    for heading in passage.section.split(" > "):
+        named = {int(y) for y in YEAR_MENTION.findall(heading)}
+        if len(named) == 1:
+            return named
+    return set()
 
 
 def asked_unit(question: str) -> str:
@@ -109,6 +118,8 @@ def admit_missing_year(extract: Extract, question: str) -> Extract:
         return extract
     if any(year in {int(y) for y in YEAR_MENTION.findall(q)} for _, q in extract.quotes):
         return extract  # a quote names the year (「从2017年的357亿元翻番至……」)
+    if any(_dated_by_section(p, q) == {year} for p, q in extract.quotes):
+        return extract  # a quote under 「三、2019 年重点工作安排」 is of that year
     wants_target = bool(re.search(r"目标|计划|规划|预期|预计|力争", question))
     dated: list[tuple[int, str, int]] = []
     place = parse(question).place

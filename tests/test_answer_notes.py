@@ -108,6 +108,8 @@ def test_a_missing_year_is_admitted_first_with_the_nearest_years(assistant: Assi
         ("2024年广州在自然指数科研城市中排第几？", "第8位"),
         # two years in one sentence (「从2017年的357亿元翻番至2018年的719亿元」)
         ("2017年广州的技术合同成交额是多少亿元？", "357"),
+        # a sentence under 「三、2019 年重点工作安排」 is of 2019, naming no year itself
+        ("2019年广州打算让风险补偿资金池的放贷累计达到多少？", "150"),
     ],
 )
 def test_a_stated_year_is_not_called_missing(
