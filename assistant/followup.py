@@ -16,6 +16,8 @@ from dataclasses import dataclass
 
 import jieba.posseg
 
+from assistant.framing import split_framing
+
 _LEAD = re.compile(
     r"^(?:请问|那么|那(?![个些家位种样])|还有|另外|此外|以及|再问一下|再问|而|换成|换作|如果是|若是)"
     r"[，,、\s]*"
@@ -168,7 +170,8 @@ def is_follow_up(question: str, history: Sequence[tuple[str, str]]) -> bool:
 
 def parse(question: str) -> Frame:
     """Place, years and subject of a standalone question (「黄埔区」「2020年」「技术合同成交额」)."""
-    text = _without_framing(_resolved_within(_TAIL.sub("", _LEAD.sub("", question.strip()))))
+    asked = split_framing(question.strip()).core  # (「我们是民营企业，」 is who asks)
+    text = _without_framing(_resolved_within(_TAIL.sub("", _LEAD.sub("", asked))))
     years = tuple(m.group() for m in _YEAR.finditer(text))
     rest = re.sub(r"^(?:到|在|截至|截止)", "", _YEAR.sub("", text)).lstrip("，,、 的")
     place = place_in(rest, at_start=True)

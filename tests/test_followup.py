@@ -193,6 +193,13 @@ def test_a_pronoun_inside_the_previous_question_is_resolved_first() -> None:
     assert rewritten == "广州国际技术交易服务中心是哪年哪月揭牌的？"
 
 
+def test_a_pronoun_never_stands_for_the_asker() -> None:
+    """「我们是民营企业，想了解…」 says who asks: 它 is what the question is about."""
+    first = "我们是民营企业，想了解运营广州国际技术交易服务中心的混合制公司是由哪家公司发起的？"
+    rewritten = rewrite_by_rule("它是哪年哪月揭牌的？", [(first, "")])
+    assert "广州国际技术交易服务中心" in rewritten and "我们" not in rewritten, rewritten
+
+
 def test_a_time_adverb_ends_the_subject_a_pronoun_stands_for() -> None:
     """「…服务中心下一步要建设…」: 下一步 says when, it is not part of the centre's name."""
     first = "广州国际技术交易服务中心下一步要建设哪“三大平台”？"

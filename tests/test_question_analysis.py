@@ -24,6 +24,8 @@ TYPES = [
     ("联盟秘书长（个人）叫什么名字？", ("person",)),
     ("新型研发机构靠技术服务挣了多少钱，帮扶了多少家企业？", ("amount", "count")),
     ("研发投入占GDP的比重是多少？", ("share",)),
+    # 「如何处理」 asks how; its 何处 is no place
+    ("对考核不合格的孵化器会如何处理？", ("measure",)),
     # capital and 钱 are money however the question is worded
     ("运营公司的注册资本是多少？", ("amount",)),
     ("区财政投在科技上的钱有多少？", ("amount",)),
