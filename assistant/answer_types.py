@@ -21,6 +21,7 @@ SHARE = "share"
 RANK = "rank"
 SCORE = "score"
 DATE = "date"
+DURATION = "duration"
 PERSON = "person"
 ORGANISATION = "organisation"
 PLACE = "place"
@@ -31,7 +32,7 @@ MEASURE = "measure"
 OTHER = "other"
 
 #: Types answered by a figure (a number with its unit, a rank or a date).
-FIGURE_TYPES = frozenset({COUNT, AMOUNT, SHARE, RANK, SCORE, DATE})
+FIGURE_TYPES = frozenset({COUNT, AMOUNT, SHARE, RANK, SCORE, DATE, DURATION})
 #: Types answered by a short span (the direct answer's first line).
 SPAN_TYPES = FIGURE_TYPES | {PERSON, ORGANISATION, PLACE, TITLE}
 #: What each type is called in a partial refusal (「文档只给出了排名（第2位），没有给出得分。」).
@@ -42,6 +43,7 @@ TYPE_LABELS = {
     RANK: "排名",
     SCORE: "得分",
     DATE: "时间",
+    DURATION: "时长",
     PERSON: "人名",
     ORGANISATION: "单位名称",
     PLACE: "地点",
@@ -96,10 +98,12 @@ _CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"[^，。？占]{0,8}(?:多少|多大|(?<!哪)几)"  # (「经费在研发经费里占多大比重」 asks a share)
         ),
     ),
+    # 「用了多久」 asks how long, answered by 10个月, not by a date
+    (DURATION, re.compile(r"多久|多长时间|多少年时间|用时多少|历时多少")),
     (
         DATE,
         re.compile(
-            r"哪一年|哪年|什么时候|何时|几月|哪天|哪一天|什么时间|时间是|日期|哪个月|多久|几号|几日"
+            r"哪一年|哪年|什么时候|何时|几月|哪天|哪一天|什么时间|时间是|日期|哪个月|几号|几日"
         ),
     ),
     (
@@ -155,6 +159,9 @@ _SPANS: dict[str, re.Pattern[str]] = {
     DATE: re.compile(
         r"(?:19|20)\d{2}\s*年(?:\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?|[底末初]|上半年|下半年)?"
         r"|\d{1,2}\s*月\s*\d{1,2}\s*日|\d{1,2}\s*月(?:份|底|初)"
+    ),
+    DURATION: re.compile(  # (a year, 2016 年, is no span of time)
+        rf"(?<![\d.])(?!(?:19|20)\d{{2}}\s*年)(?:{_NUMBER}|[{_CN_DIGITS}]+)\s*(?:余|多)?\s*(?:个\s*多?\s*月|年|天|周|小时|分钟)(?:多|左右)?"
     ),
     PERSON: re.compile(
         r"(?:书记|局长|主任|院士|理事长|秘书长|教授|市长|董事长|总经理|院长|会长|厅长|部长|主席|委员)"

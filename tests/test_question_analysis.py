@@ -24,6 +24,8 @@ TYPES = [
     ("联盟秘书长（个人）叫什么名字？", ("person",)),
     ("新型研发机构靠技术服务挣了多少钱，帮扶了多少家企业？", ("amount", "count")),
     ("研发投入占GDP的比重是多少？", ("share",)),
+    # 多久 asks a span of time, not a date
+    ("从动工到投产用了多久？", ("duration",)),
     # 「如何处理」 asks how; its 何处 is no place
     ("对考核不合格的孵化器会如何处理？", ("measure",)),
     # capital and 钱 are money however the question is worded
@@ -141,6 +143,11 @@ def test_an_asked_unit_of_measure_must_be_the_figures_unit(
 ) -> None:
     counter = asked_counter(question)
     assert bool(spans_of(text, "count", counter)) is answers, (counter, text)
+
+
+def test_a_span_of_time_is_neither_a_year_nor_a_month_of_a_date() -> None:
+    text = "自2016 年运作以来，仅用时10个月，连续三年增长，2020年9月揭牌，历时3个多月。"
+    assert [s.text for s in spans_of(text, "duration")] == ["10个月", "三年", "3个多月"]
 
 
 def test_typed_spans_tell_a_rank_from_a_score_and_a_year_from_a_count() -> None:
