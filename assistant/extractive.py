@@ -345,12 +345,8 @@ def _holding_lead(question: Question, weighed: list[Candidate]) -> list[Candidat
     asked_years = question.years | question.as_of
     for n, candidate in enumerate(weighed[1:], start=1):
         f = candidate.features
-        # a figure of a sentence about something else; a lead of another year answers
-        # nothing, and a candidate naming the whole attribute (a table row's wording of the
-        # indicator) is about the asked thing
-        named = not lead["year"] and f["attribute"] == 1.0
-        if f["focus"] < _HOLDING_FOCUS * lead["focus"] and not named:
-            continue
+        if f["focus"] < _HOLDING_FOCUS * lead["focus"]:
+            continue  # a figure of a sentence about something else
         # a period asked (十三五) is stated by its paragraph or by the plan's review of it
         period = bool(_asked_periods(question)) and f["year"] == 1.0
         written = asked_years & years_in(candidate.sentence.text) or period
