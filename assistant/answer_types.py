@@ -63,7 +63,8 @@ ROLE = re.compile(
 
 _TITLE_CHARS = 40
 # A series of posts, each ending in a role word, right before a name.
-_POSTS = re.compile(rf"(?:[\u4e00-\u9fff]{{1,14}}?(?:{ROLE.pattern})、?)+$")
+# (a later post may be a bare role: 「党支部书记、董事长」)
+_POSTS = re.compile(rf"(?:[\u4e00-\u9fff]{{0,14}}?(?:{ROLE.pattern})、?)+$")
 
 # Cues in the question, by type. Order matters within one question only through position.
 _CUES: tuple[tuple[str, re.Pattern[str]], ...] = (

@@ -151,15 +151,23 @@ def typed_evidence(
 
 def _people_named(question: Question) -> list[str]:
     """The people a question names (王桂林): jieba tags a person's name nr, at times in two
-    pieces (王 + 桂林)."""
+    pieces (王 + 桂林). A name it does not know (秦海鸥: 海鸥 is a bird) is the question's
+    subject when the question asks its posts (「秦海鸥在…担任什么职务」)."""
     people, run = [], ""
-    for pair in jieba.posseg.cut(question.core or question.text):
+    asked = question.core or question.text
+    for pair in jieba.posseg.cut(asked):
         if pair.flag == "nr":
             run += pair.word
             continue
         people.append(run)
         run = ""
-    return [p for p in (*people, run) if len(p) >= 2]
+    named = [p for p in (*people, run) if len(p) >= 2]
+    subject = _POSTS_ASKED_OF.match(asked)
+    return named or ([subject.group(1)] if subject else [])
+
+
+# 「秦海鸥在大湾区科技创新服务中心担任什么职务」: the person whose posts are asked stands first.
+_POSTS_ASKED_OF = re.compile(r"([\u4e00-\u9fff]{2,3}?)(?:在|担任|现任|任|是|的)")
 
 
 # Words of an indicator's name that narrow nothing: its scope, its measure.

@@ -830,6 +830,9 @@ def test_a_total_since_a_year_is_the_reports_not_that_years(assistant: Assistant
         ("开发区有几家研究院进了广东省高水平创新研究院建设序列？", "8家"),
         # 多久 is answered by a span of time (10个月), not refused for want of a date
         ("黄埔那个5G滤波器项目从开工到试产花了多长时间？", "10个月"),
+        # a name jieba does not know (海鸥 is a bird) is the subject whose posts are asked; a
+        # later post may be a bare role (党支部书记、董事长)
+        ("秦海鸥在大湾区科技创新服务中心是什么职务？", "党支部书记、董事长"),
         # the whole series' figure answers for the whole
         ("2024年的产业链创新联合体攻关项目一共支持了多少经费？", "2900万元"),
         # 「50 亿元规模的…基金」: a head after an amount is bare, no other kind of 规模
