@@ -283,7 +283,27 @@ def _tied(question: Question, region: str, spans: list[Span]) -> list[Span]:
         if s.type not in FIGURE_TYPES
         or _attribute_near(question, region, s) > 0
         or _share_of_asked_whole(question, region, s)
+        or _members_composing(question, region, s)
     ]
+
+
+# 「由19位战略科技人才组成的…委员会」: what a body is made of counts its members.
+_COMPOSED = re.compile(r"^[^，,。；;]{0,16}?(?:组成|构成)")
+_MEMBERS = re.compile(r"成员|委员|人员|人数")
+
+
+def _members_composing(question: Question, region: str, span: Span) -> bool:
+    """A count of the members asked (「委员会有多少位成员」) is the count a body is said to be
+    composed of (「以钟南山等19位战略科技人才组成的…委员会」), which names no 成员."""
+    members = [t for t in question.attribute_terms if _MEMBERS.search(t.text)]
+    kinds = [t for t in question.attribute_terms if t not in members]  # 外籍 成员: a kind
+    clause = compact(_clause_around(region, span))
+    return (
+        span.type == COUNT
+        and bool(members)
+        and all(t.match(clause) == 1.0 for t in kinds)
+        and bool(_COMPOSED.match(region[span.end :]))
+    )
 
 
 # 「占全省 66%」: a share written after the whole it is of.

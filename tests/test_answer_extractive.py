@@ -532,6 +532,8 @@ def test_a_list_of_counted_members_needs_their_names(assistant: Assistant) -> No
         "广州近80家新型研发机构，占全省新型研发机构总数的比例是多少？",
         # a kind of firm with no target (瞪羚): 高新技术企业数量达2600家 is another kind's
         "规划给黄埔区瞪羚企业数量定的2025年目标是多少家？",
+        # a kind of member (外籍) the composing count does not name
+        "科技创新专家咨询委员会有多少位外籍成员？",
         # visits (人次) asked: 「累计发布一万多个创新创业成果」 counts results
         "创交会历届累计吸引了多少参观人次？",
         # one field's part asked: 「聚焦…、集成电路、…等重点产业,…经费达2900万元」 is the
@@ -833,6 +835,8 @@ def test_a_total_since_a_year_is_the_reports_not_that_years(assistant: Assistant
         # a name jieba does not know (海鸥 is a bird) is the subject whose posts are asked; a
         # later post may be a bare role (党支部书记、董事长)
         ("秦海鸥在大湾区科技创新服务中心是什么职务？", "党支部书记、董事长"),
+        # what a body is composed of (「由…19位战略科技人才组成的…委员会」) counts its members
+        ("黄埔区科技创新专家咨询委员会有几名委员？", "19位"),
         # the whole series' figure answers for the whole
         ("2024年的产业链创新联合体攻关项目一共支持了多少经费？", "2900万元"),
         # 「50 亿元规模的…基金」: a head after an amount is bare, no other kind of 规模
