@@ -385,10 +385,20 @@ def _part_of_total_asked(question: Question, region: str, span: Span) -> bool:
     if n == 0 or n == len(words) or words[n][1] != "v" or words[n][0] in _STATING_VERBS:
         return False
     # the deed runs to the clause's end: 「促成600多个项目转化落地」 is asked by 落地 as well
-    deed = itertools.takewhile(lambda w: w[0] not in "，,。；;、", words[n:])
+    deed = list(itertools.takewhile(lambda w: w[0] not in "，,。；;、", words[n:]))
     asked = compact(question.core or question.text)
     # (the counted noun named again in the deed, 「院士专家工作站」, says nothing of it)
-    return not any(len(word) >= 2 and word in asked and word not in counted for word, _ in deed)
+    if any(len(word) >= 2 and word in asked and word not in counted for word, _ in deed):
+        return False
+    # a verb compound of the question's verb morpheme (送入 for 送上天) is the deed asked
+    return not _verb_heads(deed) & _verb_heads(list(jieba.posseg.cut(asked)))
+
+
+def _verb_heads(words: list[tuple[str, str]] | list[jieba.posseg.pair]) -> set[str]:
+    """The first characters (the head morphemes) of the verbs among the words that do more
+    than state (送 in 送上天 and in 送入)."""
+    pairs = [(w, f) for w, f in words]
+    return {word[0] for word, flag in pairs if flag == "v" and word not in _STATING_VERBS}
 
 
 # 「立项资金达5.78亿元,占全市一半以上」: the figure is a share of the whole named after it.

@@ -467,9 +467,8 @@ def _select(question: Question, lead: Sentence, sentences: list[Sentence]) -> li
             continue
         seen.add(key)
         chosen.append(sentence)
-    for part in _parts_unanswered(question, chosen[:1], sentences):
-        if part not in chosen:
-            chosen.insert(1, part)
+    # each later part's sentence follows the lead, in the order the parts are asked
+    chosen[1:1] = [p for p in _parts_unanswered(question, chosen[:1], sentences) if p not in chosen]
     # An enumeration's items stay right after the sentence that opens it, in their order.
     listed = [s for s in chosen if s in items]
     ordered = _order(question, [s for s in chosen if s not in listed])

@@ -837,6 +837,8 @@ def test_a_total_since_a_year_is_the_reports_not_that_years(assistant: Assistant
         ("秦海鸥在大湾区科技创新服务中心是什么职务？", "党支部书记、董事长"),
         # what a body is composed of (「由…19位战略科技人才组成的…委员会」) counts its members
         ("黄埔区科技创新专家咨询委员会有几名委员？", "19位"),
+        # a total asked with the deed's verb morpheme (送上天 for 「送入预定轨道」) is that deed's
+        ("力箭一号一共把多少颗卫星送上天了？", "57颗"),
         # the whole series' figure answers for the whole
         ("2024年的产业链创新联合体攻关项目一共支持了多少经费？", "2900万元"),
         # 「50 亿元规模的…基金」: a head after an amount is bare, no other kind of 规模
