@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import itertools
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import jieba
@@ -391,14 +392,19 @@ def _part_of_total_asked(question: Question, region: str, span: Span) -> bool:
     if any(len(word) >= 2 and word in asked and word not in counted for word, _ in deed):
         return False
     # a verb compound of the question's verb morpheme (送入 for 送上天) is the deed asked
-    return not _verb_heads(deed) & _verb_heads(list(jieba.posseg.cut(asked)))
+    return not _verb_heads(deed) & _asked_verb_heads(asked)
 
 
-def _verb_heads(words: list[tuple[str, str]] | list[jieba.posseg.pair]) -> set[str]:
+@functools.lru_cache(maxsize=256)
+def _asked_verb_heads(asked: str) -> frozenset[str]:
+    """The question's verb morphemes (tagged once per question, not once per figure)."""
+    return _verb_heads((p.word, p.flag) for p in jieba.posseg.cut(asked))
+
+
+def _verb_heads(words: Iterable[tuple[str, str]]) -> frozenset[str]:
     """The first characters (the head morphemes) of the verbs among the words that do more
     than state (送 in 送上天 and in 送入)."""
-    pairs = [(w, f) for w, f in words]
-    return {word[0] for word, flag in pairs if flag == "v" and word not in _STATING_VERBS}
+    return frozenset(word[0] for word, flag in words if flag == "v" and word not in _STATING_VERBS)
 
 
 # 「立项资金达5.78亿元,占全市一半以上」: the figure is a share of the whole named after it.
