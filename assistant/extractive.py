@@ -240,9 +240,10 @@ def _another_whole(question: Question, text: str) -> bool:
     return bool(asked) and lead is not None and lead.group(1) not in asked
 
 
-# 「20项攻关项目里集成电路领域拿了多少」: a part of a whole, by field or branch.
+# 「20项攻关项目里集成电路领域拿了多少」「…项目中，集成电路领域…」: a part of a whole, by
+# field or branch.
 _PART_ASKED = re.compile(
-    r"(?:里|其中)[，,]?\s*([^\W\d的哪有要是]{2,8}?)(?:领域|方面|行业|产业|板块)[^，,。？?]{0,6}(?:多少|几)"
+    r"(?:里|其中|当中|中(?=[，,]))[，,]?\s*([^\W\d的哪有要是]{2,8}?)(?:领域|方面|行业|产业|板块)[^，,。？?]{0,6}(?:多少|几)"
 )
 
 
@@ -393,13 +394,18 @@ def _states_year(sentence: Sentence, question: Question, years: frozenset[int]) 
         return True
     # 「共1130家,数量较2015年翻一番」 states no 2015 figure, unless 2015 is asked as a base too.
     based = _compared_years(sentence.text) - _compared_years(question.core or question.text)
-    named = explicit_years(sentence.text) - based
+    # 「自2015年起已举办6届」 counts from 2015 up to when its document was written.
+    since = {int(y) for y in _SINCE_YEAR.findall(sentence.text)}
+    if since and _ONE_YEARS_WHOLE.search(question.core or question.text):
+        return False  # a running total is no year's own (「2021年全年…」)
+    named = explicit_years(sentence.text) - based - (since - years)
     for heading in sentence.passage.section.split(" > "):
         if len(explicit_years(heading)) == 1:  # "2018 年工作总结和 2019 年工作安排" is the title
             named |= explicit_years(heading)
+    if named:  # 「自2020年9月揭牌以来…」 dates itself: its 2021 report's year is not its own
+        return bool(years & named)
     # A plan's review looks back: the 2021–2025 plan's year (2025) is not what it reports.
-    reported = sentence.passage.document.year in years and not _in_plan_review(sentence.passage)
-    return bool(years & named) or reported
+    return sentence.passage.document.year in years and not _in_plan_review(sentence.passage)
 
 
 def _in_plan_review(passage: Passage) -> bool:
@@ -421,6 +427,11 @@ def explicit_years(text: str) -> set[int]:
     """Years written out (2018年), not those a plan name implies (十四五 -> 2021..2025)."""
     return years_in(PLAN_PERIOD.sub("", text))
 
+
+# 自2015年起, 从2016年开始, 自2020年9月份揭牌成立以来: the start of a running total.
+_SINCE_YEAR = re.compile(r"(?:自|从)\s*((?:19|20)\d{2})\s*年[^，,。；;]{0,12}?(?:起|以来|开始)")
+# 2021年全年, 当年, 年度: one year's own figure is asked.
+_ONE_YEARS_WHOLE = re.compile(r"\d{4}\s*年\s*(?:全年|一年|一整年|当年|年度)")
 
 # 较2015年, 比2019年底, 跟2017年相比: the base of a comparison.
 _COMPARED_YEAR = re.compile(r"(?:较|比|同比|与|和|跟|相比)\s*((?:19|20)\d{2})\s*年")

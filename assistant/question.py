@@ -339,7 +339,7 @@ class TermWeigher:
         # A development zone (开发区, 高新区) is a scope like a district: the city's figure is
         # not the zone's.
         zones = _ZONE.findall(core)
-        districts = ([] if _CITY.search(core) else _districts(core)) + areas + zones
+        districts = ([] if _asks_of_city(core) else _districts(core)) + areas + zones
         # An abbreviation (广马) cannot be checked by its letters; its terms still rank.
         asking = _standard_asking(core)
         types = asked_types(asking)
@@ -662,6 +662,25 @@ def areas_in(text: str) -> list[str]:
 
 
 _ZONE = re.compile(r"开发区|高新区")
+
+
+# 「广州市2018年工作总结和黄埔区规划分别…」: the city and a district side by side.
+_SIDE_BY_SIDE = re.compile(
+    r"(?:广州|全市)[^，,；;？?]{0,20}?(?:和|与|及|跟|、)[^，,；;？?]{0,12}?[区县]"
+    r"|[区县][^，,；;？?]{0,20}?(?:和|与|及|跟|、)[^，,；;？?]{0,6}?(?:广州|全市)"
+)
+
+
+def _asks_of_city(core: str) -> bool:
+    """The question asks of the city as well as of a district: the two stand side by side, or
+    a clause of its own asks of the city (「黄埔区有几家，广州全市后来有几家」). Named as
+    the whole a district is part of (「广州的335家孵化器中黄埔区有多少家」「在全市占多少」),
+    the city is no scope of its own: the district is asked."""
+    if not _CITY.search(core):
+        return False
+    clauses = re.split(r"[，,；;？?]", core)
+    own_ask = any(_CITY.search(c) and _ASKED_AT.search(c) and not _districts(c) for c in clauses)
+    return own_ask or bool(_SIDE_BY_SIDE.search(core))
 
 
 def _districts(text: str) -> list[str]:

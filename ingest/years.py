@@ -25,7 +25,9 @@ FIVE_YEAR_PLANS = {
 }
 #: A year a text names as a year ("2025年", "2025 年"); group 1 is its digits.
 YEAR_MENTION = re.compile(rf"(?<!\d)({YEAR_DIGITS})\s*年")
-_YEAR = re.compile(rf"(?<!\d)({YEAR_DIGITS})(?:\s*年|(?!\d))")
+# A bare year (「2018的数据」) has no counter after it: 「超过 2000 家」 is a count.
+_COUNTER_AFTER = r"\s*[家个项人名位件元万亿千百多余台所座篇次户套支条种场届批吨米%％]"
+_YEAR = re.compile(rf"(?<!\d)({YEAR_DIGITS})(?:\s*年|(?!\d)(?!{_COUNTER_AFTER}))")
 _PERIOD = re.compile(rf"({YEAR_DIGITS})\s*[-–—~至到]\s*({YEAR_DIGITS})")
 
 

@@ -539,6 +539,14 @@ def test_a_list_of_counted_members_needs_their_names(assistant: Assistant) -> No
         # one field's part asked: 「聚焦…、集成电路、…等重点产业,…经费达2900万元」 is the
         # whole series'
         "我们是集成电路企业，想知道2024年20项产业链创新联合体攻关项目里集成电路领域拿了多少经费？",
+        # the same part asked after 「…中，」
+        "20项产业链创新联合体攻关项目中，人工智能领域分到了多少经费？",
+        # a district asked within the city's whole: 国家级26家 is no district's count
+        "全市的335家孵化器中黄埔区有多少家？",
+        # one year's whole asked: 「自2020年9月份揭牌成立以来…」 is a running total
+        "广州国际技术交易服务中心2021年全年促成了多少项技术成果转化交易？",
+        # 哪家银行 asks for a bank: 「推动8家合作银行…」 counts them
+        "科技信贷风险补偿资金池具体是跟哪家银行合作的？",
     ],
 )
 def test_what_the_documents_do_not_give_is_refused(assistant: Assistant, question: str) -> None:
@@ -854,6 +862,10 @@ def test_a_total_since_a_year_is_the_reports_not_that_years(assistant: Assistant
         ("“123”科技创新空间布局里的3个节点分别是哪几个？", "穗港智造合作区"),
         # the whole asked (全市): 「全区…居全市第一」 opens with the district's whole
         ("根据新型研发机构协同创新联盟成立大会上的介绍，广州全市研发投入有多少？", "881.72亿元"),
+        # a running total since a year (「自2015年起已举办6届」) is dated by its 2021 document
+        ("创交会办到2021年一共办了多少届？", "6届"),
+        # a count with a counter (「超过 2000 家」) is no year 2000 that would date the sentence
+        ("截至2018年，广州高新技术企业总数突破了多少家？", "1.1 万家"),
     ],
 )  # fmt: skip
 def test_questions_in_users_wordings_are_answered(

@@ -12,6 +12,7 @@ from assistant.decision import FEATURES, WEIGHTS_FILE, load_model
 from assistant.evidence import is_heading, table_row_in_words, typed_evidence
 from assistant.framing import split_framing
 from assistant.question import Question, Term, indicator_form, indicator_wordings
+from ingest.years import years_in
 
 TYPES = [
     ("2025年黄埔区高新技术企业目标是多少家？", ("count",)),
@@ -60,6 +61,9 @@ TYPES = [
     # money asked by its noun (多少贷款, 多少税)
     ("资金池带动了几家合作银行、累计放了多少贷款？", ("count", "amount")),
     ("技术合同登记了多少项，免了多少税？", ("count", "amount")),
+    # a bank or a school is a body like a 单位
+    ("资金池是和哪家银行合作的？", ("organisation",)),
+    ("这个实验室依托哪所学校建设？", ("organisation",)),
 ]
 
 
@@ -148,6 +152,12 @@ def test_an_asked_unit_of_measure_must_be_the_figures_unit(
 def test_a_span_of_time_is_neither_a_year_nor_a_month_of_a_date() -> None:
     text = "自2016 年运作以来，仅用时10个月，连续三年增长，2020年9月揭牌，历时3个多月。"
     assert [s.text for s in spans_of(text, "duration")] == ["10个月", "三年", "3个多月"]
+
+
+def test_a_number_with_a_counter_is_a_count_not_a_year() -> None:
+    """「超过 2000 家」 would otherwise date its sentence to the year 2000."""
+    assert years_in("新增高新技术企业超过 2000 家，总数突破 1.1 万家") == set()
+    assert years_in("从 2015 年的 1919 家增加至2018的水平") == {2015, 2018}
 
 
 def test_typed_spans_tell_a_rank_from_a_score_and_a_year_from_a_count() -> None:
