@@ -219,7 +219,8 @@ def _subject(rest: str) -> str:
     if match is None:
         return _TARGET.sub("", rest).rstrip("的 ")
     if match.start() > 0:
-        head = _before_verb(rest[: match.start()])
+        # 「新成立的…联盟，第一批吸收了多少家」: the topic before the comma is the subject
+        head = _before_verb(re.split(r"[，,]", rest[: match.start()])[0])
         return re.sub(_TARGET.pattern + "$", "", head).rstrip("的 ，,")
     # 「哪家单位牵头筹建新型研发机构协同创新联盟」: the entity is the object after the verbs.
     words = list(jieba.posseg.cut(rest))

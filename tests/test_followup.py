@@ -207,6 +207,13 @@ def test_a_time_adverb_ends_the_subject_a_pronoun_stands_for() -> None:
     assert rewritten == "广州国际技术交易服务中心背后的运营公司是怎么组成的？"
 
 
+def test_a_topic_before_a_comma_is_the_subject_a_pronoun_stands_for() -> None:
+    """「…联盟，首批纳入了几家…」: the topic ends at the comma, 首批 belongs to the ask."""
+    first = "刚成立的广州市新型研发机构协同创新联盟，首批纳入了几家新型研发机构？"
+    rewritten = rewrite_by_rule("那它的秘书长单位是谁？", [(first, "38家")])
+    assert rewritten == "刚成立的广州市新型研发机构协同创新联盟的秘书长单位是谁？", rewritten
+
+
 @pytest.fixture(scope="module")
 def assistant(searcher: HybridSearcher) -> Assistant:
     return Assistant(searcher, AssistantSettings())

@@ -64,6 +64,7 @@ TYPES = [
     # a bank or a school is a body like a 单位
     ("资金池是和哪家银行合作的？", ("organisation",)),
     ("这个实验室依托哪所学校建设？", ("organisation",)),
+    ("联盟成立大会在什么地方召开？", ("place",)),
 ]
 
 
@@ -152,6 +153,11 @@ def test_an_asked_unit_of_measure_must_be_the_figures_unit(
 def test_a_span_of_time_is_neither_a_year_nor_a_month_of_a_date() -> None:
     text = "自2016 年运作以来，仅用时10个月，连续三年增长，2020年9月揭牌，历时3个多月。"
     assert [s.text for s in spans_of(text, "duration")] == ["10个月", "三年", "3个多月"]
+
+
+def test_a_venue_where_something_is_held_is_a_place() -> None:
+    text = "成立大会在广州(国际)科技成果转化天河基地召开。"
+    assert [s.text for s in spans_of(text, "place")] == ["广州(国际)科技成果转化天河基地"]
 
 
 def test_a_number_with_a_counter_is_a_count_not_a_year() -> None:
