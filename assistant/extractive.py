@@ -336,7 +336,10 @@ def _holding_lead(question: Question, weighed: list[Candidate]) -> list[Candidat
     """A lead holding nothing of the asked type gives way to a later candidate about as much
     about the question that holds one, for the asked year, next to the asked attribute: a
     lead-in (「“十三五”期间，…深入实施创新驱动发展战略」) shares the question's words, the
-    sentences after it state the figures. So does a lead of another year (a 2025 target for
+    sentences after it state the figures. A later sentence that shares fewer of the question's
+    words may still mean more nearly what it asks (higher similarity): 「二是研发投入强度有待
+    提高」 shares the words, 「全市研发经费投入881.72亿元，占GDP比重达到3.12%」 the meaning.
+    So does a lead of another year (a 2025 target for
     「截至2020年」) to one that writes the asked year out (a table row's 2020年完成值)."""
     if not weighed:
         return weighed
@@ -346,7 +349,7 @@ def _holding_lead(question: Question, weighed: list[Candidate]) -> list[Candidat
     asked_years = question.years | question.as_of
     for n, candidate in enumerate(weighed[1:], start=1):
         f = candidate.features
-        if f["focus"] < _HOLDING_FOCUS * lead["focus"]:
+        if f["focus"] < _HOLDING_FOCUS * lead["focus"] and f["similarity"] <= lead["similarity"]:
             continue  # a figure of a sentence about something else
         # a period asked (十三五) is stated by its paragraph or by the plan's review of it
         period = bool(_asked_periods(question)) and f["year"] == 1.0

@@ -864,6 +864,9 @@ def test_a_total_since_a_year_is_the_reports_not_that_years(assistant: Assistant
         ("根据新型研发机构协同创新联盟成立大会上的介绍，广州全市研发投入有多少？", "881.72亿元"),
         # a running total since a year (「自2015年起已举办6届」) is dated by its 2021 document
         ("创交会办到2021年一共办了多少届？", "6届"),
+        # a lead-in holding no figure (「二是研发投入强度有待提高」) gives way to a sentence
+        # closer in meaning that holds both figures, though it words the indicator otherwise
+        ("按王桂林的讲话，广州全市研发投入多少钱？研发投入强度又是多少？", "3.12%"),
         # a venue is a place: 「…成立大会在…天河基地召开」
         ("广州市新型研发机构协同创新联盟的成立大会是在什么地方开的？", "天河基地"),
         # a count with a counter (「超过 2000 家」) is no year 2000 that would date the sentence
