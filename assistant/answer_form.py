@@ -41,6 +41,8 @@ _BOUND = re.compile(
     r"(?:近|超过|超|逾|约|大约|突破|不少于|不低于|不超过|接近|将近|连续"
     r"|\d+(?:\.\d+)?\s*[%％]?\s*[-—–~～至到])\s*$"
 )
+# ... or right after it: a floor, a ceiling or an approximation.
+_BOUND_AFTER = re.compile(r"\s*(?:以上|以下|左右|上下)")
 # A change's end asked (「扩充到了多少家」「提高至多少」), and a figure written as one (「增至66家」).
 _TO_ASKED = re.compile(r"(?:到|至)了?\s*(?:多少|几|多高|多大)")
 _AFTER_TO = re.compile(r"(?:到|至)\s*(?:了\s*)?$")
@@ -207,11 +209,12 @@ def _named_before(terms: tuple[Term, ...], text: str, span: Span) -> float:
 
 
 def _as_stated(text: str, span: Span) -> str:
-    """The figure with what bounds it (近80家, 超过500家, 2-3个, 20%-30%): without the word or
-    the lower end, 80家 would state more than the document does."""
+    """The figure with what bounds it (近80家, 超过500家, 2-3个, 20%-30%, 八成以上): without the
+    word or the lower end, 80家 would state more than the document does."""
     before = text[max(0, span.start - _BOUND_CHARS) : span.start]
     bound = _BOUND.search(before)
-    return (bound.group() if bound else "") + span.text
+    after = _BOUND_AFTER.match(text, span.end)  # 八成以上, 5%左右
+    return (bound.group() if bound else "") + span.text + (after.group() if after else "")
 
 
 def _span_fit(

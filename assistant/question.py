@@ -397,10 +397,12 @@ class TermWeigher:
         if not known or not self._doc_ids:
             return None
         naming = set(self._documents)
+        texts = self._index.texts
         for body in known:
-            texts = self._index.texts
-            found = {self._doc_ids[n] for n in self._index.numbers(body) if body in texts[n]}
-            found |= {doc for doc, title in self._titles.items() if body in title}
+            found: set[str] = set()
+            for form in (body, *self._firm_class(body)):
+                found |= {self._doc_ids[n] for n in self._index.numbers(form) if form in texts[n]}
+                found |= {doc for doc, title in self._titles.items() if form in title}
             naming &= found
         return frozenset(naming)
 
@@ -578,6 +580,15 @@ class TermWeigher:
         name; a typo (黄浦区 for 黄埔区) has a character the full name lacks."""
         return bool(self._spellings(name))
 
+    def _firm_class(self, word: str) -> tuple[str, ...]:
+        """A class of firms the documents write with the other head noun: people say
+        上市公司 where the plan writes 上市企业 (and the other way round)."""
+        head = word[-2:]
+        if len(word) < 4 or head not in ("公司", "企业"):
+            return ()
+        other = word[:-2] + ("企业" if head == "公司" else "公司")
+        return (other,) if self._df(other) else ()
+
     def _spelled_out(self, word: str) -> tuple[str, ...]:
         """The corpus's usual full form of a short word it mostly writes in full (高企 ->
         高新技术企), so that the asked attribute is found where a document spells it out, and
@@ -588,6 +599,7 @@ class TermWeigher:
             for phrase, latin in self._glosses
             if len(word) >= _GLOSSED_CHARS and phrase.endswith(word)
         )
+        glossed += self._firm_class(word)
         if self._df(word) > _COMMON_SHARE * len(self._index.texts):
             return glossed  # a common word is written as it is
         spellings = self._spellings(word)

@@ -576,6 +576,7 @@ def test_until_when_is_not_what_is_asked(assistant: Assistant) -> None:
     [
         # an approximation, and a range's lower end, stay with the figure
         ("全市现有新型研发机构多少家？", "近80家"),
+        ("黄埔区科创板上市公司占全市的比重？", "八成以上"),
         ("黄埔区传统产业要打造几个产业基础集群？", "2-3个"),
         # 「4 亿元规模的资金池」 describes the pool; the loans are what it states
         ("广州的科技信贷风险补偿资金池撬动了多少银行贷款？", "突破 100 亿元"),
@@ -867,6 +868,9 @@ def test_a_total_since_a_year_is_the_reports_not_that_years(assistant: Assistant
         # a lead-in holding no figure (「二是研发投入强度有待提高」) gives way to a sentence
         # closer in meaning that holds both figures, though it words the indicator otherwise
         ("按王桂林的讲话，广州全市研发投入多少钱？研发投入强度又是多少？", "3.12%"),
+        # 上市公司 is the class the plan writes 上市企业: its documents are not only those
+        # that write 上市公司
+        ("黄埔区有几家科创板上市公司？", "5家"),
         # a venue is a place: 「…成立大会在…天河基地召开」
         ("广州市新型研发机构协同创新联盟的成立大会是在什么地方开的？", "天河基地"),
         # a count with a counter (「超过 2000 家」) is no year 2000 that would date the sentence
