@@ -369,7 +369,7 @@ def _part_of_total_asked(question: Question, region: str, span: Span) -> bool:
     if span.type != COUNT or not _TOTAL_ASKED.search(question.core or question.text):
         return False
     before = region[max(0, span.start - _DEED_CHARS) : span.start]
-    if _counts_another(question, before):
+    if _counts_another(question, before) or _counts_a_kind_of(question, before):
         return True
     after = region[span.end : span.end + 2 * _DEED_CHARS]
     after = after[: m.start()] if (m := _CLAUSE_END.search(after)) else after  # whole words
@@ -432,6 +432,25 @@ def _counts_another(question: Question, before: str) -> bool:
     if not counted or counted in compact(question.text):
         return False
     return not any(t.match(counted) == 1.0 for t in question.attribute_terms)
+
+
+# A whole or a place before the counted noun says where, not which kind (全区高新技术企业).
+_SCOPE_WORD = re.compile(r"(?:全|本|我)[市区省国]|[\u4e00-\u9fff]{1,3}[市区县省]|广州|黄埔")
+
+
+def _counts_a_kind_of(question: Question, before: str) -> bool:
+    """A count written after the asked noun with a modifier the question does not say
+    (「科创板上市企业5家」 for 上市企业总数) counts one kind of it, not the total."""
+    attribute = compact("".join(t.text for t in question.attribute_terms))
+    words = [(p.word, p.flag) for p in jieba.posseg.cut(_NUMBER_QUALIFIER.sub("", before))]
+    counted = compact(_trailing_run(words, _NOUN_TAGS))
+    if len(attribute) < 2 or not counted.endswith(attribute) or counted == attribute:
+        return False
+    kind = counted[: -len(attribute)]
+    asked = compact(question.core or question.text)
+    # (the question may say the kind in other words: 立了多少个项目 for 立项项目)
+    said = sum(char in asked for char in kind) / len(kind)
+    return said < 0.5 and not _SCOPE_WORD.fullmatch(kind)
 
 
 def _fits_change(question: Question, region: str, span: Span) -> bool:

@@ -717,6 +717,9 @@ def test_a_district_is_read_whatever_stands_before_it(assistant: Assistant) -> N
         # the same counts answer what they count
         ("联盟首批成员单位里一共有多少家新型研发机构？", "38家"),
         ("有多少家院士专家工作站主持和参与了标准制定？", "10家"),
+        # a kind of the asked noun the question does not say (「科创板上市企业5家」)
+        ("黄埔区的上市企业一共有多少家？", None),
+        ("黄埔区科创板上市企业一共有多少家？", "5家"),
         # a deed the question names in other words (推动…落地 / 促成…转化落地)
         ("创交会历年一共推动了多少个项目落地？", "600多个"),
     ],
