@@ -53,6 +53,8 @@ TYPE_LABELS = {
 COUNTERS = "家个项位名件人所座条批届次回场轮台篇款套只支颗枚架种例户目倍年"
 _CN_DIGITS = "零一二两三四五六七八九十百千万"
 _NUMBER = r"\d+(?:[.,]\d+)*"
+# 「数十个」「几十家」「上万家」 say "some tens", as the document says them: not 十个.
+_VAGUE = r"(?:数|几|上|好几)?"
 
 # Roles whose holder is a person; 「谁」 without one asks for an actor (a person or a body).
 ROLE = re.compile(
@@ -182,7 +184,8 @@ _SPANS: dict[str, re.Pattern[str]] = {
     ),
 }
 _COUNT_ANY = re.compile(
-    rf"{_NUMBER}\s*(?:余|多)?\s*(?:万|亿)?\s*(?:余|多)?\s*[{COUNTERS}]|[{_CN_DIGITS}]+\s*(?:余|多)?\s*[{COUNTERS}]"
+    rf"{_NUMBER}\s*(?:余|多)?\s*(?:万|亿)?\s*(?:余|多)?\s*[{COUNTERS}]"
+    rf"|{_VAGUE}[{_CN_DIGITS}]+\s*(?:余|多)?\s*[{COUNTERS}]"
 )
 _ANY_COUNTER = COUNTERS
 _BARE_COUNT = re.compile(
@@ -335,7 +338,7 @@ def spans_of(text: str, answer_type: str, counter: str = "") -> list[Span]:
         pattern = (
             re.compile(
                 rf"{_NUMBER}\s*(?:余|多)?\s*(?:万|亿)?\s*(?:余|多)?\s*{_counted(counter)}"
-                rf"|[{_CN_DIGITS}]+\s*(?:余|多)?\s*{_counted(counter)}"
+                rf"|{_VAGUE}[{_CN_DIGITS}]+\s*(?:余|多)?\s*{_counted(counter)}"
             )
             if counter
             else _COUNT_ANY

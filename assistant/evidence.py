@@ -686,11 +686,21 @@ _DAY_ASKED = re.compile(r"几号|几日|哪天|哪一天|哪日|具体日期")
 _MONTH_ASKED = re.compile(r"几月|哪个月|哪一个月")
 
 
+# 「准确数字是多少」「具体是多少家」: an exact figure is asked.
+# (「具体是多少」 is only emphasis)
+_EXACT_ASKED = re.compile(r"准确|确切|精确|具体(?:的)?(?:数字|数据|数值)")
+# 「数十个」「百余个」「上万家」「1300多家」: a figure the document gives only roughly.
+_ROUGH = re.compile(r"^(?:数|几|上|好几)|[余多]")
+
+
 def _precise_enough(question: Question, span: Span) -> bool:
-    """A date answers to the precision asked (几号 wants a day, 几月 a month)."""
+    """A date answers to the precision asked (几号 wants a day, 几月 a month); an exact
+    figure asked is not answered by a rough one (数十个)."""
+    asked = question.core or question.text
+    if span.type in (COUNT, AMOUNT):
+        return not (_EXACT_ASKED.search(asked) and _ROUGH.search(span.text))
     if span.type != DATE:
         return True
-    asked = question.core or question.text
     if _DAY_ASKED.search(asked):
         return bool(re.search(r"[日号]", span.text))
     return "月" in span.text if _MONTH_ASKED.search(asked) else True

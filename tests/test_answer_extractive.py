@@ -539,6 +539,8 @@ def test_a_list_of_counted_members_needs_their_names(assistant: Assistant) -> No
         # one field's part asked: 「聚焦…、集成电路、…等重点产业,…经费达2900万元」 is the
         # whole series'
         "我们是集成电路企业，想知道2024年20项产业链创新联合体攻关项目里集成电路领域拿了多少经费？",
+        # an exact figure asked: 「数十个国家和地区」 gives it roughly
+        "创交会每年参展的项目来自多少个国家和地区？请给出准确数字。",
         # the same part asked after 「…中，」
         "20项产业链创新联合体攻关项目中，人工智能领域分到了多少经费？",
         # a district asked within the city's whole: 国家级26家 is no district's count
@@ -874,6 +876,8 @@ def test_a_total_since_a_year_is_the_reports_not_that_years(assistant: Assistant
         # 上市公司 is the class the plan writes 上市企业: its documents are not only those
         # that write 上市公司
         ("黄埔区有几家科创板上市公司？", "5家"),
+        # a rough count is stated whole (上万家, not 万家)
+        ("联盟打算和多少家高企、科技型中小企业进行预匹配？", "上万家"),
         # a venue is a place: 「…成立大会在…天河基地召开」
         ("广州市新型研发机构协同创新联盟的成立大会是在什么地方开的？", "天河基地"),
         # a count with a counter (「超过 2000 家」) is no year 2000 that would date the sentence

@@ -155,6 +155,12 @@ def test_a_span_of_time_is_neither_a_year_nor_a_month_of_a_date() -> None:
     assert [s.text for s in spans_of(text, "duration")] == ["10个月", "三年", "3个多月"]
 
 
+def test_a_rough_count_is_read_whole() -> None:
+    """「数十个」 is not 十个, 「上万家」 not 万家: the document says "some tens"."""
+    text = "每年都有数十个国家和地区的百余个项目参展，与上万家企业对接。"
+    assert [s.text for s in spans_of(text, "count")] == ["数十个", "百余个", "上万家"]
+
+
 def test_a_venue_where_something_is_held_is_a_place() -> None:
     text = "成立大会在广州(国际)科技成果转化天河基地召开。"
     assert [s.text for s in spans_of(text, "place")] == ["广州(国际)科技成果转化天河基地"]
