@@ -128,6 +128,7 @@ def typed_evidence(
             and not _sized_for_another(question, region, s)
             and not _part_of_total_asked(question, region, s)
             and not _part_of_asked_whole(question, region, s)
+            and not _target_for_actual(question, region, s)
         ]
         found += bool(typed)
         spans += typed
@@ -148,6 +149,28 @@ def typed_evidence(
         return TypedEvidence((), 0.0, 0.0)
     exact = 0.0 if is_table_row else max(_exactness(question, region, s) for s in spans)
     return TypedEvidence(tuple(spans), found / len(asked), near, exact)
+
+
+# 「实际达到了多少」「目前已经建成了多少」: a value reached is asked, not one aimed at ...
+_ACTUAL_ASKED = re.compile(r"实际|已经|目前|现在|现有|至今|迄今|已(?:有|建|达|完成|实现|获)")
+_TARGET_ASKED = re.compile(r"目标|计划|规划|力争|争取|预计|预期|打算|要(?:达到|实现|突破)")
+# ... which a plan writes after these (「力争到2020年，…突破25万家」「目标是…」).
+# (计划 as a verb: 「行动计划」「研发计划立项」 name programmes)
+_TARGET_SET = re.compile(
+    r"力争|争取|目标|计划(?:到|在|于|将|实现|达到)|预计|预期|将(?:达|实现|突破|超过|建成)"
+    r"|要(?:达到|实现|突破)"
+)
+
+
+def _target_for_actual(question: Question, region: str, span: Span) -> bool:
+    """A value reached asked (「截至2020年底实际达到了多少」) is not answered by the target a
+    plan set for then (「力争到 2020 年…突破 25 万家」)."""
+    if span.type not in FIGURE_TYPES:
+        return False
+    asked = question.core or question.text
+    if not _ACTUAL_ASKED.search(asked) or _TARGET_ASKED.search(asked):
+        return False
+    return bool(_TARGET_SET.search(untitled(region[: span.start])))  # (not 《…行动计划》)
 
 
 def _people_named(question: Question) -> list[str]:

@@ -539,6 +539,9 @@ def test_a_list_of_counted_members_needs_their_names(assistant: Assistant) -> No
         # one field's part asked: 「聚焦…、集成电路、…等重点产业,…经费达2900万元」 is the
         # whole series'
         "我们是集成电路企业，想知道2024年20项产业链创新联合体攻关项目里集成电路领域拿了多少经费？",
+        # a value reached asked: 「力争到 2020 年…突破 25 万家」「力争…打造超过20项」 are targets
+        "截至2020年底，广州科技创新企业总数实际有多少万家了？",
+        "黄埔区现在已经建成多少项具有唯一性与颠覆性的学科专业？",
         # an exact figure asked: 「数十个国家和地区」 gives it roughly
         "创交会每年参展的项目来自多少个国家和地区？请给出准确数字。",
         # the same part asked after 「…中，」
@@ -876,6 +879,8 @@ def test_a_total_since_a_year_is_the_reports_not_that_years(assistant: Assistant
         # 上市公司 is the class the plan writes 上市企业: its documents are not only those
         # that write 上市公司
         ("黄埔区有几家科创板上市公司？", "5家"),
+        # the target asked is answered by the target set
+        ("广州科技创新企业总数力争到2020年突破多少万家？", "25 万家"),
         # a rough count is stated whole (上万家, not 万家)
         ("联盟打算和多少家高企、科技型中小企业进行预匹配？", "上万家"),
         # a venue is a place: 「…成立大会在…天河基地召开」
