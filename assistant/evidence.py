@@ -257,7 +257,8 @@ def _exactness(question: Question, region: str, span: Span) -> float:
 # 「8家合作银行是哪几家」「7家上市公司分别是哪些」「两大基础科学中心项目分别叫什么」: a
 # stated count of what is then asked for by name.
 _MEMBERS_ASKED = re.compile(
-    r"(?:\d+|[两二三四五六七八九十]+)\s*[家个项所名位只大][^，,。？?]{1,20}?(?:是|有|为)?(?:哪几|哪些|分别)"
+    r"(?:\d+|[两二三四五六七八九十]+)\s*[家个项所名位只大][^，,。？?]{1,20}?"
+    r"(?:[，,]\s*(?:它们|这些|其中|都)*)?(?:是|有|为)?(?:哪几|哪些|分别)"  # (「…企业，它们分别是」)
 )
 
 
