@@ -83,7 +83,8 @@ _CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
         SHARE,
         # 强度 (研发投入强度) and a ……率 are ratios, written as a percentage.
         re.compile(
-            r"比例|占比|比重|份额|百分之|百分比|几成|占[^，。？]{0,12}多少|增长率|增速|增幅"
+            # (「国家级的占了多少项」 counts: a counter follows)
+            rf"比例|占比|比重|份额|百分之|百分比|几成|占[^，。？]{{0,12}}多少(?![{COUNTERS}])|增长率|增速|增幅"
             r"|(?:强度|[^，。？\s]率)[^，。？]{0,6}(?:多少|几)"
         ),
     ),

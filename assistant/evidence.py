@@ -344,7 +344,10 @@ def _share_of_asked_whole(question: Question, region: str, span: Span) -> bool:
     asked = question.core or question.text
     if span.type != SHARE or frame is None or "占" not in asked or frame.group(1) not in asked:
         return False
-    heaviest = max(question.terms, key=lambda t: t.weight, default=None)
+    # (of the terms the sentence names: 「在全省同类中」's 同类 is the asker's word)
+    sentence = compact(region)
+    named = [t for t in question.terms if t.match(sentence) == 1.0]
+    heaviest = max(named, key=lambda t: t.weight, default=None)
     return heaviest is not None and heaviest.match(compact(_clause_around(region, span))) == 1.0
 
 

@@ -881,6 +881,10 @@ def test_a_total_since_a_year_is_the_reports_not_that_years(assistant: Assistant
         # 上市公司 is the class the plan writes 上市企业: its documents are not only those
         # that write 上市公司
         ("黄埔区有几家科创板上市公司？", "5家"),
+        # 「占了多少项」 asks a count (a counter follows), not a share
+        ("新型研发机构承担的纵向项目当中，省部级的占了多少项？", "218项"),
+        # the share's subject is what the sentence names most of (「同类」 is the asker's word)
+        ("纳入省级高水平创新研究院建设序列的广州新型研发机构，在全省同类机构里占多大比重？", "70%"),
         # the target asked is answered by the target set
         ("广州科技创新企业总数力争到2020年突破多少万家？", "25 万家"),
         # a rough count is stated whole (上万家, not 万家)
