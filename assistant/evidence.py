@@ -492,13 +492,33 @@ def _fits_change(question: Question, region: str, span: Span) -> bool:
 # 「比上一年增长了百分之多少」「提高了几个百分点」「增加了多少」 ask for a change.
 _CHANGE_ASKED = re.compile(
     r"(?:增长|增加|提高|提升|上升|下降|减少|降低|涨|跌)了?\s*"
-    r"(?:百分之多少|多少[%％]|几个?百分点|多少个?百分点|几成|多少|几)"
+    r"(?:百分之(?:多少|几)|多少[%％]|几个?百分点|多少个?百分点|几成|多少|几)"
 )
 _CHANGE_WORD = re.compile(
     r"增长|增加|提高|提升|上升|下降|减少|降低|增幅|降幅|同比|环比|翻番|翻一番|涨|跌"
 )
 # Two times to compare: the levels at each answer the change.
 _TWO_TIMES = re.compile(r"从.{1,12}(?:到|至)|(?:和|与|跟|同).{0,8}相比|前后|这些年|这几年|历年")
+
+
+def change_unanswered(question: Question, texts: list[str]) -> bool:
+    """One part asks a level, another the change (「在校大学生有多少人？比上一年增长了百分之
+    几？」), and none of the texts writes a figure in a clause stating a change: the level
+    alone is half an answer."""
+    asked = question.core or question.text
+    parts = [c for c in re.split(r"[，,；;？?]", asked) if ASKING.search(c)]
+    changes = [c for c in parts if _CHANGE_ASKED.search(c)]
+    if not changes or len(changes) == len(parts) or len(question.years) >= 2:
+        return False
+    if _TWO_TIMES.search(asked):
+        return False
+    figures = [
+        (text, span)
+        for text in texts
+        for kind in (COUNT, AMOUNT, SHARE)
+        for span in spans_of(text, kind)
+    ]
+    return not any(_CHANGE_WORD.search(_clause_around(t, s)) for t, s in figures)
 
 
 def _asks_change(question: Question) -> bool:

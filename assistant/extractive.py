@@ -21,6 +21,7 @@ from assistant.evidence import (
     ENUMERATION,
     TypedEvidence,
     attribute_attested,
+    change_unanswered,
     could_name_what_is_asked,
     is_heading,
     typed_evidence,
@@ -639,5 +640,7 @@ def extract_answer(
         return refusal(question, sentences, weighed[0] if weighed else None)
     lead = weighed[0].sentence
     chosen = _select(question, lead, sentences + _read_on(question, lead, outline))
+    if question.kind == "figure" and change_unanswered(question, [s.text for s in chosen]):
+        return refusal(question, sentences, weighed[0])  # the level is stated, not the change
     text, quotes, direct = render_answer(question, chosen)
     return Extract(text, quotes, False, (), direct)
