@@ -30,6 +30,8 @@ TREND_CUE = re.compile(
     r"|从\s*(?:19|20)\d{2}\s*年?[^，。？]{0,8}到"
     r"|(?:19|20)\d{2}\s*年?\s*[和与及、至到]\s*(?:19|20)\d{2}"  # 2018年和2024年
 )
+# 「同比涨了多少」「比上年增长了多少」: a change from the year before.
+_YEAR_ON_YEAR = re.compile(r"同比|比上一?年|较上一?年|比去年|较去年|比前一年")
 # Share of an indicator name's character bigrams the question must hold: 规模以上国家高新技术
 # 企业 holds 8 of 规模以上高新技术企业数量's 11 (the question adds 国家 and omits 数量).
 NAME_SHARE = 0.7
@@ -202,7 +204,19 @@ def trend_answer(question: Question, indicators: Indicators, snapshot: Snapshot)
     rows = trend_rows(indicators.by_key[key], asked_scope(question), snapshot)
     if len({(r.fact.period, r.fact.kind) for r in rows}) < 2:
         return None
+    if _YEAR_ON_YEAR.search(question.core or question.text) and not _year_before(question, rows):
+        return None  # a change from the year before: other years' values do not give it
     return render_trend(key, rows)
+
+
+def _year_before(question: Question, rows: Sequence[Row]) -> bool:
+    """A stated value of the year before the asked one, in the same scope. The asked year is
+    the one the question names, or that of the value it quotes (「2646亿那个数」)."""
+    stated = {(r.fact.scope, r.fact.year) for r in rows if r.fact.kind in _STATED and r.fact.year}
+    asked = compact(question.text)
+    quoted = {r.fact.year for r in rows if r.fact.year and _number(r.fact.value) in asked}
+    years = set(question.years) or quoted or {year for _, year in stated}
+    return any((scope, year - 1) in stated for scope, _ in stated for year in years)
 
 
 def cross_year_warning(

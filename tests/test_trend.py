@@ -98,6 +98,19 @@ def test_a_comparison_with_a_scope_no_document_names_is_refused(assistant: Assis
     assert not assistant.ask("黄埔区的国家级孵化器数量这几年怎么变化？").refused
 
 
+def test_a_change_from_the_year_before_needs_that_years_value(assistant: Assistant) -> None:
+    """「同比」 asks the change from the year before: 2017 and 2018 are stated, so 2018's
+    change is in the table; for 2022 (2646亿元) no 2021 value is, and the table of other
+    years is no answer."""
+    assert not assistant.ask("2018年广州技术合同成交额比上年增长了多少？").refused
+    for question in (
+        "2022年广州技术合同成交额比上年增长了多少？",
+        "技术合同成交额预计达2646亿元，这个数同比增长了多少？",
+    ):
+        answer = assistant.ask(question)
+        assert answer.refused, answer.text
+
+
 def test_a_comparison_with_a_years_target_no_document_sets_admits_it(
     assistant: Assistant,
 ) -> None:
