@@ -683,8 +683,19 @@ def _deed_stated(question: Question, region: str) -> bool:
     right before or after 「哪家机构」「谁」「哪里」 (依托哪家单位, 交给哪家机构受托管理, 谁牵头,
     位于哪里) or a verb in the asked attribute (运营单位). A sentence naming the entity and
     some other body (「…天河基地有力支撑…建设」 for its 运营单位) does not say who did it."""
+    text = compact(region)
+    role = _role_asked(question)
+    if role and role not in text:
+        return False  # 「理事长单位」 asked: 「秘书长单位」 is another role
     deeds = deeds_asked(question)
-    return not deeds or any(states_deed(deed, compact(region)) for deed in deeds)
+    return not deeds or any(states_deed(deed, text) for deed in deeds)
+
+
+def _role_asked(question: Question) -> str:
+    """A post the asked attribute gives the body (理事长 in 理事长单位), which a text must
+    name whole: its characters (长) stand in other posts (秘书长)."""
+    post = re.search(rf"({ROLE.pattern})(?:单位|机构)", question.core or question.text)
+    return post.group(1) if post else ""
 
 
 def deeds_asked(question: Question) -> tuple[str, ...]:

@@ -539,6 +539,8 @@ def test_a_list_of_counted_members_needs_their_names(assistant: Assistant) -> No
         # one field's part asked: 「聚焦…、集成电路、…等重点产业,…经费达2900万元」 is the
         # whole series'
         "我们是集成电路企业，想知道2024年20项产业链创新联合体攻关项目里集成电路领域拿了多少经费？",
+        # a post asked of a body (理事长单位): 「…担任秘书长单位」 is another post
+        "广州市新型研发机构协同创新联盟的理事长单位由哪家机构担任？",
         # a level and its change asked: 「在校大学生165万人」 states no change
         "广州在校大学生有多少人，比前一年增加了百分之几？",
         # the count given, then 「，它们分别是哪几家」: 「拥有8家广东省机器人骨干企业」 names none
