@@ -129,6 +129,7 @@ def typed_evidence(
             and not _part_of_total_asked(question, region, s)
             and not _part_of_asked_whole(question, region, s)
             and not _target_for_actual(question, region, s)
+            and not _another_level(question, region, s)
         ]
         found += bool(typed)
         spans += typed
@@ -149,6 +150,19 @@ def typed_evidence(
         return TypedEvidence((), 0.0, 0.0)
     exact = 0.0 if is_table_row else max(_exactness(question, region, s) for s in spans)
     return TypedEvidence(tuple(spans), found / len(asked), near, exact)
+
+
+_LEVEL = re.compile(r"(?:国家|省部|省|市|区|县)级")
+
+
+def _another_level(question: Question, region: str, span: Span) -> bool:
+    """A level asked (市级纵向项目) of a figure whose sentence breaks the whole down by other
+    levels (「纵向项目592项，其中国家级147项，省部级218项」): none of them is the asked one."""
+    if span.type not in FIGURE_TYPES or question.part_attributes:
+        return False  # (each part of a multi-part question asks its own figure)
+    asked = set(_LEVEL.findall(question.core or question.text))
+    stated = set(_LEVEL.findall(region))
+    return bool(asked and stated) and not asked & stated
 
 
 # 「实际达到了多少」「目前已经建成了多少」: a value reached is asked, not one aimed at ...

@@ -539,6 +539,8 @@ def test_a_list_of_counted_members_needs_their_names(assistant: Assistant) -> No
         # one field's part asked: 「聚焦…、集成电路、…等重点产业,…经费达2900万元」 is the
         # whole series'
         "我们是集成电路企业，想知道2024年20项产业链创新联合体攻关项目里集成电路领域拿了多少经费？",
+        # a level asked (市级) of a whole broken down by other levels (国家级, 省部级)
+        "新型研发机构承担的纵向项目中市级的有多少项？",
         # a post asked of a body (理事长单位): 「…担任秘书长单位」 is another post
         "广州市新型研发机构协同创新联盟的理事长单位由哪家机构担任？",
         # a level and its change asked: 「在校大学生165万人」 states no change
