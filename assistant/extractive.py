@@ -366,7 +366,9 @@ def _holds_as_of(sentence: Sentence, question: Question) -> bool:
     """A figure asked 「截至2019年底」 is one the sentence dates then, or one its document
     states when it was written or reports on: a 2023 report's total is not 2019's."""
     published = years_in(sentence.passage.document.date[:4])
-    return bool(question.as_of & published) or _states_year(sentence, question, question.as_of)
+    return bool(question.as_of & published) or _states_year(
+        sentence, question, question.as_of, cut_off=True
+    )
 
 
 def _asked_periods(question: Question) -> list[str]:
@@ -385,11 +387,15 @@ def _period_around(sentence: Sentence, question: Question) -> bool:
     return any(plan in around for plan in plans)
 
 
-def _states_year(sentence: Sentence, question: Question, years: frozenset[int]) -> bool:
+def _states_year(
+    sentence: Sentence, question: Question, years: frozenset[int], cut_off: bool = False
+) -> bool:
     """The sentence or its section names the year (or the five-year plan the question names),
     or its document reports on that year.
 
     A document's whole period is not enough: a plan for 2021–2025 states no 2023 figures.
+    A sentence that writes years of its own is dated by them, unless the years are a cut-off
+    (「截至2021年，」): a figure its 2021 report gives for 2020 still stood then.
     """
     if _period_around(sentence, question):
         return True
@@ -406,8 +412,10 @@ def _states_year(sentence: Sentence, question: Question, years: frozenset[int]) 
     for heading in sentence.passage.section.split(" > "):
         if len(explicit_years(heading)) == 1:  # "2018 年工作总结和 2019 年工作安排" is the title
             named |= explicit_years(heading)
-    if named:  # 「自2020年9月揭牌以来…」 dates itself: its 2021 report's year is not its own
-        return bool(years & named)
+    if years & named:
+        return True
+    if named and not cut_off:  # 「自2020年9月揭牌以来…」: its 2021 report's year is not its own
+        return False
     # A plan's review looks back: the 2021–2025 plan's year (2025) is not what it reports.
     return sentence.passage.document.year in years and not _in_plan_review(sentence.passage)
 

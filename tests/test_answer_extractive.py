@@ -802,6 +802,17 @@ def test_the_first_line_gives_the_indicator_and_measure_asked(
     assert not answer.refused and figure in (answer.direct_answer or ""), answer.text
 
 
+def test_a_cut_off_keeps_the_answer_of_a_sentence_dated_by_its_own_section(
+    assistant: Assistant,
+) -> None:
+    """「截至2018年底，」 is a cut-off: the 2018 report's sentence under its 2019 heading still
+    answers as it does without the framing (a year the sentence itself dates it by only
+    replaces its report's year when that year is asked, not as a cut-off)."""
+    plain = assistant.ask("广州重点研发项目申报还需要交纸质材料吗？")
+    framed = assistant.ask("截至2018年底，广州重点研发项目申报还需要交纸质材料吗？")
+    assert not framed.refused and "零上门" in framed.text and "零上门" in plain.text, framed.text
+
+
 def test_a_total_since_a_year_is_the_reports_not_that_years(assistant: Assistant) -> None:
     """「自 2016 年正式运作以来……累计」 in the 2018 report answers 「截至2018年累计…」: no
     missing 2018 value is admitted."""
