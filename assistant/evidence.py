@@ -476,7 +476,7 @@ def _counts_another(question: Question, before: str) -> bool:
 
 
 # A whole or a place before the counted noun says where, not which kind (全区高新技术企业).
-_SCOPE_WORD = re.compile(r"(?:全|本|我)[市区省国]|[\u4e00-\u9fff]{1,3}[市区县省]|广州|黄埔")
+_SCOPE_WORD = re.compile(r"(?:全|本|我)[市区省国]|[\u4e00-\u9fff]{1,3}[市区县省]")
 
 
 def _counts_a_kind_of(question: Question, before: str) -> bool:
@@ -491,7 +491,14 @@ def _counts_a_kind_of(question: Question, before: str) -> bool:
     asked = compact(question.core or question.text)
     # (the question may say the kind in other words: 立了多少个项目 for 立项项目)
     said = sum(char in asked for char in kind) / len(kind)
-    return said < 0.5 and not _SCOPE_WORD.fullmatch(kind)
+    return said < 0.5 and not _is_scope(kind)
+
+
+def _is_scope(words: str) -> bool:
+    """A whole (全区) or a place (黄埔区, 广州: jieba tags a bare place name ns)."""
+    if _SCOPE_WORD.fullmatch(words):
+        return True
+    return all(p.flag == "ns" for p in jieba.posseg.cut(words))
 
 
 def _fits_change(question: Question, region: str, span: Span) -> bool:
@@ -526,12 +533,8 @@ def change_unanswered(question: Question, texts: list[str]) -> bool:
         return False
     if _TWO_TIMES.search(asked):
         return False
-    figures = [
-        (text, span)
-        for text in texts
-        for kind in (COUNT, AMOUNT, SHARE)
-        for span in spans_of(text, kind)
-    ]
+    # (spans of a count with no counter are every figure: counts, amounts and shares)
+    figures = [(text, span) for text in texts for span in spans_of(text, COUNT)]
     return not any(_CHANGE_WORD.search(_clause_around(t, s)) for t, s in figures)
 
 
@@ -758,8 +761,7 @@ _DAY_ASKED = re.compile(r"几号|几日|哪天|哪一天|哪日|具体日期")
 _MONTH_ASKED = re.compile(r"几月|哪个月|哪一个月")
 
 
-# 「准确数字是多少」「具体是多少家」: an exact figure is asked.
-# (「具体是多少」 is only emphasis)
+# 「准确数字是多少」「具体数字」: an exact figure is asked (「具体是多少」 is only emphasis).
 _EXACT_ASKED = re.compile(r"准确|确切|精确|具体(?:的)?(?:数字|数据|数值)")
 # 「数十个」「百余个」「上万家」「1300多家」: a figure the document gives only roughly.
 _ROUGH = re.compile(r"^(?:数|几|上|好几)|[余多]")
