@@ -356,7 +356,9 @@ def _share_of_asked_whole(question: Question, region: str, span: Span) -> bool:
     70%」 is not the share of 新型研发机构)."""
     frame = _SHARE_FRAME.search(region[: span.start])
     asked = question.core or question.text
-    if span.type != SHARE or frame is None or "占" not in asked or frame.group(1) not in asked:
+    if span.type != SHARE or frame is None or "占" not in asked:
+        return False
+    if not _names_whole(frame.group(1), asked):
         return False
     # (of the terms the sentence names: 「在全省同类中」's 同类 is the asker's word)
     sentence = compact(region)
@@ -461,8 +463,13 @@ def _part_of_asked_whole(question: Question, region: str, span: Span) -> bool:
         return False
     # (「占全市多大份额」 names the whole as the base of a share asked, not as the scope)
     asked = re.sub(r"占[^，,。？?]{0,8}", "", question.core or question.text)
-    name = whole.group(1)
-    return bool(re.search(_WHOLES.get(name, re.escape(name)), asked))
+    return _names_whole(whole.group(1), asked)
+
+
+def _names_whole(name: str, text: str) -> bool:
+    """The text names the whole (全市), in any of its names (广州市, 广州全市)."""
+    pattern = next((p for p in _WHOLES.values() if re.fullmatch(p, name)), re.escape(name))
+    return bool(re.search(pattern, text))
 
 
 def _counts_another(question: Question, before: str) -> bool:

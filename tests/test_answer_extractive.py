@@ -902,6 +902,8 @@ def test_a_total_since_a_year_is_the_reports_not_that_years(assistant: Assistant
         ("新型研发机构承担的纵向项目当中，省部级的占了多少项？", "218项"),
         # the share's subject is what the sentence names most of (「同类」 is the asker's word)
         ("纳入省级高水平创新研究院建设序列的广州新型研发机构，在全省同类机构里占多大比重？", "70%"),
+        # the whole is named otherwise (广州全市 asked, 「约占广州市60%」 written)
+        ("按产值算，黄埔区生物医药在广州全市里能占到几成？", "60%"),
         # the target asked is answered by the target set
         ("广州科技创新企业总数力争到2020年突破多少万家？", "25 万家"),
         # a rough count is stated whole (上万家, not 万家)
