@@ -210,13 +210,14 @@ def trend_answer(question: Question, indicators: Indicators, snapshot: Snapshot)
 
 
 def _year_before(question: Question, rows: Sequence[Row]) -> bool:
-    """A stated value of the year before the asked one, in the same scope. The asked year is
-    the one the question names, or that of the value it quotes (「2646亿那个数」)."""
+    """A stated value of the year before the asked one, in the asked value's scope. The asked
+    year is the one the question names, or that of the value it quotes (「2646亿那个数」)."""
     stated = {(r.fact.scope, r.fact.year) for r in rows if r.fact.kind in _STATED and r.fact.year}
     asked = compact(question.text)
     quoted = {r.fact.year for r in rows if r.fact.year and _number(r.fact.value) in asked}
     years = set(question.years) or quoted or {year for _, year in stated}
-    return any((scope, year - 1) in stated for scope, _ in stated for year in years)
+    wanted = {(r.fact.scope, r.fact.year) for r in rows if r.fact.year in years}
+    return any((scope, year - 1) in stated for scope, year in wanted)
 
 
 def cross_year_warning(
