@@ -412,7 +412,8 @@ def _part_of_total_asked(question: Question, region: str, span: Span) -> bool:
     if span.type != COUNT or not _TOTAL_ASKED.search(question.core or question.text):
         return False
     before = region[max(0, span.start - _DEED_CHARS) : span.start]
-    if _counts_another(question, before) or _counts_a_kind_of(question, before):
+    counted_before = _noun_before(before)
+    if _counts_another(question, counted_before) or _counts_a_kind_of(question, counted_before):
         return True
     after = region[span.end : span.end + 2 * _DEED_CHARS]
     after = after[: m.start()] if (m := _CLAUSE_END.search(after)) else after  # whole words
@@ -472,11 +473,16 @@ def _names_whole(name: str, text: str) -> bool:
     return bool(re.search(pattern, text))
 
 
-def _counts_another(question: Question, before: str) -> bool:
-    """A count written right after a noun (「累计获得专利数百项」) counts that noun: one the
-    asked attribute does not name (专利 for 工作站) is another total."""
+def _noun_before(before: str) -> str:
+    """The nouns a count is written right after (「累计获得专利数百项」 -> 专利), without the
+    words bounding the count."""
     words = [(p.word, p.flag) for p in jieba.posseg.cut(_NUMBER_QUALIFIER.sub("", before))]
-    counted = compact(_trailing_run(words, _NOUN_TAGS))
+    return compact(_trailing_run(words, _NOUN_TAGS))
+
+
+def _counts_another(question: Question, counted: str) -> bool:
+    """A count written right after a noun (`counted`: 专利 in 「累计获得专利数百项」) counts
+    that noun: one the asked attribute does not name (专利 for 工作站) is another total."""
     if not counted or counted in compact(question.text):
         return False
     return not any(t.match(counted) == 1.0 for t in question.attribute_terms)
@@ -486,12 +492,10 @@ def _counts_another(question: Question, before: str) -> bool:
 _SCOPE_WORD = re.compile(r"(?:全|本|我)[市区省国]|[\u4e00-\u9fff]{1,3}[市区县省]")
 
 
-def _counts_a_kind_of(question: Question, before: str) -> bool:
+def _counts_a_kind_of(question: Question, counted: str) -> bool:
     """A count written after the asked noun with a modifier the question does not say
-    (「科创板上市企业5家」 for 上市企业总数) counts one kind of it, not the total."""
+    (`counted` 科创板上市企业 for 上市企业总数) counts one kind of it, not the total."""
     attribute = compact("".join(t.text for t in question.attribute_terms))
-    words = [(p.word, p.flag) for p in jieba.posseg.cut(_NUMBER_QUALIFIER.sub("", before))]
-    counted = compact(_trailing_run(words, _NOUN_TAGS))
     if len(attribute) < 2 or not counted.endswith(attribute) or counted == attribute:
         return False
     kind = counted[: -len(attribute)]
@@ -533,12 +537,9 @@ def change_unanswered(question: Question, texts: list[str]) -> bool:
     """One part asks a level, another the change (「在校大学生有多少人？比上一年增长了百分之
     几？」), and none of the texts writes a figure in a clause stating a change: the level
     alone is half an answer."""
-    asked = question.core or question.text
-    parts = [c for c in re.split(r"[，,；;？?]", asked) if ASKING.search(c)]
+    parts = _asked_parts(question)
     changes = [c for c in parts if _CHANGE_ASKED.search(c)]
-    if not changes or len(changes) == len(parts) or len(question.years) >= 2:
-        return False
-    if _TWO_TIMES.search(asked):
+    if not changes or len(changes) == len(parts) or _compares_two_times(question):
         return False
     # (spans of a count with no counter are every figure: counts, amounts and shares)
     figures = [(text, span) for text in texts for span in spans_of(text, COUNT)]
@@ -547,10 +548,23 @@ def change_unanswered(question: Question, texts: list[str]) -> bool:
 
 def _asks_change(question: Question) -> bool:
     """Every part asks a change: 「用户有多少家？比上年涨了多少？」 asks a level too."""
-    asked = question.core or question.text
-    two_times = len(question.years) >= 2 or _TWO_TIMES.search(asked)
-    parts = [c for c in re.split(r"[，,；;？?]", asked) if ASKING.search(c)]
-    return bool(parts) and all(_CHANGE_ASKED.search(c) for c in parts) and not two_times
+    parts = _asked_parts(question)
+    return (
+        bool(parts)
+        and all(_CHANGE_ASKED.search(c) for c in parts)
+        and not (_compares_two_times(question))
+    )
+
+
+def _asked_parts(question: Question) -> list[str]:
+    """The clauses of the focus that ask something."""
+    return [c for c in re.split(r"[，,；;？?]", question.core or question.text) if ASKING.search(c)]
+
+
+def _compares_two_times(question: Question) -> bool:
+    """The question names two times (从2017年到2018年, 和2020年相比): their levels answer a
+    change."""
+    return len(question.years) >= 2 or bool(_TWO_TIMES.search(question.core or question.text))
 
 
 def _attribute_near(question: Question, region: str, span: Span) -> float:
@@ -715,10 +729,14 @@ def _deed_stated(question: Question, region: str) -> bool:
     return not deeds or any(states_deed(deed, text) for deed in deeds)
 
 
+# A post a body holds (秘书长单位), not one a person holds.
+_BODYS_POST = re.compile(rf"({ROLE.pattern})(?:单位|机构)")
+
+
 def _role_asked(question: Question) -> str:
     """A post the asked attribute gives the body (理事长 in 理事长单位), which a text must
     name whole: its characters (长) stand in other posts (秘书长)."""
-    post = re.search(rf"({ROLE.pattern})(?:单位|机构)", question.core or question.text)
+    post = _BODYS_POST.search(question.core or question.text)
     return post.group(1) if post else ""
 
 
