@@ -115,6 +115,14 @@ _QUESTION_WORDS = frozenset(
         # 「……，这是哪一年的评价结果」: points back at the clause before
         "这是",
         "那是",
+        # what the asker heard or how sure they are, never what is asked (听说…, 大概多少)
+        "听说",
+        "据说",
+        "据悉",
+        "大概",
+        "大约",
+        "大致",
+        "来着",
     ]
 )
 # jieba's place tag; its person/organisation tags were measured to fire on common words (养老, 托幼)
@@ -309,6 +317,18 @@ class TermWeigher:
         self._df = lru_cache(maxsize=4096)(self._index.count)
         # every key term of every question asks for it: read the corpus once per word
         self._spelled = lru_cache(maxsize=4096)(self._spelled_out)
+        self._a_word = lru_cache(maxsize=1024)(self._begins_a_word)
+
+    def _begins_a_word(self, name: str) -> bool:
+        """The documents write `name` as a word (南沙 in 南沙区), not only across two
+        (组建|国际 holds 建国): jieba tags 「要建国内」 a place, and a name no document
+        uses as one cannot be what an answer must be about."""
+        return any(
+            token.startswith(name)
+            for text in self._index.candidates(name)
+            if name in text
+            for token in self.tokenizer.tokenize(text)
+        )
 
     def _compute_idf(self, term: str) -> float:
         df = self._df(term)
@@ -352,6 +372,7 @@ class TermWeigher:
             if (df <= common or (name in districts and self._a_scope(name)))
             and (df or not self._abbreviates(compact(name)))
             and (df or name not in loose or not self._paraphrases(compact(name)))
+            and (not df or flags.get(name) not in _PROPER or self._a_word(compact(name)))
         )
         unknown = tuple(name for name in names if not found[name])
         bodies = [w for w, flag in flags.items() if flag == _BODY and len(w) >= 2 and w in core]
@@ -507,6 +528,11 @@ class TermWeigher:
             window = _LINKING.sub("", clauses[-2])[-24:]
             words = self._content_words(window, years)
             nouns = [n for n, w in enumerate(words) if _nominal(w)]
+        elif len(clauses) > 1 and all(_MEASURE_HEAD.fullmatch(words[n]) for n in nouns):
+            # 「…母基金，规模有多大」: a clause asking only a measure measures the topic the
+            # clause before names, as 「母基金规模多大」 does
+            at = len(core[: asked.start()]) - len(clauses[-1]) - 1
+            return self._attribute(core[:at] + core[at + 1 :], years)
         if not nouns:
             return words[-1] if words else ""
         last = nouns[-1]

@@ -378,6 +378,32 @@ def test_an_abbreviated_attribute_is_found_where_the_documents_spell_it_out(
     assert all(t.spellings == () for t in common.attribute_terms)
 
 
+def test_a_place_name_must_be_a_word_of_the_documents(assistant: Assistant) -> None:
+    """jieba tags 建国 in 「要建国内」 a place; the documents hold those characters only across
+    two words (组建|国际), so it is no name the answer must be about. 南沙 is (南沙区)."""
+    heard = "听说广州要建国内第一条12英寸智能传感器及特色工艺生产线，是哪家公司在做？"
+    assert assistant.candidates(heard)[0].names == ()
+    answer = assistant.ask(heard)
+    assert not answer.refused and "增芯科技" in answer.text
+    assert "南沙" in assistant.candidates("南沙有多少家高新技术企业？")[0].names
+
+
+def test_a_clause_asking_only_a_measure_measures_the_topic_before_it(
+    assistant: Assistant,
+) -> None:
+    """「…母基金，规模有多大」 asks what 「…母基金规模有多大」 asks: the topic stands first in
+    its own clause."""
+    for question in (
+        "广州设了一只环港科大（广州）科技成果转化母基金，规模有多大？",
+        "广州设了一只环港科大（广州）科技成果转化母基金规模有多大？",
+    ):
+        answer = assistant.ask(question)
+        assert not answer.refused and answer.direct_answer.startswith("10亿元"), question
+    split = assistant.candidates("黄埔区的瞪羚企业，数量有多少？")[0]
+    whole = assistant.candidates("黄埔区的瞪羚企业数量有多少？")[0]
+    assert split.attribute == whole.attribute
+
+
 def test_an_abbreviation_is_not_an_unknown_name_but_a_typo_is(assistant: Assistant) -> None:
     """广马 stands in order inside 广州国际马拉松, so it is an abbreviation, not a name the
     corpus lacks; 黄浦区 (for 黄埔区) has a character no corpus name holds there."""

@@ -120,6 +120,20 @@ def test_hearsay_is_a_framing() -> None:
 @pytest.mark.parametrize(
     "question",
     [
+        "听说广州要建国内第一条12英寸智能传感器生产线，是哪家公司在做？",
+        "据说市里设了一只环港科大（广州）科技成果转化母基金，规模多大？",
+        "据悉黄埔区引进了一批战略科学家，有多少名？",
+    ],
+)
+def test_what_the_asker_heard_is_the_topic_not_a_framing(question: str) -> None:
+    """With no source named and no verb of saying, the clause after 听说/据说/据悉 is what the
+    question goes on to ask about: peeled off, it would leave 「是哪家公司在做」."""
+    assert split_framing(question).framing == ()
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
         "广州新型研发机构中，有多少位行业领军人才？",  # a locative clause is the entity, not framing
         "对于中小企业，有哪些扶持政策？",
         "在全省占多大比重？",
