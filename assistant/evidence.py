@@ -129,6 +129,7 @@ def typed_evidence(
             and not _part_of_total_asked(question, region, s)
             and not _part_of_asked_whole(question, region, s)
             and not _target_for_actual(question, region, s)
+            and not _flow_for_stock(question, region, s)
             and not _another_level(question, region, s)
         ]
         found += bool(typed)
@@ -173,6 +174,8 @@ _TARGET_ASKED = re.compile(r"目标|计划|规划|力争|争取|预计|预期|�
 _TARGET_SET = re.compile(
     r"力争|争取|目标|计划(?:到|在|于|将|实现|达到)|预计|预期|将(?:达|实现|突破|超过|建成)"
     r"|要(?:达到|实现|突破)"
+    # a plan's aim: 「推动国家新型工业化产业示范基地达到五星级水平」
+    r"|(?:推动|推进|促进|支持|加快)[^，,。；;]{0,24}(?:达到|实现|突破|提升至|提高到)"
 )
 
 
@@ -185,6 +188,36 @@ def _target_for_actual(question: Question, region: str, span: Span) -> bool:
     if not _ACTUAL_ASKED.search(asked) or _TARGET_ASKED.search(asked):
         return False
     return bool(_TARGET_SET.search(untitled(region[: span.start])))  # (not 《…行动计划》)
+
+
+# A total held (「技术经理人队伍有多少人」「累计有多少家」) ...
+# (一共, 总共 are often mere emphasis: 「一共引进了多少个项目」)
+_STOCK_ASKED = re.compile(r"总数|总量|累计|合计|队伍|现有|总规模")
+# ... is not what one year added (「2024年新培养技术经理人近2000名」), and the reverse.
+_FLOW_ASKED = re.compile(r"新增|新(?:培养|引进|认定|培育|建|设)|当年|全年|年内|一年|每年|去年|今年")
+_YEAR_END = re.compile(r"(?:到|截至|截止)\s*(?:19|20)\d{2}\s*年(?:底|末)")
+_FLOW_SET = re.compile(
+    r"新(?:增|培养|引进|认定|培育|建|设立|注册|登记|获批|入选|落户|签约|招引)[^，,。；;]{0,16}$"
+)
+_STOCK_SET = re.compile(r"(?:累计|总数|总量|合计|共计|总共|现有)[^，,。；;]{0,16}$")
+
+
+def _flow_for_stock(question: Question, region: str, span: Span) -> bool:
+    """A total held asked is not answered by what one year added: official texts mark an
+    addition with 新 and its verb (新增, 新培养, 新认定) right before the figure, and a total
+    with 累计, 共, 现有; a question asking one kind names its marker."""
+    if span.type not in (COUNT, AMOUNT):
+        return False
+    asked = question.core or question.text
+    before = region[_clause_bounds(region, span)[0] : span.start]
+    stock, flow = bool(_STOCK_ASKED.search(asked)), bool(_FLOW_ASKED.search(asked))
+    as_of = question.as_of or _YEAR_END.search(asked)
+    if stock and not flow and (as_of or not question.years):
+        # (a year asked, not as of its end, asks what that year added as well)
+        return bool(_FLOW_SET.search(before)) and not _STOCK_SET.search(before)
+    if flow and not stock:
+        return bool(_STOCK_SET.search(before)) and not _FLOW_SET.search(before)
+    return False
 
 
 def _people_named(question: Question) -> list[str]:
@@ -316,14 +349,35 @@ def _tied(question: Question, region: str, spans: list[Span]) -> list[Span]:
     is a neighbouring figure. (Names are not tied: a body and the deed asked of it often stand
     sentences apart, and tying them, even to the whole sentence, refused answerable questions
     of the frozen test split.)"""
-    return [
-        s
-        for s in spans
-        if s.type not in FIGURE_TYPES
-        or _attribute_near(question, region, s) > 0
-        or _share_of_asked_whole(question, region, s)
-        or _members_composing(question, region, s)
-    ]
+    tied: list[Span] = []
+    for s in spans:
+        if (
+            s.type not in FIGURE_TYPES
+            or _attribute_near(question, region, s) > 0
+            or _share_of_asked_whole(question, region, s)
+            or _members_composing(question, region, s)
+            or any(_continues(region, t, s) for t in tied)
+        ):
+            tied.append(s)
+    return tied
+
+
+# 「全年新增 26 家，累计 166 家」: a clause of only a qualifier and a figure goes on about the
+# subject of the figure before it.
+_CONTINUING = re.compile(
+    r"\s*[，,、；;]\s*(?:其中|全年|当年)?\s*"
+    r"(?:累计|共计|合计|总计|共|新增|增至|增加到|达到|达|超过|超|约|近)?\s*"
+)
+
+
+def _continues(region: str, tied: Span, span: Span) -> bool:
+    """`span` stands in such a clause right after the tied figure `tied`, and ends it (「，8家
+    单位建有…」 names its own subject after the figure)."""
+    return (
+        tied.end <= span.start
+        and bool(_CONTINUING.fullmatch(region[tied.end : span.start]))
+        and bool(re.match(r"\s*(?:[，,；;。]|$)", region[span.end :]))
+    )
 
 
 # 「由19位战略科技人才组成的…委员会」: what a body is made of counts its members.

@@ -586,6 +586,11 @@ def test_a_list_of_counted_members_needs_their_names(assistant: Assistant) -> No
         "广州国际技术交易服务中心2021年全年促成了多少项技术成果转化交易？",
         # 哪家银行 asks for a bank: 「推动8家合作银行…」 counts them
         "科技信贷风险补偿资金池具体是跟哪家银行合作的？",
+        # a total held asked: 「2024年新培养技术经理人近2000名」 is what one year added
+        "截至2024年底，广州技术经理人总数是多少？",
+        "广州现有技术经理人多少名？",
+        # the state now asked: 「推动…示范基地达到五星级水平」 is a plan's aim
+        "黄埔区的国家新型工业化产业示范基地目前是几星级？",
     ],
 )
 def test_what_the_documents_do_not_give_is_refused(assistant: Assistant, question: str) -> None:
@@ -818,6 +823,11 @@ def test_a_persons_posts_are_the_titles_written_before_the_name(
         # asked is given alone
         ("“十三五”期间黄埔区一共拿了多少国家科学技术奖？", "特等奖1项、一等奖5项、二等奖16项"),
         ("“十三五”期间黄埔区拿了几项国家科学技术奖一等奖？", "5项"),
+        # an addition asked is the 新… figure, a total the 累计 one; a clause of only
+        # 「累计 166 家」 goes on about the subject of the figure before it
+        ("2024年广州新培养技术经理人多少名？", "近2000名"),
+        ("截至2018年，广州产学研技术创新联盟累计有多少家？", "166 家"),
+        ("2018年广州新增了多少家产学研技术创新联盟？", "26 家"),
     ],
 )  # fmt: skip
 def test_the_first_line_gives_the_indicator_and_measure_asked(
