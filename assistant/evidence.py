@@ -305,8 +305,14 @@ def _exactness(question: Question, region: str, span: Span) -> float:
 # stated count of what is then asked for by name.
 _MEMBERS_ASKED = re.compile(
     r"(?:\d+|[两二三四五六七八九十]+)\s*[家个项所名位只大][^，,。？?]{1,20}?"
-    r"(?:[，,]\s*(?:它们|这些|其中|都)*)?(?:是|有|为)?(?:哪几|哪些|分别)"  # (「…企业，它们分别是」)
+    r"(?:[，,]\s*(?:它们|这些|其中|都|具体|究竟|到底)*)?(?:是|有|为)?"  # (「…企业，它们分别是」)
+    r"(?:哪几|哪些|分别|哪[两二三四五六七八九十]+[家个项所名位只])"  # (「…，具体是哪两家」)
 )
+# 「除了文远知行和小马智行，另外那几家是哪几家」: the members a text has not named are asked.
+_OTHERS_ASKED = re.compile(r"除了?|另外|其余|其他|其它|剩下|剩余")
+# 「文远知行、小马智行等6家」「…等科技企业」: a series that names some members, then
+# stands for them all (not 等级, 等同, 等待).
+_NAMED_THEN_COUNTED = re.compile(r"([^，,。；;：:]{2,60}?)等(?![级同待于])")
 
 
 # Names in a series: 「广汽集团、唯品会」, 「“智造计划”“上云计划”」, 「一是……」.
@@ -337,10 +343,23 @@ def could_name_what_is_asked(question: Question, text: str) -> bool:
     named = _attribute_in(question, compact(text)) > 0
     if _counted_members_asked(question) and not (_NAMES_LISTED.search(text) and named):
         return False
+    others = _OTHERS_ASKED.search(compact(question.core or question.text))
+    if LIST in question.types and others and _only_named_ones_listed(question, text):
+        return False  # the others asked: a series of only those said names none of them
     if NAME in question.types and _NAMING.search(question.core or question.text):
         # 「…药物叫什么名字」: a name must be written, by what it names
         return _names_something(question, text) and named
     return True
+
+
+def _only_named_ones_listed(question: Question, text: str) -> bool:
+    """The text's series names no more members than the question already does (「文远知行、小马智行等6家」 for 「除了文远知行和小马智行…」)."""
+    asked = compact(question.core or question.text)
+    series = _NAMED_THEN_COUNTED.search(text)
+    if not series:
+        return False
+    members = [compact(m) for m in re.split(r"[、和及与]", series.group(1)) if m.strip()]
+    return all(m in asked for m in members)
 
 
 def _tied(question: Question, region: str, spans: list[Span]) -> list[Span]:

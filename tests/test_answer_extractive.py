@@ -388,6 +388,17 @@ def test_a_place_name_must_be_a_word_of_the_documents(assistant: Assistant) -> N
     assert "南沙" in assistant.candidates("南沙有多少家高新技术企业？")[0].names
 
 
+def test_the_others_asked_are_not_named_by_a_series_of_the_ones_said(
+    assistant: Assistant,
+) -> None:
+    """「文远知行、小马智行等6家」 names only the two the question sets aside."""
+    others = "除了文远知行和小马智行，另外那几家成功上市的高科技企业分别是哪几家？"
+    _, candidates = assistant.candidates(others)
+    assert not any("等6家" in c.sentence.text for c in candidates)
+    _, listed = assistant.candidates("2024年广州有哪些高科技企业成功上市？")
+    assert any("等6家" in c.sentence.text for c in listed)
+
+
 def test_a_clause_asking_only_a_measure_measures_the_topic_before_it(
     assistant: Assistant,
 ) -> None:
@@ -589,6 +600,8 @@ def test_a_list_of_counted_members_needs_their_names(assistant: Assistant) -> No
         # a total held asked: 「2024年新培养技术经理人近2000名」 is what one year added
         "截至2024年底，广州技术经理人总数是多少？",
         "广州现有技术经理人多少名？",
+        # which ones asked of a count the question states: 「培育1-2家…企业」 names none
+        "黄埔规划提出要培育1-2家对全球产业格局有重要影响的企业，具体是哪两家？",
         # the state now asked: 「推动…示范基地达到五星级水平」 is a plan's aim
         "黄埔区的国家新型工业化产业示范基地目前是几星级？",
     ],
