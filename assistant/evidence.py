@@ -20,6 +20,7 @@ from assistant.answer_types import (
     AMOUNT,
     ASKING,
     COUNT,
+    COUNTERS,
     DATE,
     FIGURE_TYPES,
     LIST,
@@ -130,6 +131,7 @@ def typed_evidence(
             and not _part_of_asked_whole(question, region, s)
             and not _target_for_actual(question, region, s)
             and not _flow_for_stock(question, region, s)
+            and not _counts_another_after(question, region, s)
             and not _another_level(question, region, s)
         ]
         found += bool(typed)
@@ -551,6 +553,35 @@ def _noun_before(before: str) -> str:
     words bounding the count."""
     words = [(p.word, p.flag) for p in jieba.posseg.cut(_NUMBER_QUALIFIER.sub("", before))]
     return compact(_trailing_run(words, _NOUN_TAGS))
+
+
+def _counts_another_after(question: Question, region: str, span: Span) -> bool:
+    """A count is of the noun written right after its counter (「带动12个投资主体参与项目
+    投资」 counts 投资主体): where the text names the asked noun (项目) only elsewhere, the
+    figure counts another thing. (A text that never names the asked noun may use another word
+    for it, and is not judged here.)"""
+    if span.type != COUNT:
+        return False
+    asked = _COUNTED_ASKED.search(question.core or question.text)
+    head = _noun_after(asked.group(1)) if asked else ""
+    counted = _noun_after(region[span.end : span.end + _DEED_CHARS])
+    if len(counted) < 2 or len(head) < 2 or any(char in counted for char in head):
+        return False
+    return head in compact(region).replace(counted, "")
+
+
+# 「投了多少个港科大（广州）的项目」: the noun after the asked count (and its 的) is counted.
+_COUNTED_ASKED = re.compile(
+    rf"(?:多少|几)\s*[{COUNTERS}](?:[^，,。？?的]{{0,12}}的)?([^，,。？?]{{2,12}})"
+)
+
+
+def _noun_after(text: str) -> str:
+    """The nouns at the start of a text, up to the clause's end (compact)."""
+    text = text[: m.start()] if (m := _CLAUSE_END.search(text)) else text
+    words = [(p.word, p.flag) for p in jieba.posseg.cut(text)]
+    run = itertools.takewhile(lambda pair: pair[1].startswith((*_NOUN_TAGS, "vn")), words)
+    return compact("".join(word for word, _ in run))
 
 
 def _counts_another(question: Question, counted: str) -> bool:

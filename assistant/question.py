@@ -173,7 +173,13 @@ _ASK_AND_COUNTER = re.compile(r"(?:几|多少)[\u4e00-\u9fff]")
 _PARAPHRASE_SHARE = 0.6
 _PLAN_PHRASE = re.compile(rf"[“\"「]?{PLAN_PERIOD.pattern}[”\"」]?(?:期间|末|初|以来|时期)?")
 # A Latin gloss after a term (份额（Share）, 研发投入(R&D)) restates it: the term is asked.
-_GLOSS = re.compile(r"[（(][A-Za-z&.\s-]+[)）]")
+# A gloss in brackets says what the asked thing is or takes in, not what is asked of it:
+# 「(GDP)」, 「（包括企业、金融机构在内）」.
+_GLOSS = re.compile(
+    r"[（(][A-Za-z&.\s-]+[)）]"
+    r"|[（(](?:包括|包含|含|即|如|例如|比如|不含|不包括)[^（()）]{1,40}[)）]"
+    r"|[（(][^（()）]{1,40}在内[)）]"
+)
 # How a document glosses a phrase with its Latin abbreviation: 「地区生产总值(GDP)」.
 _GLOSSED = re.compile(r"([\u4e00-\u9fff]{2,12})\s*[（(]\s*([A-Za-z][A-Za-z&]{1,9})\s*[)）]")
 _GLOSSED_CHARS = 3

@@ -600,6 +600,10 @@ def test_a_list_of_counted_members_needs_their_names(assistant: Assistant) -> No
         # a total held asked: 「2024年新培养技术经理人近2000名」 is what one year added
         "截至2024年底，广州技术经理人总数是多少？",
         "广州现有技术经理人多少名？",
+        # 项目 asked: 「带动12个投资主体参与项目投资」 counts 投资主体, and names 项目 elsewhere
+        "环港科大（广州）科技成果转化母基金一共投了多少个港科大（广州）的项目？",
+        # the whole asked, its gloss in brackets: 「首批成员单位包含38家新型研发机构」 is a part
+        "新型研发机构协同创新联盟首批成员单位（包括企业、金融机构在内）一共有多少家？",
         # which ones asked of a count the question states: 「培育1-2家…企业」 names none
         "黄埔规划提出要培育1-2家对全球产业格局有重要影响的企业，具体是哪两家？",
         # the state now asked: 「推动…示范基地达到五星级水平」 is a plan's aim
@@ -841,6 +845,10 @@ def test_a_persons_posts_are_the_titles_written_before_the_name(
         ("2024年广州新培养技术经理人多少名？", "近2000名"),
         ("截至2018年，广州产学研技术创新联盟累计有多少家？", "166 家"),
         ("2018年广州新增了多少家产学研技术创新联盟？", "26 家"),
+        # the noun after the counter is the one asked (卫星), also with a modifier and 的
+        ("中科宇航的“力箭一号”已经把多少颗卫星送上了轨道？", "57颗"),
+        ("环港科大（广州）科技成果转化母基金带动了多少个投资主体？", "12个"),
+        ("联盟首批成员单位里有多少家新型研发机构？", "38家"),
     ],
 )  # fmt: skip
 def test_the_first_line_gives_the_indicator_and_measure_asked(
