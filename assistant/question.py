@@ -370,6 +370,8 @@ class TermWeigher:
         asking = _standard_asking(core)
         types = asked_types(asking)
         named = [*_names(core, flags), *areas, *zones, *_stated_figures(clean, LIST in types)]
+        set_aside = "".join(_SET_ASIDE.findall(core))
+        named = [name for name in named if name not in set_aside]
         found = {name: self._df(compact(name)) for name in dict.fromkeys(named)}
         loose = set(_quoted(core))  # a user's quotes may hold their own wording
         names = tuple(
@@ -693,6 +695,10 @@ def _names(text: str, flags: dict[str, str]) -> list[str]:
         and not _ASK_AND_COUNTER.fullmatch(word)  # jieba tags 几环 a place
     ]
     return quoted + places + proper
+
+
+# 「除总文《…》外，…」: what the question sets aside is no name the answer must be about.
+_SET_ASIDE = re.compile(r"除了?([^，,？?]{1,80}?)(?:之外|以外|外)")
 
 
 # An area within a district or city: two characters and 城 or 岛 (知识城, 科学城, 生物岛), not

@@ -845,6 +845,12 @@ def test_a_persons_posts_are_the_titles_written_before_the_name(
         ("2024年广州新培养技术经理人多少名？", "近2000名"),
         ("截至2018年，广州产学研技术创新联盟累计有多少家？", "166 家"),
         ("2018年广州新增了多少家产学研技术创新联盟？", "26 家"),
+        # a title the question sets aside (除总文《…》外) is no name the answer must be about
+        (
+            "按广州科技成果转化“1+N”政策体系，除总文《广州市进一步促进科技成果转化若干措施》外，"
+            "作为“N”的配套政策文件有几项？",
+            "4项",
+        ),
         # the noun after the counter is the one asked (卫星), also with a modifier and 的
         ("中科宇航的“力箭一号”已经把多少颗卫星送上了轨道？", "57颗"),
         ("环港科大（广州）科技成果转化母基金带动了多少个投资主体？", "12个"),
