@@ -46,6 +46,8 @@ _BOUND_AFTER = re.compile(r"\s*(?:以上|以下|左右|上下)")
 # A change's end asked (「扩充到了多少家」「提高至多少」), and a figure written as one (「增至66家」).
 _TO_ASKED = re.compile(r"(?:到|至)了?\s*(?:多少|几|多高|多大)")
 _AFTER_TO = re.compile(r"(?:到|至)\s*(?:了\s*)?$")
+# The state now asked (「现在一共有多少家」): after a change, its end.
+_NOW_ASKED = re.compile(r"现在|目前|如今|现有|至今")
 # What follows a range's lower end: its upper end.
 _RANGE_ON = re.compile(r"\s*[-—–~～]\s*\d+(?:\.\d+)?\s*[%％]?")
 # A figure followed by 的 (or 规模的) describes the noun after it.
@@ -241,7 +243,7 @@ def _span_fit(
         # 「20%-30%」: the lower end is stated with the upper one (`_as_stated`), not alone
         not upper,
         # 「扩充到了多少家」 asks where a change ended: 「从原来的36家增至66家」 gives 66家
-        bool(_TO_ASKED.search(question.core or question.text))
+        bool(_TO_ASKED.search(question.core or question.text) or _NOW_ASKED.search(question.text))
         and bool(_AFTER_TO.search(text, 0, span.start)),
         own,
         _counts_asked(question, text, span),

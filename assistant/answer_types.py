@@ -325,7 +325,15 @@ def asked_counter(question: str) -> str:
         return unit.group(1)
     # 「有几位院士？发表了几篇论文？」: each part's counter counts its own figure
     asked = re.findall(rf"(?<!哪)(?:多少|几)\s*([{COUNTERS}])", question)
+    if _PEOPLE_BY_GE.search(question):
+        asked.append("人")  # 「多少个技术经理人」: 个 said of people, who are counted 名/位/人
     return "".join(dict.fromkeys("".join(_COUNTER_KIN.get(c, c) for c in asked)))
+
+
+# The general classifier 个 before a noun for people (经理人, 科研人员, 院士, 博士生).
+_PEOPLE_BY_GE = re.compile(
+    r"(?<!哪)(?:多少|几)\s*个[^，,。？?]{0,10}?(?:人|人员|者|院士|士|师|生)(?=[？?，,。吗呢啊]|$)"
+)
 
 
 def _counted(counter: str) -> str:

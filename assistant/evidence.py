@@ -577,9 +577,13 @@ _COUNTED_ASKED = re.compile(
 
 
 def _noun_after(text: str) -> str:
-    """The nouns at the start of a text, up to the clause's end (compact)."""
+    """The nouns at the start of a text, up to the clause's end (compact); '' where a place
+    or a person opens it (「8家广东省高水平创新研究院」: a long name, which jieba tags in
+    pieces, 创新 as a verb)."""
     text = text[: m.start()] if (m := _CLAUSE_END.search(text)) else text
     words = [(p.word, p.flag) for p in jieba.posseg.cut(text)]
+    if words and words[0][1].startswith(("ns", "nr")):
+        return ""
     run = itertools.takewhile(lambda pair: pair[1].startswith((*_NOUN_TAGS, "vn")), words)
     return compact("".join(word for word, _ in run))
 

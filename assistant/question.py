@@ -173,6 +173,8 @@ _ASK_AND_COUNTER = re.compile(r"(?:几|多少)[\u4e00-\u9fff]")
 _PARAPHRASE_SHARE = 0.6
 _PLAN_PHRASE = re.compile(rf"[“\"「]?{PLAN_PERIOD.pattern}[”\"」]?(?:期间|末|初|以来|时期)?")
 # A Latin gloss after a term (份额（Share）, 研发投入(R&D)) restates it: the term is asked.
+# A measure noun after the question word (多大规模, 多少数量) is the measure asked.
+_MEASURE_AFTER = re.compile(r"有(多大|多少)(规模|数量|总量|总数)")
 # A gloss in brackets says what the asked thing is or takes in, not what is asked of it:
 # 「(GDP)」, 「（包括企业、金融机构在内）」.
 _GLOSS = re.compile(
@@ -484,6 +486,8 @@ class TermWeigher:
         alone names any unit, and the two may stand apart in the answer (中小企业……投融资).
         """
         core = _UNTIL.sub("", _GLOSS.sub("", _PLAN_PHRASE.sub("", core)))
+        # 「…母基金有多大规模」 asks what 「…母基金规模多大」 does
+        core = _MEASURE_AFTER.sub(r"\2\1", core)
         if _POINTS_BACK.search(core):
             # 「……被评为优秀，这是哪一年的评价结果」: the clause before is what is asked of
             return ""
@@ -568,7 +572,11 @@ class TermWeigher:
         measure = bool(_MEASURE_HEAD.fullmatch(head))
         if (
             modifier
-            and (modifier + head in window or (measure and f"{modifier}的{head}" in window))
+            and (
+                modifier + head in window
+                # 「基地现在的规模」: a time word may stand between a measure and its owner
+                or (measure and re.search(rf"{re.escape(modifier)}[^，,]{{0,4}}的{head}", window))
+            )
             and (
                 _nominal(modifier)
                 or _tag(modifier) == "nr"
@@ -760,9 +768,13 @@ def _stated_figures(text: str, listed: bool = False) -> list[str]:
     asked, in the asker's words: the plan writes 3大节点."""
     return [
         s.text
-        for s in stated_types(untitled(text))
+        for s in stated_types(_LABEL.sub("", untitled(text)))
         if re.search(r"\d", s.text) and not (listed and s.text.endswith("个"))
     ]
+
+
+# 「表2.1」「专栏10」「图3」: a number that labels a table or a box, not a figure.
+_LABEL = re.compile(r"(?:表|图|专栏|附件|附表)\s*\d+(?:\.\d+)*")
 
 
 def untitled(text: str) -> str:

@@ -851,6 +851,13 @@ def test_a_persons_posts_are_the_titles_written_before_the_name(
             "作为“N”的配套政策文件有几项？",
             "4项",
         ),
+        # 个 said of people counts them as 名; 「表2.1」 labels a table, it states no figure
+        ("广州2024年一年里新带出来多少个技术经理人？", "近2000名"),
+        ("按照表2.1所列的黄埔区科技创新“十四五”发展目标，2025年技术合同成交额的目标值是多少？", "800"),
+        # 「有多大规模」 is 「规模多大」: the fund's size is its amount; the state now asked of
+        # 「从原来的36家增至66家」 is the change's end; a time word may part owner and measure
+        ("广州专门设的环港科大成果转化母基金有多大规模？", "10亿元"),
+        ("想了解创交会成果转化基地现在的规模，目前一共有多少家？", "66家"),
         # the noun after the counter is the one asked (卫星), also with a modifier and 的
         ("中科宇航的“力箭一号”已经把多少颗卫星送上了轨道？", "57颗"),
         ("环港科大（广州）科技成果转化母基金带动了多少个投资主体？", "12个"),
