@@ -91,15 +91,17 @@ _CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
     # 「在…排名中的得分」: a ranking the question is placed in asks no rank
     (RANK, re.compile(r"第几|排名(?![中里上])|排第|排在|名次|位次|位列|位居|排行")),
     # 「哪几家」 asks which ones (a list), 「几家」 how many.
-    (COUNT, re.compile(rf"(?<!哪)(?:多少|几)\s*[{COUNTERS}]")),
+    # (「好几年」「十几个」 say "several", they ask nothing)
+    (COUNT, re.compile(rf"(?<![哪好十])(?:多少|几)\s*[{COUNTERS}]")),
     (
         AMOUNT,
         re.compile(
             r"多少[万亿千百]*元|几[万亿千百]+元|多少钱|金额"
-            r"|多少(?:资金|经费|补贴|奖励|奖金|会费|费用|租金|预算|投资|税|贷款|融资|收入|营收|产值|资本)"
+            r"|多少(?:资金|经费|补贴|补助|资助|奖励|奖金|会费|费用|租金|预算|投资|税|贷款|融资|收入"
+            r"|营收|产值|资本)"
             # (规模 is not among them: 基金规模 is money, 在校研究生规模 a head count)
             r"|(?:补贴|奖励|资助|会费|费用|租金|经费|预算|投资|投入|资金|资本|钱|[^，。？\s]额|产值|营收|收入)"
-            r"[^，。？占]{0,8}(?:多少|多大|(?<!哪)几)"  # (「经费在研发经费里占多大比重」 asks a share)
+            r"[^，。？占]{0,8}(?:多少|多大|(?<![哪好十])几)"  # (「经费在研发经费里占多大比重」 asks a share)
         ),
     ),
     # 「用了多久」 asks how long, answered by 10个月, not by a date
@@ -190,7 +192,7 @@ _COUNT_ANY = re.compile(
 )
 _ANY_COUNTER = COUNTERS
 _BARE_COUNT = re.compile(
-    r"多少|(?<!哪)几(?![乎])|数量|总数|一共有|共有|多大规模|规模[^，。？]{0,8}多大"
+    r"多少|(?<![哪好十])几(?![乎])|数量|总数|一共有|共有|多大规模|规模[^，。？]{0,8}多大"
 )
 _BARE_NUMBER = re.compile(rf"{_NUMBER}\s*(?:余|多)?\s*(?:万|亿)?")
 _YEAR_ONLY = re.compile(r"(?:19|20)\d{2}")
@@ -324,7 +326,7 @@ def asked_counter(question: str) -> str:
     if unit:
         return unit.group(1)
     # 「有几位院士？发表了几篇论文？」: each part's counter counts its own figure
-    asked = re.findall(rf"(?<!哪)(?:多少|几)\s*([{COUNTERS}])", question)
+    asked = re.findall(rf"(?<![哪好十])(?:多少|几)\s*([{COUNTERS}])", question)
     if _PEOPLE_BY_GE.search(question):
         asked.append("人")  # 「多少个技术经理人」: 个 said of people, who are counted 名/位/人
     return "".join(dict.fromkeys("".join(_COUNTER_KIN.get(c, c) for c in asked)))

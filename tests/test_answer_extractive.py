@@ -606,6 +606,10 @@ def test_a_list_of_counted_members_needs_their_names(assistant: Assistant) -> No
         "新型研发机构协同创新联盟首批成员单位（包括企业、金融机构在内）一共有多少家？",
         # which ones asked of a count the question states: 「培育1-2家…企业」 names none
         "黄埔规划提出要培育1-2家对全球产业格局有重要影响的企业，具体是哪两家？",
+        # 多少资助 asks an amount: 「…资助管理办法…等4项…政策文件」 gives none; 「好几年」 says
+        # "several years", it asks no count 「连续6年」 could answer
+        "按《广州市概念验证中心资助管理办法(试行)》最多能拿多少资助？",
+        "黄埔区的财政科技投入连着好几年大涨，每年到底涨了百分之几？",
         # the state now asked: 「推动…示范基地达到五星级水平」 is a plan's aim
         "黄埔区的国家新型工业化产业示范基地目前是几星级？",
     ],
