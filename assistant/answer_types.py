@@ -115,7 +115,9 @@ _CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         ORGANISATION,
         re.compile(
-            r"哪[家个些]?(?:单位|机构|部门|企业|公司|高校|大学|医院|组织|平台|银行|学校|协会|学会)"
+            # (not 平台: a platform's name ends in 平台 or 加速营, which no suffix of a body
+            # marks; 「哪些平台」 asks for a list of names)
+            r"哪[家个些]?(?:单位|机构|部门|企业|公司|高校|大学|医院|组织|银行|学校|协会|学会)"
             # 「哪家科研单位」「哪家基金管理机构」: a modifier may stand before the class noun
             # (not a count or kind: 「哪几类服务平台」「哪“三大平台”」 list things; nor a firm:
             # 「哪家广州企业」 is answered by a brand, 亿航智能, which no suffix marks)

@@ -131,6 +131,7 @@ def typed_evidence(
             and not _part_of_asked_whole(question, region, s)
             and not _target_for_actual(question, region, s)
             and not _flow_for_stock(question, region, s)
+            and not _total_for_each(question, region, s)
             and not _counts_another_after(question, region, s)
             and not _another_level(question, region, s)
         ]
@@ -202,6 +203,21 @@ _FLOW_SET = re.compile(
     r"新(?:增|培养|引进|认定|培育|建|设立|注册|登记|获批|入选|落户|签约|招引)[^，,。；;]{0,16}$"
 )
 _STOCK_SET = re.compile(r"(?:累计|总数|总量|合计|共计|总共|现有)[^，,。；;]{0,16}$")
+
+
+# 「单个项目最多能拿多少」: what one item gets, or a ceiling, is asked ...
+_EACH_ASKED = re.compile(r"单个|单项|单笔|单家|每个|每项|每家|每笔|每所|最多|最高|上限|封顶")
+# ... which a text writes with 每, 单, a ceiling (最高, 不超过) or 以内 by the figure.
+_EACH_SET = re.compile(r"每|单个|单项|单笔|最高|最多|不超过|不高于|上限|封顶|至多|以内")
+
+
+def _total_for_each(question: Question, region: str, span: Span) -> bool:
+    """What one item gets, or a ceiling, asked (「单个项目最多能拿多少经费」) is not answered
+    by an amount the clause gives with no 每, 单 or ceiling by it: 「实施20项…攻关项目,支持
+    经费达2900万元」 is the total for all of them."""
+    if span.type != AMOUNT or not _EACH_ASKED.search(question.core or question.text):
+        return False
+    return not _EACH_SET.search(_clause_around(region, span) + region[span.end : span.end + 4])
 
 
 def _flow_for_stock(question: Question, region: str, span: Span) -> bool:

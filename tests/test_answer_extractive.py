@@ -388,6 +388,13 @@ def test_a_place_name_must_be_a_word_of_the_documents(assistant: Assistant) -> N
     assert "南沙" in assistant.candidates("南沙有多少家高新技术企业？")[0].names
 
 
+def test_platforms_asked_are_listed_not_looked_up_as_bodies(assistant: Assistant) -> None:
+    """A platform's name ends in 平台 or 加速营, which no suffix of a body marks: 「哪些平台」
+    asks for a list, and the plan's series answers it."""
+    answer = assistant.ask("黄埔区围绕PNP国际化垂直孵化平台具体要建哪些平台？")
+    assert not answer.refused and "独角兽企业加速营" in answer.text
+
+
 def test_the_others_asked_are_not_named_by_a_series_of_the_ones_said(
     assistant: Assistant,
 ) -> None:
@@ -606,6 +613,8 @@ def test_a_list_of_counted_members_needs_their_names(assistant: Assistant) -> No
         "新型研发机构协同创新联盟首批成员单位（包括企业、金融机构在内）一共有多少家？",
         # which ones asked of a count the question states: 「培育1-2家…企业」 names none
         "黄埔规划提出要培育1-2家对全球产业格局有重要影响的企业，具体是哪两家？",
+        # one item's share or a ceiling asked: 「实施20项…项目,支持经费达2900万元」 is the total
+        "我们想牵头参加产业链创新联合体攻关，单个项目最多能拿到多少经费支持？",
         # 多少资助 asks an amount: 「…资助管理办法…等4项…政策文件」 gives none; 「好几年」 says
         # "several years", it asks no count 「连续6年」 could answer
         "按《广州市概念验证中心资助管理办法(试行)》最多能拿多少资助？",
@@ -855,6 +864,8 @@ def test_a_persons_posts_are_the_titles_written_before_the_name(
             "作为“N”的配套政策文件有几项？",
             "4项",
         ),
+        # the total for all items asked is the total
+        ("2024年20项产业链创新联合体攻关项目一共支持了多少经费？", "2900万元"),
         # 个 said of people counts them as 名; 「表2.1」 labels a table, it states no figure
         ("广州2024年一年里新带出来多少个技术经理人？", "近2000名"),
         ("按照表2.1所列的黄埔区科技创新“十四五”发展目标，2025年技术合同成交额的目标值是多少？", "800"),
