@@ -361,6 +361,9 @@ def could_name_what_is_asked(question: Question, text: str) -> bool:
     named = _attribute_in(question, compact(text)) > 0
     if _counted_members_asked(question) and not (_NAMES_LISTED.search(text) and named):
         return False
+    listed = _BODIES_ASKED.search(question.core or question.text)
+    if listed and not _names_a_body_of(listed.group(1), question, text):
+        return False  # 「可以去哪几家合作银行办理」: 「推动8家合作银行…」 names no bank
     others = _OTHERS_ASKED.search(compact(question.core or question.text))
     if LIST in question.types and others and _only_named_ones_listed(question, text):
         return False  # the others asked: a series of only those said names none of them
@@ -368,6 +371,27 @@ def could_name_what_is_asked(question: Question, text: str) -> bool:
         # 「…药物叫什么名字」: a name must be written, by what it names
         return _names_something(question, text) and named
     return True
+
+
+# 「哪几家合作银行」「哪些高校」: bodies of a class whose names end in the class noun (a
+# firm's brand, 亿航智能, does not: 企业 and 公司 are not among them).
+_BODIES_ASKED = re.compile(
+    r"哪(?:几|些)[家个所]?[^，,。？?的]{0,6}?(银行|高校|大学|医院|学校|协会|学会|研究院|研究所|实验室)"
+)
+
+
+def _names_a_body_of(kind: str, question: Question, text: str) -> bool:
+    """The text names a body of the kind (…银行) other than the question's own words for it."""
+    asked = compact(question.text)
+    endings = _KIND_ENDINGS.get(kind, (kind,))
+    return any(
+        span.text.endswith(endings) and compact(span.text) not in asked
+        for span in spans_of(text, ORGANISATION)
+    )
+
+
+# A class noun whose members' names end otherwise (高校: 中山大学, 广州医科大学, …学院).
+_KIND_ENDINGS = {"高校": ("大学", "学院", "高校"), "学校": ("学校", "大学", "学院")}
 
 
 def _only_named_ones_listed(question: Question, text: str) -> bool:

@@ -388,6 +388,12 @@ def test_a_place_name_must_be_a_word_of_the_documents(assistant: Assistant) -> N
     assert "南沙" in assistant.candidates("南沙有多少家高新技术企业？")[0].names
 
 
+def test_universities_asked_are_named_by_their_universities(assistant: Assistant) -> None:
+    """高校 are named 中山大学, 华南理工大学: a series of those answers 「哪些高校」."""
+    answer = assistant.ask("在穗高校院所科技成果转移转化试点邀请了哪些高校和科研机构参加？")
+    assert not answer.refused and "中山大学" in answer.text
+
+
 def test_platforms_asked_are_listed_not_looked_up_as_bodies(assistant: Assistant) -> None:
     """A platform's name ends in 平台 or 加速营, which no suffix of a body marks: 「哪些平台」
     asks for a list, and the plan's series answers it."""
@@ -613,6 +619,8 @@ def test_a_list_of_counted_members_needs_their_names(assistant: Assistant) -> No
         "新型研发机构协同创新联盟首批成员单位（包括企业、金融机构在内）一共有多少家？",
         # which ones asked of a count the question states: 「培育1-2家…企业」 names none
         "黄埔规划提出要培育1-2家对全球产业格局有重要影响的企业，具体是哪两家？",
+        # banks asked by name: 「推动8家合作银行…」 names none
+        "我们打算申请科技信贷风险补偿资金池的贷款，可以去哪几家合作银行办理？",
         # one item's share or a ceiling asked: 「实施20项…项目,支持经费达2900万元」 is the total
         "我们想牵头参加产业链创新联合体攻关，单个项目最多能拿到多少经费支持？",
         # 多少资助 asks an amount: 「…资助管理办法…等4项…政策文件」 gives none; 「好几年」 says
