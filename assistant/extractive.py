@@ -15,7 +15,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 
 from assistant.answer_form import refusal_text, render_answer, render_items
-from assistant.answer_types import ORGANISATION, SPAN_TYPES, spans_of
+from assistant.answer_types import ASKING, ORGANISATION, SPAN_TYPES, spans_of
 from assistant.decision import AnswerabilityModel, load_model
 from assistant.evidence import (
     ENUMERATION,
@@ -522,6 +522,31 @@ def _parts_unanswered(
     return found
 
 
+_PART_BREAK = re.compile(r"[？?；;]")
+_SUBSET = re.compile(r"^\s*其中")
+
+
+def _later_part_unstated(question: Question, chosen: list[Sentence]) -> bool:
+    """A later part asks of a year of its own (「2018年…登记了多少项？2017年登记了多少项？」)
+    or of a subset (「…？其中博士生有多少？」) that no answering sentence writes: they answer
+    the first part alone. (Parts are split at 「？」 and 「；」: a clause after a comma often
+    goes on about the same figure.)"""
+    parts = [p for p in _PART_BREAK.split(question.core or question.text) if ASKING.search(p)]
+    if len(parts) < 2:
+        return False
+    texts = [compact(s.text) for s in chosen]
+    written = set().union(*(explicit_years(s.text) for s in chosen))
+    first_years = years_in(parts[0])
+    for part in parts[1:]:
+        own = years_in(part) - first_years
+        if own and not own & written:
+            return True
+        named = [t for t in question.terms if t.text in compact(part)]
+        if _SUBSET.match(part) and named and not any(t.text in x for t in named for x in texts):
+            return True
+    return False
+
+
 def _answers_part(first: Question, part: Question, sentence: Sentence) -> bool:
     """The sentence holds a figure by the part's attribute other than the first part's
     (「已引进24名两院院士…创建院士专家工作站」 counts 院士, not the 人才 工作站 brought in)."""
@@ -650,5 +675,7 @@ def extract_answer(
     chosen = _select(question, lead, sentences + _read_on(question, lead, outline))
     if question.kind == "figure" and change_unanswered(question, [s.text for s in chosen]):
         return refusal(question, sentences, weighed[0])  # the level is stated, not the change
+    if question.kind == "figure" and _later_part_unstated(question, chosen):
+        return refusal(question, sentences, weighed[0])  # the first part alone is answered
     text, quotes, direct = render_answer(question, chosen)
     return Extract(text, quotes, False, (), direct)

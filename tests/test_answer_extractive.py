@@ -619,6 +619,9 @@ def test_a_list_of_counted_members_needs_their_names(assistant: Assistant) -> No
         "新型研发机构协同创新联盟首批成员单位（包括企业、金融机构在内）一共有多少家？",
         # which ones asked of a count the question states: 「培育1-2家…企业」 names none
         "黄埔规划提出要培育1-2家对全球产业格局有重要影响的企业，具体是哪两家？",
+        # a later part asks of its own year or of a subset (其中…) no answering sentence writes
+        "2018年广州技术合同认定登记了多少项？2017年登记了多少项？",
+        "中国社会科学院大学黄埔研究院的在校研究生规模至少要有多少人？其中博士生有多少？",
         # banks asked by name: 「推动8家合作银行…」 names none
         "我们打算申请科技信贷风险补偿资金池的贷款，可以去哪几家合作银行办理？",
         # one item's share or a ceiling asked: 「实施20项…项目,支持经费达2900万元」 is the total
