@@ -402,6 +402,27 @@ def _organisation_name(span: Span) -> Span | None:
     return Span(span.end - len(name), span.end, span.type, name)
 
 
+# 「艾目易成功研制国内唯一的手术机器人定位系统」: a firm is often named by its brand alone,
+# with no suffix, as the subject that opens a sentence of what it achieved.
+_SUBJECT_BEFORE_DEED = re.compile(
+    r"^\s*([\u4e00-\u9fffA-Za-z]{2,8}?)(?=成功|研制|研发|推出|发布|建成|打造|推动|牵头|获批|荣获|入选)"
+)
+# Who is no firm: a place or a whole (全市, 我区), an office, a pronoun.
+_NO_FIRM = re.compile(r"^(?:全|我|本|该|其|此|各)|[省市区县镇]$|政府|部门|局$|委$")
+
+
+def brand_subjects(text: str) -> list[Span]:
+    """The brand that opens a sentence as the subject of what it did (see above)."""
+    match = _SUBJECT_BEFORE_DEED.match(text)
+    if not match or _NO_FIRM.search(match.group(1)):
+        return []
+    if all(
+        pair.flag.startswith(("ns", "r", "m", "t")) for pair in jieba.posseg.cut(match.group(1))
+    ):
+        return []  # 广州, 目前: a place, a pronoun or a time
+    return [Span(match.start(1), match.end(1), ORGANISATION, match.group(1))]
+
+
 def _in_quoted_name(text: str, match: re.Match[str]) -> bool:
     """「“123”科技创新空间布局」「“2+2+N”」: a number in quotation marks is part of a name."""
     before = text[max(0, match.start() - 6) : match.start()]

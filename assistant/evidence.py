@@ -33,6 +33,7 @@ from assistant.answer_types import (
     SPAN_TYPES,
     TITLE,
     Span,
+    brand_subjects,
     spans_of,
     titles_of,
 )
@@ -110,6 +111,8 @@ def typed_evidence(
         role = ROLE.search(question.core or question.text)
         if answer_type == PERSON and not role:
             typed += spans_of(region, ORGANISATION)  # 「谁跟谁一起研制的」: an actor
+        if answer_type == ORGANISATION and _FIRM_ASKED.search(question.core or question.text):
+            typed += [b for b in brand_subjects(region) if not any(b.start < t.end for t in typed)]
         elif answer_type == PERSON and role:  # a role is written next to its holder's name
             reach = len(role.group()) + 4
             typed = [
@@ -193,6 +196,10 @@ def _target_for_actual(question: Question, region: str, span: Span) -> bool:
     return bool(_TARGET_SET.search(untitled(region[: span.start])))  # (not 《…行动计划》)
 
 
+# 「哪家公司做出来的」「是哪家企业」: a firm, which a brand may name.
+_FIRM_ASKED = re.compile(
+    r"哪一?家(?:[^，,。？?]{0,4})?(?:公司|企业|厂商|厂家)|(?:公司|企业)[^？?。]{0,10}?是哪"
+)
 # A total held (「技术经理人队伍有多少人」「累计有多少家」) ...
 # (一共, 总共 are often mere emphasis: 「一共引进了多少个项目」)
 _STOCK_ASKED = re.compile(r"总数|总量|累计|合计|队伍|现有|总规模")

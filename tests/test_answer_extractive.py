@@ -388,6 +388,22 @@ def test_a_place_name_must_be_a_word_of_the_documents(assistant: Assistant) -> N
     assert "南沙" in assistant.candidates("南沙有多少家高新技术企业？")[0].names
 
 
+def test_a_firm_asked_may_be_named_by_the_brand_that_opens_a_sentence(
+    assistant: Assistant,
+) -> None:
+    """「艾目易成功研制国内唯一的手术机器人定位系统」: the brand, with no suffix, is the firm
+    that did it; a place or a whole opening a sentence (「全市…」「广州…」) is none."""
+    answer = assistant.ask("国内唯一的那款手术机器人定位系统是哪家公司做出来的？")
+    assert not answer.refused and "艾目易" in answer.text
+    from assistant.answer_types import brand_subjects
+
+    assert [s.text for s in brand_subjects("艾目易成功研制国内唯一的手术机器人定位系统;")] == [
+        "艾目易"
+    ]
+    assert brand_subjects("全市成功举办创新创业大赛") == []
+    assert brand_subjects("广州推动8家合作银行累计放款") == []
+
+
 def test_universities_asked_are_named_by_their_universities(assistant: Assistant) -> None:
     """高校 are named 中山大学, 华南理工大学: a series of those answers 「哪些高校」."""
     answer = assistant.ask("在穗高校院所科技成果转移转化试点邀请了哪些高校和科研机构参加？")
