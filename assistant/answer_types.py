@@ -89,10 +89,11 @@ _CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
         ),
     ),
     # 「在…排名中的得分」: a ranking the question is placed in asks no rank
-    (RANK, re.compile(r"第几|排名(?![中里上])|排第|排在|名次|位次|位列|位居|排行")),
+    (RANK, re.compile(r"第几|前几[位名强]?|排名(?![中里上])|排第|排在|名次|位次|位列|位居|排行")),
     # 「哪几家」 asks which ones (a list), 「几家」 how many.
     # (「好几年」「十几个」 say "several", they ask nothing)
-    (COUNT, re.compile(rf"(?<![哪好十])(?:多少|几)\s*[{COUNTERS}]")),
+    # (「前几位」 asks a rank)
+    (COUNT, re.compile(rf"(?<![哪好十前])(?:多少|几)\s*[{COUNTERS}]")),
     (
         AMOUNT,
         re.compile(
@@ -328,7 +329,7 @@ def asked_counter(question: str) -> str:
     if unit:
         return unit.group(1)
     # 「有几位院士？发表了几篇论文？」: each part's counter counts its own figure
-    asked = re.findall(rf"(?<![哪好十])(?:多少|几)\s*([{COUNTERS}])", question)
+    asked = re.findall(rf"(?<![哪好十前])(?:多少|几)\s*([{COUNTERS}])", question)
     if _PEOPLE_BY_GE.search(question):
         asked.append("人")  # 「多少个技术经理人」: 个 said of people, who are counted 名/位/人
     return "".join(dict.fromkeys("".join(_COUNTER_KIN.get(c, c) for c in asked)))
@@ -343,6 +344,12 @@ _PEOPLE_BY_GE = re.compile(
 def _counted(counter: str) -> str:
     """The pattern for what follows the number: the unit itself, or any of the counters."""
     return re.escape(counter) if re.fullmatch(_UNITS, counter) else f"[{counter}]"
+
+
+def ordinals_of(text: str, noun: str) -> list[Span]:
+    """「第三极」 for 「第几极」: an ordinal of the noun the question puts after 第几."""
+    pattern = rf"第\s*(?:{_NUMBER}|[{_CN_DIGITS}]+)\s*{re.escape(noun)}"
+    return [_span(m, RANK) for m in re.finditer(pattern, text)]
 
 
 def spans_of(text: str, answer_type: str, counter: str = "") -> list[Span]:

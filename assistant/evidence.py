@@ -28,12 +28,14 @@ from assistant.answer_types import (
     ORGANISATION,
     PERSON,
     PLACE,
+    RANK,
     ROLE,
     SHARE,
     SPAN_TYPES,
     TITLE,
     Span,
     brand_subjects,
+    ordinals_of,
     spans_of,
     titles_of,
 )
@@ -104,6 +106,9 @@ def typed_evidence(
     found = 0
     for answer_type in asked:
         typed = spans_of(region, answer_type, question.counter if answer_type == COUNT else "")
+        ordinal = _ORDINAL_ASKED.search(question.core or question.text)
+        if answer_type == RANK and ordinal:
+            typed += [o for o in ordinals_of(region, ordinal.group(1)) if o not in typed]
         if answer_type == TITLE:
             typed = [t for person in _people_named(question) for t in titles_of(region, person)]
         if answer_type == COUNT and _number_of_things_asked(question):
@@ -196,6 +201,8 @@ def _target_for_actual(question: Question, region: str, span: Span) -> bool:
     return bool(_TARGET_SET.search(untitled(region[: span.start])))  # (not 《…行动计划》)
 
 
+# 「第几极核心区」: the noun the ordinal asked is of.
+_ORDINAL_ASKED = re.compile(r"第几\s*([^\s位名届个，,。？?的])")
 # 「哪家公司做出来的」「是哪家企业」: a firm, which a brand may name.
 _FIRM_ASKED = re.compile(
     r"哪一?家(?:[^，,。？?]{0,4})?(?:公司|企业|厂商|厂家)|(?:公司|企业)[^？?。]{0,10}?是哪"

@@ -891,6 +891,9 @@ def test_a_persons_posts_are_the_titles_written_before_the_name(
             "作为“N”的配套政策文件有几项？",
             "4项",
         ),
+        # 「第几极」 asks an ordinal of 极; 「前几名」 a rank, not a count of people
+        ("黄埔区要打造中国集成电路第几极核心区？", "第三极"),
+        ("广州高新区的全国综合排名在“十三五”末升到了第几？规划提出到2025年要进到前几名？", "前5"),
         # the total for all items asked is the total
         ("2024年20项产业链创新联合体攻关项目一共支持了多少经费？", "2900万元"),
         # 个 said of people counts them as 名; 「表2.1」 labels a table, it states no figure
