@@ -626,6 +626,8 @@ def test_a_list_of_counted_members_needs_their_names(assistant: Assistant) -> No
         "广州国际技术交易服务中心2021年全年促成了多少项技术成果转化交易？",
         # 哪家银行 asks for a bank: 「推动8家合作银行…」 counts them
         "科技信贷风险补偿资金池具体是跟哪家银行合作的？",
+        # a yearly intake asked: 「在校研究生规模不低于200人」 is the number enrolled
+        "中国社会科学院大学黄埔研究院每年招收多少名博士留学生？",
         # a total held asked: 「2024年新培养技术经理人近2000名」 is what one year added
         "截至2024年底，广州技术经理人总数是多少？",
         "广州现有技术经理人多少名？",
