@@ -371,7 +371,14 @@ class TermWeigher:
         # An abbreviation (广马) cannot be checked by its letters; its terms still rank.
         asking = _standard_asking(core)
         types = asked_types(asking)
-        named = [*_names(core, flags), *areas, *zones, *_stated_figures(clean, LIST in types)]
+        named = [
+            *_names(core, flags),
+            *areas,
+            *zones,
+            *_stated_figures(clean, LIST in types),
+            # (one the documents never write whole is the asker's wording: no name to check)
+            *(f for f in _funds_and_projects(core) if self._df(compact(f))),
+        ]
         set_aside = "".join(_SET_ASIDE.findall(core))
         named = [name for name in named if name not in set_aside]
         found = {name: self._df(compact(name)) for name in dict.fromkeys(named)}
@@ -703,6 +710,23 @@ def _names(text: str, flags: dict[str, str]) -> list[str]:
         and not _ASK_AND_COUNTER.fullmatch(word)  # jieba tags 几环 a place
     ]
     return quoted + places + proper
+
+
+# 「粤港澳大湾区科技成果转化基金」「粤芯二三期项目」: a fund or a project named in full.
+_FUND_OR_PROJECT = re.compile(r"[\u4e00-\u9fff“”（）()]{4,24}?(?:基金|项目)")
+_NOT_A_NAME = re.compile(r"^(?:的|了|在|和|与|及|对|把|将|有|是|为|投|设|推动|支持)")
+
+
+def _funds_and_projects(core: str) -> list[str]:
+    """Funds and projects the question names in full (six characters or more, after the
+    last function word): the answer must be about that one, not another fund."""
+    names = []
+    for match in _FUND_OR_PROJECT.finditer(core):
+        words = [w for w in re.split(r"[的了在和与及对把将是为里]", match.group()) if w]
+        name = words[-1] if words else ""
+        if len(name) >= 6 and not _NOT_A_NAME.match(name):
+            names.append(name)
+    return names
 
 
 # 「除总文《…》外，…」: what the question sets aside is no name the answer must be about.

@@ -626,6 +626,8 @@ def test_a_list_of_counted_members_needs_their_names(assistant: Assistant) -> No
         "广州国际技术交易服务中心2021年全年促成了多少项技术成果转化交易？",
         # 哪家银行 asks for a bank: 「推动8家合作银行…」 counts them
         "科技信贷风险补偿资金池具体是跟哪家银行合作的？",
+        # a fund named in full: 「…环港科大(广州)…母基金…投资额已达2300万元」 is another fund's
+        "粤港澳大湾区科技成果转化基金到目前已经投资了多少个项目、投了多少钱？",
         # a yearly intake asked: 「在校研究生规模不低于200人」 is the number enrolled
         "中国社会科学院大学黄埔研究院每年招收多少名博士留学生？",
         # a total held asked: 「2024年新培养技术经理人近2000名」 is what one year added
@@ -893,6 +895,8 @@ def test_a_persons_posts_are_the_titles_written_before_the_name(
             "作为“N”的配套政策文件有几项？",
             "4项",
         ),
+        # the fund named in full is found in the sentence that sizes it
+        ("设立规模多大的粤港澳大湾区科技成果转化基金？", "200亿元"),
         # 「第几极」 asks an ordinal of 极; 「前几名」 a rank, not a count of people
         ("黄埔区要打造中国集成电路第几极核心区？", "第三极"),
         ("广州高新区的全国综合排名在“十三五”末升到了第几？规划提出到2025年要进到前几名？", "前5"),
