@@ -1050,6 +1050,11 @@ def _modified(head: str, text: str) -> bool:
     )
 
 
+# 「力争到 2020 年，…」: a clause of only a time and the words leading to it is the time of
+# the clause after it.
+_TIME_LEAD = re.compile(r"\s*(?:力争|争取|计划|预计|到|至|截至|截止|在|于|从|自)*\s*")
+
+
 def _clause_around(text: str, span: Span) -> str:
     """The clause holding a span, with the clause before it (the subject often stands there);
     a span that is its clause's only words (「6月2日，…联盟成立大会在…召开」: a time put first)
@@ -1064,7 +1069,8 @@ def _clause_bounds(text: str, span: Span) -> tuple[int, int]:
     start = ends[-2] if len(ends) >= 2 else 0
     after = _CLAUSE_END.search(text, span.end)
     own_start = ends[-1] if ends else 0
-    if after and not text[own_start : after.start()].replace(span.text, "").strip():
+    rest = text[own_start : after.start()].replace(span.text, "") if after else ""
+    if after and (not rest.strip() or _TIME_LEAD.fullmatch(rest)):
         following = _CLAUSE_END.search(text, after.end())
         return start, following.start() if following else len(text)
     return start, after.start() if after else len(text)

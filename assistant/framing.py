@@ -27,8 +27,12 @@ _CLOSERS = (
 )
 # A cited title (《…》) is one unit however long it is: official titles run to 60 characters.
 _UNIT = r"(?:《[^》]{1,150}》|[^，,？?。《])"
+# 「市科技局在2019年工作安排中，」: a body that issued the source may stand before 在.
+_ISSUER = (
+    r"(?:(?:广州)?[市区]?(?:科技局|科学技术局|科协|政府)|[市区]委|局长|[\u4e00-\u9fff]{2,3}局长)"
+)
 _LEADING = re.compile(
-    rf"^(?:(?:{_OPENERS}){_UNIT}{{1,40}}?|{_UNIT}{{2,40}}?{_CLOSERS})\s*[，,：:]\s*"
+    rf"^(?:{_ISSUER}?(?:{_OPENERS}){_UNIT}{{1,40}}?|{_UNIT}{{2,40}}?{_CLOSERS})\s*[，,：:]\s*"
 )
 _TRAILING = re.compile(rf"[，,（(]\s*(?:{_OPENERS}){_UNIT}{{1,40}}?[)）]?\s*(?=[？?。]?\s*$)")
 # 「，文件里是怎么说的」「（请注明出处）」: asks for the source, not for something else.

@@ -895,6 +895,10 @@ def test_a_persons_posts_are_the_titles_written_before_the_name(
             "作为“N”的配套政策文件有几项？",
             "4项",
         ),
+        # 「多少万家」 counts in 万; 「力争到 2020 年，…突破 25 万家」: the time clause dates the
+        # clause after it; 「市科技局在…工作安排中，」 is a source, and its year no year asked
+        ("市科技局在2019年工作安排中，提出科技创新企业总数要在哪一年突破多少万家？", "2020 年"),
+        ("广州科技创新企业总数力争到哪一年突破25万家？", "2020 年"),
         # the fund named in full is found in the sentence that sizes it
         ("设立规模多大的粤港澳大湾区科技成果转化基金？", "200亿元"),
         # 「第几极」 asks an ordinal of 极; 「前几名」 a rank, not a count of people

@@ -117,6 +117,13 @@ def test_hearsay_is_a_framing() -> None:
     assert told.core == "广州有多少家新型研发机构？"
 
 
+def test_a_source_may_be_introduced_by_the_body_that_issued_it() -> None:
+    """「市科技局在…中，」 is a source; 「黄埔区在…中，」 is the entity asked about."""
+    issued = split_framing("市科技局在2019年工作安排中，提出科技创新企业总数要突破多少万家？")
+    assert issued.framing == ("市科技局在2019年工作安排中",)
+    assert split_framing("黄埔区在全国高新区中，综合排名第几？").framing == ()
+
+
 @pytest.mark.parametrize(
     "question",
     [
