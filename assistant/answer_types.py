@@ -93,7 +93,7 @@ _CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
     # 「哪几家」 asks which ones (a list), 「几家」 how many.
     # (「好几年」「十几个」 say "several", they ask nothing)
     # (「前几位」 asks a rank)
-    (COUNT, re.compile(rf"(?<![哪好十前])(?:多少|几)\s*(?:万|亿)?\s*[{COUNTERS}]")),
+    (COUNT, re.compile(rf"(?<![哪好十前])(?:多少|几)\s*(?:[万亿千百]|百万|千万)?\s*[{COUNTERS}]")),
     (
         AMOUNT,
         re.compile(
@@ -329,7 +329,9 @@ def asked_counter(question: str) -> str:
     if unit:
         return unit.group(1)
     # 「有几位院士？发表了几篇论文？」: each part's counter counts its own figure
-    asked = re.findall(rf"(?<![哪好十前])(?:多少|几)\s*(?:万|亿)?\s*([{COUNTERS}])", question)
+    asked = re.findall(
+        rf"(?<![哪好十前])(?:多少|几)\s*(?:[万亿千百]|百万|千万)?\s*([{COUNTERS}])", question
+    )
     if _PEOPLE_BY_GE.search(question):
         asked.append("人")  # 「多少个技术经理人」: 个 said of people, who are counted 名/位/人
     return "".join(dict.fromkeys("".join(_COUNTER_KIN.get(c, c) for c in asked)))
