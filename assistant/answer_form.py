@@ -321,12 +321,16 @@ def sources_line(passages: list[Passage]) -> str:
 
 
 def refusal_text(
-    question: Question, lead: Candidate | None, closest: list[Sentence]
+    question: Question, lead: Candidate | None, closest: list[Sentence], said: str | None = None
 ) -> tuple[str, tuple[tuple[Passage, str], ...]]:
     """「没有找到……」 (echoing what was asked, without its framing) or 「文档只给出了排名（第2位），
-    没有给出得分。」, then 可能相关 quotes."""
-    text = partial_refusal(question, lead) or (
-        f"已收录的文档中没有找到“{(question.core or question.text).rstrip('？?。 ')}”的相关信息。"
+    没有给出得分。」 (or `said`), then 可能相关 quotes."""
+    text = (
+        said
+        or partial_refusal(question, lead)
+        or (
+            f"已收录的文档中没有找到“{(question.core or question.text).rstrip('？?。 ')}”的相关信息。"
+        )
     )
     quotes: Quotes = []
     if closest:

@@ -526,25 +526,25 @@ _PART_BREAK = re.compile(r"[？?；;]")
 _SUBSET = re.compile(r"^\s*其中")
 
 
-def _later_part_unstated(question: Question, chosen: list[Sentence]) -> bool:
+def _later_part_unstated(question: Question, chosen: list[Sentence]) -> str:
     """A later part asks of a year of its own (「2018年…登记了多少项？2017年登记了多少项？」)
     or of a subset (「…？其中博士生有多少？」) that no answering sentence writes: they answer
-    the first part alone. (Parts are split at 「？」 and 「；」: a clause after a comma often
-    goes on about the same figure.)"""
+    the first part alone; the part is returned ('' when every part is answered). (Parts are
+    split at 「？」 and 「；」: a clause after a comma often goes on about the same figure.)"""
     parts = [p for p in _PART_BREAK.split(question.core or question.text) if ASKING.search(p)]
     if len(parts) < 2:
-        return False
+        return ""
     texts = [compact(s.text) for s in chosen]
     written = set().union(*(explicit_years(s.text) for s in chosen))
     first_years = years_in(parts[0])
     for part in parts[1:]:
         own = years_in(part) - first_years
         if own and not own & written:
-            return True
+            return part
         named = [t for t in question.terms if t.text in compact(part)]
         if _SUBSET.match(part) and named and not any(t.text in x for t in named for x in texts):
-            return True
-    return False
+            return part
+    return ""
 
 
 def _answers_part(first: Question, part: Question, sentence: Sentence) -> bool:
@@ -629,9 +629,13 @@ def _order(question: Question, chosen: list[Sentence]) -> list[Sentence]:
 
 
 def refusal(
-    question: Question, sentences: list[Sentence], lead: Candidate | None = None
+    question: Question,
+    sentences: list[Sentence],
+    lead: Candidate | None = None,
+    said: str | None = None,
 ) -> Extract:
-    """「没有找到」 (or what the documents do state) plus up to three closest passages."""
+    """「没有找到」 (or what the documents do state: `said` when the caller knows) plus up to
+    three closest passages."""
     closest: list[Sentence] = []
     for sentence in ([lead.sentence] if lead else []) + sentences:
         if len(closest) == 3:
@@ -640,7 +644,7 @@ def refusal(
             sentence.passage.chunk.id != c.passage.chunk.id for c in closest
         ):
             closest.append(sentence)
-    text, quotes = refusal_text(question, lead, closest)
+    text, quotes = refusal_text(question, lead, closest, said)
     return Extract(text, quotes, True, ())
 
 
@@ -675,7 +679,11 @@ def extract_answer(
     chosen = _select(question, lead, sentences + _read_on(question, lead, outline))
     if question.kind == "figure" and change_unanswered(question, [s.text for s in chosen]):
         return refusal(question, sentences, weighed[0])  # the level is stated, not the change
-    if question.kind == "figure" and _later_part_unstated(question, chosen):
-        return refusal(question, sentences, weighed[0])  # the first part alone is answered
+    unstated = _later_part_unstated(question, chosen) if question.kind == "figure" else ""
+    if unstated:  # the first part alone is answered: say so, and what it is
+        spans = lead.evidence.spans
+        said = f"（{' '.join(spans[0].text.split())}）" if spans else ""
+        text = f"文档只回答了前一问{said}，没有给出“{unstated.strip('？?。 ')}”。"
+        return refusal(question, sentences, weighed[0], text)
     text, quotes, direct = render_answer(question, chosen)
     return Extract(text, quotes, False, (), direct)

@@ -388,6 +388,13 @@ def test_a_place_name_must_be_a_word_of_the_documents(assistant: Assistant) -> N
     assert "南沙" in assistant.candidates("南沙有多少家高新技术企业？")[0].names
 
 
+def test_a_later_part_left_open_is_refused_saying_what_is_stated(assistant: Assistant) -> None:
+    """The first part's figure is reported, and the part the documents leave open named."""
+    answer = assistant.ask("2018年广州技术合同认定登记了多少项？2017年登记了多少项？")
+    assert answer.refused
+    assert answer.text.startswith("文档只回答了前一问（12138 项），没有给出“2017年登记了多少项”。")
+
+
 def test_a_firm_asked_may_be_named_by_the_brand_that_opens_a_sentence(
     assistant: Assistant,
 ) -> None:
