@@ -680,7 +680,17 @@ def _standard_asking(text: str) -> str:
     asks; never shown to the user."""
     for spoken, written in _SPOKEN_ASKING:
         text = text.replace(spoken, written)
-    return _POINTING_FEW.sub("些", text)
+    # 「我们公司从海外引进了几名高端人才，…有没有补贴？」: the asker's own situation, told
+    # before the question, asks nothing (几 there is "a few")
+    clauses = re.split(r"(?<=[，,。])", text)
+    while len(clauses) > 1 and _ASKERS_OWN.match(clauses[0]):
+        clauses = clauses[1:]
+    return _POINTING_FEW.sub("些", "".join(clauses))
+
+
+_ASKERS_OWN = re.compile(
+    r"\s*(?:我们|我司|本公司|咱们|我公司|我单位)(?:公司|企业|单位|团队)?[^，,。？?]*[，,。]$"
+)
 
 
 def _quoted(text: str) -> list[str]:

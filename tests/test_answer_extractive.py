@@ -388,6 +388,14 @@ def test_a_place_name_must_be_a_word_of_the_documents(assistant: Assistant) -> N
     assert "南沙" in assistant.candidates("南沙有多少家高新技术企业？")[0].names
 
 
+def test_the_askers_own_situation_told_first_asks_nothing(assistant: Assistant) -> None:
+    """「我们公司从海外引进了几名高端人才，」: there 几名 is "a few"; the policy is asked."""
+    question = "我们公司从海外引进了几名高端人才，黄埔对他们的个税有没有补贴？"
+    assert "count" not in assistant.candidates(question)[0].types
+    answer = assistant.ask(question)
+    assert not answer.refused and "个人所得税进行补贴" in answer.text
+
+
 def test_a_later_part_left_open_is_refused_saying_what_is_stated(assistant: Assistant) -> None:
     """The first part's figure is reported, and the part the documents leave open named."""
     answer = assistant.ask("2018年广州技术合同认定登记了多少项？2017年登记了多少项？")
