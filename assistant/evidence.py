@@ -106,6 +106,8 @@ def typed_evidence(
     found = 0
     for answer_type in asked:
         typed = spans_of(region, answer_type, question.counter if answer_type == COUNT else "")
+        if answer_type == COUNT and not question.counter:
+            typed += [m for m in _measured_figures(question, region) if m not in typed]
         ordinal = _ORDINAL_ASKED.search(question.core or question.text)
         if answer_type == RANK and ordinal:
             typed += [o for o in ordinals_of(region, ordinal.group(1)) if o not in typed]
@@ -432,9 +434,30 @@ def _tied(question: Question, region: str, spans: list[Span]) -> list[Span]:
             or _share_of_asked_whole(question, region, s)
             or _members_composing(question, region, s)
             or any(_continues(region, t, s) for t in tied)
+            or s in _measured_figures(question, region)
         ):
             tied.append(s)
     return tied
+
+
+# What a unit measures: 「±800千伏」 states a voltage, 「3.6平方公里」 an area.
+_QUANTITY_UNITS = (
+    (("电压",), r"千伏|伏|kV"),
+    (("面积", "占地"), r"平方公里|平方千米|万平方米|平方米|公顷|亩"),
+    (("功率", "装机"), r"万千瓦|千瓦|兆瓦|kW"),
+    (("里程", "长度", "距离"), r"公里|千米"),
+)
+
+
+def _measured_figures(question: Question, region: str) -> list[Span]:
+    """Figures in the unit of a quantity the question names (电压等级 -> 800千伏): the unit
+    says what the figure measures, so it answers for that quantity where no word does."""
+    asked = compact(question.core or question.text)
+    units = [u for words, u in _QUANTITY_UNITS if any(w in asked for w in words)]
+    if not units:
+        return []
+    pattern = re.compile(rf"\d+(?:\.\d+)?\s*(?:{'|'.join(units)})")
+    return [Span(m.start(), m.end(), COUNT, m.group()) for m in pattern.finditer(region)]
 
 
 # 「全年新增 26 家，累计 166 家」: a clause of only a qualifier and a figure goes on about the

@@ -914,6 +914,8 @@ def test_a_persons_posts_are_the_titles_written_before_the_name(
         # clause after it; 「市科技局在…工作安排中，」 is a source, and its year no year asked
         ("市科技局在2019年工作安排中，提出科技创新企业总数要在哪一年突破多少万家？", "2020 年"),
         ("广州科技创新企业总数力争到哪一年突破25万家？", "2020 年"),
+        # a unit says what a figure measures: 千伏 a voltage
+        ("南方电网特高压多端柔性直流工程的电压等级是多少？", "800千伏"),
         # the fund named in full is found in the sentence that sizes it
         ("设立规模多大的粤港澳大湾区科技成果转化基金？", "200亿元"),
         # 「第几极」 asks an ordinal of 极; 「前几名」 a rank, not a count of people
