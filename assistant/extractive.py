@@ -33,6 +33,7 @@ from assistant.question import (
     Question,
     QuestionKind,
     areas_in,
+    asks_of_whole_city,
     bigrams,
     compact,
 )
@@ -228,6 +229,21 @@ def _another_area(question: Question, text: str) -> bool:
     return bool(asked and named) and not any(area in named for area in asked)
 
 
+_CITY_NAMED = re.compile(r"全市|广州市|全广州|我市|本市")
+_DISTRICT_TITLE = re.compile(r"[\u4e00-\u9fff]{2}(?<!湾)区")
+
+
+def _district_plan_for_city(question: Question, sentence: Sentence) -> bool:
+    """The whole city asked in so many words (「广州全市…的目标」) is not answered by a
+    document of one district (its title names the district) in a sentence that does not
+    name the city: the district plan's targets and table rows are the district's."""
+    if not asks_of_whole_city(question.core or question.text):
+        return False
+    title = sentence.passage.title
+    district = _DISTRICT_TITLE.search(title) and not _CITY_NAMED.search(title)
+    return bool(district) and not _CITY_NAMED.search(sentence.text)
+
+
 _WHOLE = re.compile(r"全(?:市|区|省|国)")
 # The whole a sentence speaks of stands first: 「全区研发R&D经费投入…居全市第一」 is the district's.
 _LEADING_WHOLE = re.compile(r"^\s*(?:\d{4}\s*年\s*[，,]?\s*)?(全(?:市|区|省|国))")
@@ -308,6 +324,8 @@ def weigh_candidates(
             continue  # a document that never names the asked body speaks of others
         if _another_area(question, sentence.text) or _another_whole(question, sentence.text):
             continue  # 「广州科学城…超1000家」 is not 知识城's figure, 「全区…」 not 全市's
+        if _district_plan_for_city(question, sentence):
+            continue  # the district plan's 2025 targets are not the city's
         if _member_of_series(question, sentence.text):
             continue  # 「汽车、集成电路、人工智能等…经费达2900万元」 is no one field's
         if _item_of_another(question, sentence):

@@ -763,6 +763,20 @@ _SIDE_BY_SIDE = re.compile(
 )
 
 
+def asks_of_whole_city(core: str) -> bool:
+    """The whole city is asked in so many words (「广州全市…的目标」), as the scope of its own,
+    not as the whole a district asked about is part of (「黄埔是不是全市第一个…的区」)."""
+    whole = re.search(r"全市|全广州|广州全市|广州市全市", core)
+    district = _districts(core) or _GUANGZHOU_DISTRICT.search(core)
+    return bool(whole) and (not district or _asks_of_city(core))
+
+
+# Guangzhou's eleven districts and its zones, as people name them without 区 (黄埔).
+_GUANGZHOU_DISTRICT = re.compile(
+    r"黄埔|天河|越秀|海珠|荔湾|白云|番禺|花都|南沙|从化|增城|开发区|高新区"
+)
+
+
 def _asks_of_city(core: str) -> bool:
     """The question asks of the city as well as of a district: the two stand side by side, or
     a clause of its own asks of the city (「黄埔区有几家，广州全市后来有几家」). Named as

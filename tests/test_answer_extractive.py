@@ -641,6 +641,8 @@ def test_a_list_of_counted_members_needs_their_names(assistant: Assistant) -> No
         "广州国际技术交易服务中心2021年全年促成了多少项技术成果转化交易？",
         # 哪家银行 asks for a bank: 「推动8家合作银行…」 counts them
         "科技信贷风险补偿资金池具体是跟哪家银行合作的？",
+        # the whole city asked: the district plan's 2025 target row is the district's
+        "到2025年，广州全市的技术合同成交额目标是多少？",
         # a fund named in full: 「…环港科大(广州)…母基金…投资额已达2300万元」 is another fund's
         "粤港澳大湾区科技成果转化基金到目前已经投资了多少个项目、投了多少钱？",
         # a yearly intake asked: 「在校研究生规模不低于200人」 is the number enrolled
@@ -914,6 +916,8 @@ def test_a_persons_posts_are_the_titles_written_before_the_name(
         # clause after it; 「市科技局在…工作安排中，」 is a source, and its year no year asked
         ("市科技局在2019年工作安排中，提出科技创新企业总数要在哪一年突破多少万家？", "2020 年"),
         ("广州科技创新企业总数力争到哪一年突破25万家？", "2020 年"),
+        # the district asked, the city as its whole: the district plan answers
+        ("黄埔区2025年技术合同成交额目标是多少？", "800亿元"),
         # a unit says what a figure measures: 千伏 a voltage
         ("南方电网特高压多端柔性直流工程的电压等级是多少？", "800千伏"),
         # the fund named in full is found in the sentence that sizes it

@@ -122,6 +122,14 @@ def test_hearsay_is_a_framing() -> None:
     assert told.core == "广州有多少家新型研发机构？"
 
 
+def test_the_whole_city_is_asked_only_where_no_district_is() -> None:
+    from assistant.question import asks_of_whole_city
+
+    assert asks_of_whole_city("到2025年，广州全市的技术合同成交额目标是多少？")
+    assert not asks_of_whole_city("黄埔是不是全市第一个研发投入强度过5%的区？")
+    assert not asks_of_whole_city("广州的技术合同成交额是多少？")  # 广州 alone may be a setting
+
+
 def test_a_source_may_be_introduced_by_the_body_that_issued_it() -> None:
     """「市科技局在…中，」 is a source; 「黄埔区在…中，」 is the entity asked about."""
     issued = split_framing("市科技局在2019年工作安排中，提出科技创新企业总数要突破多少万家？")
