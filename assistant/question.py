@@ -367,7 +367,8 @@ class TermWeigher:
         # A development zone (开发区, 高新区) is a scope like a district: the city's figure is
         # not the zone's.
         zones = _ZONE.findall(core)
-        districts = ([] if _asks_of_city(core) else _districts(core)) + areas + zones
+        districts = [] if _asks_of_city(core) else _districts(core) + _bare_districts(core)
+        districts += areas + zones
         # An abbreviation (广马) cannot be checked by its letters; its terms still rank.
         asking = _standard_asking(core)
         types = asked_types(asking)
@@ -800,6 +801,15 @@ def _districts(text: str) -> list[str]:
                 found.append(name + text[end])
                 break
     return found
+
+
+def _bare_districts(text: str) -> list[str]:
+    """Guangzhou's districts named without 区 (「我们企业在黄埔，」), not already named with it."""
+    return [
+        m.group()
+        for m in _GUANGZHOU_DISTRICT.finditer(text)
+        if m.group() not in ("开发区", "高新区") and text[m.end() : m.end() + 1] != "区"
+    ]
 
 
 def _longest_ending(words: list[str], text: str) -> str:

@@ -641,6 +641,8 @@ def test_a_list_of_counted_members_needs_their_names(assistant: Assistant) -> No
         "广州国际技术交易服务中心2021年全年促成了多少项技术成果转化交易？",
         # 哪家银行 asks for a bank: 「推动8家合作银行…」 counts them
         "科技信贷风险补偿资金池具体是跟哪家银行合作的？",
+        # a district named without 区 (黄埔) is the scope: the city report's pool is the city's
+        "我们企业在黄埔，区里那个科技信贷风险补偿资金池到现在一共撬动了多少银行贷款？",
         # the whole city asked: the district plan's 2025 target row is the district's
         "到2025年，广州全市的技术合同成交额目标是多少？",
         # a fund named in full: 「…环港科大(广州)…母基金…投资额已达2300万元」 is another fund's
