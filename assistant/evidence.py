@@ -20,7 +20,6 @@ from assistant.answer_types import (
     AMOUNT,
     ASKING,
     COUNT,
-    COUNTERS,
     DATE,
     FIGURE_TYPES,
     LIST,
@@ -39,9 +38,15 @@ from assistant.answer_types import (
     spans_of,
     titles_of,
 )
+from assistant.clauses import CLAUSE_END, clause_around, clause_bounds
+from assistant.figure_kinds import (
+    counts_another_after,
+    flow_for_stock,
+    measured_figures,
+    total_for_each,
+)
 from assistant.question import Question, Term, bigrams, compact, indicator_form, untitled
 
-_CLAUSE_END = re.compile(r"[，,；;。！!？?]")
 _NUMBERED_HEADING = re.compile(
     r"^\s*(?:[一二三四五六七八九十]+\s*[、.．]|[（(]\s*[一二三四五六七八九十\d]+\s*[)）]"
     r"|\d+\s*[.、．](?!\d)|第[一二三四五六七八九十]+[章节条部分])"
@@ -107,7 +112,7 @@ def typed_evidence(
     for answer_type in asked:
         typed = spans_of(region, answer_type, question.counter if answer_type == COUNT else "")
         if answer_type == COUNT and not question.counter:
-            typed += [m for m in _measured_figures(question, region) if m not in typed]
+            typed += [m for m in measured_figures(question, region) if m not in typed]
         ordinal = _ORDINAL_ASKED.search(question.core or question.text)
         if answer_type == RANK and ordinal:
             typed += [o for o in ordinals_of(region, ordinal.group(1)) if o not in typed]
@@ -140,9 +145,9 @@ def typed_evidence(
             and not _part_of_total_asked(question, region, s)
             and not _part_of_asked_whole(question, region, s)
             and not _target_for_actual(question, region, s)
-            and not _flow_for_stock(question, region, s)
-            and not _total_for_each(question, region, s)
-            and not _counts_another_after(question, region, s)
+            and not flow_for_stock(question, region, s)
+            and not total_for_each(question, region, s)
+            and not counts_another_after(question, region, s)
             and not _another_level(question, region, s)
         ]
         found += bool(typed)
@@ -209,49 +214,6 @@ _ORDINAL_ASKED = re.compile(r"第几\s*([^\s位名届个，,。？?的])")
 _FIRM_ASKED = re.compile(
     r"哪一?家(?:[^，,。？?]{0,4})?(?:公司|企业|厂商|厂家)|(?:公司|企业)[^？?。]{0,10}?是哪"
 )
-# A total held (「技术经理人队伍有多少人」「累计有多少家」) ...
-# (一共, 总共 are often mere emphasis: 「一共引进了多少个项目」)
-_STOCK_ASKED = re.compile(r"总数|总量|累计|合计|队伍|现有|总规模")
-# ... is not what one year added (「2024年新培养技术经理人近2000名」), and the reverse.
-_FLOW_ASKED = re.compile(r"新增|新(?:培养|引进|认定|培育|建|设)|当年|全年|年内|一年|每年|去年|今年")
-_YEAR_END = re.compile(r"(?:到|截至|截止)\s*(?:19|20)\d{2}\s*年(?:底|末)")
-_FLOW_SET = re.compile(
-    r"新(?:增|培养|引进|认定|培育|建|设立|注册|登记|获批|入选|落户|签约|招引)[^，,。；;]{0,16}$"
-)
-_STOCK_SET = re.compile(r"(?:累计|总数|总量|合计|共计|总共|现有|在校|在册|在职)[^，,。；;]{0,16}$")
-
-
-# 「单个项目最多能拿多少」: what one item gets, or a ceiling, is asked ...
-_EACH_ASKED = re.compile(r"单个|单项|单笔|单家|每个|每项|每家|每笔|每所|最多|最高|上限|封顶")
-# ... which a text writes with 每, 单, a ceiling (最高, 不超过) or 以内 by the figure.
-_EACH_SET = re.compile(r"每|单个|单项|单笔|最高|最多|不超过|不高于|上限|封顶|至多|以内")
-
-
-def _total_for_each(question: Question, region: str, span: Span) -> bool:
-    """What one item gets, or a ceiling, asked (「单个项目最多能拿多少经费」) is not answered
-    by an amount the clause gives with no 每, 单 or ceiling by it: 「实施20项…攻关项目,支持
-    经费达2900万元」 is the total for all of them."""
-    if span.type != AMOUNT or not _EACH_ASKED.search(question.core or question.text):
-        return False
-    return not _EACH_SET.search(_clause_around(region, span) + region[span.end : span.end + 4])
-
-
-def _flow_for_stock(question: Question, region: str, span: Span) -> bool:
-    """A total held asked is not answered by what one year added: official texts mark an
-    addition with 新 and its verb (新增, 新培养, 新认定) right before the figure, and a total
-    with 累计, 共, 现有; a question asking one kind names its marker."""
-    if span.type not in (COUNT, AMOUNT):
-        return False
-    asked = question.core or question.text
-    before = region[_clause_bounds(region, span)[0] : span.start]
-    stock, flow = bool(_STOCK_ASKED.search(asked)), bool(_FLOW_ASKED.search(asked))
-    as_of = question.as_of or _YEAR_END.search(asked)
-    if stock and not flow and (as_of or not question.years):
-        # (a year asked, not as of its end, asks what that year added as well)
-        return bool(_FLOW_SET.search(before)) and not _STOCK_SET.search(before)
-    if flow and not stock:
-        return bool(_STOCK_SET.search(before)) and not _FLOW_SET.search(before)
-    return False
 
 
 def _people_named(question: Question) -> list[str]:
@@ -328,7 +290,7 @@ def _number_of_things_asked(question: Question) -> bool:
 def _exactness(question: Question, region: str, span: Span) -> float:
     """Share of the name before a span (within its clause, up to `_NAME_CHARS`) the question
     says, by character bigrams."""
-    clause_start = max((m.end() for m in _CLAUSE_END.finditer(region, 0, span.start)), default=0)
+    clause_start = max((m.end() for m in CLAUSE_END.finditer(region, 0, span.start)), default=0)
     name = compact(region[max(clause_start, span.start - _NAME_CHARS) : span.start])
     grams = bigrams(name)
     asked = compact(question.core or question.text)
@@ -434,30 +396,10 @@ def _tied(question: Question, region: str, spans: list[Span]) -> list[Span]:
             or _share_of_asked_whole(question, region, s)
             or _members_composing(question, region, s)
             or any(_continues(region, t, s) for t in tied)
-            or s in _measured_figures(question, region)
+            or s in measured_figures(question, region)
         ):
             tied.append(s)
     return tied
-
-
-# What a unit measures: 「±800千伏」 states a voltage, 「3.6平方公里」 an area.
-_QUANTITY_UNITS = (
-    (("电压",), r"千伏|伏|kV"),
-    (("面积", "占地"), r"平方公里|平方千米|万平方米|平方米|公顷|亩"),
-    (("功率", "装机"), r"万千瓦|千瓦|兆瓦|kW"),
-    (("里程", "长度", "距离"), r"公里|千米"),
-)
-
-
-def _measured_figures(question: Question, region: str) -> list[Span]:
-    """Figures in the unit of a quantity the question names (电压等级 -> 800千伏): the unit
-    says what the figure measures, so it answers for that quantity where no word does."""
-    asked = compact(question.core or question.text)
-    units = [u for words, u in _QUANTITY_UNITS if any(w in asked for w in words)]
-    if not units:
-        return []
-    pattern = re.compile(rf"\d+(?:\.\d+)?\s*(?:{'|'.join(units)})")
-    return [Span(m.start(), m.end(), COUNT, m.group()) for m in pattern.finditer(region)]
 
 
 # 「全年新增 26 家，累计 166 家」: a clause of only a qualifier and a figure goes on about the
@@ -488,7 +430,7 @@ def _members_composing(question: Question, region: str, span: Span) -> bool:
     composed of (「以钟南山等19位战略科技人才组成的…委员会」), which names no 成员."""
     members = [t for t in question.attribute_terms if _MEMBERS.search(t.text)]
     kinds = [t for t in question.attribute_terms if t not in members]  # 外籍 成员: a kind
-    clause = compact(_clause_around(region, span))
+    clause = compact(clause_around(region, span))
     return (
         span.type == COUNT
         and bool(members)
@@ -516,7 +458,7 @@ def _share_of_asked_whole(question: Question, region: str, span: Span) -> bool:
     sentence = compact(region)
     named = [t for t in question.terms if t.match(sentence) == 1.0]
     heaviest = max(named, key=lambda t: t.weight, default=None)
-    return heaviest is not None and heaviest.match(compact(_clause_around(region, span))) == 1.0
+    return heaviest is not None and heaviest.match(compact(clause_around(region, span))) == 1.0
 
 
 # 「一共建了多少个」「总共有几家」「总数是多少」: the whole is asked.
@@ -568,7 +510,7 @@ def _part_of_total_asked(question: Question, region: str, span: Span) -> bool:
     if _counts_another(question, counted_before) or _counts_a_kind_of(question, counted_before):
         return True
     after = region[span.end : span.end + 2 * _DEED_CHARS]
-    after = after[: m.start()] if (m := _CLAUSE_END.search(after)) else after  # whole words
+    after = after[: m.start()] if (m := CLAUSE_END.search(after)) else after  # whole words
     words = [(p.word, p.flag) for p in jieba.posseg.cut(after)]
     n = 0
     while n < len(words) and words[n][1].startswith(_NOUN_TAGS):
@@ -632,39 +574,6 @@ def _noun_before(before: str) -> str:
     return compact(_trailing_run(words, _NOUN_TAGS))
 
 
-def _counts_another_after(question: Question, region: str, span: Span) -> bool:
-    """A count is of the noun written right after its counter (「带动12个投资主体参与项目
-    投资」 counts 投资主体): where the text names the asked noun (项目) only elsewhere, the
-    figure counts another thing. (A text that never names the asked noun may use another word
-    for it, and is not judged here.)"""
-    if span.type != COUNT:
-        return False
-    asked = _COUNTED_ASKED.search(question.core or question.text)
-    head = _noun_after(asked.group(1)) if asked else ""
-    counted = _noun_after(region[span.end : span.end + _DEED_CHARS])
-    if len(counted) < 2 or len(head) < 2 or any(char in counted for char in head):
-        return False
-    return head in compact(region).replace(counted, "")
-
-
-# 「投了多少个港科大（广州）的项目」: the noun after the asked count (and its 的) is counted.
-_COUNTED_ASKED = re.compile(
-    rf"(?:多少|几)\s*[{COUNTERS}](?:[^，,。？?的]{{0,12}}的)?([^，,。？?]{{2,12}})"
-)
-
-
-def _noun_after(text: str) -> str:
-    """The nouns at the start of a text, up to the clause's end (compact); '' where a place
-    or a person opens it (「8家广东省高水平创新研究院」: a long name, which jieba tags in
-    pieces, 创新 as a verb)."""
-    text = text[: m.start()] if (m := _CLAUSE_END.search(text)) else text
-    words = [(p.word, p.flag) for p in jieba.posseg.cut(text)]
-    if words and words[0][1].startswith(("ns", "nr")):
-        return ""
-    run = itertools.takewhile(lambda pair: pair[1].startswith((*_NOUN_TAGS, "vn")), words)
-    return compact("".join(word for word, _ in run))
-
-
 def _counts_another(question: Question, counted: str) -> bool:
     """A count written right after a noun (`counted`: 专利 in 「累计获得专利数百项」) counts
     that noun: one the asked attribute does not name (专利 for 工作站) is another total."""
@@ -703,7 +612,7 @@ def _fits_change(question: Question, region: str, span: Span) -> bool:
     times the question names (从2017年到2018年, 2020年和2025年相比) the two levels answer."""
     if span.type not in FIGURE_TYPES or not _asks_change(question):
         return True
-    return bool(_CHANGE_WORD.search(_clause_around(region, span)))
+    return bool(_CHANGE_WORD.search(clause_around(region, span)))
 
 
 # 「比上一年增长了百分之多少」「提高了几个百分点」「增加了多少」 ask for a change.
@@ -728,7 +637,7 @@ def change_unanswered(question: Question, texts: list[str]) -> bool:
         return False
     # (spans of a count with no counter are every figure: counts, amounts and shares)
     figures = [(text, span) for text in texts for span in spans_of(text, COUNT)]
-    return not any(_CHANGE_WORD.search(_clause_around(t, s)) for t, s in figures)
+    return not any(_CHANGE_WORD.search(clause_around(t, s)) for t, s in figures)
 
 
 def _asks_change(question: Question) -> bool:
@@ -755,7 +664,7 @@ def _compares_two_times(question: Question) -> bool:
 def _attribute_near(question: Question, region: str, span: Span) -> float:
     """How much of the asked attribute the clause of a span (and the one before it) names;
     in a multi-part question, of the attribute of any part."""
-    clause = compact(_clause_around(region, span))
+    clause = compact(clause_around(region, span))
     parts = (
         _share_named(terms, clause) if _kind_named(terms, clause) else 0.0
         for terms in question.part_attributes
@@ -791,7 +700,7 @@ def _sized_for_another(question: Question, region: str, span: Span) -> bool:
     if after:
         owner = _noun_run(after.group(1))
     else:
-        before = region[_clause_bounds(region, span)[0] : span.start]
+        before = region[clause_bounds(region, span)[0] : span.start]
         at = before.rfind(measure)
         if at < 0:
             return False
@@ -1071,32 +980,6 @@ def _modified(head: str, text: str) -> bool:
         for m in re.finditer(re.escape(head), text)
         if m.start() > 0
     )
-
-
-# 「力争到 2020 年，…」: a clause of only a time and the words leading to it is the time of
-# the clause after it.
-_TIME_LEAD = re.compile(r"\s*(?:力争|争取|计划|预计|到|至|截至|截止|在|于|从|自)*\s*")
-
-
-def _clause_around(text: str, span: Span) -> str:
-    """The clause holding a span, with the clause before it (the subject often stands there);
-    a span that is its clause's only words (「6月2日，…联盟成立大会在…召开」: a time put first)
-    belongs to the clause after it."""
-    start, end = _clause_bounds(text, span)
-    return text[start:end]
-
-
-def _clause_bounds(text: str, span: Span) -> tuple[int, int]:
-    """Where `_clause_around` starts and ends in `text`."""
-    ends = [m.end() for m in _CLAUSE_END.finditer(text, 0, span.start)]
-    start = ends[-2] if len(ends) >= 2 else 0
-    after = _CLAUSE_END.search(text, span.end)
-    own_start = ends[-1] if ends else 0
-    rest = text[own_start : after.start()].replace(span.text, "") if after else ""
-    if after and (not rest.strip() or _TIME_LEAD.fullmatch(rest)):
-        following = _CLAUSE_END.search(text, after.end())
-        return start, following.start() if following else len(text)
-    return start, after.start() if after else len(text)
 
 
 def is_heading(text: str, section: str = "", title: str = "") -> bool:

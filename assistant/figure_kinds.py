@@ -1,0 +1,121 @@
+"""What a figure counts, told from how official texts write it: a total held or what one
+year added (累计 vs 新增), one item's share or the total (每 vs 共), the noun after its counter,
+and the quantity its unit measures (千伏: a voltage).
+
+Each check takes a typed span of a candidate sentence and the question; assistant.evidence
+drops the spans that answer for something else.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+
+import jieba.posseg
+
+from assistant.answer_types import AMOUNT, COUNT, COUNTERS, Span
+from assistant.clauses import CLAUSE_END, clause_around, clause_bounds
+from assistant.question import Question, compact
+
+# Nouns (n, nz, ns…), abbreviations, 国家级, set phrases and verbal nouns (投资主体).
+_COUNTED_TAGS = ("n", "j", "b", "l", "vn")
+# How much of the text after a count is read for the noun it counts.
+_AFTER_CHARS = 16
+
+
+# A total held (「技术经理人队伍有多少人」「累计有多少家」) ...
+# (一共, 总共 are often mere emphasis: 「一共引进了多少个项目」)
+_STOCK_ASKED = re.compile(r"总数|总量|累计|合计|队伍|现有|总规模")
+# ... is not what one year added (「2024年新培养技术经理人近2000名」), and the reverse.
+_FLOW_ASKED = re.compile(r"新增|新(?:培养|引进|认定|培育|建|设)|当年|全年|年内|一年|每年|去年|今年")
+_YEAR_END = re.compile(r"(?:到|截至|截止)\s*(?:19|20)\d{2}\s*年(?:底|末)")
+_FLOW_SET = re.compile(
+    r"新(?:增|培养|引进|认定|培育|建|设立|注册|登记|获批|入选|落户|签约|招引)[^，,。；;]{0,16}$"
+)
+_STOCK_SET = re.compile(r"(?:累计|总数|总量|合计|共计|总共|现有|在校|在册|在职)[^，,。；;]{0,16}$")
+
+
+# 「单个项目最多能拿多少」: what one item gets, or a ceiling, is asked ...
+_EACH_ASKED = re.compile(r"单个|单项|单笔|单家|每个|每项|每家|每笔|每所|最多|最高|上限|封顶")
+# ... which a text writes with 每, 单, a ceiling (最高, 不超过) or 以内 by the figure.
+_EACH_SET = re.compile(r"每|单个|单项|单笔|最高|最多|不超过|不高于|上限|封顶|至多|以内")
+
+
+def total_for_each(question: Question, region: str, span: Span) -> bool:
+    """What one item gets, or a ceiling, asked (「单个项目最多能拿多少经费」) is not answered
+    by an amount the clause gives with no 每, 单 or ceiling by it: 「实施20项…攻关项目,支持
+    经费达2900万元」 is the total for all of them."""
+    if span.type != AMOUNT or not _EACH_ASKED.search(question.core or question.text):
+        return False
+    return not _EACH_SET.search(clause_around(region, span) + region[span.end : span.end + 4])
+
+
+def flow_for_stock(question: Question, region: str, span: Span) -> bool:
+    """A total held asked is not answered by what one year added: official texts mark an
+    addition with 新 and its verb (新增, 新培养, 新认定) right before the figure, and a total
+    with 累计, 共, 现有; a question asking one kind names its marker."""
+    if span.type not in (COUNT, AMOUNT):
+        return False
+    asked = question.core or question.text
+    before = region[clause_bounds(region, span)[0] : span.start]
+    stock, flow = bool(_STOCK_ASKED.search(asked)), bool(_FLOW_ASKED.search(asked))
+    as_of = question.as_of or _YEAR_END.search(asked)
+    if stock and not flow and (as_of or not question.years):
+        # (a year asked, not as of its end, asks what that year added as well)
+        return bool(_FLOW_SET.search(before)) and not _STOCK_SET.search(before)
+    if flow and not stock:
+        return bool(_STOCK_SET.search(before)) and not _FLOW_SET.search(before)
+    return False
+
+
+# What a unit measures: 「±800千伏」 states a voltage, 「3.6平方公里」 an area.
+_QUANTITY_UNITS = (
+    (("电压",), r"千伏|伏|kV"),
+    (("面积", "占地"), r"平方公里|平方千米|万平方米|平方米|公顷|亩"),
+    (("功率", "装机"), r"万千瓦|千瓦|兆瓦|kW"),
+    (("里程", "长度", "距离"), r"公里|千米"),
+)
+
+
+def measured_figures(question: Question, region: str) -> list[Span]:
+    """Figures in the unit of a quantity the question names (电压等级 -> 800千伏): the unit
+    says what the figure measures, so it answers for that quantity where no word does."""
+    asked = compact(question.core or question.text)
+    units = [u for words, u in _QUANTITY_UNITS if any(w in asked for w in words)]
+    if not units:
+        return []
+    pattern = re.compile(rf"\d+(?:\.\d+)?\s*(?:{'|'.join(units)})")
+    return [Span(m.start(), m.end(), COUNT, m.group()) for m in pattern.finditer(region)]
+
+
+def counts_another_after(question: Question, region: str, span: Span) -> bool:
+    """A count is of the noun written right after its counter (「带动12个投资主体参与项目
+    投资」 counts 投资主体): where the text names the asked noun (项目) only elsewhere, the
+    figure counts another thing. (A text that never names the asked noun may use another word
+    for it, and is not judged here.)"""
+    if span.type != COUNT:
+        return False
+    asked = _COUNTED_ASKED.search(question.core or question.text)
+    head = _noun_after(asked.group(1)) if asked else ""
+    counted = _noun_after(region[span.end : span.end + _AFTER_CHARS])
+    if len(counted) < 2 or len(head) < 2 or any(char in counted for char in head):
+        return False
+    return head in compact(region).replace(counted, "")
+
+
+# 「投了多少个港科大（广州）的项目」: the noun after the asked count (and its 的) is counted.
+_COUNTED_ASKED = re.compile(
+    rf"(?:多少|几)\s*[{COUNTERS}](?:[^，,。？?的]{{0,12}}的)?([^，,。？?]{{2,12}})"
+)
+
+
+def _noun_after(text: str) -> str:
+    """The nouns at the start of a text, up to the clause's end (compact); '' where a place
+    or a person opens it (「8家广东省高水平创新研究院」: a long name, which jieba tags in
+    pieces, 创新 as a verb)."""
+    text = text[: m.start()] if (m := CLAUSE_END.search(text)) else text
+    words = [(p.word, p.flag) for p in jieba.posseg.cut(text)]
+    if words and words[0][1].startswith(("ns", "nr")):
+        return ""
+    run = itertools.takewhile(lambda pair: pair[1].startswith(_COUNTED_TAGS), words)
+    return compact("".join(word for word, _ in run))
