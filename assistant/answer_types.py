@@ -53,6 +53,9 @@ TYPE_LABELS = {
 COUNTERS = "家个项位名件人所座条批届次回场轮台篇款套只支颗枚架种例户目倍年"
 _CN_DIGITS = "零一二两三四五六七八九十百千万"
 _NUMBER = r"\d+(?:[.,]\d+)*"
+# A count asked, up to its counter: 「几家」「多少万家」「几千家」. 「哪几家」 asks which ones (a
+# list), 「好几年」「十几个」 say "several" and ask nothing, 「前几位」 asks a rank.
+_COUNT_ASKED = r"(?<![哪好十前])(?:多少|几)\s*(?:[万亿千百]|百万|千万)?\s*"
 # 「数十个」「几十家」「上万家」 say "some tens", as the document says them: not 十个.
 _VAGUE = r"(?:数|几|上|好几)?"
 
@@ -90,10 +93,7 @@ _CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ),
     # 「在…排名中的得分」: a ranking the question is placed in asks no rank
     (RANK, re.compile(r"第几|前几[位名强]?|排名(?![中里上])|排第|排在|名次|位次|位列|位居|排行")),
-    # 「哪几家」 asks which ones (a list), 「几家」 how many.
-    # (「好几年」「十几个」 say "several", they ask nothing)
-    # (「前几位」 asks a rank)
-    (COUNT, re.compile(rf"(?<![哪好十前])(?:多少|几)\s*(?:[万亿千百]|百万|千万)?\s*[{COUNTERS}]")),
+    (COUNT, re.compile(rf"{_COUNT_ASKED}[{COUNTERS}]")),
     (
         AMOUNT,
         re.compile(
@@ -329,9 +329,7 @@ def asked_counter(question: str) -> str:
     if unit:
         return unit.group(1)
     # 「有几位院士？发表了几篇论文？」: each part's counter counts its own figure
-    asked = re.findall(
-        rf"(?<![哪好十前])(?:多少|几)\s*(?:[万亿千百]|百万|千万)?\s*([{COUNTERS}])", question
-    )
+    asked = re.findall(rf"{_COUNT_ASKED}([{COUNTERS}])", question)
     if _PEOPLE_BY_GE.search(question):
         asked.append("人")  # 「多少个技术经理人」: 个 said of people, who are counted 名/位/人
     return "".join(dict.fromkeys("".join(_COUNTER_KIN.get(c, c) for c in asked)))

@@ -389,6 +389,7 @@ def _tied(question: Question, region: str, spans: list[Span]) -> list[Span]:
     sentences apart, and tying them, even to the whole sentence, refused answerable questions
     of the frozen test split.)"""
     tied: list[Span] = []
+    measured = measured_figures(question, region)
     for s in spans:
         if (
             s.type not in FIGURE_TYPES
@@ -396,7 +397,7 @@ def _tied(question: Question, region: str, spans: list[Span]) -> list[Span]:
             or _share_of_asked_whole(question, region, s)
             or _members_composing(question, region, s)
             or any(_continues(region, t, s) for t in tied)
-            or s in measured_figures(question, region)
+            or s in measured
         ):
             tied.append(s)
     return tied

@@ -8,6 +8,7 @@ drops the spans that answer for something else.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 
@@ -84,8 +85,14 @@ def measured_figures(question: Question, region: str) -> list[Span]:
     units = [u for words, u in _QUANTITY_UNITS if any(w in asked for w in words)]
     if not units:
         return []
-    pattern = re.compile(rf"\d+(?:\.\d+)?\s*(?:{'|'.join(units)})")
+    pattern = _in_units("|".join(units))
     return [Span(m.start(), m.end(), COUNT, m.group()) for m in pattern.finditer(region)]
+
+
+@functools.lru_cache(maxsize=16)
+def _in_units(units: str) -> re.Pattern[str]:
+    """A number in one of the units (compiled once per set of units, not per sentence)."""
+    return re.compile(rf"\d+(?:\.\d+)?\s*(?:{units})")
 
 
 def counts_another_after(question: Question, region: str, span: Span) -> bool:
@@ -95,8 +102,7 @@ def counts_another_after(question: Question, region: str, span: Span) -> bool:
     for it, and is not judged here.)"""
     if span.type != COUNT:
         return False
-    asked = _COUNTED_ASKED.search(question.core or question.text)
-    head = _noun_after(asked.group(1)) if asked else ""
+    head = _counted_noun_asked(question.core or question.text)
     counted = _noun_after(region[span.end : span.end + _AFTER_CHARS])
     if len(counted) < 2 or len(head) < 2 or any(char in counted for char in head):
         return False
@@ -107,6 +113,13 @@ def counts_another_after(question: Question, region: str, span: Span) -> bool:
 _COUNTED_ASKED = re.compile(
     rf"(?:多少|几)\s*[{COUNTERS}](?:[^，,。？?的]{{0,12}}的)?([^，,。？?]{{2,12}})"
 )
+
+
+@functools.lru_cache(maxsize=512)
+def _counted_noun_asked(asked: str) -> str:
+    """The noun after the question's count (read once per question, not once per figure)."""
+    match = _COUNTED_ASKED.search(asked)
+    return _noun_after(match.group(1)) if match else ""
 
 
 def _noun_after(text: str) -> str:
