@@ -31,7 +31,20 @@ from assistant.llm import (
     looks_refused,
 )
 from assistant.measure_answer import measure_answer
-from assistant.question import Question, TermWeigher, clean_question, for_retrieval
+from assistant.parts import (
+    asks_of_the_answer,
+    names_its_own,
+    part_left_open,
+    quoted_answer,
+    standalone_part,
+)
+from assistant.question import (
+    Question,
+    TermWeigher,
+    asked_parts,
+    clean_question,
+    for_retrieval,
+)
 from assistant.semantic import SentenceSimilarity
 from assistant.trend import Indicators, cross_year_warning, is_trend_question, trend_answer
 from assistant.validity import validity_warnings
@@ -175,6 +188,8 @@ class Assistant:
                     snapshot,
                 )
             )
+            if not extract.refused:
+                extract = self._parts_checked(analysed, extract, filters, snapshot)
             extract = self.notes.amend(extract, standalone, history, self.searcher.index.snapshot())
             answer = yield from _streamed(text, extract, warnings)
         timings["answer"] = (time.perf_counter() - begin) * 1000
@@ -196,6 +211,43 @@ class Assistant:
         if self.on_answer is not None:
             self.on_answer(final)
         yield final
+
+    def _parts_checked(
+        self,
+        analysed: Question,
+        extract: Extract,
+        filters: SearchFilters | None,
+        snapshot: Snapshot,
+    ) -> Extract:
+        """A multi-part question is answered only when each part, asked in the first
+        part's setting, would be answered alone; else what is left open is said."""
+        parts = asked_parts(analysed.core or analysed.text)
+        for n, part in enumerate(parts):
+            if asks_of_the_answer(part):
+                continue
+            alone = self._part_question(analysed, parts, n)
+            if quoted_answer(alone, extract.quotes):
+                continue
+            passages = self.searcher.search(alone.text, self.settings.top_k, filters)
+            answered = extract_answer(alone, passages, self.similarity, outline=snapshot.by_doc)
+            if answered.refused:
+                return part_left_open(part, n, extract, answered)
+        return extract
+
+    def _part_question(self, analysed: Question, parts: list[str], n: int) -> Question:
+        """Part n in the first part's setting; a part that names nothing of its own (「到2025年
+        要达到多少家？」) keeps the first part's attribute."""
+        if n == 0:
+            return self._analyse(parts[0] + "？")
+        alone = self._analyse(standalone_part(parts[n], parts[0]))
+        if names_its_own(self._analyse(parts[n] + "？"), self._analyse(parts[0] + "？")):
+            return alone
+        return replace(
+            alone,
+            attribute=analysed.attribute,
+            attribute_terms=analysed.attribute_terms,
+            indicator_wordings=analysed.indicator_wordings,
+        )
 
     def _trend(
         self, question: Question, filters: SearchFilters | None, snapshot: Snapshot

@@ -159,6 +159,8 @@ _SPANS: dict[str, re.Pattern[str]] = {
     ),
     SHARE: re.compile(
         rf"{_NUMBER}\s*[%％]|百分之[{_CN_DIGITS}\d.]+|[一二三四五六七八九]成|{_NUMBER}\s*倍|[（(]\s*[%％]\s*[)）]"
+        # a part written as a fraction or a half: 占全省的2/3, 三分之一, 占全市一半
+        rf"|(?<![\d/]){_NUMBER}\s*/\s*{_NUMBER}(?![\d/年月日])|[{_CN_DIGITS}]+分之[{_CN_DIGITS}]+|一半|半数|过半"
     ),
     RANK: re.compile(
         rf"第\s*(?:{_NUMBER}|[{_CN_DIGITS}]+)\s*(?:[位名届个]|(?=[，,。；;、）)\s]|$))|首位|首个|首家|榜首"

@@ -15,7 +15,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 
 from assistant.answer_form import refusal_text, render_answer, render_items
-from assistant.answer_types import ASKING, ORGANISATION, SPAN_TYPES, spans_of
+from assistant.answer_types import ORGANISATION, SPAN_TYPES, spans_of
 from assistant.decision import AnswerabilityModel, load_model
 from assistant.evidence import (
     ENUMERATION,
@@ -33,6 +33,7 @@ from assistant.question import (
     Question,
     QuestionKind,
     areas_in,
+    asked_parts,
     asks_of_whole_city,
     bigrams,
     compact,
@@ -540,7 +541,6 @@ def _parts_unanswered(
     return found
 
 
-_PART_BREAK = re.compile(r"[？?；;]")
 _SUBSET = re.compile(r"^\s*其中")
 
 
@@ -549,8 +549,8 @@ def _later_part_unstated(question: Question, chosen: list[Sentence]) -> str:
     or of a subset (「…？其中博士生有多少？」) that no answering sentence writes: they answer
     the first part alone; the part is returned ('' when every part is answered). (Parts are
     split at 「？」 and 「；」: a clause after a comma often goes on about the same figure.)"""
-    parts = [p for p in _PART_BREAK.split(question.core or question.text) if ASKING.search(p)]
-    if len(parts) < 2:
+    parts = asked_parts(question.core or question.text)
+    if not parts:
         return ""
     texts = [compact(s.text) for s in chosen]
     written = set().union(*(explicit_years(s.text) for s in chosen))
@@ -658,8 +658,9 @@ def refusal(
     for sentence in ([lead.sentence] if lead else []) + sentences:
         if len(closest) == 3:
             break
-        if not sentence.heading and all(
-            sentence.passage.chunk.id != c.passage.chunk.id for c in closest
+        if not sentence.heading and all(  # (overlapping chunks repeat a sentence)
+            sentence.passage.chunk.id != c.passage.chunk.id and sentence.text != c.text
+            for c in closest
         ):
             closest.append(sentence)
     text, quotes = refusal_text(question, lead, closest, said)

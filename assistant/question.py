@@ -24,6 +24,7 @@ from typing import Literal
 import jieba.posseg
 
 from assistant.answer_types import (
+    ASKING,
     COUNTERS,
     FIGURE_TYPES,
     LIST,
@@ -274,6 +275,17 @@ def clean_question(raw: str) -> tuple[str, list[str]]:
             f"question truncated to {MAX_QUESTION_CHARS} characters"
         )
     return text, warnings
+
+
+_PART_BREAK = re.compile(r"[？?；;]")
+
+
+def asked_parts(core: str) -> list[str]:
+    """The asking parts of a multi-part question, split at 「？」「；」, or [] when it asks
+    once. (A clause after a comma often goes on about the same figure.)"""
+    parts = [p.strip(" ，,。") for p in _PART_BREAK.split(core)]
+    parts = [p for p in parts if ASKING.search(p)]
+    return parts if len(parts) >= 2 else []
 
 
 def for_retrieval(text: str) -> str:

@@ -1,0 +1,83 @@
+"""The parts of a multi-part question (「2018年新增了几家？累计有多少家？」), each made a
+question of its own.
+
+Each part is an ask of its own, and the documents may state one and not the other. The
+whole question is answered only when every part would be answered alone; a later part is
+read like a follow-up of the first (it keeps the place and year the first part set).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+import jieba.posseg
+
+from assistant.evidence import typed_evidence
+from assistant.extractive import Extract
+from assistant.question import Question
+from vectorstore.search import Passage
+
+_ASK_WORDS = re.compile(
+    r"(?:多少|几)[万千百]?[个家项位名人件次届所只条场篇年]?|有?多[大高长久]"
+    r"|哪(?:一)?[年个家些位里儿天]?|什么|谁|如何|怎么样?"
+)
+
+
+def standalone_part(part: str, first: str) -> str:
+    """The part asked in the first part's setting: the first part without its ask, then
+    the part (「…资金池累计引导银行给科技企业放过款，放款总额多少？」)."""
+    return _ASK_WORDS.sub("", first).rstrip("是的了有，, ") + "，" + part + "？"
+
+
+# 「他是什么职务？」: the part asks of the person the first part's answer names; the first
+# part's words alone do not name that person.
+_OF_THE_ANSWER = re.compile(r"^(?:那么|那)?(?:他|她)(?!们)")
+
+
+def asks_of_the_answer(part: str) -> bool:
+    return bool(_OF_THE_ANSWER.match(part))
+
+
+def quoted_answer(part: Question, quotes: Sequence[tuple[Passage, str]]) -> bool:
+    """A quoted sentence already holds a figure of the part's type by its attribute: a
+    share or rank of the first part's figure is written beside it (「…21 项，占全省 47%」)."""
+    return any(
+        typed_evidence(part, text, passage.chunk.kind == "table_row").attribute > 0
+        and typed_evidence(part, text, passage.chunk.kind == "table_row").spans
+        for passage, text in quotes
+    )
+
+
+# What a part may say besides an attribute: the scope a share or rank is taken in (全市,
+# 全省), a plan's target (目标, 规划), a verb (打算, 提出) or 「这个数」 for the figure itself.
+_NOT_AN_ATTRIBUTE = re.compile(
+    r"^(?:全[市省国区球]|国内|国际上|区里|市里|省里|目标值?|规划|计划|预期|预计)$|^数|^这"
+)
+
+
+def names_its_own(part: Question, first: Question) -> bool:
+    """The part names what it asks (「国际标准」「涉及金额」) or of what (「城市创新指数」);
+    with no word of its own beyond a scope, a target or a verb (「到2025年要达到多少家？」
+    「在全市占多少？」) it asks another side of the first part's figure."""
+    known = {t.text for t in first.terms}
+    return any(
+        not _NOT_AN_ATTRIBUTE.search(t.text)
+        and not any(w.flag.startswith("v") for w in jieba.posseg.lcut(t.text))
+        for t in part.attribute_terms + tuple(t for t in part.terms if t.text not in known)
+    )
+
+
+def part_left_open(part: str, n: int, whole: Extract, refused: Extract) -> Extract:
+    """A refusal that says which part the documents leave open (and, for a later part, the
+    first part's answer), with the passages closest to that part."""
+    if n:
+        direct = re.sub(
+            r"\[\d+\]", "", whole.direct_answer or ""
+        )  # its markers number other quotes
+        said = f"（{direct}）" if direct else ""
+        line = f"文档只回答了前一问{said}，没有给出“{part}”。"
+    else:
+        line = f"文档没有给出“{part}”。"
+    related = refused.text[refused.text.find("\n") :] if "\n" in refused.text else ""
+    return Extract(line + related, refused.quotes, True, ())

@@ -1,0 +1,79 @@
+"""Multi-part questions on the real corpus: answered only when every part is stated."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.answer import Assistant
+from assistant.answer_types import SHARE, spans_of
+from assistant.config import AssistantSettings
+from assistant.parts import asks_of_the_answer, standalone_part
+from assistant.question import asked_parts
+from evals.dataset import normalize_for_match
+from vectorstore.search import HybridSearcher
+
+
+@pytest.fixture(scope="module")
+def assistant(searcher: HybridSearcher) -> Assistant:
+    return Assistant(searcher, AssistantSettings())
+
+
+def test_a_question_is_split_into_the_parts_that_ask() -> None:
+    assert asked_parts("创交会从哪年开始办？到2021年办了几届？") == [
+        "创交会从哪年开始办",
+        "到2021年办了几届",
+    ]
+    assert asked_parts("创交会从哪年开始办？") == []
+    assert asked_parts("我们是生物医药企业；区里有多少家相关企业？") == []  # one ask
+
+
+def test_a_later_part_is_asked_in_the_first_parts_setting() -> None:
+    assert standalone_part("放款总额多少", "资金池引导银行给多少家科技企业放过款") == (
+        "资金池引导银行给科技企业放过款，放款总额多少？"
+    )
+    assert asks_of_the_answer("他在哪个单位任职")
+    assert not asks_of_the_answer("其余单位有几家")
+
+
+def test_a_share_written_as_a_fraction_or_a_half_is_a_share() -> None:
+    assert [s.text for s in spans_of("8家研究院进入序列,占全省的2/3。", SHARE)] == ["2/3"]
+    assert [s.text for s in spans_of("占全市一半", SHARE)] == ["一半"]
+    assert [s.text for s in spans_of("约占三分之一", SHARE)] == ["三分之一"]
+    assert spans_of("2018/2019年度", SHARE) == []
+
+
+def test_a_later_part_the_documents_leave_open_is_refused_saying_so(
+    assistant: Assistant,
+) -> None:
+    answer = assistant.ask("广州的新型研发机构形成了几项国家标准？制定了多少项国际标准？")
+    assert answer.refused
+    first_line = answer.text.splitlines()[0]
+    assert first_line.startswith("文档只回答了前一问（172项）")
+    assert "国际标准" in first_line
+    assert answer.citations  # the closest passages are still shown
+
+
+def test_a_first_part_the_documents_leave_open_is_refused(assistant: Assistant) -> None:
+    answer = assistant.ask("广州科技创新母基金自己规模多大？落地了多少只子基金？")
+    assert answer.refused
+    assert answer.text.startswith("文档没有给出“广州科技创新母基金自己规模多大”")
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        # a later part that names nothing of its own asks of the first part's indicator
+        ("黄埔区规上国家高新技术企业2020年有多少家？到2025年要达到多少家？", ("689", "800")),
+        ("黄埔区有几家研究院进入省高水平研究院建设序列？占全省多少？", ("8家", "2/3")),
+        ("新型研发机构服务了多少家企业？技术性收入有多少？", ("5438家", "19.79亿元")),
+        # 「他」 is the person the first part's answer names: not checked on its own
+        ("做《绿色智能纺织印染技术介绍》分享的是谁？他在哪个单位任职？", ("于广平",)),
+    ],
+)
+def test_every_part_stated_is_answered(
+    assistant: Assistant, question: str, expected: tuple[str, ...]
+) -> None:
+    answer = assistant.ask(question)
+    assert not answer.refused, answer.text
+    for value in expected:
+        assert normalize_for_match(value) in normalize_for_match(answer.text), value
