@@ -199,7 +199,8 @@ _ANY_COUNTER = COUNTERS
 _BARE_COUNT = re.compile(
     r"多少|(?<![哪好十])几(?![乎])|数量|总数|一共有|共有|多大规模|规模[^，。？]{0,8}多大"
 )
-_BARE_NUMBER = re.compile(rf"{_NUMBER}\s*(?:余|多)?\s*(?:万|亿)?")
+# (not a part of a date or a time: 「6月2日」 counts nothing)
+_BARE_NUMBER = re.compile(rf"{_NUMBER}(?!\s*[月日号时点]|\d)\s*(?:余|多)?\s*(?:万|亿)?")
 _YEAR_ONLY = re.compile(r"(?:19|20)\d{2}")
 # 「培育一批企业」: 一批 is "a number of", no count.
 _INDEFINITE = re.compile(r"一\s*批")

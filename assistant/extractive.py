@@ -461,8 +461,8 @@ def explicit_years(text: str) -> set[int]:
 
 # 自2015年起, 从2016年开始, 自2020年9月份揭牌成立以来: the start of a running total.
 _SINCE_YEAR = re.compile(r"(?:自|从)\s*((?:19|20)\d{2})\s*年[^，,。；;]{0,12}?(?:起|以来|开始)")
-# 2021年全年, 当年, 年度: one year's own figure is asked.
-_ONE_YEARS_WHOLE = re.compile(r"\d{4}\s*年\s*(?:全年|一年|一整年|当年|年度)")
+# 2021年全年, 当年, 年度, 2021年这一年: one year's own figure is asked.
+_ONE_YEARS_WHOLE = re.compile(r"\d{4}\s*年\s*(?:这|那|整)?\s*(?:全年|一年|一整年|当年|年度)")
 
 # 较2015年, 比2019年底, 跟2017年相比: the base of a comparison.
 _COMPARED_YEAR = re.compile(r"(?:较|比|同比|与|和|跟|相比)\s*((?:19|20)\d{2})\s*年")

@@ -639,6 +639,7 @@ def test_a_list_of_counted_members_needs_their_names(assistant: Assistant) -> No
         "全市的335家孵化器中黄埔区有多少家？",
         # one year's whole asked: 「自2020年9月份揭牌成立以来…」 is a running total
         "广州国际技术交易服务中心2021年全年促成了多少项技术成果转化交易？",
+        "交易中心2021年这一年促成的技术交易金额有多少？",
         # 哪家银行 asks for a bank: 「推动8家合作银行…」 counts them
         "科技信贷风险补偿资金池具体是跟哪家银行合作的？",
         # a district named without 区 (黄埔) is the scope: the city report's pool is the city's

@@ -190,6 +190,12 @@ def test_a_span_of_time_is_neither_a_year_nor_a_month_of_a_date() -> None:
     assert [s.text for s in spans_of(text, "duration")] == ["10个月", "三年", "3个多月"]
 
 
+def test_a_part_of_a_date_counts_nothing() -> None:
+    """A bare 「多少」 takes any number, but not the 6 and 2 of 「6月2日」."""
+    assert spans_of("6月2日，成立大会在天河基地召开。", "count") == []
+    assert [s.text for s in spans_of("从业人员共计 1130 人", "count")] == ["1130 人"]
+
+
 def test_a_rough_count_is_read_whole() -> None:
     """「数十个」 is not 十个, 「上万家」 not 万家: the document says "some tens"."""
     text = "每年都有数十个国家和地区的百余个项目参展，与上万家企业对接。"
