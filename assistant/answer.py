@@ -235,18 +235,22 @@ class Assistant:
         return extract
 
     def _part_question(self, analysed: Question, parts: list[str], n: int) -> Question:
-        """Part n in the first part's setting; a part that names nothing of its own (「到2025年
-        要达到多少家？」) keeps the first part's attribute."""
+        """Part n in the first part's setting, asking what the part itself asks (its type,
+        counter and attribute, not the first part's words left in the setting); a part that
+        names nothing of its own (「到2025年要达到多少家？」) keeps the first part's attribute."""
         if n == 0:
             return self._analyse(parts[0] + "？")
         alone = self._analyse(standalone_part(parts[n], parts[0]))
-        if names_its_own(self._analyse(parts[n] + "？"), self._analyse(parts[0] + "？")):
-            return alone
+        own = self._analyse(parts[n] + "？")
+        named = own if names_its_own(own, self._analyse(parts[0] + "？")) else analysed
         return replace(
             alone,
-            attribute=analysed.attribute,
-            attribute_terms=analysed.attribute_terms,
-            indicator_wordings=analysed.indicator_wordings,
+            kind=own.kind,
+            types=own.types,
+            counter=own.counter,
+            attribute=named.attribute,
+            attribute_terms=named.attribute_terms,
+            indicator_wordings=named.indicator_wordings,
         )
 
     def _trend(
