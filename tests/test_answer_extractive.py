@@ -653,6 +653,7 @@ def test_a_list_of_counted_members_needs_their_names(assistant: Assistant) -> No
         # a total held asked: 「2024年新培养技术经理人近2000名」 is what one year added
         "截至2024年底，广州技术经理人总数是多少？",
         "广州现有技术经理人多少名？",
+        "全市一共有多少位技术经理人？",
         # 项目 asked: 「带动12个投资主体参与项目投资」 counts 投资主体, and names 项目 elsewhere
         "环港科大（广州）科技成果转化母基金一共投了多少个港科大（广州）的项目？",
         # the whole asked, its gloss in brackets: 「首批成员单位包含38家新型研发机构」 is a part
