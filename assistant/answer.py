@@ -225,8 +225,10 @@ class Assistant:
         for n, part in enumerate(parts):
             if asks_of_the_answer(part):
                 continue
-            alone = self._part_question(analysed, parts, n)
-            if quoted_answer(alone, extract.quotes):
+            alone, own_words = self._part_question(analysed, parts, n)
+            # a part with no word of its own asks another side of the lead's figure, which
+            # official texts write in the same sentence (「促成600多个项目…，涉及金额近500亿元」)
+            if quoted_answer(alone, extract.quotes, tied=own_words):
                 continue
             passages = self.searcher.search(alone.text, self.settings.top_k, filters)
             answered = extract_answer(alone, passages, self.similarity, outline=snapshot.by_doc)
@@ -234,15 +236,17 @@ class Assistant:
                 return part_left_open(part, n, extract, answered)
         return extract
 
-    def _part_question(self, analysed: Question, parts: list[str], n: int) -> Question:
+    def _part_question(self, analysed: Question, parts: list[str], n: int) -> tuple[Question, bool]:
         """Part n in the first part's setting, asking what the part itself asks (its type,
         counter and attribute, not the first part's words left in the setting); a part that
-        names nothing of its own (「到2025年要达到多少家？」) keeps the first part's attribute."""
+        names nothing of its own (「到2025年要达到多少家？」) keeps the first part's attribute.
+        Also whether the part has words of its own."""
         if n == 0:
-            return self._analyse(parts[0] + "？")
+            return self._analyse(parts[0] + "？"), True
         alone = self._analyse(standalone_part(parts[n], parts[0]))
         own = self._analyse(parts[n] + "？")
-        named = own if names_its_own(own, self._analyse(parts[0] + "？")) else analysed
+        own_words = names_its_own(own, self._analyse(parts[0] + "？"))
+        named = own if own_words else analysed
         return replace(
             alone,
             kind=own.kind,
@@ -251,7 +255,7 @@ class Assistant:
             attribute=named.attribute,
             attribute_terms=named.attribute_terms,
             indicator_wordings=named.indicator_wordings,
-        )
+        ), own_words
 
     def _trend(
         self, question: Question, filters: SearchFilters | None, snapshot: Snapshot

@@ -39,9 +39,14 @@ def asks_of_the_answer(part: str) -> bool:
     return bool(_OF_THE_ANSWER.match(part))
 
 
-def quoted_answer(part: Question, quotes: Sequence[tuple[Passage, str]]) -> bool:
+def quoted_answer(part: Question, quotes: Sequence[tuple[Passage, str]], tied: bool = True) -> bool:
     """A quoted sentence already holds a figure of the part's type by its attribute: a
-    share or rank of the first part's figure is written beside it (「…21 项，占全省 47%」)."""
+    share or rank of the first part's figure is written beside it (「…21 项，占全省 47%」).
+    Untied, the lead sentence need only hold a figure of the part's type."""
+    if not tied:
+        passage, text = quotes[0] if quotes else (None, "")
+        row = passage is not None and passage.chunk.kind == "table_row"
+        return bool(text and typed_evidence(part, text, row, tie=False).spans)
     return any(
         typed_evidence(part, text, passage.chunk.kind == "table_row").attribute > 0
         and typed_evidence(part, text, passage.chunk.kind == "table_row").spans
