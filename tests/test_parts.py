@@ -66,8 +66,11 @@ def test_a_first_part_the_documents_leave_open_is_refused(assistant: Assistant) 
         ("黄埔区规上国家高新技术企业2020年有多少家？到2025年要达到多少家？", ("689", "800")),
         ("黄埔区有几家研究院进入省高水平研究院建设序列？占全省多少？", ("8家", "2/3")),
         ("新型研发机构服务了多少家企业？技术性收入有多少？", ("5438家", "19.79亿元")),
-        # 「合计金额」 is another side of the lead's figure, written in the same sentence
-        ("创交会历年一共促成了几个项目转化？合计金额大约多少？", ("600多个", "近500亿元")),
+        # 「涉及多少钱」 is another side of the lead's figure, written in the same sentence
+        (
+            "创交会已经办了好几届，累计促成多少个项目落地？大概涉及多少钱？",
+            ("600多个", "近500亿元"),
+        ),
         # 「他」 is the person the first part's answer names: not checked on its own
         ("做《绿色智能纺织印染技术介绍》分享的是谁？他在哪个单位任职？", ("于广平",)),
     ],
