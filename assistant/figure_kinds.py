@@ -106,7 +106,16 @@ def counts_another_after(question: Question, region: str, span: Span) -> bool:
     counted = _noun_after(region[span.end : span.end + _AFTER_CHARS])
     if len(counted) < 2 or len(head) < 2 or any(char in counted for char in head):
         return False
+    if re.match(
+        rf"{re.escape(counted)}{_WON}[^，,。；;]{{0,6}}?{re.escape(head)}",
+        compact(region[span.end :]),
+    ):
+        return False  # 「21项成果获国家科学技术奖」: the items that won the asked award count it
     return head in compact(region).replace(counted, "")
+
+
+# What the counted items got that makes them count the asked noun.
+_WON = "(?:获得?|荣获|摘得|入选|进入|纳入|被评为|列入)"
 
 
 # 「投了多少个港科大（广州）的项目」: the noun after the asked count (and its 的) is counted.
