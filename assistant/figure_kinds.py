@@ -106,10 +106,11 @@ def counts_another_after(question: Question, region: str, span: Span) -> bool:
     counted = _noun_after(region[span.end : span.end + _AFTER_CHARS])
     if len(counted) < 2 or len(head) < 2 or any(char in counted for char in head):
         return False
-    if re.match(
-        rf"{re.escape(counted)}{_WON}[^，,。；;]{{0,6}}?{re.escape(head)}",
-        compact(region[span.end :]),
-    ):
+    after = region[span.end :]
+    clause = after[: m.start()] if (m := CLAUSE_END.search(after)) else after
+    if compact(clause).endswith(head):
+        return False  # 「20项产业链创新联合体攻关项目」: a long name jieba cuts ends in the head
+    if re.match(rf"{re.escape(counted)}{_WON}[^，,。；;]{{0,6}}?{re.escape(head)}", compact(after)):
         return False  # 「21项成果获国家科学技术奖」: the items that won the asked award count it
     return head in compact(region).replace(counted, "")
 
