@@ -93,12 +93,14 @@ _CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ),
     # 「在…排名中的得分」: a ranking the question is placed in asks no rank
     (RANK, re.compile(r"第几|前几[位名强]?|排名(?![中里上])|排第|排在|名次|位次|位列|位居|排行")),
-    (COUNT, re.compile(rf"{_COUNT_ASKED}[{COUNTERS}]")),
+    # (支 of 支持, 支出, 支付 is no counter: 「多少支持经费」 asks money)
+    (COUNT, re.compile(rf"{_COUNT_ASKED}(?!支[持撑出付])[{COUNTERS}]")),
     (
         AMOUNT,
         re.compile(
             r"多少[万亿千百]*元|几[万亿千百]+元|多少钱|金额"
-            r"|多少(?:资金|经费|补贴|补助|资助|奖励|奖金|会费|费用|租金|预算|投资|税|贷款|融资|收入"
+            r"|多少(?:支持|财政|研发|科研|专项|扶持|配套)?(?:资金|经费|补贴|补助|资助|奖励|奖金|会费|费用"
+            r"|租金|预算|投资|税|贷款|融资|收入"
             r"|营收|产值|资本)"
             # (规模 is not among them: 基金规模 is money, 在校研究生规模 a head count)
             r"|(?:补贴|奖励|资助|会费|费用|租金|经费|预算|投资|投入|资金|资本|钱|[^，。？\s]额|产值|营收|收入)"

@@ -66,6 +66,10 @@ TYPES = [
     # money asked by its noun (多少贷款, 多少税)
     ("资金池带动了几家合作银行、累计放了多少贷款？", ("count", "amount")),
     ("技术合同登记了多少项，免了多少税？", ("count", "amount")),
+    # with a modifier between (多少支持经费: 支 of 支持 is no counter)
+    ("攻关项目给了多少支持经费？", ("amount",)),
+    ("今年拿到多少财政资金？", ("amount",)),
+    ("派出了多少支队伍？", ("count",)),
     # a bank or a school is a body like a 单位
     ("资金池是和哪家银行合作的？", ("organisation",)),
     ("这个实验室依托哪所学校建设？", ("organisation",)),
