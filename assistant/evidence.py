@@ -46,6 +46,7 @@ from assistant.figure_kinds import (
     total_for_each,
 )
 from assistant.question import Question, Term, bigrams, compact, indicator_form, untitled
+from ingest.figures import chinese_number
 
 _NUMBERED_HEADING = re.compile(
     r"^\s*(?:[一二三四五六七八九十]+\s*[、.．]|[（(]\s*[一二三四五六七八九十\d]+\s*[)）]"
@@ -327,6 +328,22 @@ def _names_something(question: Question, text: str) -> bool:
     return any(compact(m.group(1) or m.group()) not in asked for m in _NAME_WRITTEN.finditer(text))
 
 
+def _members_asked(question: Question) -> int:
+    """How many members the question says there are (6 in 「那6家…是哪几家」)."""
+    found = _MEMBERS_ASKED.search(question.core or question.text)
+    number = re.match(r"\d+|[两二三四五六七八九十]+", found.group()) if found else None
+    if number is None:
+        return 0
+    text = number.group()
+    return int(text) if text.isdigit() else chinese_number(text)
+
+
+def _members_in_series(text: str) -> int:
+    """The most names one clause lists in a series (「A、B和C」: 3)."""
+    clauses = [c for c in CLAUSE_END.split(text) if _NAMES_LISTED.search(c)]
+    return max((len(re.split(r"、|[”」](?=[“「])|和|及|与", c)) for c in clauses), default=0)
+
+
 def _counted_members_asked(question: Question) -> bool:
     """The question gives how many members there are and asks which they are."""
     return bool(_MEMBERS_ASKED.search(question.core or question.text))
@@ -339,6 +356,8 @@ def could_name_what_is_asked(question: Question, text: str) -> bool:
     named = _attribute_in(question, compact(text)) > 0
     if _counted_members_asked(question) and not (_NAMES_LISTED.search(text) and named):
         return False
+    if _counted_members_asked(question) and _members_in_series(text) < _members_asked(question):
+        return False  # 「文远知行、小马智行等6家」 names two of the six asked
     listed = _BODIES_ASKED.search(question.core or question.text)
     if listed and not _names_a_body_of(listed.group(1), question, text):
         return False  # 「可以去哪几家合作银行办理」: 「推动8家合作银行…」 names no bank

@@ -664,6 +664,8 @@ def test_a_list_of_counted_members_needs_their_names(assistant: Assistant) -> No
         "新型研发机构协同创新联盟首批成员单位（包括企业、金融机构在内）一共有多少家？",
         # which ones asked of a count the question states: 「培育1-2家…企业」 names none
         "黄埔规划提出要培育1-2家对全球产业格局有重要影响的企业，具体是哪两家？",
+        # 「文远知行、小马智行等6家」 names two of the six asked
+        "去年广州那6家成功上市的高科技企业，它们分别是哪些？",
         # a later part asks of its own year or of a subset (其中…) no answering sentence writes
         "2018年广州技术合同认定登记了多少项？2017年登记了多少项？",
         "中国社会科学院大学黄埔研究院的在校研究生规模至少要有多少人？其中博士生有多少？",
