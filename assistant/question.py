@@ -131,6 +131,8 @@ _PROPER = frozenset({"ns"})
 _BODY = "nt"  # jieba's tag of an organisation's name
 _SCOPE_SHARE = 0.5  # of the documents, at most, that name a district that is a scope
 # The city as a scope of its own (广州开发区 is the district's other name, not the city).
+# A year the question points back to (当年, 那一年): the one its framing names.
+_THAT_YEAR = re.compile(r"当年|那一?年|该年|同年|这一年")
 _CITY = re.compile(r"广州(?!开发区)|全市|本市|我市")
 # How a document defines a short name: 「广州国际技术交易服务中心（以下简称交易中心）」.
 _ALIAS = re.compile(
@@ -361,6 +363,9 @@ class TermWeigher:
         # The year asked about is the focus's: a framing's date (「截至2023年6月，」) says when
         # or where the asker read it, not which year's figure is wanted.
         years = years_in(core)
+        pointed = set().union(*(years_in(f) for f in framed.framing)) if framed.framing else set()
+        if not years and _THAT_YEAR.search(core) and len(pointed) == 1:
+            years = pointed  # 「根据2019年工作安排，当年…」: the framing's one year
         flags = _tags(self.tokenizer.tokenize(clean))
         if len(clean) <= HMM_TAGGED_CHARS:  # finds names jieba's dictionary lacks (前海)
             flags |= {pair.word: pair.flag for pair in jieba.posseg.cut(clean)}

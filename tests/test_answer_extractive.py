@@ -41,6 +41,7 @@ ANSWERABLE = [
     ("广州科技创新母基金落地了多少只子基金？", ("42只",)),
     # 「21项成果获国家科学技术奖」: the items that won the award count it
     ("2018年广州共获得多少项国家科学技术奖？", ("21 项",)),
+    ("据2018年工作总结，当年技术合同登记了多少项？", ("12138 项",)),
     # 「20项产业链创新联合体攻关项目」: a long name that ends in the asked head counts it
     ("广州一共安排了多少个攻关项目来推进产业链创新联合体？", ("20项",)),
     ("2018年广州技术合同成交额是多少？", ("719",)),
@@ -664,6 +665,8 @@ def test_a_list_of_counted_members_needs_their_names(assistant: Assistant) -> No
         "新型研发机构协同创新联盟首批成员单位（包括企业、金融机构在内）一共有多少家？",
         # which ones asked of a count the question states: 「培育1-2家…企业」 names none
         "黄埔规划提出要培育1-2家对全球产业格局有重要影响的企业，具体是哪两家？",
+        # 当年 is the framing's year (2019): a 2024 report's 2646亿元 is not that year's target
+        "按市科技局2019年的工作安排，当年全市技术合同成交额要达到多少？",
         # 「文远知行、小马智行等6家」 names two of the six asked
         "去年广州那6家成功上市的高科技企业，它们分别是哪些？",
         # a later part asks of its own year or of a subset (其中…) no answering sentence writes
