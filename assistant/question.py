@@ -667,6 +667,10 @@ class TermWeigher:
             if len(word) >= _GLOSSED_CHARS and phrase.endswith(word)
         )
         glossed += self._firm_class(word)
+        # a spoken word (第一次, 外国) stands for the written one official texts use (首次, 外籍)
+        glossed += tuple(
+            word.replace(said, written) for said, written in _SPOKEN_WORDS if said in word
+        )
         if self._df(word) > _COMMON_SHARE * len(self._index.texts):
             return glossed  # a common word is written as it is
         spellings = self._spellings(word)
@@ -683,6 +687,8 @@ class TermWeigher:
         return Counter(m.group() for text in texts for m in pattern.finditer(text))
 
 
+# Spoken words and the written ones official documents use for them.
+_SPOKEN_WORDS = (("第一次", "首次"), ("头一次", "首次"), ("外国", "外籍"), ("沾边", "相关"))
 # Spoken question words (「是啥职务」「咋申请」) ask what the written ones ask.
 _SPOKEN_ASKING = (("啥", "什么"), ("咋", "怎么"))
 # 几 after a demonstrative (这几年, 那几家) or in a span of recent time (近几年, 过去几个月)

@@ -665,6 +665,9 @@ def test_a_list_of_counted_members_needs_their_names(assistant: Assistant) -> No
         "新型研发机构协同创新联盟首批成员单位（包括企业、金融机构在内）一共有多少家？",
         # which ones asked of a count the question states: 「培育1-2家…企业」 names none
         "黄埔规划提出要培育1-2家对全球产业格局有重要影响的企业，具体是哪两家？",
+        # 外国 is written 外籍: 「在穗工作的外籍人才…增长40%」 gives no head count, and the 490
+        # 人 of 国家重大人才工程 are not the foreign talents
+        "目前在广州工作的外国人才总共有多少人？",
         # 当年 is the framing's year (2019): a 2024 report's 2646亿元 is not that year's target
         "按市科技局2019年的工作安排，当年全市技术合同成交额要达到多少？",
         # 「文远知行、小马智行等6家」 names two of the six asked
