@@ -3,7 +3,7 @@ question of its own.
 
 Each part is an ask of its own, and the documents may state one and not the other. The
 whole question is answered only when every part would be answered alone; a later part is
-read like a follow-up of the first (it keeps the place and year the first part set).
+asked in the first part's setting (its place, year and subject), as the asker meant it.
 """
 
 from __future__ import annotations
@@ -47,11 +47,10 @@ def quoted_answer(part: Question, quotes: Sequence[tuple[Passage, str]], tied: b
         passage, text = quotes[0] if quotes else (None, "")
         row = passage is not None and passage.chunk.kind == "table_row"
         return bool(text and typed_evidence(part, text, row, tie=False).spans)
-    return any(
-        typed_evidence(part, text, passage.chunk.kind == "table_row").attribute > 0
-        and typed_evidence(part, text, passage.chunk.kind == "table_row").spans
-        for passage, text in quotes
+    held = (
+        typed_evidence(part, text, passage.chunk.kind == "table_row") for passage, text in quotes
     )
+    return any(evidence.attribute > 0 and evidence.spans for evidence in held)
 
 
 # What a part may say besides an attribute: the scope a share or rank is taken in (全市,
@@ -77,9 +76,7 @@ def part_left_open(part: str, n: int, whole: Extract, refused: Extract) -> Extra
     """A refusal that says which part the documents leave open (and, for a later part, the
     first part's answer), with the passages closest to that part."""
     if n:
-        direct = re.sub(
-            r"\[\d+\]", "", whole.direct_answer or ""
-        )  # its markers number other quotes
+        direct = re.sub(r"\[\d+\]", "", whole.direct_answer or "")  # (markers of other quotes)
         said = f"（{direct}）" if direct else ""
         line = f"文档只回答了前一问{said}，没有给出“{part}”。"
     else:
