@@ -42,6 +42,7 @@ from assistant.clauses import CLAUSE_END, clause_around, clause_bounds
 from assistant.figure_kinds import (
     counts_another_after,
     flow_for_stock,
+    joint_for_one,
     measured_figures,
     total_for_each,
 )
@@ -149,6 +150,7 @@ def typed_evidence(
             and not flow_for_stock(question, region, s)
             and not total_for_each(question, region, s)
             and not counts_another_after(question, region, s)
+            and not joint_for_one(question, region, s)
             and not _another_level(question, region, s)
         ]
         found += bool(typed)

@@ -14,7 +14,7 @@ import re
 
 import jieba.posseg
 
-from assistant.answer_types import AMOUNT, COUNT, COUNTERS, Span
+from assistant.answer_types import AMOUNT, ASKING, COUNT, COUNTERS, Span
 from assistant.clauses import CLAUSE_END, clause_around, clause_bounds
 from assistant.question import Question, compact
 
@@ -142,3 +142,32 @@ def _noun_after(text: str) -> str:
         return ""
     run = itertools.takewhile(lambda pair: pair[1].startswith(_COUNTED_TAGS), words)
     return compact("".join(word for word, _ in run))
+
+
+# 「成果对接会和路演活动18场」: one figure for two kinds joined by 和/及/与 …
+_JOINED = re.compile(
+    r"([\u4e00-\u9fff]{2,12})(?:以及|和|及|与)([\u4e00-\u9fff]{2,12})\s*(?:共|共计|合计)?\s*$"
+)
+
+
+def joint_for_one(question: Question, region: str, span: Span) -> bool:
+    """… does not answer for one of them asked alone (「其中路演单独有几场」): the asked
+    attribute names one side only, and the asking clause says nothing of the other."""
+    if span.type not in (COUNT, AMOUNT) or not question.attribute_terms:
+        return False
+    start = max((m.end() for m in CLAUSE_END.finditer(region, 0, span.start)), default=0)
+    joined = _JOINED.search(region[start : span.start])
+    if joined is None:
+        return False
+    left, right = compact(joined.group(1)), compact(joined.group(2))
+    conjunction = joined.group(0)[len(joined.group(1)) :][: -len(joined.group(2))].strip()
+    if left[-2:] + conjunction + right[:2] in compact(question.core or question.text):
+        return False  # the question names the pair itself (「国际合作项目及平台」)
+    clauses = [
+        c for c in re.split(r"[，,；;？?]", question.core or question.text) if ASKING.search(c)
+    ]
+    asked = compact(clauses[-1]) if clauses else ""  # (「…对接活动，其中路演单独有几场」)
+    named = [t.text for t in question.attribute_terms]
+    one_side = any(w in right for w in named) != any(w in left for w in named)
+    other = left if any(w in right for w in named) else right
+    return one_side and not any(other[i : i + 2] in asked for i in range(len(other) - 1))

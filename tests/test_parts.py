@@ -53,6 +53,15 @@ def test_a_later_part_the_documents_leave_open_is_refused_saying_so(
     assert answer.citations  # the closest passages are still shown
 
 
+def test_one_kind_of_a_joint_figure_is_left_open(assistant: Assistant) -> None:
+    """「举办了成果对接会和路演活动18场」 counts both kinds: 路演 alone is not stated, while the
+    pair asked as the text joins it is."""
+    one = assistant.ask("交易中心揭牌后一共办了多少场活动？其中光是路演有几场？")
+    assert one.refused, one.text
+    both = assistant.ask("交易中心揭牌以来举办成果对接会和路演活动多少场？")
+    assert not both.refused and "18场" in both.text, both.text
+
+
 def test_a_first_part_the_documents_leave_open_is_refused(assistant: Assistant) -> None:
     answer = assistant.ask("广州科技创新母基金自己规模多大？落地了多少只子基金？")
     assert answer.refused
