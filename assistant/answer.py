@@ -6,6 +6,7 @@ the LLM path falls back to the extractive answer with a visible notice and a war
 
 from __future__ import annotations
 
+import re
 import sqlite3
 import time
 from collections.abc import Callable, Generator, Iterator, Sequence
@@ -37,6 +38,7 @@ from assistant.parts import (
     part_left_open,
     quoted_answer,
     standalone_part,
+    with_parts_added,
 )
 from assistant.question import (
     Question,
@@ -230,11 +232,25 @@ class Assistant:
             # official texts write in the same sentence (「促成600多个项目…，涉及金额近500亿元」)
             if quoted_answer(alone, extract.quotes, tied=own_words):
                 continue
-            passages = self.searcher.search(alone.text, self.settings.top_k, filters)
-            answered = extract_answer(alone, passages, self.similarity, outline=snapshot.by_doc)
+            answered = self._answered_alone(alone, filters, snapshot)
             if answered.refused:
                 return part_left_open(part, n, extract, answered)
+        if _fewer_figures(extract.direct_answer, len(parts)) and not any(
+            map(asks_of_the_answer, parts)
+        ):
+            # the first line answers fewer parts than asked: add what a part's own answer states
+            pieces = [
+                self._answered_alone(self._part_question(analysed, parts, n)[0], filters, snapshot)
+                for n in range(len(parts))
+            ]
+            return with_parts_added(extract, [p for p in pieces if not p.refused])
         return extract
+
+    def _answered_alone(
+        self, question: Question, filters: SearchFilters | None, snapshot: Snapshot
+    ) -> Extract:
+        passages = self.searcher.search(question.text, self.settings.top_k, filters)
+        return extract_answer(question, passages, self.similarity, outline=snapshot.by_doc)
 
     def _part_question(self, analysed: Question, parts: list[str], n: int) -> tuple[Question, bool]:
         """Part n in the first part's setting, asking what the part itself asks (its type,
@@ -368,6 +384,11 @@ class Assistant:
         return Answer(
             question, text, citations, "llm", looks_refused(text, cited), tuple(warnings + checks)
         )
+
+
+def _fewer_figures(direct: str | None, parts: int) -> bool:
+    """The first line (「1296 家[1]」) gives fewer figures than the question has parts."""
+    return bool(direct) and len(re.sub(r"\[\d+\]", "", direct or "").split("，")) < parts
 
 
 def _streamed(question: str, extract: Extract, warnings: list[str]) -> Generator[str, None, Answer]:

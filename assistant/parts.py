@@ -13,9 +13,10 @@ from collections.abc import Sequence
 
 import jieba.posseg
 
+from assistant.answer_form import sources_line
 from assistant.evidence import typed_evidence
 from assistant.extractive import Extract
-from assistant.question import Question
+from assistant.question import Question, compact
 from vectorstore.search import Passage
 
 _ASK_WORDS = re.compile(
@@ -83,3 +84,29 @@ def part_left_open(part: str, n: int, whole: Extract, refused: Extract) -> Extra
         line = f"文档没有给出“{part}”。"
     related = refused.text[refused.text.find("\n") :] if "\n" in refused.text else ""
     return Extract(line + related, refused.quotes, True, ())
+
+
+def with_parts_added(whole: Extract, pieces: Sequence[Extract]) -> Extract:
+    """The whole answer, with the answer of each part it does not state at all appended: its
+    figure after the first line's, and the sentence it stands on after the others."""
+    lines = whole.text.splitlines()
+    quotes = list(whole.quotes)
+    direct = whole.direct_answer or ""
+    added: list[str] = []
+    for piece in pieces:
+        value = re.sub(r"\[\d+\]", "", piece.direct_answer or "")
+        if not value or not piece.quotes or compact(value) in compact(whole.text):
+            continue
+        passage, quote = piece.quotes[0]
+        known = [text for _, text in quotes]
+        n = known.index(quote) + 1 if quote in known else len(quotes) + 1
+        if n > len(quotes):
+            quotes.append((passage, quote))
+            stated = next(line for line in piece.text.splitlines() if line.startswith("- "))
+            added.append(re.sub(r"\[\d+\]$", f"[{n}]", stated))
+        direct += "；" + re.sub(r"\[\d+\]", f"[{n}]", piece.direct_answer or "")
+    if direct == (whole.direct_answer or ""):
+        return whole
+    body = lines[1:-1] if lines[-1].startswith("来源：") else lines[1:]
+    text = "\n".join([direct, *body, *added, sources_line([p for p, _ in quotes])])
+    return Extract(text, tuple(quotes), False, whole.warnings, direct)

@@ -53,6 +53,19 @@ def test_a_later_part_the_documents_leave_open_is_refused_saying_so(
     assert answer.citations  # the closest passages are still shown
 
 
+def test_a_part_the_first_line_leaves_out_is_added(assistant: Assistant) -> None:
+    """The whole question's best sentence answers the second part only (1296 家, 5764 家): the
+    first part's own answer (7 家) and its sentence are added."""
+    answer = assistant.ask("2018年广州新增上市的科技企业有几家？广东股权交易中心累计挂牌多少家？")
+    assert not answer.refused, answer.text
+    first_line = answer.text.splitlines()[0]
+    assert "7 家" in first_line and "1296 家" in first_line, first_line
+    assert "全年新增科技企业上市公司 7 家" in answer.text
+    assert answer.direct_answer == first_line
+    for citation in answer.citations:
+        assert f"[{citation.n}]" in answer.text
+
+
 def test_one_kind_of_a_joint_figure_is_left_open(assistant: Assistant) -> None:
     """「举办了成果对接会和路演活动18场」 counts both kinds: 路演 alone is not stated, while the
     pair asked as the text joins it is."""
