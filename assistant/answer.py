@@ -6,7 +6,6 @@ the LLM path falls back to the extractive answer with a visible notice and a war
 
 from __future__ import annotations
 
-import re
 import sqlite3
 import time
 from collections.abc import Callable, Generator, Iterator, Sequence
@@ -38,6 +37,7 @@ from assistant.parts import (
     part_left_open,
     quoted_answer,
     standalone_part,
+    unmarked,
     with_parts_added,
 )
 from assistant.question import (
@@ -249,6 +249,7 @@ class Assistant:
     def _answered_alone(
         self, question: Question, filters: SearchFilters | None, snapshot: Snapshot
     ) -> Extract:
+        """The extractive answer to one part, retrieved for that part's own words."""
         passages = self.searcher.search(question.text, self.settings.top_k, filters)
         return extract_answer(question, passages, self.similarity, outline=snapshot.by_doc)
 
@@ -388,7 +389,7 @@ class Assistant:
 
 def _fewer_figures(direct: str | None, parts: int) -> bool:
     """The first line (「1296 家[1]」) gives fewer figures than the question has parts."""
-    return bool(direct) and len(re.sub(r"\[\d+\]", "", direct or "").split("，")) < parts
+    return bool(direct) and len(unmarked(direct).split("，")) < parts
 
 
 def _streamed(question: str, extract: Extract, warnings: list[str]) -> Generator[str, None, Answer]:

@@ -73,11 +73,19 @@ def names_its_own(part: Question, first: Question) -> bool:
     )
 
 
+_MARKER = re.compile(r"\[\d+\]")
+
+
+def unmarked(direct: str | None) -> str:
+    """A direct answer without its citation markers, which number one answer's quotes."""
+    return _MARKER.sub("", direct or "")
+
+
 def part_left_open(part: str, n: int, whole: Extract, refused: Extract) -> Extract:
     """A refusal that says which part the documents leave open (and, for a later part, the
     first part's answer), with the passages closest to that part."""
     if n:
-        direct = re.sub(r"\[\d+\]", "", whole.direct_answer or "")  # (markers of other quotes)
+        direct = unmarked(whole.direct_answer)  # (its markers number other quotes)
         said = f"（{direct}）" if direct else ""
         line = f"文档只回答了前一问{said}，没有给出“{part}”。"
     else:
@@ -94,7 +102,7 @@ def with_parts_added(whole: Extract, pieces: Sequence[Extract]) -> Extract:
     direct = whole.direct_answer or ""
     added: list[str] = []
     for piece in pieces:
-        value = re.sub(r"\[\d+\]", "", piece.direct_answer or "")
+        value = unmarked(piece.direct_answer)
         if not value or not piece.quotes or compact(value) in compact(whole.text):
             continue
         passage, quote = piece.quotes[0]
@@ -103,8 +111,8 @@ def with_parts_added(whole: Extract, pieces: Sequence[Extract]) -> Extract:
         if n > len(quotes):
             quotes.append((passage, quote))
             stated = next(line for line in piece.text.splitlines() if line.startswith("- "))
-            added.append(re.sub(r"\[\d+\]$", f"[{n}]", stated))
-        direct += "；" + re.sub(r"\[\d+\]", f"[{n}]", piece.direct_answer or "")
+            added.append(re.sub(r"\[\d+\]$", f"[{n}]", stated))  # (its own marker only)
+        direct += "；" + _MARKER.sub(f"[{n}]", piece.direct_answer or "")
     if direct == (whole.direct_answer or ""):
         return whole
     body = lines[1:-1] if lines[-1].startswith("来源：") else lines[1:]
