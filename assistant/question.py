@@ -131,6 +131,8 @@ _PROPER = frozenset({"ns"})
 _BODY = "nt"  # jieba's tag of an organisation's name
 _SCOPE_SHARE = 0.5  # of the documents, at most, that name a district that is a scope
 # The city as a scope of its own (广州开发区 is the district's other name, not the city).
+# A district the question points back to (区里, 本区): the one its framing names.
+_THIS_DISTRICT = re.compile(r"区里|区内|本区|我区|全区|这个区|该区")
 # A year the question points back to (当年, 那一年): the one its framing names.
 _THAT_YEAR = re.compile(r"当年|那一?年|该年|同年|这一年")
 _CITY = re.compile(r"广州(?!开发区)|全市|本市|我市")
@@ -385,12 +387,17 @@ class TermWeigher:
         # not the zone's.
         zones = _ZONE.findall(core)
         districts = [] if _asks_of_city(core) else _districts(core) + _bare_districts(core)
+        # 「我们是黄埔区的企业，…区里的资金池…」: 区里 is the district the asker named
+        pointed_to = _districts(" ".join(framed.framing)) if _THIS_DISTRICT.search(core) else []
+        if not districts and len(set(pointed_to)) == 1:
+            districts = pointed_to[:1]
         districts += areas + zones
         # An abbreviation (广马) cannot be checked by its letters; its terms still rank.
         asking = _standard_asking(core)
         types = asked_types(asking)
         named = [
             *_names(core, flags),
+            *(d for d in districts if d not in core),
             *areas,
             *zones,
             *_stated_figures(clean, LIST in types),

@@ -668,6 +668,8 @@ def test_a_list_of_counted_members_needs_their_names(assistant: Assistant) -> No
         # 外国 is written 外籍: 「在穗工作的外籍人才…增长40%」 gives no head count, and the 490
         # 人 of 国家重大人才工程 are not the foreign talents
         "目前在广州工作的外国人才总共有多少人？",
+        # 区里 is the district the asker names (黄埔区): the city's pool is no district's
+        "我们是黄埔区的科技企业，想知道区里的科技信贷风险补偿资金池撬动银行贷款多少亿元？",
         # 当年 is the framing's year (2019): a 2024 report's 2646亿元 is not that year's target
         "按市科技局2019年的工作安排，当年全市技术合同成交额要达到多少？",
         # 「文远知行、小马智行等6家」 names two of the six asked
