@@ -224,24 +224,29 @@ class Assistant:
         """A multi-part question is answered only when each part, asked in the first
         part's setting, would be answered alone; else what is left open is said."""
         parts = asked_parts(analysed.core or analysed.text)
+        if not parts:
+            return extract
+        first = self._analyse(parts[0] + "？")
+        asked = [self._part_question(analysed, first, parts, n) for n in range(len(parts))]
+        answers: dict[int, Extract] = {}
         for n, part in enumerate(parts):
             if asks_of_the_answer(part):
                 continue
-            alone, own_words = self._part_question(analysed, parts, n)
+            alone, own_words = asked[n]
             # a part with no word of its own asks another side of the lead's figure, which
             # official texts write in the same sentence (「促成600多个项目…，涉及金额近500亿元」)
             if quoted_answer(alone, extract.quotes, tied=own_words):
                 continue
-            answered = self._answered_alone(alone, filters, snapshot)
-            if answered.refused:
-                return part_left_open(part, n, extract, answered)
+            answers[n] = self._answered_alone(alone, filters, snapshot)
+            if answers[n].refused:
+                return part_left_open(part, n, extract, answers[n])
         if _fewer_figures(extract.direct_answer, len(parts)) and not any(
             map(asks_of_the_answer, parts)
         ):
             # the first line answers fewer parts than asked: add what a part's own answer states
             pieces = [
-                self._answered_alone(self._part_question(analysed, parts, n)[0], filters, snapshot)
-                for n in range(len(parts))
+                answers.get(n) or self._answered_alone(question, filters, snapshot)
+                for n, (question, _) in enumerate(asked)
             ]
             return with_parts_added(extract, [p for p in pieces if not p.refused])
         return extract
@@ -253,16 +258,18 @@ class Assistant:
         passages = self.searcher.search(question.text, self.settings.top_k, filters)
         return extract_answer(question, passages, self.similarity, outline=snapshot.by_doc)
 
-    def _part_question(self, analysed: Question, parts: list[str], n: int) -> tuple[Question, bool]:
+    def _part_question(
+        self, analysed: Question, first: Question, parts: list[str], n: int
+    ) -> tuple[Question, bool]:
         """Part n in the first part's setting, asking what the part itself asks (its type,
         counter and attribute, not the first part's words left in the setting); a part that
         names nothing of its own (「到2025年要达到多少家？」) keeps the first part's attribute.
         Also whether the part has words of its own."""
         if n == 0:
-            return self._analyse(parts[0] + "？"), True
+            return first, True
         alone = self._analyse(standalone_part(parts[n], parts[0]))
         own = self._analyse(parts[n] + "？")
-        own_words = names_its_own(own, self._analyse(parts[0] + "？"))
+        own_words = names_its_own(own, first)
         named = own if own_words else analysed
         return replace(
             alone,

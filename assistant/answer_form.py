@@ -343,6 +343,13 @@ def refusal_text(
     return text, tuple(quotes)
 
 
+def later_part_left_open(first_answer: str, part: str) -> str:
+    """「文档只回答了前一问（172项），没有给出“…”。」: a multi-part question whose first part
+    alone the documents answer."""
+    said = f"（{first_answer}）" if first_answer else ""
+    return f"文档只回答了前一问{said}，没有给出“{part.strip('？?。 ')}”。"
+
+
 def partial_refusal(question: Question, lead: Candidate | None) -> str | None:
     """When the entity is found but not the asked attribute: what the documents do state."""
     asked = [t for t in question.types if t in SPAN_TYPES]

@@ -14,7 +14,12 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 
-from assistant.answer_form import refusal_text, render_answer, render_items
+from assistant.answer_form import (
+    later_part_left_open,
+    refusal_text,
+    render_answer,
+    render_items,
+)
 from assistant.answer_types import ORGANISATION, SPAN_TYPES, spans_of
 from assistant.decision import AnswerabilityModel, load_model
 from assistant.evidence import (
@@ -701,8 +706,7 @@ def extract_answer(
     unstated = _later_part_unstated(question, chosen) if question.kind == "figure" else ""
     if unstated:  # the first part alone is answered: say so, and what it is
         spans = lead.evidence.spans
-        said = f"（{' '.join(spans[0].text.split())}）" if spans else ""
-        text = f"文档只回答了前一问{said}，没有给出“{unstated.strip('？?。 ')}”。"
-        return refusal(question, sentences, weighed[0], text)
+        said = later_part_left_open(" ".join(spans[0].text.split()) if spans else "", unstated)
+        return refusal(question, sentences, weighed[0], said)
     text, quotes, direct = render_answer(question, chosen)
     return Extract(text, quotes, False, (), direct)

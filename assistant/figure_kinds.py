@@ -24,8 +24,8 @@ _COUNTED_TAGS = ("n", "j", "b", "l", "vn")
 _AFTER_CHARS = 16
 
 
-# A total held (「技术经理人队伍有多少人」「累计有多少家」) ...
-# (一共, 总共 are often mere emphasis: 「一共引进了多少个项目」)
+# A total held (「技术经理人队伍有多少人」「累计有多少家」「一共有多少名」) ...
+# (一共 with no year asked: a figure marked as one year's addition, 新培养, is no total)
 _STOCK_ASKED = re.compile(r"总数|总量|累计|合计|一共|总共|共有|队伍|现有|总规模")
 # ... is not what one year added (「2024年新培养技术经理人近2000名」), and the reverse.
 _FLOW_ASKED = re.compile(r"新增|新(?:培养|引进|认定|培育|建|设)|当年|全年|年内|一年|每年|去年|今年")

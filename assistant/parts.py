@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 import jieba.posseg
 
-from assistant.answer_form import sources_line
+from assistant.answer_form import later_part_left_open, sources_line
 from assistant.evidence import typed_evidence
 from assistant.extractive import Extract
 from assistant.question import Question, compact
@@ -84,10 +84,8 @@ def unmarked(direct: str | None) -> str:
 def part_left_open(part: str, n: int, whole: Extract, refused: Extract) -> Extract:
     """A refusal that says which part the documents leave open (and, for a later part, the
     first part's answer), with the passages closest to that part."""
-    if n:
-        direct = unmarked(whole.direct_answer)  # (its markers number other quotes)
-        said = f"（{direct}）" if direct else ""
-        line = f"文档只回答了前一问{said}，没有给出“{part}”。"
+    if n:  # (the first answer's markers number other quotes)
+        line = later_part_left_open(unmarked(whole.direct_answer), part)
     else:
         line = f"文档没有给出“{part}”。"
     related = refused.text[refused.text.find("\n") :] if "\n" in refused.text else ""

@@ -365,9 +365,9 @@ class TermWeigher:
         # The year asked about is the focus's: a framing's date (「截至2023年6月，」) says when
         # or where the asker read it, not which year's figure is wanted.
         years = years_in(core)
-        pointed = set().union(*(years_in(f) for f in framed.framing)) if framed.framing else set()
-        if not years and _THAT_YEAR.search(core) and len(pointed) == 1:
-            years = pointed  # 「根据2019年工作安排，当年…」: the framing's one year
+        if not years and _THAT_YEAR.search(core):  # 「根据2019年工作安排，当年…」
+            pointed = set().union(set(), *(years_in(f) for f in framed.framing))
+            years = pointed if len(pointed) == 1 else years  # the framing's one year
         flags = _tags(self.tokenizer.tokenize(clean))
         if len(clean) <= HMM_TAGGED_CHARS:  # finds names jieba's dictionary lacks (前海)
             flags |= {pair.word: pair.flag for pair in jieba.posseg.cut(clean)}
