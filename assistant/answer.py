@@ -328,7 +328,8 @@ class Assistant:
         """The analysed question and its weighed candidate sentences (for calibration)."""
         analysed = self._analyse(for_retrieval(question))
         passages = self.searcher.search(analysed.text, self.settings.top_k, filters)
-        sentences = [s for s in score_sentences(analysed, passages) if not s.heading]
+        outline = self.searcher.index.snapshot().by_doc
+        sentences = [s for s in score_sentences(analysed, passages, outline) if not s.heading]
         return analysed, weigh_candidates(analysed, sentences, self.similarity, load_model())
 
     def _standalone(

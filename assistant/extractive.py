@@ -129,8 +129,13 @@ def _coverage(question: Question, body: str, context: str, share: float) -> floa
     return matched / question.total_weight
 
 
-def score_sentences(question: Question, passages: list[Passage]) -> list[Sentence]:
-    """Every quotable unit of the passages, ranked for the question."""
+def score_sentences(
+    question: Question,
+    passages: list[Passage],
+    outline: Mapping[str, list[Chunk]] | None = None,
+) -> list[Sentence]:
+    """Every quotable unit of the passages, ranked for the question. `outline` (chunks by
+    document) gives the text a passage continues, where a name it shortens stands in full."""
     scored = []
     span_question = any(t in SPAN_TYPES for t in question.types)
     bodies = [compact(p.text) for p in passages]
@@ -145,9 +150,15 @@ def score_sentences(question: Question, passages: list[Passage]) -> list[Sentenc
         # the one naming the centre they belong to.
         passage_context = section + bodies[rank]
         framing = _framing_share(question, title + passage_context)
+        continued = compact(_previous_text(passage, outline))
         for start, end in quotable_spans(passage):
             text = passage.text[start:end]
-            body, context, share = _with_full_names(question, compact(text)), passage_context, 0.5
+            before = continued + compact(passage.text[:start])
+            body, context, share = (
+                _with_full_names(question, compact(text), before),
+                passage_context,
+                0.5,
+            )
             is_row = passage.chunk.kind == "table_row"
             if is_row:  # the caption is every row's context, not content
                 caption, _, row = text.rpartition("|")
@@ -181,10 +192,41 @@ def score_sentences(question: Question, passages: list[Passage]) -> list[Sentenc
     return sorted(scored, key=lambda s: (-s.score, s.rank, s.start))
 
 
-def _with_full_names(question: Question, body: str) -> str:
+def _with_full_names(question: Question, body: str, before: str) -> str:
     """The text, followed by the full name of each short name it uses that the question asks
-    by its full name: 「交易中心」 in a sentence is the 「广州国际技术交易服务中心」 asked."""
-    return body + "".join(full for short, full in question.aliases if short in body)
+    by its full name: 「交易中心」 in a sentence is the 「广州国际技术交易服务中心」 asked, and
+    so is a name's head after the passage has named it in full (「院士专家工作站……。目前，工作
+    站共引入人才500余名」)."""
+    fulls = [full for short, full in question.aliases if short in body]
+    fulls += [t.text for t in question.terms if _head_after_full(t.text, body, before)]
+    return body + "".join(fulls)
+
+
+def _previous_text(passage: Passage, outline: Mapping[str, list[Chunk]] | None) -> str:
+    """The chunk before the passage's in its document, or nothing without an outline."""
+    ordinal = passage.chunk.ordinal - 1
+    chunks = outline.get(passage.doc_id, []) if outline and ordinal >= 0 else []
+    return next((c.text for c in chunks if c.ordinal == ordinal), "")
+
+
+# The shortest head that may stand for a name the passage has just written in full.
+_HEAD_CHARS = 3
+
+
+# What may stand before a head that refers back: a clause start or a pointing word (该中心).
+_BEFORE_HEAD = r"(?:^|(?<=[^\u4e00-\u9fff])|(?<=[该本此这其]))"
+
+
+def _head_after_full(term: str, body: str, before: str) -> bool:
+    """The body uses the term's head on its own (「，工作站共引入」 for 院士专家工作站), not
+    inside another name (空天信息研究院 is no 硬科技创新研究院), after the passage has written
+    the term in full."""
+    if term in body or term not in before:
+        return False
+    return any(
+        re.search(_BEFORE_HEAD + re.escape(term[-n:]), body)
+        for n in range(_HEAD_CHARS, len(term) - 1)
+    )
 
 
 def _name_precision(question: Question, row: str) -> float:
@@ -594,7 +636,7 @@ def _read_on(
     ordinal = lead.passage.chunk.ordinal + 1
     following = [c for c in outline.get(lead.passage.doc_id, []) if c.ordinal == ordinal]
     passages = [Passage(c, lead.passage.document, 0.0, {}, c.text) for c in following]
-    return score_sentences(question, passages)
+    return score_sentences(question, passages, outline)
 
 
 def _opens_series(lead: Sentence) -> bool:
@@ -684,7 +726,7 @@ def extract_answer(
     `outline` (chunks by document) lets a heading that is asked about be answered by its
     children.
     """
-    sentences = score_sentences(question, passages)
+    sentences = score_sentences(question, passages, outline)
     if not sentences or not question.terms or question.unknown_names:
         return refusal(question, sentences)
     if not any(_names_a_term(question, s.passage) for s in sentences[:CANDIDATES]):

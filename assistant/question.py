@@ -25,6 +25,7 @@ import jieba.posseg
 
 from assistant.answer_types import (
     ASKING,
+    COUNT,
     COUNTERS,
     FIGURE_TYPES,
     LIST,
@@ -419,12 +420,18 @@ class TermWeigher:
         unknown = tuple(name for name in names if not found[name])
         bodies = [w for w, flag in flags.items() if flag == _BODY and len(w) >= 2 and w in core]
         attribute = self._attribute(asking, years)
-        attribute_terms = self._attribute_terms(attribute)
+        attribute_terms = self._attribute_terms(attribute, types == (COUNT,))
         # 「吸引了多少名院士参与？涉及金额多少？」: each later part asks its own attribute.
         # (「遴选多少家标杆企业、跟踪服务多少家高精尖企业」: 、 parts two asks as well)
         parts = [c for c in re.split(r"[，,；;？?、]", asking) if _ASKED_AT.search(c)]
         part_attributes = tuple(
-            filter(None, (self._attribute_terms(self._attribute(c, years)) for c in parts[1:]))
+            filter(
+                None,
+                (
+                    self._attribute_terms(self._attribute(c, years), asked_types(c) == (COUNT,))
+                    for c in parts[1:]
+                ),
+            )
         )
         return Question(
             clean,
@@ -469,13 +476,16 @@ class TermWeigher:
             naming &= found
         return frozenset(naming)
 
-    def _attribute_terms(self, attribute: str) -> tuple[Term, ...]:
+    def _attribute_terms(self, attribute: str, counted: bool) -> tuple[Term, ...]:
         """The attribute's words weighted by rarity. 数量/总量 only say "a figure of" the word
-        before them, which a table row's name (国家级企业研发机构(家)) states without them."""
+        before them, which a table row's name (国家级企业研发机构(家)) states without them; so
+        does 规模 when a count is asked (「引进的人才规模有多大」 asks how many 人才: 「引入人才
+        500余名」)."""
         return tuple(
             Term(
                 compact(part),
-                max(self._idf(compact(part)), 0.1) * (0.2 if _GENERIC_HEAD.fullmatch(part) else 1),
+                max(self._idf(compact(part)), 0.1)
+                * (0.2 if _GENERIC_HEAD.fullmatch(part) or (counted and part == "规模") else 1),
                 self._spelled(compact(part)),
             )
             for part in attribute.split()

@@ -687,6 +687,8 @@ def test_a_list_of_counted_members_needs_their_names(assistant: Assistant) -> No
         "黄埔区的财政科技投入连着好几年大涨，每年到底涨了百分之几？",
         # the state now asked: 「推动…示范基地达到五星级水平」 is a plan's aim
         "黄埔区的国家新型工业化产业示范基地目前是几星级？",
+        # 研究院 inside 空天信息研究院 is another institute, not the one the passage named before
+        "广东粤港澳大湾区硬科技创新研究院是依托哪家科研单位建设的？",
     ],
 )
 def test_what_the_documents_do_not_give_is_refused(assistant: Assistant, question: str) -> None:
@@ -1076,6 +1078,10 @@ def test_a_total_since_a_year_is_the_reports_not_that_years(assistant: Assistant
         ("广州市新型研发机构协同创新联盟的成立大会是在什么地方开的？", "天河基地"),
         # a count with a counter (「超过 2000 家」) is no year 2000 that would date the sentence
         ("截至2018年，广州高新技术企业总数突破了多少家？", "1.1 万家"),
+        # 「，工作站共引入人才500余名」 opens a chunk: the chunk before names 院士专家工作站 in
+        # full, and 规模 asked of a count is the count
+        ("据广州市科协介绍，院士专家工作站目前累计引进的人才规模有多大？", "500余名"),
+        ("院士专家工作站吸引来的人才大概多少人？", "500余名"),
     ],
 )  # fmt: skip
 def test_questions_in_users_wordings_are_answered(
