@@ -705,7 +705,14 @@ class TermWeigher:
 
 
 # Spoken words and the written ones official documents use for them.
-_SPOKEN_WORDS = (("第一次", "首次"), ("头一次", "首次"), ("外国", "外籍"), ("沾边", "相关"))
+_SPOKEN_WORDS = (
+    ("第一次", "首次"),
+    ("头一次", "首次"),
+    ("外国", "外籍"),
+    ("沾边", "相关"),
+    # a report writes loans banks made as 放款 (「引导银行…放款超1500亿元」)
+    ("贷款", "放款"),
+)
 # Spoken question words (「是啥职务」「咋申请」) ask what the written ones ask.
 _SPOKEN_ASKING = (("啥", "什么"), ("咋", "怎么"))
 # 几 after a demonstrative (这几年, 那几家) or in a span of recent time (近几年, 过去几个月)

@@ -1082,6 +1082,9 @@ def test_a_total_since_a_year_is_the_reports_not_that_years(assistant: Assistant
         # full, and 规模 asked of a count is the count
         ("据广州市科协介绍，院士专家工作站目前累计引进的人才规模有多大？", "500余名"),
         ("院士专家工作站吸引来的人才大概多少人？", "500余名"),
+        # 贷款 asked, 放款 written: 「引导银行…为近1.2万家科技企业放款超1500亿元」
+        ("科技信贷风险补偿资金池一共帮近1.2万家科技企业从银行拿到多少贷款？", "1500亿元"),
+        ("按2024年的报道，科技信贷风险补偿资金池累计带动银行给科技企业发放了多少贷款？", "1500亿元"),
     ],
 )  # fmt: skip
 def test_questions_in_users_wordings_are_answered(
