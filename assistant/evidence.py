@@ -360,7 +360,8 @@ def could_name_what_is_asked(question: Question, text: str) -> bool:
         return False
     if _counted_members_asked(question) and _members_in_series(text) < _members_asked(question):
         return False  # 「文远知行、小马智行等6家」 names two of the six asked
-    listed = _BODIES_ASKED.search(question.core or question.text)
+    asking = question.core or question.text
+    listed = _BODIES_ASKED.search(asking) or _BODIES_ASKED_AFTER.search(asking)
     if listed and not _names_a_body_of(listed.group(1), question, text):
         return False  # 「可以去哪几家合作银行办理」: 「推动8家合作银行…」 names no bank
     others = _OTHERS_ASKED.search(compact(question.core or question.text))
@@ -374,8 +375,11 @@ def could_name_what_is_asked(question: Question, text: str) -> bool:
 
 # 「哪几家合作银行」「哪些高校」: bodies of a class whose names end in the class noun (a
 # firm's brand, 亿航智能, does not: 企业 and 公司 are not among them).
-_BODIES_ASKED = re.compile(
-    r"哪(?:几|些)[家个所]?[^，,。？?的]{0,6}?(银行|高校|大学|医院|学校|协会|学会|研究院|研究所|实验室)"
+_BODY_CLASSES = r"(银行|高校|大学|医院|学校|协会|学会|研究院|研究所|实验室)"
+_BODIES_ASKED = re.compile(rf"哪(?:几|些)[家个所]?[^，,。？?的]{{0,6}}?{_BODY_CLASSES}")
+# The class may come first as the topic: 「参与合作的银行具体是哪几家」.
+_BODIES_ASKED_AFTER = re.compile(
+    rf"{_BODY_CLASSES}(?:具体|分别|都|到底|究竟)*(?:是|有|为)?哪(?:几|些)[家个所]?(?=[？?。，,]|$)"
 )
 
 
@@ -384,9 +388,16 @@ def _names_a_body_of(kind: str, question: Question, text: str) -> bool:
     asked = compact(question.text)
     endings = _KIND_ENDINGS.get(kind, (kind,))
     return any(
-        span.text.endswith(endings) and compact(span.text) not in asked
+        span.text.endswith(endings) and compact(span.text) not in asked and not _acted_on(span.text)
         for span in spans_of(text, ORGANISATION)
     )
+
+
+def _acted_on(span: str) -> bool:
+    """The span ends in a verb and a bare class noun (「资金池撬动银行」「引导银行」): the class
+    is what a verb acts on, not the end of a name (中国建设银行, 广州医科大学)."""
+    words = [(w.word, w.flag) for w in jieba.posseg.cut(span)]
+    return len(words) >= 2 and words[-2][1] == "v"
 
 
 # A class noun whose members' names end otherwise (高校: 中山大学, 广州医科大学, …学院).

@@ -679,6 +679,9 @@ def test_a_list_of_counted_members_needs_their_names(assistant: Assistant) -> No
         "中国社会科学院大学黄埔研究院的在校研究生规模至少要有多少人？其中博士生有多少？",
         # banks asked by name: 「推动8家合作银行…」 names none
         "我们打算申请科技信贷风险补偿资金池的贷款，可以去哪几家合作银行办理？",
+        # the class asked first (「…的银行分别是哪些」); 「资金池撬动银行贷款」 names no bank
+        "参与资金池合作的银行分别是哪些？",
+        "科技信贷风险补偿资金池撬动的银行是哪几家？",
         # one item's share or a ceiling asked: 「实施20项…项目,支持经费达2900万元」 is the total
         "我们想牵头参加产业链创新联合体攻关，单个项目最多能拿到多少经费支持？",
         # 多少资助 asks an amount: 「…资助管理办法…等4项…政策文件」 gives none; 「好几年」 says
