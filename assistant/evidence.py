@@ -54,7 +54,9 @@ _NUMBERED_HEADING = re.compile(
     r"|\d+\s*[.、．](?!\d)|第[一二三四五六七八九十]+[章节条部分])"
 )
 # Items in a series: 「A、B」, 「一是……二是」, 「“智造计划”“上云计划”」.
-ENUMERATION = re.compile(r"、|一是|二是|；|第一(?=[，,、：:是])|其一|(?<![\d.])\d[.、)](?!\d)|[”」][“「]")
+ENUMERATION = re.compile(
+    r"、|一是|二是|；|第一(?=[，,、：:是])|其一|(?<![\d.])\d[.、)](?!\d)|[”」][“「]"
+)
 _TABLE_ROW = re.compile(
     r"^(?P<caption>[^|]*)\|(?:[^|]*\|)*\s*(?:\d+\s+)?(?P<name>[^|:]+?):\s*(?P<values>.+)$"
 )

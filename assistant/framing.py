@@ -14,12 +14,18 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+_SOURCES = (
+    r"会|会议|论坛|仪式|典礼|报道|文章|规划|纲要|总结|安排|讲话|发言|报告|文件|材料|回顾|盘点"
+    r"|表|专栏|指标|目标|通知|方案|政策|采访|访谈|新闻|介绍|部分|章节|年"
+)
 _OPENERS = (
     # (「据说」「据悉」「听说」 report what the asker heard: the clause after them is the
     # question's own topic, 「听说广州要建…生产线，是哪家公司在做」, unless it names a source
     # and a verb of saying closes it, 「听说联盟成立大会上讲了，」)
     r"据(?![说悉])|根据|依据|按照|按|依照|参照|对照|从|截至|截止(?:到)?|作为|站在|"
-    r"在(?=[^，,]{0,30}(?:中|里|上|看来|期间|时|之际|背景下)[，,])"
+    # 「在联盟成立大会上，」「在2019年工作安排中，」: a source or an event placed by 在; 「在…
+    # 获贷的企业里，」「在…排名中，」 place the question in a population or a list it asks of
+    rf"在(?=[^，,]{{0,30}}(?:(?:{_SOURCES})(?:中|里|上)|看来|期间|时|之际|背景下)[，,])"
 )
 _CLOSERS = (
     r"(?:(?:的)?(?:介绍|报道|披露|显示|表明|所述|记载|提到|指出|讲到|说|称|来看|看来)"

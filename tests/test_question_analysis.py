@@ -103,6 +103,9 @@ FRAMED = [
     ("根据羊城晚报的报道，我们是一家科技型小企业。广州有多少家孵化器？", "广州有多少家"),
     # 按 opens a source like 按照: its plan period is not the year asked
     ("按黄埔区科技创新“十四五”规划，到2030年排名要冲进前几？", "到2030年"),
+    # 在 places a question in a source or an event
+    ("在国家科学技术奖励大会上，广州获奖项目里由广州单位牵头的有几项？", "广州获奖项目"),
+    ("在黄埔区“十四五”目标表里，2025年技术合同成交额是多少？", "2025年技术合同"),
     # an official title runs long; it is one unit of the framing however long it is
     (
         "据《关于进一步加快促进科技创新推动高质量发展的若干政策措施——广州市科学技术局"
@@ -164,6 +167,10 @@ def test_what_the_asker_heard_is_the_topic_not_a_framing(question: str) -> None:
         "2025年黄埔区高新技术企业目标是多少家？",
         "我是谁？",
         "我们是一家什么样的企业才能申请？",  # who asks is the question here
+        # 在…里/中/上 placing the question in a population, a list or a topic, not a source
+        "在风险补偿资金池获贷的企业里，第一次贷到款的大概占几成？",
+        "在“自然指数—科研城市”排名中，广州的科研产出份额是多少？",
+        "在科研项目验收上，规划有啥改革？",
     ],
 )
 def test_questions_without_framing_keep_their_whole_text(question: str) -> None:
