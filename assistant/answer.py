@@ -174,7 +174,7 @@ class Assistant:
         analysed = self._analyse(standalone)
         timings["analyse"] = (time.perf_counter() - begin) * 1000
         begin = time.perf_counter()
-        passages = self.searcher.search(analysed.text, self.settings.top_k, filters)
+        passages = self.searcher.search(analysed.query, self.settings.top_k, filters)
         timings["retrieve"] = (time.perf_counter() - begin) * 1000
         begin = time.perf_counter()
         if mode == "llm":
@@ -255,7 +255,7 @@ class Assistant:
         self, question: Question, filters: SearchFilters | None, snapshot: Snapshot
     ) -> Extract:
         """The extractive answer to one part, retrieved for that part's own words."""
-        passages = self.searcher.search(question.text, self.settings.top_k, filters)
+        passages = self.searcher.search(question.query, self.settings.top_k, filters)
         return extract_answer(question, passages, self.similarity, outline=snapshot.by_doc)
 
     def _part_question(
@@ -327,7 +327,7 @@ class Assistant:
     ) -> tuple[Question, list[Candidate]]:
         """The analysed question and its weighed candidate sentences (for calibration)."""
         analysed = self._analyse(for_retrieval(question))
-        passages = self.searcher.search(analysed.text, self.settings.top_k, filters)
+        passages = self.searcher.search(analysed.query, self.settings.top_k, filters)
         outline = self.searcher.index.snapshot().by_doc
         sentences = [s for s in score_sentences(analysed, passages, outline) if not s.heading]
         return analysed, weigh_candidates(analysed, sentences, self.similarity, load_model())

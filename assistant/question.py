@@ -259,6 +259,14 @@ class Question:
     # (short, full) names the documents define (「…服务中心（以下简称交易中心）」) whose full name
     # the question says: a sentence using the short name names the full one.
     aliases: tuple[tuple[str, str], ...] = ()
+    # How the corpus writes words of the question it lost a character of (瞪企业 for 瞪羚企业).
+    lost_forms: tuple[str, ...] = ()
+
+    @property
+    def query(self) -> str:
+        """What to search for: the text, and the corpus's forms of words it lost a character
+        of, which only they retrieve by their words."""
+        return " ".join((self.text, *self.lost_forms))
 
     @property
     def total_weight(self) -> float:
@@ -407,6 +415,14 @@ class TermWeigher:
         ]
         set_aside = "".join(_SET_ASIDE.findall(core))
         named = [name for name in named if name not in set_aside]
+        # a word the corpus writes only less a lost character is matched in that form
+        flat = compact(core)
+        lost = {
+            word: forms
+            for word in dict.fromkeys([*named, *(t.text for t in terms)])
+            if (forms := self._lost_forms(compact(word), _after(word, flat)))
+        }
+        named = [lost[name][0] if name in lost else name for name in named]
         found = {name: self._df(compact(name)) for name in dict.fromkeys(named)}
         loose = set(_quoted(core))  # a user's quotes may hold their own wording
         names = tuple(
@@ -452,6 +468,7 @@ class TermWeigher:
             frozenset(y for f in framed.framing if CUT_OFF.match(f) for y in years_in(f)),
             self._documents_naming(bodies),
             tuple((short, full) for short, full in self._aliases if full in compact(core)),
+            tuple(dict.fromkeys(form for forms in lost.values() for form in forms)),
         )
 
     def _a_scope(self, district: str) -> bool:
@@ -481,14 +498,15 @@ class TermWeigher:
         before them, which a table row's name (国家级企业研发机构(家)) states without them; so
         does 规模 when a count is asked (「引进的人才规模有多大」 asks how many 人才: 「引入人才
         500余名」)."""
+        parts = [compact(part) for part in attribute.split()]
         return tuple(
             Term(
-                compact(part),
-                max(self._idf(compact(part)), 0.1)
+                part,
+                max(self._idf(part), 0.1)
                 * (0.2 if _GENERIC_HEAD.fullmatch(part) or (counted and part == "规模") else 1),
-                self._spelled(compact(part)),
+                self._spelled(part) + self._lost_forms(part, "".join(parts[n + 1 :])[:2]),
             )
-            for part in attribute.split()
+            for n, part in enumerate(parts)
         )
 
     def _terms(self, text: str, years: set[int], flags: dict[str, str]) -> tuple[Term, ...]:
@@ -501,6 +519,7 @@ class TermWeigher:
             and (len(token) >= 2 or token.isdigit())
         ][:MAX_TERMS]
         terms = []
+        flat = compact(text)
         for token in tokens:
             if any(token != other and token in other for other in tokens):
                 continue  # a part of a longer term: the longer one's partial match covers it
@@ -515,8 +534,17 @@ class TermWeigher:
                 # and a review's sentences leave it to the paragraph's opening (two periods
                 # tell the parts of the question apart)
                 weight *= _PERIOD_WEIGHT
-            terms.append(Term(token, weight, self._spelled(token)))
+            spellings = self._spelled(token) + self._lost_forms(token, _after(token, flat))
+            terms.append(Term(token, weight, spellings))
         return tuple(terms)
+
+    def _lost_forms(self, word: str, following: str) -> tuple[str, ...]:
+        """The word and the word after it, less one of the word's characters, where the corpus
+        writes only that: PDF text loses rare characters (「瞪企业124家」 for 瞪羚企业)."""
+        if not _HAN_WORD.fullmatch(word + following) or len(following) < 2 or self._df(word):
+            return ()  # a word the corpus writes somewhere is whole there
+        dropped = (word[:n] + word[n + 1 :] + following for n in range(len(word)))
+        return tuple(form for form in dict.fromkeys(dropped) if self._df(form))
 
     def _attribute(self, core: str, years: set[int]) -> str:
         """What is asked of the entity, as one or two space-separated nouns.
@@ -968,6 +996,17 @@ def bigrams(text: str) -> set[str]:
 def compact(text: str) -> str:
     """Normalised for matching: NFKC, lower case, no whitespace (PDF text writes "2018 年")."""
     return "".join(normalize(text).split())
+
+
+def _after(word: str, flat: str) -> str:
+    """The two characters after the word's first place in the (compact) text, past quotes and
+    punctuation (「“瞪羚”企业」: 企业)."""
+    at = flat.find(compact(word))
+    return _PUNCTUATION.sub("", flat[at + len(compact(word)) :])[:2] if at >= 0 else ""
+
+
+_PUNCTUATION = re.compile(r"[^\u4e00-\u9fff0-9A-Za-z]")
+_HAN_WORD = re.compile(r"[\u4e00-\u9fff]{4,}")
 
 
 def _is_year(token: str, years: set[int]) -> bool:

@@ -1087,6 +1087,9 @@ def test_a_total_since_a_year_is_the_reports_not_that_years(assistant: Assistant
         ("院士专家工作站吸引来的人才大概多少人？", "500余名"),
         # 贷款 asked, 放款 written: 「引导银行…为近1.2万家科技企业放款超1500亿元」
         ("科技信贷风险补偿资金池一共帮近1.2万家科技企业从银行拿到多少贷款？", "1500亿元"),
+        # the plan's PDF text lost 羚 (「瞪企业124家」): the corpus's form is searched and matched
+        ("“瞪羚”企业在黄埔有多少家？", "124家"),
+        ("黄埔那边高成长的瞪羚企业大概有几家？", "124家"),
         ("按2024年的报道，科技信贷风险补偿资金池累计带动银行给科技企业发放了多少贷款？", "1500亿元"),
     ],
 )  # fmt: skip
@@ -1095,3 +1098,15 @@ def test_questions_in_users_wordings_are_answered(
 ) -> None:
     answer = assistant.ask(question)
     assert not answer.refused and expected in answer.text, answer.text
+
+
+def test_a_word_the_corpus_lost_a_character_of_is_matched_in_the_corpus_form(
+    assistant: Assistant,
+) -> None:
+    """The plan writes 「瞪企业124家」: 瞪羚 is found there and searched in that form; a word
+    the corpus writes whole somewhere (企业) has no other form."""
+    question = assistant._analyse("黄埔区瞪羚企业有多少家？")
+    term = next(t for t in question.terms if t.text == "瞪羚")
+    assert term.match("瞪企业124家") == 1.0
+    assert "瞪企业" in question.query
+    assert all("瞪企业" not in t.spellings for t in question.terms if t.text == "企业")
