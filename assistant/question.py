@@ -175,6 +175,8 @@ PLAN_PERIOD = re.compile(r"十[一二三四五六七八九]五")
 _PERIOD_WEIGHT = 0.2
 # A question word glued to its counter by the tokenizer (几环, 几届): asks, names nothing.
 _ASK_AND_COUNTER = re.compile(r"(?:几|多少)[\u4e00-\u9fff]")
+# A question word glued to the verb before it or the counter after it (占多大, 第几名): asks.
+_GLUED_ASKING = re.compile(r"多大|多少|第几")
 # Share of a quoted name's character pairs one text must hold for the name to be its wording.
 _PARAPHRASE_SHARE = 0.6
 _PLAN_PHRASE = re.compile(rf"[“\"「]?{PLAN_PERIOD.pattern}[”\"」]?(?:期间|末|初|以来|时期)?")
@@ -515,6 +517,7 @@ class TermWeigher:
             for token in dict.fromkeys(self.tokenizer.tokenize(text))
             if token not in _QUESTION_WORDS
             and not _ASK_AND_COUNTER.fullmatch(token)
+            and not _GLUED_ASKING.search(token)
             and not _is_year(token, years)
             and (len(token) >= 2 or token.isdigit())
         ][:MAX_TERMS]

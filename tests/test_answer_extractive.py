@@ -1110,3 +1110,15 @@ def test_a_word_the_corpus_lost_a_character_of_is_matched_in_the_corpus_form(
     assert term.match("瞪企业124家") == 1.0
     assert "瞪企业" in question.query
     assert all("瞪企业" not in t.spellings for t in question.terms if t.text == "企业")
+
+
+@pytest.mark.parametrize(
+    ("question", "asking"),
+    [("黄埔区的科创板上市公司在全市占多大比例？", "占多大"), ("广州在全国排第几名？", "第几名")],
+)
+def test_a_question_word_glued_to_a_neighbour_is_no_key_term(
+    assistant: Assistant, question: str, asking: str
+) -> None:
+    """The tokenizer glues 多大 to 占 and 第几 to 名: such a token asks, and as a key term it
+    would weigh as a rare word no answering sentence holds."""
+    assert asking not in [t.text for t in assistant._analyse(question).terms]
