@@ -605,6 +605,10 @@ class TermWeigher:
                 before = _LINKING.sub("", _TIME_PHRASE.sub("", before[: before.rfind("的")]))
             else:
                 before = between
+        agent_at = before.rfind("由")
+        if agent_at > 0 and any(_nominal(w) for w in self._content_words(before[:agent_at], years)):
+            # 「获奖项目里由广州单位牵头的有几项」: who leads (单位) is not what is counted
+            before = before[:agent_at]
         window = before[-24:]
         words = self._content_words(window, years)
         nouns = [n for n, w in enumerate(words) if _nominal(w)]

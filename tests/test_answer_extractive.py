@@ -352,6 +352,9 @@ def test_json_contract(assistant: Assistant) -> None:
         ("广州遴选了哪些类别、多少个创业领军团队？", "类别"),
         # a modifier pointing back at the subject tells nothing apart
         ("慧眼大设施是国内第几个同类设施？", "设施"),
+        # who leads (由…牵头的) is not what is counted
+        ("广州获奖项目里由广州单位牵头的有几项？", "项目"),
+        ("黄埔区的科研平台中由龙头企业建设的有多少个？", "科研 平台"),
     ],
 )
 def test_the_asked_attribute_survives_segmentation_slips(
