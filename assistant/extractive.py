@@ -416,8 +416,12 @@ def _holding_lead(question: Question, weighed: list[Candidate]) -> list[Candidat
     asked_years = question.years | question.as_of
     for n, candidate in enumerate(weighed[1:], start=1):
         f = candidate.features
-        if f["focus"] < _HOLDING_FOCUS * lead["focus"] and f["similarity"] <= lead["similarity"]:
-            continue  # a figure of a sentence about something else
+        if (
+            f["focus"] < _HOLDING_FOCUS * lead["focus"]
+            and f["body"] < lead["body"]
+            and f["similarity"] <= lead["similarity"]
+        ):
+            continue  # a figure of a sentence about something else (its own words say less)
         # a period asked (十三五) is stated by its paragraph or by the plan's review of it
         period = bool(_asked_periods(question)) and f["year"] == 1.0
         written = asked_years & years_in(candidate.sentence.text) or period

@@ -1093,6 +1093,10 @@ def test_a_total_since_a_year_is_the_reports_not_that_years(assistant: Assistant
         # the plan's PDF text lost 羚 (「瞪企业124家」): the corpus's form is searched and matched
         ("“瞪羚”企业在黄埔有多少家？", "124家"),
         ("黄埔那边高成长的瞪羚企业大概有几家？", "124家"),
+        # a table row of another indicator leads by its caption's words; the sentence after
+        # it names as much of the question in its own words and holds the count
+        ("黄埔区、广州开发区“十三五”末每万人拥有发明专利有几件？", "125件"),
+        ("黄埔区、广州开发区在十三五末每万人拥有的发明专利是多少件？", "125件"),
         ("按2024年的报道，科技信贷风险补偿资金池累计带动银行给科技企业发放了多少贷款？", "1500亿元"),
     ],
 )  # fmt: skip
