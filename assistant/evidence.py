@@ -942,10 +942,25 @@ def _given(question: Question, span: Span) -> bool:
     asked = compact(untitled(question.text))  # 「在那18场活动中，」: framing states them too
     if len(figure) >= 2 and figure in asked:
         return True
+    key = _figure_key(figure)
+    if key and any(_figure_key(m.group()) == key for m in _STATED_FIGURE.finditer(asked)):
+        return True  # 「每年8000万，广州市自己出多少钱」: 「投入8000 万元」 is the figure given
     grams = bigrams(figure)
     named = sum(g in asked for g in grams) / len(grams) if grams else 0.0
     # (and a place it names: 「…落地广州科学城」 is not the address asked of what is there)
     return span.type in (ORGANISATION, PLACE) and named >= _NAMED_IN_QUESTION
+
+
+# A written figure with its magnitude (8000万, 2646亿, 12.5): what two wordings of one figure
+# share (「8000万」 asked, 「8000 万元」 written).
+_STATED_FIGURE = re.compile(r"\d+(?:\.\d+)?\s*[万亿]?")
+
+
+def _figure_key(text: str) -> str:
+    """The figure's digits and magnitude, or '' for one too short to tell figures apart."""
+    found = _STATED_FIGURE.search(text)
+    key = re.sub(r"\s", "", found.group()) if found else ""
+    return key if len(key) >= 3 else ""
 
 
 # Words for a change that documents and questions use interchangeably (增长了多少 / 增加至);

@@ -155,6 +155,11 @@ _LINKING = re.compile(
 )
 # How far a modifier (「业内举足轻重的」) may run between a counter and the noun it counts.
 _MODIFIER_CHARS = 12
+# 「…2646亿那个」「…125件，这个…」: a pointer back at what the clause names, and the figure
+# it is known by.
+_POINTER_END = re.compile(r"(?:\d+(?:\.\d+)?\s*[万亿]?[\u4e00-\u9fff]?)?(?:那个|这个|这|那)?$")
+# Wholes a rank is taken within (在全国排第几, 在全市能排第几): a scope, not what is ranked.
+_SCOPE_WORD = re.compile(r"全国|全市|全省|全区|全球|全世界|世界|国内|省内|市内|各区|全广州|全广东")
 # A head noun that only says "a figure of" (目标, 数量, 金额): the attribute is what stands before
 # its 的 (瞪羚企业 in 「瞪羚企业到2025年的目标是多少家」).
 _GENERIC_HEAD = re.compile(r"(?:目标值?|情况|数量|总量|总数|水平|数值|金额|数额|数目|榜单|排行榜)$")
@@ -617,6 +622,16 @@ class TermWeigher:
             window = _LINKING.sub("", clauses[-2])[-24:]
             words = self._content_words(window, years)
             nouns = [n for n, w in enumerate(words) if _nominal(w)]
+        elif len(clauses) > 1 and nouns and all(_SCOPE_WORD.fullmatch(words[n]) for n in nouns):
+            # 「技术合同成交额2646亿那个，在全国排第几名」: a clause naming only the scope a
+            # rank is within ranks the topic the clause before names
+            # (the scope stays asked: 「居全省第一」 is no rank in 全国)
+            scope = words[nouns[-1]]
+            topic = self._attribute(
+                _POINTER_END.sub("", _LINKING.sub("", clauses[-2])) + "是多少", years
+            )
+            if topic and not _SCOPE_WORD.search(topic):
+                return f"{topic.split()[-1]} {scope}"
         elif len(clauses) > 1 and all(_MEASURE_HEAD.fullmatch(words[n]) for n in nouns):
             # 「…母基金，规模有多大」: a clause asking only a measure measures the topic the
             # clause before names, as 「母基金规模多大」 does

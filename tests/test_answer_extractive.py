@@ -693,6 +693,12 @@ def test_a_list_of_counted_members_needs_their_names(assistant: Assistant) -> No
         "黄埔区的财政科技投入连着好几年大涨，每年到底涨了百分之几？",
         # the state now asked: 「推动…示范基地达到五星级水平」 is a plan's aim
         "黄埔区的国家新型工业化产业示范基地目前是几星级？",
+        # a rank asked within a scope ranks the topic the clause before names (成交额, 发明专利),
+        # which no rank sentence ranks
+        "技术合同成交额2646亿的那个数，在全国能排到第几？",
+        "每万人发明专利125件那个，在全市排第几？",
+        # the figure the question gives (8000万) is not what it asks (the city's share of it)
+        "粤穗开放基金一年投8000万，其中市里出多少？",
         # 研究院 inside 空天信息研究院 is another institute, not the one the passage named before
         "广东粤港澳大湾区硬科技创新研究院是依托哪家科研单位建设的？",
     ],
@@ -1097,6 +1103,7 @@ def test_a_total_since_a_year_is_the_reports_not_that_years(assistant: Assistant
         # it names as much of the question in its own words and holds the count
         ("黄埔区、广州开发区“十三五”末每万人拥有发明专利有几件？", "125件"),
         ("黄埔区、广州开发区在十三五末每万人拥有的发明专利是多少件？", "125件"),
+        ("广州高新技术企业总数突破1.1万家，在全国排第几？", "第三"),
         ("按2024年的报道，科技信贷风险补偿资金池累计带动银行给科技企业发放了多少贷款？", "1500亿元"),
     ],
 )  # fmt: skip
