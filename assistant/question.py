@@ -158,6 +158,8 @@ _MODIFIER_CHARS = 12
 # 「…2646亿那个」「…125件，这个…」: a pointer back at what the clause names, and the figure
 # it is known by.
 _POINTER_END = re.compile(r"(?:\d+(?:\.\d+)?\s*[万亿]?[\u4e00-\u9fff]?)?(?:那个|这个|这|那)?$")
+# Nouns of people (人才, 人员, 会员, 研究生): their 规模 is a head count.
+_PEOPLE = re.compile(r"(?:人才|人员|员|生|者|家|士)$")
 # Wholes a rank is taken within (在全国排第几, 在全市能排第几): a scope, not what is ranked.
 _SCOPE_WORD = re.compile(r"全国|全市|全省|全区|全球|全世界|世界|国内|省内|市内|各区|全广州|全广东")
 # A head noun that only says "a figure of" (目标, 数量, 金额): the attribute is what stands before
@@ -503,14 +505,15 @@ class TermWeigher:
     def _attribute_terms(self, attribute: str, counted: bool) -> tuple[Term, ...]:
         """The attribute's words weighted by rarity. 数量/总量 only say "a figure of" the word
         before them, which a table row's name (国家级企业研发机构(家)) states without them; so
-        does 规模 when a count is asked (「引进的人才规模有多大」 asks how many 人才: 「引入人才
-        500余名」)."""
+        does 规模 of people when a count is asked (「引进的人才规模有多大」 asks how many 人才:
+        「引入人才500余名」; a fund's 规模 is its size)."""
         parts = [compact(part) for part in attribute.split()]
+        headcount = counted and len(parts) == 2 and parts[1] == "规模" and _PEOPLE.search(parts[0])
         return tuple(
             Term(
                 part,
                 max(self._idf(part), 0.1)
-                * (0.2 if _GENERIC_HEAD.fullmatch(part) or (counted and part == "规模") else 1),
+                * (0.2 if _GENERIC_HEAD.fullmatch(part) or (headcount and n == 1) else 1),
                 self._spelled(part) + self._lost_forms(part, "".join(parts[n + 1 :])[:2]),
             )
             for n, part in enumerate(parts)
@@ -551,7 +554,9 @@ class TermWeigher:
         writes only that: PDF text loses rare characters (「瞪企业124家」 for 瞪羚企业)."""
         if not _HAN_WORD.fullmatch(word + following) or len(following) < 2 or self._df(word):
             return ()  # a word the corpus writes somewhere is whole there
-        dropped = (word[:n] + word[n + 1 :] + following for n in range(len(word)))
+        # (the first character stays: without it the rest may end another word, 实缴规模 for
+        # 认缴规模)
+        dropped = (word[:n] + word[n + 1 :] + following for n in range(1, len(word)))
         return tuple(form for form in dict.fromkeys(dropped) if self._df(form))
 
     def _attribute(self, core: str, years: set[int]) -> str:

@@ -697,6 +697,8 @@ def test_a_list_of_counted_members_needs_their_names(assistant: Assistant) -> No
         # which no rank sentence ranks
         "技术合同成交额2646亿的那个数，在全国能排到第几？",
         "每万人发明专利125件那个，在全市排第几？",
+        # 认缴 asked, 实缴 written: 缴规模 is no form of 认缴 the PDF lost a character of
+        "科技创新母基金落地的42只子基金，认缴规模一共多大？",
         # the figure the question gives (8000万) is not what it asks (the city's share of it)
         "粤穗开放基金一年投8000万，其中市里出多少？",
         # 研究院 inside 空天信息研究院 is another institute, not the one the passage named before
