@@ -654,6 +654,9 @@ def _fits_change(question: Question, region: str, span: Span) -> bool:
 _CHANGE_ASKED = re.compile(
     r"(?:增长|增加|提高|提升|上升|下降|减少|降低|涨|跌)了?\s*"
     r"(?:百分之(?:多少|几)|多少[%％]|几个?百分点|多少个?百分点|几成|多少|几)"
+    # 「比上一年多了多少」「跟去年比少了几家」: more or fewer than an earlier year
+    r"|(?:比|较)(?:上一?年|去年|前一年|上年|上届|同期)[^，,？?]{0,6}?(?:多|少)了?\s*(?:多少|几)"
+    r"|(?:上一?年|去年|前一年|上年|上届|同期)(?:相)?比[^，,？?]{0,4}?(?:多|少)了?\s*(?:多少|几)"
 )
 _CHANGE_WORD = re.compile(
     r"增长|增加|提高|提升|上升|下降|减少|降低|增幅|降幅|同比|环比|翻番|翻一番|涨|跌"
@@ -662,17 +665,18 @@ _CHANGE_WORD = re.compile(
 _TWO_TIMES = re.compile(r"从.{1,12}(?:到|至)|(?:和|与|跟|同).{0,8}相比|前后|这些年|这几年|历年")
 
 
-def change_unanswered(question: Question, texts: list[str]) -> bool:
-    """One part asks a level, another the change (「在校大学生有多少人？比上一年增长了百分之
-    几？」), and none of the texts writes a figure in a clause stating a change: the level
-    alone is half an answer."""
+def change_unanswered(question: Question, texts: list[str]) -> str:
+    """The part asking the change, when one part asks a level and another the change (「在校
+    大学生有多少人？比上一年增长了百分之几？」) and none of the texts writes a figure in a
+    clause stating a change: the level alone is half an answer. Else ''."""
     parts = _asked_parts(question)
     changes = [c for c in parts if _CHANGE_ASKED.search(c)]
     if not changes or len(changes) == len(parts) or _compares_two_times(question):
-        return False
+        return ""
     # (spans of a count with no counter are every figure: counts, amounts and shares)
     figures = [(text, span) for text in texts for span in spans_of(text, COUNT)]
-    return not any(_CHANGE_WORD.search(clause_around(t, s)) for t, s in figures)
+    stated = any(_CHANGE_WORD.search(clause_around(t, s)) for t, s in figures)
+    return "" if stated else changes[0].strip()
 
 
 def _asks_change(question: Question) -> bool:

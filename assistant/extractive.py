@@ -747,9 +747,10 @@ def extract_answer(
         return refusal(question, sentences, weighed[0] if weighed else None)
     lead = weighed[0].sentence
     chosen = _select(question, lead, sentences + _read_on(question, lead, outline))
-    if question.kind == "figure" and change_unanswered(question, [s.text for s in chosen]):
-        return refusal(question, sentences, weighed[0])  # the level is stated, not the change
-    unstated = _later_part_unstated(question, chosen) if question.kind == "figure" else ""
+    unstated = ""
+    if question.kind == "figure":  # the level is stated, not the change; or a later year
+        unstated = change_unanswered(question, [s.text for s in chosen])
+        unstated = unstated or _later_part_unstated(question, chosen)
     if unstated:  # the first part alone is answered: say so, and what it is
         spans = lead.evidence.spans
         said = later_part_left_open(" ".join(spans[0].text.split()) if spans else "", unstated)

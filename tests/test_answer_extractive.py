@@ -411,6 +411,23 @@ def test_a_later_part_left_open_is_refused_saying_what_is_stated(assistant: Assi
     assert answer.text.startswith("文档只回答了前一问（12138 项），没有给出“2017年登记了多少项”。")
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "新型研发机构技术性收入是多少，较上年多了多少？",
+        "新型研发机构的技术性收入有多少？跟上一年比多了多少？",
+    ],
+)
+def test_a_change_left_open_is_refused_saying_the_level(
+    assistant: Assistant, question: str
+) -> None:
+    """「比上一年多了多少」 asks a change as 「增长了多少」 does: the level (19.79亿元) is half
+    an answer, and the refusal says it."""
+    answer = assistant.ask(question)
+    assert answer.refused
+    assert answer.text.startswith("文档只回答了前一问（19.79亿元），没有给出“"), answer.text
+
+
 def test_a_firm_asked_may_be_named_by_the_brand_that_opens_a_sentence(
     assistant: Assistant,
 ) -> None:
