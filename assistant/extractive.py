@@ -592,7 +592,9 @@ def _parts_unanswered(
     return found
 
 
-_SUBSET = re.compile(r"^\s*其中")
+_SUBSET = re.compile(
+    r"^\s*(?:其中|这其中|当中|这当中|这里面|这里头|里面|里头|这些[^，,]{0,6}?[中里])"
+)
 
 
 def _later_part_unstated(question: Question, chosen: list[Sentence]) -> str:
@@ -610,7 +612,9 @@ def _later_part_unstated(question: Question, chosen: list[Sentence]) -> str:
         own = years_in(part) - first_years
         if own and not own & written:
             return part
+        # (the subset is told by words the first part does not say: 海外 in 「这里面海外项目」)
         named = [t for t in question.terms if t.text in compact(part)]
+        named = [t for t in named if t.text not in compact(parts[0])] or named
         if _SUBSET.match(part) and named and not any(t.text in x for t in named for x in texts):
             return part
     return ""

@@ -697,6 +697,8 @@ def test_a_list_of_counted_members_needs_their_names(assistant: Assistant) -> No
         # a later part asks of its own year or of a subset (其中…) no answering sentence writes
         "2018年广州技术合同认定登记了多少项？2017年登记了多少项？",
         "中国社会科学院大学黄埔研究院的在校研究生规模至少要有多少人？其中博士生有多少？",
+        # 这当中, 这里面 open a subset as 其中 does; the subset is told by its own word (境外)
+        "创交会累计促成了多少个项目转化落地？这当中境外的项目有多少个？",
         # banks asked by name: 「推动8家合作银行…」 names none
         "我们打算申请科技信贷风险补偿资金池的贷款，可以去哪几家合作银行办理？",
         # the class asked first (「…的银行分别是哪些」); 「资金池撬动银行贷款」 names no bank
