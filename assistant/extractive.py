@@ -592,6 +592,8 @@ def _parts_unanswered(
     return found
 
 
+# 「到2018年…」「截至2018年底…」: as of a year, not that year's own figure.
+_AS_OF_PART = re.compile(r"(?:到|截至|截止到?)\s*(?:19|20)\d{2}\s*年(?:底|末)?")
 _SUBSET = re.compile(
     r"^\s*(?:其中|这其中|当中|这当中|这里面|这里头|里面|里头|这些[^，,]{0,6}?[中里])"
 )
@@ -610,7 +612,9 @@ def _later_part_unstated(question: Question, chosen: list[Sentence]) -> str:
     first_years = years_in(parts[0])
     for part in parts[1:]:
         own = years_in(part) - first_years
-        if own and not own & written:
+        # 「到2018年备案企业有多少家」: a total as of a year is stated by a report on that year
+        reported = _AS_OF_PART.search(part) and any(_covers_year(s.passage, own) for s in chosen)
+        if own and not own & written and not reported:
             return part
         # (the subset is told by words the first part does not say: 海外 in 「这里面海外项目」)
         named = [t for t in question.terms if t.text in compact(part)]

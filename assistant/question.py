@@ -200,8 +200,9 @@ _GLOSS = re.compile(
 # How a document glosses a phrase with its Latin abbreviation: 「地区生产总值(GDP)」.
 _GLOSSED = re.compile(r"([\u4e00-\u9fff]{2,12})\s*[（(]\s*([A-Za-z][A-Za-z&]{1,9})\s*[)）]")
 _GLOSSED_CHARS = 3
-# 「到广州市科协这份交流材料为止」: until when, not what is asked.
-_UNTIL = re.compile(r"(?:到|截至|截止到?)[^，,。？?]{1,24}?为止")
+# 「到广州市科协这份交流材料为止」「到材料发布时」: until when, not what is asked.
+# (「到全国第六是啥时候」 asks when: a question word is no part of it)
+_UNTIL = re.compile(r"(?:到|截至|截止到?)[^，,。？?啥何哪么]{1,24}?(?:为止|的?时候|之时|时)")
 _TIME_PHRASE = re.compile(r"(?:到|截至|截止)?\s*(?:19|20)\d{2}\s*年(?:底|末|初)?")
 _QUOTED = re.compile(r"[“\"「《]([^”\"」》]{2,20})[”\"」》]")
 # Stripped for retrieval only: they carry no meaning and confuse tokenizers.
