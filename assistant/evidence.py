@@ -326,6 +326,10 @@ _NAMING = re.compile(r"叫什么|名称|名字|叫啥|称为什么")
 _NAME_WRITTEN = re.compile(r"[“「《]([^”」》]{2,30})[”」》]|[A-Za-z][A-Za-z0-9-]*\d[A-Za-z0-9-]*")
 
 
+# What a title in 《》 names: 「…的总文件叫什么」「那份政策文件叫什么」.
+_DOCUMENT_ASKED = re.compile(r"(?:文件|政策|办法|方案|措施|规划|通知|意见|文)$")
+
+
 def _names_something(question: Question, text: str) -> bool:
     """The text writes a name the question does not already say."""
     asked = compact(question.text)
@@ -370,7 +374,8 @@ def could_name_what_is_asked(question: Question, text: str) -> bool:
     if LIST in question.types and others and _only_named_ones_listed(question, text):
         return False  # the others asked: a series of only those said names none of them
     if NAME in question.types and _NAMING.search(question.core or question.text):
-        # 「…药物叫什么名字」: a name must be written, by what it names
+        # 「…药物叫什么名字」: a name must be written, by what it names; a title in 《》 is
+        # a document's name (「总文《…若干措施》」 for 「总文件叫什么」)
         return _names_something(question, text) and named
     return True
 
@@ -989,6 +994,8 @@ def _attribute_in(question: Question, text: str) -> float:
     key terms says nothing about what is asked."""
     if _indicator_named(question, text):
         return 1.0
+    if NAME in question.types and _DOCUMENT_ASKED.search(question.attribute) and "《" in text:
+        return 1.0  # a title in 《》 names a document: 「总文《…若干措施》」 for 「总文件叫什么」
     if not question.attribute:
         matched = sum(t.weight * t.match(text) for t in question.terms)
         return matched / question.total_weight

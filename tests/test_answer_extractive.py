@@ -1128,6 +1128,9 @@ def test_a_total_since_a_year_is_the_reports_not_that_years(assistant: Assistant
         # 「到这份材料发出时」 says until when; 「到2018年」 a total as of 2018, which the 2018
         # report states without writing the year by it
         ("创交会是哪一年开始举办的？到这份材料发出时一共办了几届？", "6届"),
+        # a title in 《》 names the document asked by name (「总文《…若干措施》」)
+        ("科技成果转化“1+N”政策体系中的总文件叫什么名字？", "广州市进一步促进科技成果转化若干措施"),
+        ("广州出台的科技成果转化总文件叫啥？", "广州市进一步促进科技成果转化若干措施"),
         ("4亿元的科技信贷风险补偿资金池哪一年正式运作？到2018年备案的企业超过多少家？", "1.3 万家"),
         ("按2024年的报道，科技信贷风险补偿资金池累计带动银行给科技企业发放了多少贷款？", "1500亿元"),
     ],
