@@ -292,6 +292,35 @@ def _district_plan_for_city(question: Question, sentence: Sentence) -> bool:
     return bool(district) and not _CITY_NAMED.search(sentence.text)
 
 
+# A province or the nation asked of in its own right (「全广东省的新型研发机构一共有多少家」),
+# and how a text names it as the owner of a figure.
+_WIDER_WHOLE = {
+    "省": (re.compile(r"全广东省?|全省|广东全省|广东省全省"), re.compile(r"全省|广东")),
+    "国": (re.compile(r"全国(?!第|前|排|范围)|我国|全中国"), re.compile(r"全国|我国|国内")),
+}
+# 「占全省」「居全国」: the wider whole a figure is compared with, not whose it is.
+_COMPARED_WITH = re.compile(r"(?:占|居|列|在|于|超|位居|排名|领先)$")
+
+
+def _city_for_wider_whole(question: Question, text: str) -> bool:
+    """The question opens with a wider whole (全省, 全国) as its subject and names neither
+    the city nor a district, and the text names that whole only as what a figure is compared with (居全省
+    第一) or not at all: its figures are the city's."""
+    core = question.core or question.text
+    if re.search(r"广州|全市|市里|本市", core) or _GUANGZHOU_PLACE.search(core):
+        return False
+    for asked, owner in _WIDER_WHOLE.values():
+        if asked.match(core.lstrip()):  # (the whole the question opens with is its subject)
+            return not any(
+                not _COMPARED_WITH.search(text[max(0, m.start() - 2) : m.start()])
+                for m in owner.finditer(text)
+            )
+    return False
+
+
+_GUANGZHOU_PLACE = re.compile(
+    r"黄埔|天河|越秀|海珠|荔湾|白云|番禺|花都|南沙|从化|增城|开发区|高新区"
+)
 _WHOLE = re.compile(r"全(?:市|区|省|国)")
 # The whole a sentence speaks of stands first: 「全区研发R&D经费投入…居全市第一」 is the district's.
 _LEADING_WHOLE = re.compile(r"^\s*(?:\d{4}\s*年\s*[，,]?\s*)?(全(?:市|区|省|国))")
@@ -374,6 +403,8 @@ def weigh_candidates(
             continue  # 「广州科学城…超1000家」 is not 知识城's figure, 「全区…」 not 全市's
         if _district_plan_for_city(question, sentence):
             continue  # the district plan's 2025 targets are not the city's
+        if _city_for_wider_whole(question, sentence.text):
+            continue  # 「全市现有…近80家，居全省第一」 is no count of the province's
         if _member_of_series(question, sentence.text):
             continue  # 「汽车、集成电路、人工智能等…经费达2900万元」 is no one field's
         if _item_of_another(question, sentence):

@@ -716,6 +716,10 @@ def test_a_list_of_counted_members_needs_their_names(assistant: Assistant) -> No
         # which no rank sentence ranks
         "技术合同成交额2646亿的那个数，在全国能排到第几？",
         "每万人发明专利125件那个，在全市排第几？",
+        # the province or the nation asked of in its own right: 「全市现有…近80家，居全省第一」
+        # is the city's count
+        "全省现在一共有多少家新型研发机构？",
+        "全国的新型研发机构有多少家？",
         # 认缴 asked, 实缴 written: 缴规模 is no form of 认缴 the PDF lost a character of
         "科技创新母基金落地的42只子基金，认缴规模一共多大？",
         # the figure the question gives (8000万) is not what it asks (the city's share of it)
