@@ -644,7 +644,9 @@ def _later_part_unstated(question: Question, chosen: list[Sentence]) -> str:
     for part in parts[1:]:
         own = years_in(part) - first_years
         # 「到2018年备案企业有多少家」: a total as of a year is stated by a report on that year
-        reported = _AS_OF_PART.search(part) and any(_covers_year(s.passage, own) for s in chosen)
+        reported = _AS_OF_PART.search(part) and any(
+            _covers_year(s.passage, frozenset(own)) for s in chosen
+        )
         if own and not own & written and not reported:
             return part
         # (the subset is told by words the first part does not say: 海外 in 「这里面海外项目」)
