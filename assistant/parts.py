@@ -55,9 +55,10 @@ def quoted_answer(part: Question, quotes: Sequence[tuple[Passage, str]], tied: b
 
 
 # What a part may say besides an attribute: the scope a share or rank is taken in (全市,
-# 全省), a plan's target (目标, 规划), a verb (打算, 提出) or 「这个数」 for the figure itself.
+# 全省, 广州各区), a plan's target (目标, 规划), a verb (打算, 提出) or 「这个数」 for the figure itself.
 _NOT_AN_ATTRIBUTE = re.compile(
-    r"^(?:全[市省国区球]|国内|国际上|区里|市里|省里|目标值?|规划|计划|预期|预计)$|^数|^这"
+    r"^(?:全[市省国区球]|国内|国际上|区里|市里|省里|(?:广州|广东)?各[区市省地][中里内]?|广州|广东"
+    r"|目标值?|规划|计划|预期|预计)$|^数|^这"
 )
 
 

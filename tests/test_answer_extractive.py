@@ -1132,6 +1132,8 @@ def test_a_total_since_a_year_is_the_reports_not_that_years(assistant: Assistant
         # 「到这份材料发出时」 says until when; 「到2018年」 a total as of 2018, which the 2018
         # report states without writing the year by it
         ("创交会是哪一年开始举办的？到这份材料发出时一共办了几届？", "6届"),
+        # 「在广州各区里」 is the scope a rank is taken in, no word of the part's own
+        ("黄埔区“十三五”末研发投入占GDP比重是多少？在广州各区里排名第几？", "居全市第一"),
         # a title in 《》 names the document asked by name (「总文《…若干措施》」)
         ("科技成果转化“1+N”政策体系中的总文件叫什么名字？", "广州市进一步促进科技成果转化若干措施"),
         ("广州出台的科技成果转化总文件叫啥？", "广州市进一步促进科技成果转化若干措施"),
