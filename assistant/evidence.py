@@ -442,10 +442,10 @@ def _tied(question: Question, region: str, spans: list[Span]) -> list[Span]:
     return tied
 
 
-# 「全年新增 26 家，累计 166 家」: a clause of only a qualifier and a figure goes on about the
-# subject of the figure before it.
+# 「全年新增 26 家，累计 166 家」「新增…5家，总数达到50家」: a clause of only a qualifier and
+# a figure goes on about the subject of the figure before it.
 _CONTINUING = re.compile(
-    r"\s*[，,、；;]\s*(?:其中|全年|当年)?\s*"
+    r"\s*[，,、；;]\s*(?:其中|全年|当年)?\s*(?:总数|总量|数量|总规模)?\s*"
     r"(?:累计|共计|合计|总计|共|新增|增至|增加到|达到|达|超过|超|约|近)?\s*"
 )
 
@@ -616,8 +616,9 @@ def _noun_before(before: str) -> str:
 
 def _counts_another(question: Question, counted: str) -> bool:
     """A count written right after a noun (`counted`: 专利 in 「累计获得专利数百项」) counts
-    that noun: one the asked attribute does not name (专利 for 工作站) is another total."""
-    if not counted or counted in compact(question.text):
+    that noun: one the asked attribute does not name (专利 for 工作站) is another total. 总数,
+    数量 only say "the number of" what the clause before names (「…5家，总数达到50家」)."""
+    if not counted or counted in compact(question.text) or _SIZE_OF.fullmatch(counted):
         return False
     return not any(t.match(counted) == 1.0 for t in question.attribute_terms)
 

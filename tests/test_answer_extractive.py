@@ -1170,3 +1170,15 @@ def test_a_question_word_glued_to_a_neighbour_is_no_key_term(
     """The tokenizer glues 多大 to 占 and 第几 to 名: such a token asks, and as a key term it
     would weigh as a rare word no answering sentence holds."""
     assert asking not in [t.text for t in assistant._analyse(question).terms]
+
+
+def test_a_total_written_after_an_addition_answers_for_the_noun_before_it(
+    assistant: Assistant,
+) -> None:
+    """「新增省级新型研发机构5家，总数达到50家」: the clause of 总数 and a figure goes on about
+    the 研发机构 named before it (总数 counts no other noun), and the addition is no total."""
+    from assistant.evidence import typed_evidence
+
+    asked = assistant._analyse("截至2018年底，广州的省级新型研发机构一共有多少家？")
+    text = "新增省级新型研发机构5家，总数达到50家，增量与总量全省第一。"
+    assert [s.text for s in typed_evidence(asked, text, False).spans] == ["50家"]
