@@ -298,8 +298,9 @@ _WIDER_WHOLE = {
     "省": (re.compile(r"全广东省?|全省|广东全省|广东省全省"), re.compile(r"全省|广东")),
     "国": (re.compile(r"全国(?!第|前|排|范围)|我国|全中国"), re.compile(r"全国|我国|国内")),
 }
-# 「占全省」「居全国」: the wider whole a figure is compared with, not whose it is.
+# 「占全省」「居全国」「总量全省第一」: the wider whole a figure is compared with, not whose it is.
 _COMPARED_WITH = re.compile(r"(?:占|居|列|在|于|超|位居|排名|领先)$")
+_RANKED_IN = re.compile(r"(?:的)?(?:第|前|首|排|领先|最)")
 
 
 def _city_for_wider_whole(question: Question, text: str) -> bool:
@@ -313,6 +314,7 @@ def _city_for_wider_whole(question: Question, text: str) -> bool:
         if asked.match(core.lstrip()):  # (the whole the question opens with is its subject)
             return not any(
                 not _COMPARED_WITH.search(text[max(0, m.start() - 2) : m.start()])
+                and not _RANKED_IN.match(text[m.end() :])
                 for m in owner.finditer(text)
             )
     return False
