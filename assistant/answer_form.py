@@ -384,6 +384,8 @@ def _wanted(question: Question, label: str) -> str:
     """What the refusal says is not given: the asked attribute when it is a measure (规模),
     what is counted for a count (「专家工作站的数量」), else the kind of value (得分)."""
     attribute = question.attribute.replace(" ", "")
+    if re.fullmatch(r"[\d.]+", attribute):
+        attribute = ""  # a figure the question gives (「每年8000万，…出多少」) names nothing asked
     if attribute and _MEASURE_WORDS.search(attribute):
         return attribute
     return f"{attribute}的{label}" if attribute and label == TYPE_LABELS[COUNT] else label

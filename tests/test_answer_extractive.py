@@ -1182,3 +1182,13 @@ def test_a_total_written_after_an_addition_answers_for_the_noun_before_it(
     asked = assistant._analyse("截至2018年底，广州的省级新型研发机构一共有多少家？")
     text = "新增省级新型研发机构5家，总数达到50家，增量与总量全省第一。"
     assert [s.text for s in typed_evidence(asked, text, False).spans] == ["50家"]
+
+
+def test_a_refusal_does_not_call_a_figure_the_question_gives_what_is_missing(
+    assistant: Assistant,
+) -> None:
+    """「每年8000万，…出多少」: 8000 stands where an attribute would; the refusal must not say
+    「没有给出8000的数量」."""
+    answer = assistant.ask("粤穗开放基金一年投8000万，其中市里出多少？")
+    first = answer.text.splitlines()[0]
+    assert answer.refused and "没有给出" in first and "8000的" not in first, first
