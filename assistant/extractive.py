@@ -34,6 +34,7 @@ from assistant.evidence import (
 from assistant.outline import heading_children
 from assistant.question import (
     CUT_OFF,
+    GUANGZHOU_DISTRICT,
     PLAN_PERIOD,
     Question,
     QuestionKind,
@@ -305,10 +306,10 @@ _RANKED_IN = re.compile(r"(?:的)?(?:第|前|首|排|领先|最)")
 
 def _city_for_wider_whole(question: Question, text: str) -> bool:
     """The question opens with a wider whole (全省, 全国) as its subject and names neither
-    the city nor a district, and the text names that whole only as what a figure is compared with (居全省
-    第一) or not at all: its figures are the city's."""
+    the city nor a district, and the text names that whole only as what a figure is compared
+    with (居全省第一) or not at all: its figures are the city's."""
     core = question.core or question.text
-    if re.search(r"广州|全市|市里|本市", core) or _GUANGZHOU_PLACE.search(core):
+    if re.search(r"广州|全市|市里|本市", core) or GUANGZHOU_DISTRICT.search(core):
         return False
     for asked, owner in _WIDER_WHOLE.values():
         if asked.match(core.lstrip()):  # (the whole the question opens with is its subject)
@@ -320,9 +321,6 @@ def _city_for_wider_whole(question: Question, text: str) -> bool:
     return False
 
 
-_GUANGZHOU_PLACE = re.compile(
-    r"黄埔|天河|越秀|海珠|荔湾|白云|番禺|花都|南沙|从化|增城|开发区|高新区"
-)
 _WHOLE = re.compile(r"全(?:市|区|省|国)")
 # The whole a sentence speaks of stands first: 「全区研发R&D经费投入…居全市第一」 is the district's.
 _LEADING_WHOLE = re.compile(r"^\s*(?:\d{4}\s*年\s*[，,]?\s*)?(全(?:市|区|省|国))")

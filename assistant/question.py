@@ -871,12 +871,12 @@ def asks_of_whole_city(core: str) -> bool:
     """The whole city is asked in so many words (「广州全市…的目标」), as the scope of its own,
     not as the whole a district asked about is part of (「黄埔是不是全市第一个…的区」)."""
     whole = re.search(r"全市|全广州|广州全市|广州市全市", core)
-    district = _districts(core) or _GUANGZHOU_DISTRICT.search(core)
+    district = _districts(core) or GUANGZHOU_DISTRICT.search(core)
     return bool(whole) and (not district or _asks_of_city(core))
 
 
 # Guangzhou's eleven districts and its zones, as people name them without 区 (黄埔).
-_GUANGZHOU_DISTRICT = re.compile(
+GUANGZHOU_DISTRICT = re.compile(
     r"黄埔|天河|越秀|海珠|荔湾|白云|番禺|花都|南沙|从化|增城|开发区|高新区"
 )
 
@@ -910,7 +910,7 @@ def _bare_districts(text: str) -> list[str]:
     """Guangzhou's districts named without 区 (「我们企业在黄埔，」), not already named with it."""
     return [
         m.group()
-        for m in _GUANGZHOU_DISTRICT.finditer(text)
+        for m in GUANGZHOU_DISTRICT.finditer(text)
         if m.group() not in ("开发区", "高新区") and text[m.end() : m.end() + 1] != "区"
     ]
 
