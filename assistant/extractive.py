@@ -151,10 +151,10 @@ def score_sentences(
         # the one naming the centre they belong to.
         passage_context = section + bodies[rank]
         framing = _framing_share(question, title + passage_context)
-        continued = compact(_previous_text(passage, outline))
+        continued = _previous_text(passage, outline)
         for start, end in quotable_spans(passage):
             text = passage.text[start:end]
-            before = continued + compact(passage.text[:start])
+            before = continued + passage.text[:start]
             body, context, share = (
                 _with_full_names(question, compact(text), before),
                 passage_context,
@@ -196,8 +196,8 @@ def score_sentences(
 def _with_full_names(question: Question, body: str, before: str) -> str:
     """The text, followed by the full name of each short name it uses that the question asks
     by its full name: 「交易中心」 in a sentence is the 「广州国际技术交易服务中心」 asked, and
-    so is a name's head after the passage has named it in full (「院士专家工作站……。目前，工作
-    站共引入人才500余名」)."""
+    so is a name's head after the text before it (`before`, as written) has named it in full
+    (「院士专家工作站……。目前，工作站共引入人才500余名」)."""
     fulls = [full for short, full in question.aliases if short in body]
     fulls += [t.text for t in question.terms if _head_after_full(t.text, body, before)]
     return body + "".join(fulls)
@@ -220,14 +220,15 @@ _BEFORE_HEAD = r"(?:^|(?<=[^\u4e00-\u9fff])|(?<=[该本此这其]))"
 
 def _head_after_full(term: str, body: str, before: str) -> bool:
     """The body uses the term's head on its own (「，工作站共引入」 for 院士专家工作站), not
-    inside another name (空天信息研究院 is no 硬科技创新研究院), after the passage has written
-    the term in full."""
-    if term in body or term not in before:
+    inside another name (空天信息研究院 is no 硬科技创新研究院), after the text before it
+    (`before`, as written) has given the term in full. That text is put in matching form only
+    for a head found: most sentences have none, and every sentence has a text before it."""
+    if term in body:
         return False
-    return any(
-        re.search(_BEFORE_HEAD + re.escape(term[-n:]), body)
-        for n in range(_HEAD_CHARS, len(term) - 1)
-    )
+    heads = (term[-n:] for n in range(_HEAD_CHARS, len(term) - 1))
+    if not any(re.search(_BEFORE_HEAD + re.escape(head), body) for head in heads):
+        return False
+    return term in compact(before)
 
 
 def _name_precision(question: Question, row: str) -> float:
@@ -295,10 +296,10 @@ def _district_plan_for_city(question: Question, sentence: Sentence) -> bool:
 
 # A province or the nation asked of in its own right (「全广东省的新型研发机构一共有多少家」),
 # and how a text names it as the owner of a figure.
-_WIDER_WHOLE = {
-    "省": (re.compile(r"全广东省?|全省|广东全省|广东省全省"), re.compile(r"全省|广东")),
-    "国": (re.compile(r"全国(?!第|前|排|范围)|我国|全中国"), re.compile(r"全国|我国|国内")),
-}
+_WIDER_WHOLE = (
+    (re.compile(r"全广东省?|全省|广东全省|广东省全省"), re.compile(r"全省|广东")),
+    (re.compile(r"全国(?!第|前|排|范围)|我国|全中国"), re.compile(r"全国|我国|国内")),
+)
 # 「占全省」「居全国」「总量全省第一」: the wider whole a figure is compared with, not whose it is.
 _COMPARED_WITH = re.compile(r"(?:占|居|列|在|于|超|位居|排名|领先)$")
 _RANKED_IN = re.compile(r"(?:的)?(?:第|前|首|排|领先|最)")
@@ -311,7 +312,7 @@ def _city_for_wider_whole(question: Question, text: str) -> bool:
     core = question.core or question.text
     if re.search(r"广州|全市|市里|本市", core) or GUANGZHOU_DISTRICT.search(core):
         return False
-    for asked, owner in _WIDER_WHOLE.values():
+    for asked, owner in _WIDER_WHOLE:
         if asked.match(core.lstrip()):  # (the whole the question opens with is its subject)
             return not any(
                 not _COMPARED_WITH.search(text[max(0, m.start() - 2) : m.start()])
@@ -641,17 +642,20 @@ def _later_part_unstated(question: Question, chosen: list[Sentence]) -> str:
     texts = [compact(s.text) for s in chosen]
     written = set().union(*(explicit_years(s.text) for s in chosen))
     first_years = years_in(parts[0])
+    first = compact(parts[0])
     for part in parts[1:]:
-        own = years_in(part) - first_years
+        own = frozenset(years_in(part) - first_years)
         # 「到2018年备案企业有多少家」: a total as of a year is stated by a report on that year
-        reported = _AS_OF_PART.search(part) and any(
-            _covers_year(s.passage, frozenset(own)) for s in chosen
-        )
-        if own and not own & written and not reported:
-            return part
+        if own and not own & written:
+            reported = _AS_OF_PART.search(part) and any(
+                _covers_year(s.passage, own) for s in chosen
+            )
+            if not reported:
+                return part
         # (the subset is told by words the first part does not say: 海外 in 「这里面海外项目」)
-        named = [t for t in question.terms if t.text in compact(part)]
-        named = [t for t in named if t.text not in compact(parts[0])] or named
+        asked = compact(part)
+        named = [t for t in question.terms if t.text in asked]
+        named = [t for t in named if t.text not in first] or named
         if _SUBSET.match(part) and named and not any(t.text in x for t in named for x in texts):
             return part
     return ""
