@@ -88,7 +88,7 @@ _CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
         re.compile(
             # (「国家级的占了多少项」 counts: a counter follows)
             rf"比例|占比|比重|份额|百分之|百分比|几成|占[^，。？]{{0,12}}多少(?![{COUNTERS}])|增长率|增速|增幅"
-            r"|(?:强度|[^，。？\s]率)[^，。？]{0,6}(?:多少|几)"
+            r"|(?:强度|[^，。？\s]率)[^，。？]{0,6}(?:多少|几|多高)"
         ),
     ),
     # 「在…排名中的得分」: a ranking the question is placed in asks no rank
@@ -198,8 +198,13 @@ _COUNT_ANY = re.compile(
     rf"|{_VAGUE}[{_CN_DIGITS}]+\s*(?:余|多)?\s*[{COUNTERS}]"
 )
 _ANY_COUNTER = COUNTERS
+# 多 before an adjective of size (多高, 多快, 多重): a measure asked, written with its unit of
+# measure (kW/kg, 千伏), not with a counter of things (三项).
+MAGNITUDE_ASKED = re.compile(r"多(?:高|快|远|重|深|厚|宽)(?=[？?，,。的了啊呀呢吗]|$)")
 _BARE_COUNT = re.compile(
     r"多少|(?<![哪好十])几(?![乎])|数量|总数|一共有|共有|多大规模|规模[^，。？]{0,8}多大"
+    # 「功率密度到底多高」: 多 before an adjective of size asks how much of it, a figure
+    rf"|{MAGNITUDE_ASKED.pattern}"
 )
 # (not a part of a date or a time: 「6月2日」 counts nothing)
 _BARE_NUMBER = re.compile(rf"{_NUMBER}(?!\s*[月日号时点]|\d)\s*(?:余|多)?\s*(?:万|亿)?")

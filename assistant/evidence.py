@@ -20,9 +20,11 @@ from assistant.answer_types import (
     AMOUNT,
     ASKING,
     COUNT,
+    COUNTERS,
     DATE,
     FIGURE_TYPES,
     LIST,
+    MAGNITUDE_ASKED,
     NAME,
     ORGANISATION,
     PERSON,
@@ -124,6 +126,8 @@ def typed_evidence(
             typed = [t for person in _people_named(question) for t in titles_of(region, person)]
         if answer_type == COUNT and _number_of_things_asked(question):
             typed = [s for s in typed if s.type == COUNT and s.text[-1] not in _TIME_COUNTERS]
+        if answer_type == COUNT and MAGNITUDE_ASKED.search(question.core or question.text):
+            typed = [s for s in typed if s.text[-1] not in COUNTERS]  # 多高: no 三项
         role = ROLE.search(question.core or question.text)
         if answer_type == PERSON and not role:
             typed += spans_of(region, ORGANISATION)  # 「谁跟谁一起研制的」: an actor

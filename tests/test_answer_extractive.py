@@ -85,6 +85,8 @@ def test_answers_hold_the_expected_figure_or_name(
         ("黄埔区技术合同成交额2025年的目标是多少？", "2025年目标值 800亿元"),  # table row
         # who: the clause naming the asked deed (牵头筹建), not the 指导 clause before it
         ("广州市新型研发机构协同创新联盟由谁牵头筹建？", "大湾区科技创新服务中心牵头筹建"),
+        # 多高 asks a measure, answered by its unit (千伏)
+        ("黄埔规划提到的南方电网特高压多端柔性直流工程，电压有多高？", "800千伏"),
     ],
 )
 def test_span_questions_lead_with_the_direct_answer(
@@ -726,6 +728,10 @@ def test_a_list_of_counted_members_needs_their_names(assistant: Assistant) -> No
         "粤穗开放基金一年投8000万，其中市里出多少？",
         # 研究院 inside 空天信息研究院 is another institute, not the one the passage named before
         "广东粤港澳大湾区硬科技创新研究院是依托哪家科研单位建设的？",
+        # 多高 asks a figure: 「…在电机功率密度…做到了世界第一」 gives none, and no sentence
+        # gives a 坏账率
+        "夸克电驱2.0的电机功率密度到底有多高？",
+        "科技信贷风险补偿资金池那些贷款的坏账率有多高？",
     ],
 )
 def test_what_the_documents_do_not_give_is_refused(assistant: Assistant, question: str) -> None:
