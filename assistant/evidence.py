@@ -145,6 +145,8 @@ def typed_evidence(
             typed = []
         if tie and not is_table_row:  # a row's values are tied by its name (below)
             typed = _tied(question, region, typed)
+        elif not is_table_row:
+            typed = [s for s in typed if _about_the_focus(question, region, s)]
         typed = [
             s
             for s in typed
@@ -444,6 +446,17 @@ def _tied(question: Question, region: str, spans: list[Span]) -> list[Span]:
         ):
             tied.append(s)
     return tied
+
+
+def _about_the_focus(question: Question, region: str, span: Span) -> bool:
+    """With the asked attribute in the asker's own words (named by no retrieved text), a
+    figure still measures something the question names: one whose clause names none of its
+    key terms (「…举办…活动18场，…涉及金额35.71亿元」 for 运营公司的注册资本) measures
+    something else."""
+    if span.type not in FIGURE_TYPES:
+        return True
+    clause = compact(clause_around(region, span))
+    return any(t.match(clause) == 1.0 for t in question.terms)
 
 
 # 「全年新增 26 家，累计 166 家」「新增…5家，总数达到50家」: a clause of only a qualifier and

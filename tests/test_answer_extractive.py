@@ -732,6 +732,10 @@ def test_a_list_of_counted_members_needs_their_names(assistant: Assistant) -> No
         # gives a 坏账率
         "夸克电驱2.0的电机功率密度到底有多高？",
         "科技信贷风险补偿资金池那些贷款的坏账率有多高？",
+        # an attribute no text names (注册资本) still needs a figure about what is asked:
+        # 「…涉及金额35.71亿元」 measures the deals
+        "广州国际技术交易服务中心运营公司的注册资本是多少？",
+        "交易中心那家运营公司的注册资本有多少亿元？",
     ],
 )
 def test_what_the_documents_do_not_give_is_refused(assistant: Assistant, question: str) -> None:
