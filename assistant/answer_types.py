@@ -340,7 +340,7 @@ def asked_counter(question: str) -> str:
         return unit.group(1)
     # 「有几位院士？发表了几篇论文？」: each part's counter counts its own figure
     asked = re.findall(rf"{_COUNT_ASKED}([{COUNTERS}])", question)
-    if _PEOPLE_BY_GE.search(question):
+    if _PEOPLE_BY_GE.search(question) or _PEOPLE_BARE.search(question):
         asked.append("人")  # 「多少个技术经理人」: 个 said of people, who are counted 名/位/人
     return "".join(dict.fromkeys("".join(_COUNTER_KIN.get(c, c) for c in asked)))
 
@@ -348,6 +348,15 @@ def asked_counter(question: str) -> str:
 # The general classifier 个 before a noun for people (经理人, 科研人员, 院士, 博士生).
 _PEOPLE_BY_GE = re.compile(
     r"(?<!哪)(?:多少|几)\s*个[^，,。？?]{0,10}?(?:人|人员|者|院士|士|师|生)(?=[？?，,。吗呢啊]|$)"
+)
+
+
+# A bare 多少 before people (「吸引多少观众到场」「有多少博士」): they are counted 名/位/人
+# too. The people end the noun (「多少院士专家工作站」 counts 工作站).
+_PEOPLE_BARE = re.compile(
+    rf"(?<!哪)多少(?![{COUNTERS}])[\u4e00-\u9fff]{{0,4}}?"
+    r"(?:观众|听众|游客|人才|专家|院士|博士|硕士|人员|学生|员工|职工|会员|科学家|工程师|经理人)"
+    r"(?=[？?，,。、吗呢啊呀]|$|[到来参在是有了的将能会])"
 )
 
 

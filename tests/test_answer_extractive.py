@@ -736,6 +736,8 @@ def test_a_list_of_counted_members_needs_their_names(assistant: Assistant) -> No
         # 「…涉及金额35.71亿元」 measures the deals
         "广州国际技术交易服务中心运营公司的注册资本是多少？",
         "交易中心那家运营公司的注册资本有多少亿元？",
+        # people asked by a bare 多少: 「超过80%的参展项目」「36家」 count none of them
+        "创交会每届能吸引多少观众到场？",
     ],
 )
 def test_what_the_documents_do_not_give_is_refused(assistant: Assistant, question: str) -> None:

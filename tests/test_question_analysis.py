@@ -192,6 +192,12 @@ def test_questions_without_framing_keep_their_whole_text(question: str) -> None:
         # a modifier may stand between 多少 and the unit; a counter there counts (颗卫星)
         ("累计吸引了多少参观人次？", "累计发布一万多个创新创业成果", False),
         ("把多少颗卫星送上了轨道？", "已成功将26颗卫星送入预定轨道", True),
+        # people asked by a bare 多少 are counted 名/位/人: 36家 or 80% counts no 观众; the
+        # people must end the noun (多少院士专家工作站 counts 工作站)
+        ("创交会每届能吸引多少观众到场？", "将成果转化基地从原来的36家增至66家", False),
+        ("创交会每届能吸引多少观众到场？", "每年有超过80%的参展项目与新兴产业密切相关", False),
+        ("创交会每届能吸引多少观众到场？", "累计吸引观众超过30万人次", True),
+        ("广州一共建了多少院士专家工作站？", "全市已建成院士专家工作站124家", True),
     ],
 )
 def test_an_asked_unit_of_measure_must_be_the_figures_unit(
