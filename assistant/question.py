@@ -424,7 +424,9 @@ class TermWeigher:
             *(f for f in _funds_and_projects(core) if self._df(compact(f))),
         ]
         set_aside = "".join(_SET_ASIDE.findall(core))
-        named = [name for name in named if name not in set_aside]
+        # a spoken word (沾边, which jieba's dictionary tags a place) names nothing
+        spoken = {said for said, _ in _SPOKEN_WORDS}
+        named = [name for name in named if name not in set_aside and name not in spoken]
         # a word the corpus writes only less a lost character is matched in that form
         flat = compact(core)
         lost = {
