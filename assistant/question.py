@@ -770,6 +770,9 @@ _SPOKEN_WORDS = (
     ("沾边", "相关"),
     # a report writes loans banks made as 放款 (「引导银行…放款超1500亿元」)
     ("贷款", "放款"),
+    # money 「投在…上」「花在…上」 is what a budget calls …投入
+    ("投在", "投入"),
+    ("花在", "投入"),
 )
 # Spoken question words (「是啥职务」「咋申请」) ask what the written ones ask.
 _SPOKEN_ASKING = (("啥", "什么"), ("咋", "怎么"))

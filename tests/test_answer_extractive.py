@@ -69,6 +69,8 @@ ANSWERABLE = [
     ("广州高新技术企业总数从2015年到2018年增长了多少？", ("1919", "1.1万")),
     # a spoken word (沾边, which jieba's dictionary tags a place) is no name the corpus lacks
     ("创交会的参展项目里有多大比例跟战略性新兴产业沾边？", ("80%",)),
+    # money 「投在…上」 is what a budget calls …投入
+    ("“十三五”期间黄埔区财政投在科技上的钱有多少？", ("72.67亿元",)),
 ]
 
 
