@@ -904,8 +904,14 @@ def deeds_asked(question: Question) -> tuple[str, ...]:
 
 
 def states_deed(deed: str, text: str) -> bool:
-    """By character: 获聘 states 受聘, 依托…建设 states 靠…来建."""
-    return any(c in text for c in deed if c not in _LIGHT_CHARS)
+    """By character: 获聘 states 受聘, 依托…建设 states 靠…来建, and 打造 states 在建."""
+    return any(
+        any(kin in text for kin in _DEED_KIN.get(c, c)) for c in deed if c not in _LIGHT_CHARS
+    )
+
+
+# Characters of one deed: building is 建, 造 or 设 (在建, 打造, 建设).
+_DEED_KIN = {c: "建造设" for c in "建造设"}
 
 
 @functools.lru_cache(maxsize=512)

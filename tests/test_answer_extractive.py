@@ -71,6 +71,8 @@ ANSWERABLE = [
     ("创交会的参展项目里有多大比例跟战略性新兴产业沾边？", ("80%",)),
     # money 「投在…上」 is what a budget calls …投入
     ("“十三五”期间黄埔区财政投在科技上的钱有多少？", ("72.67亿元",)),
+    # the deed asked (在建) is stated by another verb of building (打造)
+    ("听说广州有国内第一条12英寸智能传感器及特色工艺生产线，是哪家公司在建？", ("增芯科技",)),
 ]
 
 
