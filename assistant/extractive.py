@@ -266,6 +266,17 @@ def _item_of_another(question: Question, sentence: Sentence) -> bool:
     return bool(grams) and sum(g in asked for g in grams) / len(grams) < _NAMED_SHARE
 
 
+def _in_item_titled_by(title: Sentence, sentence: Sentence) -> bool:
+    """`title` is the NAME of a 「——NAME。」 item and `sentence` stands in the item after it:
+    the title only names the item, the sentences after it say what it is and does."""
+    text = title.passage.text
+    if sentence.passage is not title.passage or sentence.start <= title.start:
+        return False
+    if not _ITEM_TITLE.match(text[title.start : title.end + 1]):
+        return False
+    return "\n" not in text[title.end : sentence.start]
+
+
 @functools.lru_cache(maxsize=256)
 def _names_a_body(asked: str) -> bool:
     """The question names an organisation (read once per question, not per sentence)."""
@@ -452,6 +463,7 @@ def _holding_lead(question: Question, weighed: list[Candidate]) -> list[Candidat
             f["focus"] < _HOLDING_FOCUS * lead["focus"]
             and f["body"] < lead["body"]
             and f["similarity"] <= lead["similarity"]
+            and not _in_item_titled_by(weighed[0].sentence, candidate.sentence)
         ):
             continue  # a figure of a sentence about something else (its own words say less)
         # a period asked (十三五) is stated by its paragraph or by the plan's review of it

@@ -73,6 +73,9 @@ ANSWERABLE = [
     ("“十三五”期间黄埔区财政投在科技上的钱有多少？", ("72.67亿元",)),
     # the deed asked (在建) is stated by another verb of building (打造)
     ("听说广州有国内第一条12英寸智能传感器及特色工艺生产线，是哪家公司在建？", ("增芯科技",)),
+    # a 「——NAME。」 item's title names it; the sentences after it say what it does, and a
+    # city needs no suffix to be a place (参照北京协同院模式)
+    ("广东粤港澳大湾区协同创新研究院借鉴的是哪里的模式？", ("北京",)),
 ]
 
 

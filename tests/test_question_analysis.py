@@ -207,6 +207,11 @@ def test_an_asked_unit_of_measure_must_be_the_figures_unit(
     assert bool(spans_of(text, "count", counter)) is answers, (counter, text)
 
 
+def test_a_city_or_a_country_is_a_place_without_a_suffix() -> None:
+    text = "参照北京协同院模式，联合以色列、新加坡的高校。"
+    assert [s.text for s in spans_of(text, "place")] == ["北京", "以色列", "新加坡"]
+
+
 def test_a_span_of_time_is_neither_a_year_nor_a_month_of_a_date() -> None:
     text = "自2016 年运作以来，仅用时10个月，连续三年增长，2020年9月揭牌，历时3个多月。"
     assert [s.text for s in spans_of(text, "duration")] == ["10个月", "三年", "3个多月"]
