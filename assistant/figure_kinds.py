@@ -28,7 +28,10 @@ _AFTER_CHARS = 16
 # (一共 with no year asked: a figure marked as one year's addition, 新培养, is no total)
 _STOCK_ASKED = re.compile(r"总数|总量|累计|合计|一共|总共|共有|队伍|现有|总规模")
 # ... is not what one year added (「2024年新培养技术经理人近2000名」), and the reverse.
-_FLOW_ASKED = re.compile(r"新增|新(?:培养|引进|认定|培育|建|设)|当年|全年|年内|一年|每年|去年|今年")
+# (「比上一年」「比去年」 name the base of a change, not a year's addition)
+_FLOW_ASKED = re.compile(
+    r"新增|新(?:培养|引进|认定|培育|建|设)|当年|全年|年内|(?<![上前])一年|每年|(?<![比较])去年|今年"
+)
 _YEAR_END = re.compile(r"(?:到|截至|截止)\s*(?:19|20)\d{2}\s*年(?:底|末)")
 _FLOW_SET = re.compile(
     r"新(?:增|培养|引进|认定|培育|建|设立|注册|登记|获批|入选|落户|签约|招引)[^，,。；;]{0,16}$"

@@ -76,6 +76,8 @@ ANSWERABLE = [
     # a 「——NAME。」 item's title names it; the sentences after it say what it does, and a
     # city needs no suffix to be a place (参照北京协同院模式)
     ("广东粤港澳大湾区协同创新研究院借鉴的是哪里的模式？", ("北京",)),
+    # 「比上一年」 names the base of the change asked after the level, no year's addition
+    ("2018年广州超算中心的用户有多少家？比上一年增长了多少？", ("3000家", "25%")),
 ]
 
 
