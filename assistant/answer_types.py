@@ -155,6 +155,12 @@ _CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
     (NAME, re.compile(r"是什么|叫什么|名称|指的是|指什么|是指|含义|宗旨|定位")),
 )
 
+# Cities and countries a text writes without a suffix (北京, not 北京市).
+PLACE_NAMES = (
+    "北京|上海|天津|重庆|深圳|香港|澳门|台湾|东莞|佛山|珠海|苏州|杭州|南京|武汉|成都|西安"
+    "|美国|英国|德国|法国|日本|韩国|以色列|新加坡|俄罗斯|乌克兰|加拿大|澳大利亚|瑞士|荷兰"
+)
+
 _SPANS: dict[str, re.Pattern[str]] = {
     AMOUNT: re.compile(
         rf"{_NUMBER}\s*(?:余|多)?\s*(?:万亿|亿|万|千|百)?\s*(?:美|港)?元|[（(]\s*[万亿]?元\s*[)）]"
@@ -190,8 +196,7 @@ _SPANS: dict[str, re.Pattern[str]] = {
     PLACE: re.compile(
         r"[\u4e00-\u9fff]{2,6}?(?:省|市|区|县|镇|街道|新城|科学城|知识城|岛|湾区)"
         # cities and countries written without a suffix (「参照北京协同院模式」)
-        r"|北京|上海|天津|重庆|深圳|香港|澳门|台湾|东莞|佛山|珠海|苏州|杭州|南京|武汉|成都|西安"
-        r"|美国|英国|德国|法国|日本|韩国|以色列|新加坡|俄罗斯|乌克兰|加拿大|澳大利亚|瑞士|荷兰"
+        rf"|{PLACE_NAMES}"
         # a venue: 「大会在广州(国际)科技成果转化天河基地召开」
         r"|(?<=在)[^\s，,。；;、：:]{2,30}?(?=召开|举行|举办|开幕|揭牌)"
     ),

@@ -30,6 +30,7 @@ from assistant.answer_types import (
     FIGURE_TYPES,
     LIST,
     MEASURE,
+    PLACE_NAMES,
     SPAN_TYPES,
     asked_counter,
     asked_types,
@@ -143,6 +144,12 @@ _ALIAS = re.compile(
 )
 # Places named only from where the speaker stands (外国 is a place jieba tags like 南沙).
 _RELATIVE_PLACES = frozenset({"外国", "本国", "他国", "异国", "各国", "外省", "本地", "当地"})
+# The form of a place's name: a suffix of place (南沙区, 松山湖) or a city or country written
+# without one. jieba's dictionary tags some verbs places (入盟, 沾边, 安家): a word the corpus
+# never writes, of no such form, is no place the documents lack.
+_PLACE_FORM = re.compile(
+    rf"(?:.{{1,6}}(?:省|市|区|县|镇|乡|村|街道|城|岛|湖|山|港|湾|河|江|州)|{PLACE_NAMES})"
+)
 _ASKING = re.compile(r"多少|几|哪|什么|怎|如何|各是|各有")
 # The attribute a question asks about is the last content word before its question word.
 # After 没/不/无 the same words do not ask (「没什么抵押」 is "little collateral").
@@ -444,6 +451,7 @@ class TermWeigher:
             and (df or not self._abbreviates(compact(name)))
             and (df or name not in loose or not self._paraphrases(compact(name)))
             and (not df or flags.get(name) not in _PROPER or self._a_word(compact(name)))
+            and (df or flags.get(name) not in _PROPER or _PLACE_FORM.fullmatch(name))
         )
         unknown = tuple(name for name in names if not found[name])
         bodies = [w for w, flag in flags.items() if flag == _BODY and len(w) >= 2 and w in core]

@@ -506,6 +506,17 @@ def test_an_abbreviation_is_not_an_unknown_name_but_a_typo_is(assistant: Assista
     assert misspelt.unknown_names == ("黄浦区",)
 
 
+def test_a_verb_tagged_a_place_is_no_unknown_place_but_a_place_form_is(
+    assistant: Assistant,
+) -> None:
+    """jieba's dictionary tags 入盟 (join the alliance) a place; a word the corpus never
+    writes counts as a place it lacks only in a place's form (松山湖, 东莞)."""
+    joined = assistant.ask("在联盟成立大会上，首批入盟的新型研发机构一共是几家？")
+    assert not joined.refused and joined.direct_answer == "38家[1]", joined.text
+    elsewhere, _ = assistant.candidates("东莞松山湖高新区2020年的研发投入强度是多少？")
+    assert elsewhere.unknown_names == ("东莞", "松山湖")
+
+
 def test_only_a_passage_about_the_quoted_name_can_answer(assistant: Assistant) -> None:
     """The plan's table states a 2025 target for 每万人拥有高价值发明专利数, and its review the
     2020 value of 每万人发明专利拥有量. Asked for the latter's target, the row of the other
