@@ -132,7 +132,7 @@ _CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ),
     # a role's holder, or an actor; 「主席叫什么」 asks the holder's name
     # (「小程序叫什么名字」 names a thing: 叫什么 asks for a person only after a role)
-    (PERSON, re.compile(rf"谁|哪位|何人|姓名|(?:{ROLE.pattern})[^，。？]{{0,6}}叫什么")),
+    (PERSON, re.compile(rf"谁|哪一?位|何人|姓名|(?:{ROLE.pattern})[^，。？]{{0,6}}叫什么")),
     (
         PLACE,
         re.compile(

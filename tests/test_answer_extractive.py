@@ -760,6 +760,8 @@ def test_a_list_of_counted_members_needs_their_names(assistant: Assistant) -> No
         "交易中心那家运营公司的注册资本有多少亿元？",
         # people asked by a bare 多少: 「超过80%的参展项目」「36家」 count none of them
         "创交会每届能吸引多少观众到场？",
+        # 哪一位 asks a person: the documents name the 秘书长单位, no 秘书长
+        "在新型研发机构协同创新联盟成立大会上被聘为秘书长的是哪一位？",
     ],
 )
 def test_what_the_documents_do_not_give_is_refused(assistant: Assistant, question: str) -> None:
