@@ -20,7 +20,7 @@ from assistant.answer_form import (
     render_answer,
     render_items,
 )
-from assistant.answer_types import ORGANISATION, SPAN_TYPES, spans_of
+from assistant.answer_types import ASKING, ORGANISATION, SPAN_TYPES, spans_of
 from assistant.decision import AnswerabilityModel, load_model
 from assistant.evidence import (
     ENUMERATION,
@@ -311,6 +311,8 @@ _WIDER_WHOLE = (
     (re.compile(r"全广东省?|全省|广东全省|广东省全省"), re.compile(r"全省|广东")),
     (re.compile(r"全国(?!第|前|排|范围)|我国|全中国"), re.compile(r"全国|我国|国内")),
 )
+# 「那全广东…」「那么全国…」: a clause pointing on from the one before.
+_POINTER_START = re.compile(r"^\s*(?:那么|那|而|则|但)\s*")
 # 「占全省」「居全国」「总量全省第一」: the wider whole a figure is compared with, not whose it is.
 _COMPARED_WITH = re.compile(r"(?:占|居|列|在|于|超|位居|排名|领先)$")
 _RANKED_IN = re.compile(r"(?:的)?(?:第|前|首|排|领先|最)")
@@ -319,8 +321,13 @@ _RANKED_IN = re.compile(r"(?:的)?(?:第|前|首|排|领先|最)")
 def _city_for_wider_whole(question: Question, text: str) -> bool:
     """The question opens with a wider whole (全省, 全国) as its subject and names neither
     the city nor a district, and the text names that whole only as what a figure is compared
-    with (居全省第一) or not at all: its figures are the city's."""
+    with (居全省第一) or not at all: its figures are the city's. (A question that first states
+    a fact and then asks in one clause, 「…排全省第一，那全广东一共有多少家」, is read by
+    that clause.)"""
     core = question.core or question.text
+    asking = [c for c in re.split(r"[，,；;]", core) if ASKING.search(c)]
+    if len(asking) == 1:
+        core = _POINTER_START.sub("", asking[0])
     if re.search(r"广州|全市|市里|本市", core) or GUANGZHOU_DISTRICT.search(core):
         return False
     for asked, owner in _WIDER_WHOLE:

@@ -762,6 +762,8 @@ def test_a_list_of_counted_members_needs_their_names(assistant: Assistant) -> No
         "创交会每届能吸引多少观众到场？",
         # 哪一位 asks a person: the documents name the 秘书长单位, no 秘书长
         "在新型研发机构协同创新联盟成立大会上被聘为秘书长的是哪一位？",
+        # a fact stated, then the wider whole asked in the one asking clause
+        "广州新型研发机构数量排全省第一，那全广东一共有多少家新型研发机构？",
     ],
 )
 def test_what_the_documents_do_not_give_is_refused(assistant: Assistant, question: str) -> None:
