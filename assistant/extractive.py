@@ -673,9 +673,14 @@ def _later_part_unstated(question: Question, chosen: list[Sentence]) -> str:
                 return part
         # (the subset is told by words the first part does not say: 海外 in 「这里面海外项目」)
         asked = compact(part)
-        named = [t for t in question.terms if t.text in asked]
+        # (其中 marks the subset, it does not name it)
+        named = [t for t in question.terms if t.text in asked and not _SUBSET.match(t.text)]
         named = [t for t in named if t.text not in first] or named
-        if _SUBSET.match(part) and named and not any(t.text in x for t in named for x in texts):
+        if (
+            _SUBSET.match(part)
+            and named
+            and not any(t.match(x) == 1.0 for t in named for x in texts)
+        ):
             return part
     return ""
 

@@ -424,6 +424,20 @@ def test_a_later_part_left_open_is_refused_saying_what_is_stated(assistant: Assi
     assert answer.text.startswith("文档只回答了前一问（12138 项），没有给出“2017年登记了多少项”。")
 
 
+def test_a_later_part_asking_a_subset_is_answered_only_where_the_subset_is_named(
+    assistant: Assistant,
+) -> None:
+    """「其中…」 marks a subset; the subset's own words must be written (an abbreviation,
+    国高企, in its full spelling). 其中 itself names nothing."""
+    left_open = assistant.ask("2018年广州技术合同成交额有多少？其中技术转让类合同占了几成？")
+    assert left_open.refused
+    assert left_open.text.startswith("文档只回答了前一问（719 亿元）"), left_open.text
+    stated = assistant.ask(
+        "黄埔区规划里说到2025年全区高新技术企业要发展到多少家？其中规上的国高企要多少家？"
+    )
+    assert not stated.refused and "800家" in stated.text, stated.text
+
+
 @pytest.mark.parametrize(
     "question",
     [
