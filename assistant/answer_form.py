@@ -350,6 +350,13 @@ def later_part_left_open(first_answer: str, part: str) -> str:
     return f"文档只回答了前一问{said}，没有给出“{part.strip('？?。 ')}”。"
 
 
+def compared_year_left_open(stated: str, year: int, missing: int) -> str:
+    """「文档只给出了2024年的数值（2000名），没有给出2023年的，无法比较。」: a change
+    between two years asked where one year's figure alone is written."""
+    said = f"（{stated}）" if stated else ""
+    return f"文档只给出了{year}年的数值{said}，没有给出{missing}年的，无法比较。"
+
+
 def partial_refusal(question: Question, lead: Candidate | None) -> str | None:
     """When the entity is found but not the asked attribute: what the documents do state."""
     asked = [t for t in question.types if t in SPAN_TYPES]

@@ -15,6 +15,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 
 from assistant.answer_form import (
+    compared_year_left_open,
     later_part_left_open,
     refusal_text,
     render_answer,
@@ -685,6 +686,25 @@ def _later_part_unstated(question: Question, chosen: list[Sentence]) -> str:
     return ""
 
 
+def _compared_year_unwritten(question: Question, chosen: list[Sentence]) -> int:
+    """A change asked between two years the question names (「2024年…比2023年多了多少」) is
+    answered by a figure of each: the one year no chosen sentence writes, or 0."""
+    if question.kind != "figure" or len(question.years) != 2:
+        return 0
+    if not _CHANGE_BETWEEN.search(question.core or question.text):
+        return 0
+    written = set().union(*(explicit_years(s.text) for s in chosen))
+    missing = question.years - written
+    return next(iter(missing)) if len(missing) == 1 else 0
+
+
+# 「比2023年多了多少」「较2019年增长了多少」: a change from a named year.
+_CHANGE_BETWEEN = re.compile(
+    r"(?:比|较|相比|和|与|跟)\s*(?:19|20)\d{2}\s*年[^，,？?]{0,8}?"
+    r"(?:多|少|增|减|涨|降|提高|上升|下降)[^，,？?]{0,3}?(?:多少|几)"
+)
+
+
 def _answers_part(first: Question, part: Question, sentence: Sentence) -> bool:
     """The sentence holds a figure by the part's attribute other than the first part's
     (「已引进24名两院院士…创建院士专家工作站」 counts 院士, not the 人才 工作站 brought in)."""
@@ -823,6 +843,13 @@ def extract_answer(
     if unstated:  # the first part alone is answered: say so, and what it is
         spans = lead.evidence.spans
         said = later_part_left_open(" ".join(spans[0].text.split()) if spans else "", unstated)
+        return refusal(question, sentences, weighed[0], said)
+    missing = _compared_year_unwritten(question, chosen)
+    if missing:  # 「2024年…比2023年多了多少」 with 2024's figure alone
+        spans = lead.evidence.spans
+        stated = " ".join(spans[0].text.split()) if spans else ""
+        (year,) = question.years - {missing}
+        said = compared_year_left_open(stated, year, missing)
         return refusal(question, sentences, weighed[0], said)
     text, quotes, direct = render_answer(question, chosen)
     return Extract(text, quotes, False, (), direct)

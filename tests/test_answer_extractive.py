@@ -424,6 +424,15 @@ def test_a_later_part_left_open_is_refused_saying_what_is_stated(assistant: Assi
     assert answer.text.startswith("文档只回答了前一问（12138 项），没有给出“2017年登记了多少项”。")
 
 
+def test_a_change_from_a_named_year_needs_that_years_figure(assistant: Assistant) -> None:
+    """「比2023年多了多少」 is answered by both years' figures; with one alone, say which."""
+    one = assistant.ask("据羊城晚报报道，广州2024年新培养的技术经理人比2023年多了多少？")
+    assert one.refused and one.direct_answer is None
+    assert one.text.startswith("文档只给出了2024年的数值（2000名），没有给出2023年的"), one.text
+    both = assistant.ask("广州2018年的技术合同成交额比2017年多了多少？")
+    assert not both.refused and "357" in both.text and "719" in both.text, both.text
+
+
 def test_a_later_part_asking_a_subset_is_answered_only_where_the_subset_is_named(
     assistant: Assistant,
 ) -> None:
