@@ -39,6 +39,7 @@ from assistant.question import (
     PLAN_PERIOD,
     Question,
     QuestionKind,
+    Term,
     areas_in,
     asked_parts,
     asks_of_whole_city,
@@ -680,10 +681,19 @@ def _later_part_unstated(question: Question, chosen: list[Sentence]) -> str:
         if (
             _SUBSET.match(part)
             and named
-            and not any(t.match(x) == 1.0 for t in named for x in texts)
+            and not any(_names_subset(t, x) for t in named for x in texts)
         ):
             return part
     return ""
+
+
+def _names_subset(term: Term, text: str) -> bool:
+    """The text writes the subset's word, or an abbreviation of it (国高企) in full: a full
+    spelling at least twice as long (国家高新技术企业). A few more characters make another
+    word (博士留学生 is no spelling of 博士生)."""
+    return term.text in text or any(
+        len(full) >= 2 * len(term.text) and full in text for full in term.spellings
+    )
 
 
 def _compared_year_unwritten(question: Question, chosen: list[Sentence]) -> int:
