@@ -585,6 +585,9 @@ class TermWeigher:
         if _POINTS_BACK.search(core):
             # 「……被评为优秀，这是哪一年的评价结果」: the clause before is what is asked of
             return ""
+        members = self._members_counted(core, years)
+        if members:
+            return members
         asked = _ASKED_AT.search(core)
         if not asked:
             return ""
@@ -694,6 +697,22 @@ class TermWeigher:
             return f"{modifier} {head}"
         return head
 
+    def _members_counted(self, core: str, years: set[int]) -> str:
+        """「…提了五个方面的功能，分别是哪五个」「五大功能分别是哪五项」: the members of a set
+        the question has counted are asked; the noun its count is written with names them."""
+        asked = _MEMBERS_OF_COUNT.search(core)
+        if not asked:
+            return ""
+        count = re.escape(asked.group(1))
+        stated = re.search(
+            rf"{count}\s*(?:个|大|项|类|条|种|家)(?:方面|领域)?(?:的)?([\u4e00-\u9fff]{{2,6}})",
+            core[: asked.start()],
+        )
+        if not stated:
+            return ""
+        nouns = [w for w in self._content_words(stated.group(1), years) if _nominal(w)]
+        return nouns[0] if nouns else ""
+
     def _content_words(self, text: str, years: set[int]) -> list[str]:
         words = (self._attested(w) for w in self.tokenizer.tokenize(text))
         return [
@@ -770,6 +789,8 @@ class TermWeigher:
         return Counter(m.group() for text in texts for m in pattern.finditer(text))
 
 
+# 「分别是哪五个」「具体是哪五项」: the members of a set counted before.
+_MEMBERS_OF_COUNT = re.compile(r"哪([一二两三四五六七八九十]|\d+)\s*[个项类大条种家]")
 # Spoken words and the written ones official documents use for them.
 _SPOKEN_WORDS = (
     ("第一次", "首次"),

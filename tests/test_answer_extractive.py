@@ -69,6 +69,7 @@ ANSWERABLE = [
     ("广州高新技术企业总数从2015年到2018年增长了多少？", ("1919", "1.1万")),
     # a spoken word (沾边, which jieba's dictionary tags a place) is no name the corpus lacks
     ("创交会的参展项目里有多大比例跟战略性新兴产业沾边？", ("80%",)),
+    ("市科技局对新型研发机构今后的发力方向提了五个方面的功能，分别是哪五个？", ("金融赋能",)),
     # money 「投在…上」 is what a budget calls …投入
     ("“十三五”期间黄埔区财政投在科技上的钱有多少？", ("72.67亿元",)),
     # the deed asked (在建) is stated by another verb of building (打造)
@@ -368,6 +369,9 @@ def test_json_contract(assistant: Assistant) -> None:
         # who leads (由…牵头的) is not what is counted
         ("广州获奖项目里由广州单位牵头的有几项？", "项目"),
         ("黄埔区的科研平台中由龙头企业建设的有多少个？", "科研 平台"),
+        # the members of a counted set are named by the noun its count is written with
+        ("新型研发机构的五大功能分别是哪五项？", "功能"),
+        ("市科技局对新型研发机构提了五个方面的功能，分别是哪五个？", "功能"),
     ],
 )
 def test_the_asked_attribute_survives_segmentation_slips(
