@@ -160,6 +160,7 @@ def typed_evidence(
             and not counts_another_after(question, region, s)
             and not joint_for_one(question, region, s)
             and not _another_level(question, region, s)
+            and not _holder_in_another_body(question, region, s)
         ]
         found += bool(typed)
         spans += typed
@@ -180,6 +181,33 @@ def typed_evidence(
         return TypedEvidence((), 0.0, 0.0)
     exact = 0.0 if is_table_row else max(_exactness(question, region, s) for s in spans)
     return TypedEvidence(tuple(spans), found / len(asked), near, exact)
+
+
+def _holder_in_another_body(question: Question, region: str, span: Span) -> bool:
+    """A person written in a clause after one naming another body than the one asked
+    (「南方海洋…实验室加紧筹建，…创新研究院启动建设，邬江兴院士获聘首席科学家」): the post
+    is that body's. The body is read from the person's own clause, else the one before."""
+    if span.type != PERSON:
+        return False
+    asked = [  # (a body named, not pointed at: 「分享…技术的那位研究院院长」)
+        compact(b.text)
+        for b in spans_of(question.core or question.text, ORGANISATION)
+        if not b.text.startswith(("那", "这", "该", "哪", "此", "某"))
+    ]
+    if not asked:
+        return False
+    ends = [m.end() for m in CLAUSE_END.finditer(region, 0, span.start)]
+    own = region[ends[-1] if ends else 0 : span.start]
+    before = region[ends[-2] if len(ends) >= 2 else 0 : ends[-1]] if ends else ""
+    bodies = spans_of(own, ORGANISATION) or spans_of(before, ORGANISATION)
+    if not bodies:
+        return False
+    return not any(_same_body(compact(b.text), a) for b in bodies for a in asked)
+
+
+def _same_body(text: str, asked: str) -> bool:
+    grams = bigrams(asked)
+    return bool(grams) and sum(g in text for g in grams) / len(grams) >= 0.6
 
 
 _LEVEL = re.compile(r"(?:国家|省部|省|市|区|县)级")

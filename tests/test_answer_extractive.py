@@ -70,6 +70,7 @@ ANSWERABLE = [
     # a spoken word (沾边, which jieba's dictionary tags a place) is no name the corpus lacks
     ("创交会的参展项目里有多大比例跟战略性新兴产业沾边？", ("80%",)),
     ("市科技局对新型研发机构今后的发力方向提了五个方面的功能，分别是哪五个？", ("金融赋能",)),
+    ("广东省新一代通信与网络创新研究院请的首席科学家是谁？", ("邬江兴",)),
     # money 「投在…上」 is what a budget calls …投入
     ("“十三五”期间黄埔区财政投在科技上的钱有多少？", ("72.67亿元",)),
     # the deed asked (在建) is stated by another verb of building (打造)
@@ -791,6 +792,9 @@ def test_a_list_of_counted_members_needs_their_names(assistant: Assistant) -> No
         "在新型研发机构协同创新联盟成立大会上被聘为秘书长的是哪一位？",
         # a fact stated, then the wider whole asked in the one asking clause
         "广州新型研发机构数量排全省第一，那全广东一共有多少家新型研发机构？",
+        # a post is the body's named in the clause before: 「…实验室加紧筹建，…研究院启动
+        # 建设，邬江兴院士获聘首席科学家」 is the institute's chief scientist
+        "南方海洋科学与工程广东省实验室请了谁当首席科学家？",
     ],
 )
 def test_what_the_documents_do_not_give_is_refused(assistant: Assistant, question: str) -> None:
