@@ -480,11 +480,20 @@ def _about_the_focus(question: Question, region: str, span: Span) -> bool:
     """With the asked attribute in the asker's own words (named by no retrieved text), a
     figure still measures something the question names: one whose clause names none of its
     key terms (「…举办…活动18场，…涉及金额35.71亿元」 for 运营公司的注册资本) measures
-    something else."""
+    something else, unless its counter says what it counts."""
     if span.type not in FIGURE_TYPES:
         return True
+    if span.type == COUNT and span.text[-1] in _OWN_COUNTERS and span.text[-1] in question.counter:
+        return True  # 「办过几届」: 届 counts only sessions, 「已举办6届」 counts what is asked
     clause = compact(clause_around(region, span))
-    return any(t.match(clause) == 1.0 for t in question.terms)
+    # (a common word, 广州 or 企业, names no topic: a term at least as rare as the question's
+    # words on average must be named)
+    mean = sum(t.weight for t in question.terms) / max(1, len(question.terms))
+    return any(t.weight >= mean and t.match(clause) == 1.0 for t in question.terms)
+
+
+# Counters of one kind of thing only (届 of sessions, 颗 of satellites), unlike 个, 家 or 项.
+_OWN_COUNTERS = "届次场轮颗枚架台篇款套支户例座"
 
 
 # 「全年新增 26 家，累计 166 家」「新增…5家，总数达到50家」: a clause of only a qualifier and
