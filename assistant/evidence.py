@@ -161,6 +161,7 @@ def typed_evidence(
             and not joint_for_one(question, region, s)
             and not _another_level(question, region, s)
             and not _holder_in_another_body(question, region, s)
+            and not _size_class(region, s)
         ]
         found += bool(typed)
         spans += typed
@@ -181,6 +182,24 @@ def typed_evidence(
         return TypedEvidence((), 0.0, 0.0)
     exact = 0.0 if is_table_row else max(_exactness(question, region, s) for s in spans)
     return TypedEvidence(tuple(spans), found / len(asked), near, exact)
+
+
+# 「5 亿元以上工业企业」: an amount, with its bound, right before a kind of body or item.
+_SIZE_CLASS_AFTER = re.compile(
+    r"\s*(?:以上|以下|以内)?\s*(?:的)?\s*[\u4e00-\u9fff]{0,4}?(?:企业|公司|项目|单位|机构)"
+)
+
+
+def _size_class(region: str, span: Span) -> bool:
+    """An amount bounding a class of bodies (「5 亿元以上工业企业实现研发机构全覆盖」) says
+    which bodies, not an amount any of them has or gets."""
+    if span.type != AMOUNT:
+        return False
+    bound = re.search(r"(?:以上|以下|以内)\s*$", span.text)
+    after = region[span.end : span.end + 12]
+    return bool(
+        (bound or re.match(r"\s*(?:以上|以下|以内)", after)) and _SIZE_CLASS_AFTER.match(after)
+    )
 
 
 def _holder_in_another_body(question: Question, region: str, span: Span) -> bool:

@@ -801,6 +801,8 @@ def test_a_list_of_counted_members_needs_their_names(assistant: Assistant) -> No
         # word as rare as the question's, not only a common one (企业, 广州)
         "广州新型研发机构的从业人员里，具有博士学位的有多少人？",
         "我们想把工厂搬进广州穗港智造合作区，园区对入驻企业有租金减免吗？能减多少？",
+        # 「5 亿元以上工业企业」 bounds a class of firms: no amount any of them gets
+        "我们是一家规模以上工业企业，按广州的政策新设研发机构能拿到多少补助？",
     ],
 )
 def test_what_the_documents_do_not_give_is_refused(assistant: Assistant, question: str) -> None:
