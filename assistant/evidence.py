@@ -225,8 +225,14 @@ def _holder_in_another_body(question: Question, region: str, span: Span) -> bool
 
 
 def _same_body(text: str, asked: str) -> bool:
+    """Most of the asked body's character pairs stand in the text's body name: the question
+    may shorten or slip a character (工程广东省实验室 for 南方海洋科学与工程广东省实验室)."""
     grams = bigrams(asked)
-    return bool(grams) and sum(g in text for g in grams) / len(grams) >= 0.6
+    return bool(grams) and sum(g in text for g in grams) / len(grams) >= _SAME_BODY_SHARE
+
+
+# Share of the asked body's character pairs a body name must hold to be the same body.
+_SAME_BODY_SHARE = 0.6
 
 
 _LEVEL = re.compile(r"(?:国家|省部|省|市|区|县)级")

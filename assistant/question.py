@@ -432,8 +432,7 @@ class TermWeigher:
         ]
         set_aside = "".join(_SET_ASIDE.findall(core))
         # a spoken word (沾边, which jieba's dictionary tags a place) names nothing
-        spoken = {said for said, _ in _SPOKEN_WORDS}
-        named = [name for name in named if name not in set_aside and name not in spoken]
+        named = [name for name in named if name not in set_aside and name not in _SPOKEN_SAID]
         # a word the corpus writes only less a lost character is matched in that form
         flat = compact(core)
         lost = {
@@ -803,6 +802,7 @@ _SPOKEN_WORDS = (
     ("投在", "投入"),
     ("花在", "投入"),
 )
+_SPOKEN_SAID = frozenset(said for said, _ in _SPOKEN_WORDS)
 # Spoken question words (「是啥职务」「咋申请」) ask what the written ones ask.
 _SPOKEN_ASKING = (("啥", "什么"), ("咋", "怎么"))
 # 几 after a demonstrative (这几年, 那几家) or in a span of recent time (近几年, 过去几个月)
