@@ -48,7 +48,7 @@ from assistant.figure_kinds import (
     measured_figures,
     total_for_each,
 )
-from assistant.question import Question, Term, bigrams, compact, indicator_form, untitled
+from assistant.question import Question, Term, bigram_share, compact, indicator_form, untitled
 from ingest.figures import chinese_number
 
 _NUMBERED_HEADING = re.compile(
@@ -227,8 +227,7 @@ def _holder_in_another_body(question: Question, region: str, span: Span) -> bool
 def _same_body(text: str, asked: str) -> bool:
     """Most of the asked body's character pairs stand in the text's body name: the question
     may shorten or slip a character (工程广东省实验室 for 南方海洋科学与工程广东省实验室)."""
-    grams = bigrams(asked)
-    return bool(grams) and sum(g in text for g in grams) / len(grams) >= _SAME_BODY_SHARE
+    return bigram_share(asked, text) >= _SAME_BODY_SHARE
 
 
 # Share of the asked body's character pairs a body name must hold to be the same body.
@@ -356,9 +355,7 @@ def _exactness(question: Question, region: str, span: Span) -> float:
     says, by character bigrams."""
     clause_start = max((m.end() for m in CLAUSE_END.finditer(region, 0, span.start)), default=0)
     name = compact(region[max(clause_start, span.start - _NAME_CHARS) : span.start])
-    grams = bigrams(name)
-    asked = compact(question.core or question.text)
-    return sum(g in asked for g in grams) / len(grams) if grams else 0.0
+    return bigram_share(name, compact(question.core or question.text))
 
 
 # 「8家合作银行是哪几家」「7家上市公司分别是哪些」「两大基础科学中心项目分别叫什么」: a
@@ -1040,8 +1037,7 @@ def _given(question: Question, span: Span) -> bool:
     key = _figure_key(figure)
     if key and any(_figure_key(m.group()) == key for m in _STATED_FIGURE.finditer(asked)):
         return True  # 「每年8000万，广州市自己出多少钱」: 「投入8000 万元」 is the figure given
-    grams = bigrams(figure)
-    named = sum(g in asked for g in grams) / len(grams) if grams else 0.0
+    named = bigram_share(figure, asked)
     # (and a place it names: 「…落地广州科学城」 is not the address asked of what is there)
     return span.type in (ORGANISATION, PLACE) and named >= _NAMED_IN_QUESTION
 

@@ -43,7 +43,7 @@ from assistant.question import (
     areas_in,
     asked_parts,
     asks_of_whole_city,
-    bigrams,
+    bigram_share,
     compact,
 )
 from ingest.chunking import Chunk
@@ -237,9 +237,7 @@ def _name_precision(question: Question, row: str) -> float:
     """Share of a table row's indicator name (「规模以上国家高新技术企业数量(家)」) that the
     question says: 高新技术企业 asks for 高新技术企业数量, not the longer name around it."""
     name = re.sub(r"^\s*\d+\s*|[（(][^）)]*[）)]", "", row.split(":", 1)[0])
-    grams = bigrams(name)
-    asked = compact(question.core or question.text)
-    return sum(g in asked for g in grams) / len(grams) if grams else 0.0
+    return bigram_share(name, compact(question.core or question.text))
 
 
 def _framing_share(question: Question, text: str) -> float:
@@ -264,8 +262,8 @@ def _item_of_another(question: Question, sentence: Sentence) -> bool:
     asked = compact(question.core or question.text)
     if not _names_a_body(asked):
         return False
-    grams = bigrams(compact(title.group(1)))
-    return bool(grams) and sum(g in asked for g in grams) / len(grams) < _NAMED_SHARE
+    name = compact(title.group(1))
+    return len(name) >= 2 and bigram_share(name, asked) < _NAMED_SHARE
 
 
 def _in_item_titled_by(title: Sentence, sentence: Sentence) -> bool:

@@ -1055,6 +1055,13 @@ def bigrams(text: str) -> set[str]:
     return {text[i : i + 2] for i in range(len(text) - 1)}
 
 
+def bigram_share(name: str, text: str) -> float:
+    """Share of the name's character bigrams the text holds (0 for a name of one character):
+    how much of a name a text says, whatever its word order or a slipped character."""
+    grams = bigrams(name)
+    return sum(g in text for g in grams) / len(grams) if grams else 0.0
+
+
 def compact(text: str) -> str:
     """Normalised for matching: NFKC, lower case, no whitespace (PDF text writes "2018 年")."""
     return "".join(normalize(text).split())
