@@ -694,6 +694,13 @@ def _names_subset(term: Term, text: str) -> bool:
     )
 
 
+def _lead_figure(lead: Sentence) -> str:
+    """The lead's first typed span on one line, each run of whitespace one space (「12138 项」
+    as written), for a refusal that says what is stated; '' when it holds none."""
+    spans = lead.evidence.spans
+    return " ".join(spans[0].text.split()) if spans else ""
+
+
 def _compared_year_unwritten(question: Question, chosen: list[Sentence]) -> int:
     """A change asked between two years the question names (「2024年…比2023年多了多少」) is
     answered by a figure of each: the one year no chosen sentence writes, or 0."""
@@ -849,15 +856,12 @@ def extract_answer(
         unstated = change_unanswered(question, [s.text for s in chosen])
         unstated = unstated or _later_part_unstated(question, chosen)
     if unstated:  # the first part alone is answered: say so, and what it is
-        spans = lead.evidence.spans
-        said = later_part_left_open(" ".join(spans[0].text.split()) if spans else "", unstated)
+        said = later_part_left_open(_lead_figure(lead), unstated)
         return refusal(question, sentences, weighed[0], said)
     missing = _compared_year_unwritten(question, chosen)
     if missing:  # 「2024年…比2023年多了多少」 with 2024's figure alone
-        spans = lead.evidence.spans
-        stated = " ".join(spans[0].text.split()) if spans else ""
         (year,) = question.years - {missing}
-        said = compared_year_left_open(stated, year, missing)
+        said = compared_year_left_open(_lead_figure(lead), year, missing)
         return refusal(question, sentences, weighed[0], said)
     text, quotes, direct = render_answer(question, chosen)
     return Extract(text, quotes, False, (), direct)
