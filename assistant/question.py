@@ -901,10 +901,14 @@ _SIDE_BY_SIDE = re.compile(
 )
 
 
+# How people write the whole city: 全市, 全广州, 整个广州(市), 广州(市)整个城市, 广州全城.
+_WHOLE_CITY = re.compile(r"全市|全广州|整个广州|广州市?(?:全市|全城|整个城市|全域|市域)")
+
+
 def asks_of_whole_city(core: str) -> bool:
     """The whole city is asked in so many words (「广州全市…的目标」), as the scope of its own,
     not as the whole a district asked about is part of (「黄埔是不是全市第一个…的区」)."""
-    whole = re.search(r"全市|全广州|广州全市|广州市全市", core)
+    whole = _WHOLE_CITY.search(core)
     district = _districts(core) or GUANGZHOU_DISTRICT.search(core)
     return bool(whole) and (not district or _asks_of_city(core))
 
