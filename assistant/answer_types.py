@@ -246,7 +246,9 @@ def asked_types(question: str) -> tuple[str, ...]:
     for clause_start, clause in clauses:
         bare = _BARE_COUNT.search(clause)
         if bare and not any(clause_start <= pos < clause_start + len(clause) for pos, _ in found):
-            found.append((clause_start + bare.start(), COUNT))  # 「多少」 alone: some number
+            whole = _whole_stated_before(question, clause_start + bare.start())
+            asked = AMOUNT if whole is not None and whole.type == AMOUNT else COUNT
+            found.append((clause_start + bare.start(), asked))  # 「多少」 alone: some number
     found = [
         (pos, t) for pos, t in found if not _measure_for_figure(question, clauses, pos, t, found)
     ]
@@ -340,6 +342,26 @@ _ASKED_UNIT = re.compile(
 )
 
 
+# A figure the question states as the whole it then asks a part of: 「2646亿元的技术合同成交额
+# 里，新型研发机构贡献了多少」「近80家新型研发机构中，有多少家…」.
+_WHOLE_BEFORE_PART = re.compile(
+    rf"{_NUMBER}\s*(?:余|多)?\s*(?:万亿|亿|万|千|百)?\s*(?:(?:美|港)?元|[{COUNTERS}])"
+    r"[^，,。？?；;]{0,16}?(?:(?:里|中|当中|之中|里面)(?=\s*[，,]|\s*(?:有|又|能)?\s*多少)"
+    # 「…预计2646亿元，这里面…」: the part asked in the next clause
+    r"|[，,]\s*(?:这|那)?(?:其中|当中|里面|里头|之中))"
+)
+
+
+def _whole_stated_before(question: str, position: int) -> Span | None:
+    """The whole stated before a bare 多少 at position, typed: the part asked of it is
+    counted in the same unit (亿元 of 亿元, 家 of 家), which the bare 多少 leaves unsaid."""
+    wholes = [w for w in _WHOLE_BEFORE_PART.finditer(question) if w.end() <= position]
+    if not wholes:
+        return None
+    stated = stated_types(wholes[-1].group(0))
+    return stated[0] if stated else None
+
+
 def asked_counter(question: str) -> str:
     """The counter words a count question accepts (位名人 for 多少位), the unit of measure it
     asks (平方公里), or ''."""
@@ -348,6 +370,11 @@ def asked_counter(question: str) -> str:
         return unit.group(1)
     # 「有几位院士？发表了几篇论文？」: each part's counter counts its own figure
     asked = re.findall(rf"{_COUNT_ASKED}([{COUNTERS}])", question)
+    bare = _BARE_COUNT.search(question)
+    if not asked and bare is not None:
+        whole = _whole_stated_before(question, bare.start())
+        if whole is not None and whole.type == COUNT:
+            asked = re.findall(rf"[{COUNTERS}]", whole.text)[-1:]  # 「近80家…中，有多少…」
     if _PEOPLE_BY_GE.search(question) or _PEOPLE_BARE.search(question):
         asked.append("人")  # 「多少个技术经理人」: 个 said of people, who are counted 名/位/人
     return "".join(dict.fromkeys("".join(_COUNTER_KIN.get(c, c) for c in asked)))

@@ -725,6 +725,12 @@ def test_a_list_of_counted_members_needs_their_names(assistant: Assistant) -> No
         "我们企业在黄埔，区里那个科技信贷风险补偿资金池到现在一共撬动了多少银行贷款？",
         # the whole city asked: the district plan's 2025 target row is the district's
         "到2025年，广州全市的技术合同成交额目标是多少？",
+        # the whole city said otherwise (整个广州, 广州整个城市): 125件 is the district's
+        "按规划，到2025年整个广州的技术合同成交额要做到多少亿元？",
+        "广州整个城市平均每万人有几件发明专利？",
+        # a part of a stated whole (2646亿元 里) is counted in its unit: 近80家 is no amount
+        "2646亿元的技术合同成交额中，新型研发机构贡献了多少？",
+        "全市技术合同成交额预计2646亿元，这里面新型研发机构做了多少贡献？",
         # a fund named in full: 「…环港科大(广州)…母基金…投资额已达2300万元」 is another fund's
         "粤港澳大湾区科技成果转化基金到目前已经投资了多少个项目、投了多少钱？",
         # a yearly intake asked: 「在校研究生规模不低于200人」 is the number enrolled

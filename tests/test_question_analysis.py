@@ -81,6 +81,12 @@ TYPES = [
     ("这台发动机的推力有多重？", ("count",)),
     ("资金池放出去的贷款，坏账率有多高？", ("share",)),
     ("应用基础研究比重要推到多高的水平？", ("share",)),
+    # a bare 多少 asked of a stated whole is a part of it, in the whole's unit
+    ("全市2646亿元的技术合同成交额里，新型研发机构贡献了多少？", ("amount",)),
+    ("这2646亿元当中，有多少来自高校？", ("amount",)),
+    ("黄埔区2109家高企中有多少是科技型中小企业？", ("count",)),
+    ("全市技术合同成交额预计2646亿元，这里面高校贡献了多少？", ("amount",)),
+    ("新型研发机构贡献了多少？", ("count",)),
 ]
 
 
@@ -141,6 +147,9 @@ def test_the_whole_city_is_asked_only_where_no_district_is() -> None:
     assert asks_of_whole_city("到2025年，广州全市的技术合同成交额目标是多少？")
     assert not asks_of_whole_city("黄埔是不是全市第一个研发投入强度过5%的区？")
     assert not asks_of_whole_city("广州的技术合同成交额是多少？")  # 广州 alone may be a setting
+    assert asks_of_whole_city("整个广州市的技术合同成交额是多少？")
+    assert asks_of_whole_city("广州整个城市每万人有几件发明专利？")
+    assert asks_of_whole_city("广州全城有多少家孵化器？")
 
 
 def test_a_source_may_be_introduced_by_the_body_that_issued_it() -> None:
@@ -199,6 +208,9 @@ def test_questions_without_framing_keep_their_whole_text(question: str) -> None:
         ("创交会每届能吸引多少观众到场？", "每年有超过80%的参展项目与新兴产业密切相关", False),
         ("创交会每届能吸引多少观众到场？", "累计吸引观众超过30万人次", True),
         ("广州一共建了多少院士专家工作站？", "全市已建成院士专家工作站124家", True),
+        # a bare 多少 asked of a stated whole (近80家…中) counts in the whole's counter
+        ("全市近80家新型研发机构中，有多少纳入了省级序列？", "其中14家纳入省级序列", True),
+        ("全市近80家新型研发机构中，有多少纳入了省级序列？", "占全省的70%", False),
     ],
 )
 def test_an_asked_unit_of_measure_must_be_the_figures_unit(
