@@ -360,6 +360,26 @@ _PART_ASKED = re.compile(
 )
 
 
+# 「按2019年的工作安排」「2019年重点工作计划里」: a work report's part that plans that year.
+_PLAN_PART_ASKED = re.compile(
+    r"((?:19|20)\d{2})\s*年\s*(?:的)?\s*(?:重点)?\s*工作\s*(?:安排|计划|要点|部署)"
+)
+
+
+def _in_another_years_part(question: Question, sentence: Sentence) -> bool:
+    """The question places its answer in the part of a work report that plans one year
+    (「按照2019年的工作安排，…比例要提到多少」), and the sentence stands under a heading of
+    another year (「一、2018 年主要工作成效」): a report's look back states what was done,
+    however much 「提高至45%」 reads like a target."""
+    planned = {int(m.group(1)) for m in _PLAN_PART_ASKED.finditer(question.text)}
+    if not planned:
+        return False
+    headed: set[int] = set()
+    for heading in sentence.passage.section.split(" > "):
+        headed |= explicit_years(heading)
+    return bool(headed) and not headed & planned
+
+
 def _member_of_series(question: Question, text: str) -> bool:
     """The question asks a part (「…里集成电路领域」) that the sentence names only as one
     member of a series (「智能与新能源汽车、集成电路、人工智能等重点产业」): the figures
@@ -424,6 +444,8 @@ def weigh_candidates(
             continue  # the district plan's 2025 targets are not the city's
         if _city_for_wider_whole(question, sentence.text):
             continue  # 「全市现有…近80家，居全省第一」 is no count of the province's
+        if _in_another_years_part(question, sentence):
+            continue  # the 2018 review's 「提高至45%」 is no target of the 2019 plan
         if _member_of_series(question, sentence.text):
             continue  # 「汽车、集成电路、人工智能等…经费达2900万元」 is no one field's
         if _item_of_another(question, sentence):

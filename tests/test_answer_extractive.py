@@ -731,6 +731,8 @@ def test_a_list_of_counted_members_needs_their_names(assistant: Assistant) -> No
         # a part of a stated whole (2646亿元 里) is counted in its unit: 近80家 is no amount
         "2646亿元的技术合同成交额中，新型研发机构贡献了多少？",
         "全市技术合同成交额预计2646亿元，这里面新型研发机构做了多少贡献？",
+        # the 2019 plan asked: 「一、2018 年主要工作成效」's 「提高至 45%」 was done in 2018
+        "按2019年工作安排，规上工业企业里设研发机构的比例目标是多少？",
         # a fund named in full: 「…环港科大(广州)…母基金…投资额已达2300万元」 is another fund's
         "粤港澳大湾区科技成果转化基金到目前已经投资了多少个项目、投了多少钱？",
         # a yearly intake asked: 「在校研究生规模不低于200人」 is the number enrolled
