@@ -507,6 +507,19 @@ def _is_year_count(text: str, span: Span) -> bool:
     return bool(_YEAR_ONLY.match(span.text)) and text[span.end - 1 : span.end] == "年"
 
 
+# A person a text names right after a post (「市科技局局长王桂林指出」「记者 李钢」), as
+# official documents and news name whom they quote.
+_NAMED_AFTER_POST = re.compile(
+    rf"(?:{ROLE.pattern}|院士|教授|记者)\s*([\u4e00-\u9fff]{{2,3}})"
+    r"(?=[，。、；：（(\s]|$|指出|表示|强调|提出|介绍|要求|认为|说)"
+)
+
+
+def officials_in(text: str) -> list[str]:
+    """The people a text names after their posts: the speakers a question may cite."""
+    return [m.group(1) for m in _NAMED_AFTER_POST.finditer(text)]
+
+
 def titles_of(text: str, person: str) -> list[Span]:
     """The posts written right before a person's name (「广州市政协副主席、市科技局局长王桂林指出」),
     as official documents introduce a speaker."""

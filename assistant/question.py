@@ -34,6 +34,7 @@ from assistant.answer_types import (
     SPAN_TYPES,
     asked_counter,
     asked_types,
+    officials_in,
     stated_types,
 )
 from assistant.framing import split_framing
@@ -270,8 +271,9 @@ class Question:
     part_attributes: tuple[tuple[Term, ...], ...] = ()
     # The years of a cut-off framing (「截至2019年底，」): the figure must hold as of then.
     as_of: frozenset[int] = frozenset()
-    # The documents that name every organisation the question names (中山大学): a sentence of
-    # another document is about other bodies. None: no organisation named.
+    # The documents that name every organisation the question names (中山大学) and the speaker
+    # its framing cites (据王桂林介绍): a sentence of another document is about other bodies or
+    # quotes no one cited. None: neither is named.
     body_docs: frozenset[str] | None = None
     # (short, full) names the documents define (「…服务中心（以下简称交易中心）」) whose full name
     # the question says: a sentence using the short name names the full one.
@@ -363,6 +365,8 @@ class TermWeigher:
                 for m in _GLOSSED.finditer(t)
             )
         )
+        # people the documents name after their posts: a framing citing one names its source
+        self._officials = frozenset(name for t in texts for name in officials_in(compact(t)))
         self._idf = lru_cache(maxsize=4096)(self._compute_idf)
         self._df = lru_cache(maxsize=4096)(self._index.count)
         # every key term of every question asks for it: read the corpus once per word
@@ -454,6 +458,9 @@ class TermWeigher:
         )
         unknown = tuple(name for name in names if not found[name])
         bodies = [w for w, flag in flags.items() if flag == _BODY and len(w) >= 2 and w in core]
+        # 「据王桂林介绍」: the speaker cited is named by the document that quotes them
+        cited = compact(" ".join(framed.framing))
+        speakers = [name for name in self._officials if name in cited]
         attribute = self._attribute(asking, years)
         attribute_terms = self._attribute_terms(attribute, types == (COUNT,))
         # 「吸引了多少名院士参与？涉及金额多少？」: each later part asks its own attribute.
@@ -485,7 +492,7 @@ class TermWeigher:
             core,
             part_attributes,
             frozenset(y for f in framed.framing if CUT_OFF.match(f) for y in years_in(f)),
-            self._documents_naming(bodies),
+            self._documents_naming(bodies + speakers),
             tuple((short, full) for short, full in self._aliases if full in compact(core)),
             tuple(dict.fromkeys(form for forms in lost.values() for form in forms)),
         )

@@ -1183,6 +1183,9 @@ def test_a_total_since_a_year_is_the_reports_not_that_years(assistant: Assistant
         # a lead-in holding no figure (「二是研发投入强度有待提高」) gives way to a sentence
         # closer in meaning that holds both figures, though it words the indicator otherwise
         ("按王桂林的讲话，广州全市研发投入多少钱？研发投入强度又是多少？", "3.12%"),
+        # the speaker cited (王桂林) is quoted by one document: the district plan's 6% is not
+        # what he said
+        ("按王桂林局长的说法，广州全社会研发投入占地区生产总值的比重是多少？", "3.12%"),
         # 上市公司 is the class the plan writes 上市企业: its documents are not only those
         # that write 上市公司
         ("黄埔区有几家科创板上市公司？", "5家"),

@@ -438,3 +438,10 @@ def test_each_part_of_a_multi_part_question_ties_its_own_figure() -> None:
     assert typed_evidence(single, text, False).type_share == 0.5
     elsewhere = "创交会吸引20多名院士参与，促成127项成果落地转化，新增投资超过66.28亿元。"
     assert typed_evidence(asked, elsewhere, False).type_share == 0.5
+
+
+def test_a_speaker_is_a_person_named_after_a_post() -> None:
+    from assistant.answer_types import officials_in
+
+    assert officials_in("广州市政协副主席、市科技局局长王桂林指出，近年来") == ["王桂林"]
+    assert officials_in("院士专家工作站") == []  # 院士 before 专家工作站 names no one
