@@ -357,6 +357,13 @@ def compared_year_left_open(stated: str, year: int, missing: int) -> str:
     return f"文档只给出了{year}年的数值{said}，没有给出{missing}年的，无法比较。"
 
 
+def total_not_per_unit(stated: str) -> str:
+    """「文档只给出了总数（19.79亿元），没有给出平均或单个的数值。」: a figure per member asked
+    where the documents write totals only."""
+    said = f"（{stated}）" if stated else ""
+    return f"文档只给出了总数{said}，没有给出平均或单个的数值。"
+
+
 def partial_refusal(question: Question, lead: Candidate | None) -> str | None:
     """When the entity is found but not the asked attribute: what the documents do state."""
     asked = [t for t in question.types if t in SPAN_TYPES]

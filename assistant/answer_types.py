@@ -99,7 +99,13 @@ _CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
         AMOUNT,
         re.compile(
             r"多少[万亿千百]*元|几[万亿千百]+元|多少钱|金额"
-            r"|多少(?:支持|财政|研发|科研|专项|扶持|配套)?(?:资金|经费|补贴|补助|资助|奖励|奖金|会费|费用"
+            # 「能贷多少」「一年能赚多少」: a verb of money with a bare 多少 asks an amount
+            rf"|(?:贷|借|融|募|筹|拨|赚|挣|花|补|奖|赔)(?:了|到|得)?\s*多少(?![{COUNTERS}])"
+            # (a short modifier may stand between: 「多少技术性收入」; not a counter:
+            # 「多少家获补贴」 counts)
+            # (nor a verb: 「多少企业获投资」 counts firms)
+            rf"|多少(?:(?![{COUNTERS}])|(?=支[持撑]))(?:(?![获得拿有是])[\u4e00-\u9fff]){{0,4}}?"
+            r"(?:资金|经费|补贴|补助|资助|奖励|奖金|会费|费用"
             r"|租金|预算|投资|税|贷款|融资|收入"
             r"|营收|产值|资本)"
             # (规模 is not among them: 基金规模 is money, 在校研究生规模 a head count)

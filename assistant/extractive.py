@@ -20,6 +20,7 @@ from assistant.answer_form import (
     refusal_text,
     render_answer,
     render_items,
+    total_not_per_unit,
 )
 from assistant.answer_types import ASKING, ORGANISATION, SPAN_TYPES, spans_of
 from assistant.decision import AnswerabilityModel, load_model
@@ -358,6 +359,28 @@ def _another_whole(question: Question, text: str) -> bool:
 _PART_ASKED = re.compile(
     r"(?:里|其中|当中|中(?=[，,]))[，,]?\s*([^\W\d的哪有要是]{2,8}?)(?:领域|方面|行业|产业|板块)[^，,。？?]{0,6}(?:多少|几)"
 )
+
+
+# 「平均每家…多少」「人均」「单笔最多能贷多少」: a figure per member or per item is asked.
+_PER_UNIT_ASKED = re.compile(
+    r"平均|人均|户均|单(?:笔|个|项|家|户|只)|每一?(?:家|个|项|笔|户|所|只|位|名)"
+)
+# How a text writes a figure per member (每家, 人均, 每万人) or a cap on one (最高, 不超过).
+_PER_UNIT_WRITTEN = re.compile(
+    r"平均|人均|户均|均值|每\s*[一万千百十]?\s*(?:家|个|项|笔|户|所|只|位|名|人|件|台)"
+    r"|单(?:笔|个|项|家|户|只)|最高|最多|不超过|上限|封顶|以内|不低于|至少"
+)
+
+
+def _per_unit_unwritten(question: Question, text: str) -> bool:
+    """A figure per member or per item is asked (「平均每家新型研发机构…多少技术性收入」) and the
+    sentence writes none, only totals (「技术性收入达19.79亿元，服务企业5438家」): dividing
+    is the asker's sum, not something the documents state."""
+    if question.kind != "figure":
+        return False
+    asking = [c for c in re.split(r"[，,；;]", question.core or question.text) if ASKING.search(c)]
+    asked = any(_PER_UNIT_ASKED.search(c) for c in asking)
+    return asked and not _PER_UNIT_WRITTEN.search(text)
 
 
 # 「按2019年的工作安排」「2019年重点工作计划里」: a work report's part that plans that year.
@@ -879,6 +902,9 @@ def extract_answer(
         unstated = unstated or _later_part_unstated(question, chosen)
     if unstated:  # the first part alone is answered: say so, and what it is
         said = later_part_left_open(_lead_figure(lead), unstated)
+        return refusal(question, sentences, weighed[0], said)
+    if _per_unit_unwritten(question, lead.text):  # 「…收入达19.79亿元」 is all of them together
+        said = total_not_per_unit(_lead_figure(lead))
         return refusal(question, sentences, weighed[0], said)
     missing = _compared_year_unwritten(question, chosen)
     if missing:  # 「2024年…比2023年多了多少」 with 2024's figure alone

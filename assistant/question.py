@@ -158,7 +158,10 @@ _ASKED_AT = re.compile(
     r"(?<![没不无])(?:多少|几|哪|什么|谁|怎|如何|何时|第几|是否|多大|多高|多长|多久)"
 )
 _LINKING = re.compile(
-    r"(?:是|有|为|达到|达|约|要|将|能|可以|一共|总共|共|的|了|在|具体|分别|大概|大约|到底"
+    # 「到2025年计划做到多少」: a modal before a verb of reaching plans the figure; 计划 is
+    # no attribute there (「培育计划有多少」 names one)
+    r"(?:(?:计划|打算|准备|力争|争取|预计|拟)要?(?:做到|搞到|冲到|达到|实现|完成|提到|做)"
+    r"|是|有|为|达到|达|约|要|将|能|可以|一共|总共|共|的|了|在|具体|分别|大概|大约|到底"
     r"|(?:提升|提高|增加|增长|扩大|扩充|发展)到)+$"
 )
 # How far a modifier (「业内举足轻重的」) may run between a counter and the noun it counts.

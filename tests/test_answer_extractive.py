@@ -375,6 +375,9 @@ def test_json_contract(assistant: Assistant) -> None:
         # the members of a counted set are named by the noun its count is written with
         ("新型研发机构的五大功能分别是哪五项？", "功能"),
         ("市科技局对新型研发机构提了五个方面的功能，分别是哪五个？", "功能"),
+        # a modal before a verb of reaching (计划做到) plans the figure: 计划 is not asked
+        ("黄埔区高新技术企业到2025年计划做到多少家？", "高新技术 企业"),
+        ("技术合同成交额到2025年打算冲到多少？", "成交额"),
     ],
 )
 def test_the_asked_attribute_survives_segmentation_slips(
@@ -733,6 +736,9 @@ def test_a_list_of_counted_members_needs_their_names(assistant: Assistant) -> No
         "全市技术合同成交额预计2646亿元，这里面新型研发机构做了多少贡献？",
         # the 2019 plan asked: 「一、2018 年主要工作成效」's 「提高至 45%」 was done in 2018
         "按2019年工作安排，规上工业企业里设研发机构的比例目标是多少？",
+        # a figure per member asked (平均每家, 单笔): the documents write totals only
+        "平均每家新型研发机构的技术性收入有多少钱？",
+        "按联盟的数据，新型研发机构平均每家能服务多少家企业？",
         # a fund named in full: 「…环港科大(广州)…母基金…投资额已达2300万元」 is another fund's
         "粤港澳大湾区科技成果转化基金到目前已经投资了多少个项目、投了多少钱？",
         # a yearly intake asked: 「在校研究生规模不低于200人」 is the number enrolled
@@ -827,6 +833,15 @@ def test_a_name_asked_is_answered_by_a_name_written_by_what_it_names(
     assert not named.refused and "湾创产学研" in named.text, named.text
     unnamed = assistant.ask("广州实验室那款全球首个瘤内注射药物的名称是什么？")
     assert unnamed.refused, unnamed.text
+
+
+def test_a_total_is_no_answer_to_a_figure_per_member(assistant: Assistant) -> None:
+    """「平均每家…服务多少家企业」 asks each one's share of 「服务企业5438家」: the refusal says
+    the documents give the total, and which."""
+    answer = assistant.ask("按联盟的数据，新型研发机构平均每家能服务多少家企业？")
+    assert answer.refused and "5438家" in answer.text and "平均或单个" in answer.text
+    whole = assistant.ask("按联盟的数据，新型研发机构一共服务了多少家企业？")
+    assert not whole.refused and "5438家" in (whole.direct_answer or ""), whole.text
 
 
 def test_until_when_is_not_what_is_asked(assistant: Assistant) -> None:
