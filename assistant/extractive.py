@@ -528,9 +528,16 @@ def _holding_lead(question: Question, weighed: list[Candidate]) -> list[Candidat
     return weighed
 
 
+# 「截至2022年底，」: the cut-off a sentence dates its own figure by.
+_OWN_CUT_OFF = re.compile(r"(?:截至|截止到?)\s*((?:19|20)\d{2})\s*年")
+
+
 def _holds_as_of(sentence: Sentence, question: Question) -> bool:
     """A figure asked 「截至2019年底」 is one the sentence dates then, or one its document
     states when it was written or reports on: a 2023 report's total is not 2019's."""
+    written = {int(y) for y in _OWN_CUT_OFF.findall(sentence.text)}
+    if written and max(written) < min(question.as_of):
+        return False  # 「截至2022年底，…1万余人」 is 2022's count, not 2023's
     published = years_in(sentence.passage.document.date[:4])
     return bool(question.as_of & published) or _states_year(
         sentence, question, question.as_of, cut_off=True

@@ -739,6 +739,8 @@ def test_a_list_of_counted_members_needs_their_names(assistant: Assistant) -> No
         # a figure per member asked (平均每家, 单笔): the documents write totals only
         "平均每家新型研发机构的技术性收入有多少钱？",
         "按联盟的数据，新型研发机构平均每家能服务多少家企业？",
+        # a later cut-off asked: 「截至2022年底，…从业人员共计1万余人」 is 2022's count
+        "截至2023年底，广州新型研发机构里的从业人员总共多少人？",
         # a fund named in full: 「…环港科大(广州)…母基金…投资额已达2300万元」 is another fund's
         "粤港澳大湾区科技成果转化基金到目前已经投资了多少个项目、投了多少钱？",
         # a yearly intake asked: 「在校研究生规模不低于200人」 is the number enrolled
@@ -1201,6 +1203,8 @@ def test_a_total_since_a_year_is_the_reports_not_that_years(assistant: Assistant
         # the speaker cited (王桂林) is quoted by one document: the district plan's 6% is not
         # what he said
         ("按王桂林局长的说法，广州全社会研发投入占地区生产总值的比重是多少？", "3.12%"),
+        # the cut-off the sentence writes is the one asked
+        ("截至2022年底，广州新型研发机构里的从业人员总共多少人？", "1万余人"),
         # 上市公司 is the class the plan writes 上市企业: its documents are not only those
         # that write 上市公司
         ("黄埔区有几家科创板上市公司？", "5家"),
