@@ -814,7 +814,8 @@ _SPOKEN_WORDS = (
 )
 _SPOKEN_SAID = frozenset(said for said, _ in _SPOKEN_WORDS)
 # Spoken question words (「是啥职务」「咋申请」) ask what the written ones ask.
-_SPOKEN_ASKING = (("啥", "什么"), ("咋", "怎么"))
+# (盘子, 体量: a spoken word for a fund's or a sector's size, which texts write 规模)
+_SPOKEN_ASKING = (("啥", "什么"), ("咋", "怎么"), ("盘子", "规模"), ("体量", "规模"))
 # 几 after a demonstrative (这几年, 那几家) or in a span of recent time (近几年, 过去几个月)
 # points at some, as 些 does: it asks nothing.
 # A last clause that opens by pointing back (「，这是哪一年的…」「，那是什么时候」): it asks

@@ -846,6 +846,13 @@ def test_a_total_is_no_answer_to_a_figure_per_member(assistant: Assistant) -> No
     assert not whole.refused and "5438家" in (whole.direct_answer or ""), whole.text
 
 
+def test_a_spoken_word_for_size_asks_the_size(assistant: Assistant) -> None:
+    """「盘子有多大」「体量多大」 ask a fund's 规模: the first line states it."""
+    answer = assistant.ask("粤港澳大湾区科技成果转化基金的盘子有多大？")
+    assert "200亿元" in (answer.direct_answer or ""), answer.text
+    assert "60亿元" in (assistant.ask("中科院科技成果转化母基金体量多大？").direct_answer or "")
+
+
 def test_until_when_is_not_what_is_asked(assistant: Assistant) -> None:
     """「到…为止」 says until when, like 截至: what is counted is 创交会's 届."""
     answer = assistant.ask("创交会从2015年开始，到广州市科协写这份材料为止办了几届？")
