@@ -52,6 +52,9 @@ _NOW_ASKED = re.compile(r"现在|目前|如今|现有|至今")
 _RANGE_ON = re.compile(r"\s*[-—–~～]\s*\d+(?:\.\d+)?\s*[%％]?")
 # A figure followed by 的 (or 规模的) describes the noun after it.
 _DESCRIBES_NOUN = re.compile(r"\s*(?:规模)?的")
+# 「成为全市首个研发投入强度突破5%的区域」: 首个 before a deed and 的 says what was done
+# first, it is no place in a ranking (「居全市第一」).
+_FIRST_TO_DO = re.compile(r"[^，,。；;、]{1,24}?的")
 # Both ends of a change asked: 「从多少提高到了多少」.
 _FROM_TO = re.compile(
     r"[从由][^，。？?]{0,8}(?:多少|几)[^，。？?]{0,12}(?:到|至)[^，。？?]{0,4}(?:多少|几)"
@@ -234,6 +237,7 @@ def _span_fit(
     )
     upper = _RANGE_ON.match(text, span.end)
     describes = bool(_DESCRIBES_NOUN.match(text, upper.end() if upper else span.end))
+    describes |= span.text in ("首个", "首家") and bool(_FIRST_TO_DO.match(text, span.end))
     named = _named_before(question.attribute_terms, text, span)
     # (a multi-part question's later parts name their own figures: the first part's is not
     # picked by them)

@@ -249,6 +249,7 @@ def asked_types(question: str) -> tuple[str, ...]:
             found.append((match.start(), answer_type))
     clauses = _clauses(question)
     found = [(pos, t) for pos, t in found if not _stated_in_clause(question, clauses, pos, t)]
+    found = [(pos, t) for pos, t in found if not _ranked_topic(question, clauses, pos, t, found)]
     for clause_start, clause in clauses:
         bare = _BARE_COUNT.search(clause)
         if bare and not any(clause_start <= pos < clause_start + len(clause) for pos, _ in found):
@@ -291,6 +292,26 @@ def _stated_in_clause(
         and answer_type in FIGURE_TYPES
         and bool(spans_of(clause, answer_type))
     )
+
+
+# A measure named as a noun (比重, 金额), not asked by 多少 or 几: the topic a rank may be of.
+_MEASURE_NOUN = re.compile(r"比例|占比|比重|份额|增长率|增速|增幅|金额|强度")
+
+
+def _ranked_topic(
+    question: str,
+    clauses: list[tuple[int, str]],
+    position: int,
+    answer_type: str,
+    found: list[tuple[int, str]],
+) -> bool:
+    """「研发投入占GDP的比重在全市排第几」: a share or an amount named as a noun before a rank
+    asked in its clause is what is ranked; the rank is asked, not the share."""
+    if answer_type not in (SHARE, AMOUNT) or not _MEASURE_NOUN.match(question, position):
+        return False
+    start, clause = next((s, c) for s, c in reversed(clauses) if s <= position)
+    end = start + len(clause)
+    return any(t == RANK and position < p < end for p, t in found)
 
 
 def _measure_for_figure(
@@ -438,6 +459,7 @@ def spans_of(text: str, answer_type: str, counter: str = "") -> list[Span]:
             if not _is_year_count(text, s)
             and not _after_ordinal(text, s)
             and not _INDEFINITE.fullmatch(s.text)
+            and text[s.start - 1 : s.start] != "每"  # 「每万人」 is what a figure is per
         ]
     spans_pattern = _SPANS.get(answer_type)
     if not spans_pattern:

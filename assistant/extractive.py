@@ -333,12 +333,15 @@ def _city_for_wider_whole(question: Question, text: str) -> bool:
         return False
     for asked, owner in _WIDER_WHOLE:
         if asked.match(core.lstrip()):  # (the whole the question opens with is its subject)
-            return not any(
-                not _COMPARED_WITH.search(text[max(0, m.start() - 2) : m.start()])
-                and not _RANKED_IN.match(text[m.end() :])
-                for m in owner.finditer(text)
-            )
+            return all(_compared_with(text, m) for m in owner.finditer(text))
     return False
+
+
+def _compared_with(text: str, whole: re.Match[str]) -> bool:
+    """The whole (全省, 全市) stands as what a figure is compared with (占全省, 在全市) or
+    ranked in (居全市第一), not as whose figure it is."""
+    before = text[max(0, whole.start() - 2) : whole.start()]
+    return bool(_COMPARED_WITH.search(before) or _RANKED_IN.match(text[whole.end() :]))
 
 
 _WHOLE = re.compile(r"全(?:市|区|省|国)")
@@ -349,7 +352,10 @@ _LEADING_WHOLE = re.compile(r"^\s*(?:\d{4}\s*年\s*[，,]?\s*)?(全(?:市|区|�
 def _another_whole(question: Question, text: str) -> bool:
     """The sentence opens with a whole (全区) the question does not ask, while it asks
     another (全市): each level of government writes its own totals so."""
-    asked = set(_WHOLE.findall(question.core or question.text))
+    core = question.core or question.text
+    # (「在全市排第几」「占全市多少」: the whole a figure is ranked in or compared with is
+    # not whose figure is asked)
+    asked = {m.group() for m in _WHOLE.finditer(core) if not _compared_with(core, m)}
     lead = _LEADING_WHOLE.match(text)
     return bool(asked) and lead is not None and lead.group(1) not in asked
 
@@ -401,6 +407,22 @@ def _in_another_years_part(question: Question, sentence: Sentence) -> bool:
     for heading in sentence.passage.section.split(" > "):
         headed |= explicit_years(heading)
     return bool(headed) and not headed & planned
+
+
+# 「…125件，这在全国经开区里排第几」: a clause asking of the figure the one before states.
+_ASKS_OF_STATED = re.compile(r"[，,]\s*(?:这个数|这一数字|这个|这|那|该数|此)[^，,]*$")
+
+
+def _stated_figure_unwritten(question: Question, text: str) -> bool:
+    """The question states a figure and then asks its rank or share by pointing back at it
+    (「每万人发明专利拥有量125件，这在全国经开区里排第几」): official texts write a figure's
+    rank beside it, so a sentence that does not write the figure ranks something else
+    (「科技创新指数稳居全国经开区第一」)."""
+    stated = [compact(n) for n in question.names if any(ch.isdigit() for ch in n)]
+    core = (question.core or question.text).rstrip("？?。 ")
+    if not stated or not _ASKS_OF_STATED.search(core):
+        return False
+    return not any(figure in compact(text) for figure in stated)
 
 
 def _member_of_series(question: Question, text: str) -> bool:
@@ -467,6 +489,8 @@ def weigh_candidates(
             continue  # the district plan's 2025 targets are not the city's
         if _city_for_wider_whole(question, sentence.text):
             continue  # 「全市现有…近80家，居全省第一」 is no count of the province's
+        if _stated_figure_unwritten(question, sentence.text):
+            continue  # 「科技创新指数稳居…第一」 is no rank of the 125件 the question states
         if _in_another_years_part(question, sentence):
             continue  # the 2018 review's 「提高至45%」 is no target of the 2019 plan
         if _member_of_series(question, sentence.text):

@@ -19,8 +19,9 @@ from assistant.extractive import Extract
 from assistant.question import Question, compact
 from vectorstore.search import Passage
 
+# (几 after 这, 那, 近 points at some, 「这几年」: it asks nothing and stays in the setting)
 _ASK_WORDS = re.compile(
-    r"(?:多少|几)[万千百]?[个家项位名人件次届所只条场篇年]?|有?多[大高长久]"
+    r"(?:多少|(?<![这那近去前头])几)[万千百]?[个家项位名人件次届所只条场篇年]?|有?多[大高长久]"
     r"|哪(?:一)?[年个家些位里儿天]?|什么|谁|如何|怎么样?"
 )
 

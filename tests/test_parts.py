@@ -104,3 +104,9 @@ def test_every_part_stated_is_answered(
     assert not answer.refused, answer.text
     for value in expected:
         assert normalize_for_match(value) in normalize_for_match(answer.text), value
+
+
+def test_a_few_pointed_at_stays_in_the_setting() -> None:
+    """「这几年」 points at some years and asks nothing: the part keeps it as its setting."""
+    first = "“十三五”这几年，黄埔区研发投入占GDP的比重是从多少涨到多少的"
+    assert standalone_part("这个水平在全市排第几", first).startswith("“十三五”这几年")

@@ -93,6 +93,9 @@ TYPES = [
     ("每家机构一年能拿到多少技术性收入？", ("amount",)),
     ("有多少支持资金？", ("amount",)),
     ("多少企业获投资？", ("count",)),
+    # a share or an amount named as a noun before a rank asked is what is ranked
+    ("“十三五”期间，黄埔区研发投入占GDP的比重在全市排第几？", ("rank",)),
+    ("研发投入占GDP的比重是多少？在全市排第几？", ("share", "rank")),
 ]
 
 
@@ -215,6 +218,8 @@ def test_questions_without_framing_keep_their_whole_text(question: str) -> None:
         ("创交会每届能吸引多少观众到场？", "每年有超过80%的参展项目与新兴产业密切相关", False),
         ("创交会每届能吸引多少观众到场？", "累计吸引观众超过30万人次", True),
         ("广州一共建了多少院士专家工作站？", "全市已建成院士专家工作站124家", True),
+        # 「每万人」 is what a figure is per, no count of people
+        ("有多少人？", "每万人发明专利拥有量125件", False),
         # a bare 多少 asked of a stated whole (近80家…中) counts in the whole's counter
         ("全市近80家新型研发机构中，有多少纳入了省级序列？", "其中14家纳入省级序列", True),
         ("全市近80家新型研发机构中，有多少纳入了省级序列？", "占全省的70%", False),
