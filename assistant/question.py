@@ -435,7 +435,7 @@ class TermWeigher:
             *zones,
             *_stated_figures(clean, LIST in types),
             # (one the documents never write whole is the asker's wording: no name to check)
-            *(f for f in _funds_and_projects(core) if self._df(compact(f))),
+            *filter(None, map(self._known_tail, _funds_and_projects(core))),
         ]
         set_aside = "".join(_SET_ASIDE.findall(core))
         # a spoken word (沾边, which jieba's dictionary tags a place) names nothing
@@ -499,6 +499,15 @@ class TermWeigher:
             tuple((short, full) for short, full in self._aliases if full in compact(core)),
             tuple(dict.fromkeys(form for forms in lost.values() for form in forms)),
         )
+
+    def _known_tail(self, name: str) -> str:
+        """The longest tail of a fund's or project's name (six characters or more) that the
+        documents write: 「申请粤港澳大湾区科技成果转化基金」 names 粤港澳大湾区科技成果转化基金,
+        the verb before it is the asker's. '' when they write none."""
+        for start in range(len(name) - _FUND_NAME_CHARS + 1):
+            if self._df(compact(name[start:])):
+                return name[start:]
+        return ""
 
     def _a_scope(self, district: str) -> bool:
         """A district named by at most half of the documents is a scope (黄埔区, whose plan
@@ -876,6 +885,10 @@ _FUND_OR_PROJECT = re.compile(r"[\u4e00-\u9fff“”（）()]{4,24}?(?:基金|�
 _NOT_A_NAME = re.compile(r"^(?:的|了|在|和|与|及|对|把|将|有|是|为|投|设|推动|支持)")
 
 
+# The shortest full name of a fund or project (粤港澳大湾区科技成果转化基金 has 14).
+_FUND_NAME_CHARS = 6
+
+
 def _funds_and_projects(core: str) -> list[str]:
     """Funds and projects the question names in full (six characters or more, after the
     last function word): the answer must be about that one, not another fund."""
@@ -883,7 +896,7 @@ def _funds_and_projects(core: str) -> list[str]:
     for match in _FUND_OR_PROJECT.finditer(core):
         words = [w for w in re.split(r"[的了在和与及对把将是为里]", match.group()) if w]
         name = words[-1] if words else ""
-        if len(name) >= 6 and not _NOT_A_NAME.match(name):
+        if len(name) >= _FUND_NAME_CHARS and not _NOT_A_NAME.match(name):
             names.append(name)
     return names
 
