@@ -638,6 +638,8 @@ class TermWeigher:
             return " ".join(deed[:2])
         clauses = re.split(r"[，,；;：:]", core[: asked.start()])
         before = _LINKING.sub("", clauses[-1])
+        if _GIVER_BEFORE.search(before):
+            return ""  # 「财政一共给了多少钱」: 财政 gives the money asked, it is no attribute
         generic_head = _GENERIC_HEAD.search(before)
         if generic_head and "的" in before:
             # 「黄埔区的高企数量」: a noun between 的 and the head is what is counted;
@@ -831,6 +833,13 @@ _SPOKEN_ASKING = (("啥", "什么"), ("咋", "怎么"), ("盘子", "规模"), ("
 # about the fact the question has just stated, with no attribute of its own.
 _POINTS_BACK = re.compile(r"[，,]\s*(?:这|那)(?:是|就是|些是|个是)[^，,]*$")
 _POINTING_FEW = re.compile(r"(?<=[这那])几|(?<=近|去|前|头)几(?=年|天|周|个月)")
+
+
+# A giver and a verb of giving right before the question word (「财政一共给了多少钱」「市里
+# 拨了多少」): what is asked is what was given, written as 经费, 资金 or 支持.
+_GIVER_BEFORE = re.compile(
+    r"(?:财政|政府|市里|区里|省里|国家|上级)[^，,。？?]{0,4}?(?:给|拨|出|补|奖|投|花|安排)(?:了|过)?$"
+)
 
 
 def _standard_asking(text: str) -> str:

@@ -746,6 +746,7 @@ def test_a_list_of_counted_members_needs_their_names(assistant: Assistant) -> No
         "黄埔区每万人发明专利拥有量125件，这在全国经开区里排第几？",
         # a fund named after the asker's verb (找…投资): 177个 are 广州科技创新母基金's
         "公司打算找粤港澳大湾区科技成果转化基金投资，这只基金投了多少个项目了？",
+        "市财政一共给新型研发机构协同创新联盟拨了多少钱？",
         # a fund named in full: 「…环港科大(广州)…母基金…投资额已达2300万元」 is another fund's
         "粤港澳大湾区科技成果转化基金到目前已经投资了多少个项目、投了多少钱？",
         # a yearly intake asked: 「在校研究生规模不低于200人」 is the number enrolled
@@ -1221,6 +1222,8 @@ def test_a_total_since_a_year_is_the_reports_not_that_years(assistant: Assistant
         # (「全区研发R&D经费投入占GDP比重…居全市第一」); 首个…的区域 says what was done first
         ("“十三五”期间，黄埔区研发投入占GDP的比重在全市排第几？", "第一[1]"),
         ("我们想对接粤港澳大湾区科技成果转化基金，它的规模是多少？", "200亿元"),
+        # the giver (财政, 政府) before a verb of giving is no attribute: the money is asked
+        ("广州那20项产业链创新联合体攻关项目，政府总共拨了多少钱？", "2900万元"),
         # 上市公司 is the class the plan writes 上市企业: its documents are not only those
         # that write 上市公司
         ("黄埔区有几家科创板上市公司？", "5家"),
