@@ -22,7 +22,7 @@ from assistant.answer_form import (
     render_items,
     total_not_per_unit,
 )
-from assistant.answer_types import ASKING, ORGANISATION, SPAN_TYPES, spans_of
+from assistant.answer_types import ASKING, ORGANISATION, RANK, SPAN_TYPES, spans_of
 from assistant.decision import AnswerabilityModel, load_model
 from assistant.evidence import (
     ENUMERATION,
@@ -353,9 +353,14 @@ def _another_whole(question: Question, text: str) -> bool:
     """The sentence opens with a whole (全区) the question does not ask, while it asks
     another (全市): each level of government writes its own totals so."""
     core = question.core or question.text
-    # (「在全市排第几」「占全市多少」: the whole a figure is ranked in or compared with is
-    # not whose figure is asked)
-    asked = {m.group() for m in _WHOLE.finditer(core) if not _compared_with(core, m)}
+    # (「在全市排第几」「在全国高新区中的综合排名」: the whole a rank is taken in is not whose
+    # figure is asked; 「占全省…的比重」 still asks of a whole other than the sentence's)
+    ranked = RANK in question.types
+    asked = {
+        m.group()
+        for m in _WHOLE.finditer(core)
+        if not (_RANKED_IN.match(core, m.end()) or (ranked and _compared_with(core, m)))
+    }
     lead = _LEADING_WHOLE.match(text)
     return bool(asked) and lead is not None and lead.group(1) not in asked
 
