@@ -36,6 +36,7 @@ from assistant.parts import (
     names_its_own,
     part_left_open,
     quoted_answer,
+    ranks_a_figure_unwritten,
     standalone_part,
     unmarked,
     with_parts_added,
@@ -235,10 +236,11 @@ class Assistant:
             alone, own_words = asked[n]
             # a part with no word of its own asks another side of the lead's figure, which
             # official texts write in the same sentence (「促成600多个项目…，涉及金额近500亿元」)
-            if quoted_answer(alone, extract.quotes, tied=own_words):
+            said = unmarked(extract.direct_answer)
+            if quoted_answer(alone, extract.quotes, tied=own_words, said=said):
                 continue
             answers[n] = self._answered_alone(alone, filters, snapshot)
-            if answers[n].refused:
+            if answers[n].refused or ranks_a_figure_unwritten(part, said, answers[n]):
                 return part_left_open(part, n, extract, answers[n])
         if _fewer_figures(extract.direct_answer, len(parts)) and not any(
             map(asks_of_the_answer, parts)

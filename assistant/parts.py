@@ -13,7 +13,13 @@ from collections.abc import Sequence
 
 import jieba.posseg
 
-from assistant.answer_form import later_part_left_open, sources_line
+from assistant.answer_form import (
+    EVIDENCE_LEAD,
+    RELATED_LEAD,
+    later_part_left_open,
+    sources_line,
+)
+from assistant.answer_types import stated_types
 from assistant.evidence import typed_evidence
 from assistant.extractive import Extract
 from assistant.question import Question, compact
@@ -41,16 +47,43 @@ def asks_of_the_answer(part: str) -> bool:
     return bool(_OF_THE_ANSWER.match(part))
 
 
-def quoted_answer(part: Question, quotes: Sequence[tuple[Passage, str]], tied: bool = True) -> bool:
+# 「这个数量在全国城市中排第几」「该数字占全省多少」: a part asking of the first part's figure.
+_OF_THE_FIGURE = re.compile(
+    r"^(?:那么|那)?(?:这个|这一|这|该|此)(?:个)?(?:数量|数字|数|规模|金额|比例|水平)"
+)
+
+
+def ranks_a_figure_unwritten(part: str, said: str, answer: Extract) -> bool:
+    """The part asks of the first part's figure (「这个数量…排第几」) and its own answer stands
+    on a sentence that does not write that figure (`said`, the first line): a rank or share
+    of another thing (「…全国总决赛初创企业组第一名」)."""
+    figures = [compact(s.text) for s in stated_types(said)]
+    if not figures or not _OF_THE_FIGURE.match(part):
+        return False
+    lead = compact(answer.quotes[0][1]) if answer.quotes else ""
+    return not any(f in lead for f in figures)
+
+
+def quoted_answer(
+    part: Question, quotes: Sequence[tuple[Passage, str]], tied: bool = True, said: str = ""
+) -> bool:
     """A quoted sentence already holds a figure of the part's type by its attribute: a
-    share or rank of the first part's figure is written beside it (「…21 项，占全省 47%」).
+    share or rank of the first part's figure is written beside it (「…21 项，占全省 47%」),
+    so a sentence that does not write the figures the first line states (`said`) speaks of
+    something else (「…全国总决赛初创企业组第一名」 ranks no 335家).
     Untied, the lead sentence need only hold a figure of the part's type."""
     if not tied:
         passage, text = quotes[0] if quotes else (None, "")
         row = passage is not None and passage.chunk.kind == "table_row"
         return bool(text and typed_evidence(part, text, row, tie=False).spans)
+    figures = [compact(s.text) for s in stated_types(said)]
+    beside = [
+        (passage, text)
+        for passage, text in quotes
+        if not figures or any(f in compact(text) for f in figures)
+    ]
     held = (
-        typed_evidence(part, text, passage.chunk.kind == "table_row") for passage, text in quotes
+        typed_evidence(part, text, passage.chunk.kind == "table_row") for passage, text in beside
     )
     return any(evidence.attribute > 0 and evidence.spans for evidence in held)
 
@@ -91,6 +124,8 @@ def part_left_open(part: str, n: int, whole: Extract, refused: Extract) -> Extra
     else:
         line = f"文档没有给出“{part}”。"
     related = refused.text[refused.text.find("\n") :] if "\n" in refused.text else ""
+    # (a part answered by a sentence about something else: its quotes are only related)
+    related = related.replace(f"\n{EVIDENCE_LEAD}\n", f"\n\n{RELATED_LEAD}\n", 1)
     return Extract(line + related, refused.quotes, True, ())
 
 

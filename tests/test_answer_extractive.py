@@ -747,6 +747,11 @@ def test_a_list_of_counted_members_needs_their_names(assistant: Assistant) -> No
         # a fund named after the asker's verb (找…投资): 177个 are 广州科技创新母基金's
         "公司打算找粤港澳大湾区科技成果转化基金投资，这只基金投了多少个项目了？",
         "市财政一共给新型研发机构协同创新联盟拨了多少钱？",
+        # a later part asking of the first part's figure is answered only beside it: 「…全国总
+        # 决赛初创企业组第一名」 ranks no 335家, and 「总数突破 1.1 万家，居全国第三」 ranks the
+        # total, not the 2000 added
+        "全市科技企业孵化器有多少家？这个数在全国排第几？",
+        "广州新增高新技术企业多少家？新增数量全国城市排第几？",
         # a fund named in full: 「…环港科大(广州)…母基金…投资额已达2300万元」 is another fund's
         "粤港澳大湾区科技成果转化基金到目前已经投资了多少个项目、投了多少钱？",
         # a yearly intake asked: 「在校研究生规模不低于200人」 is the number enrolled

@@ -110,3 +110,17 @@ def test_a_few_pointed_at_stays_in_the_setting() -> None:
     """「这几年」 points at some years and asks nothing: the part keeps it as its setting."""
     first = "“十三五”这几年，黄埔区研发投入占GDP的比重是从多少涨到多少的"
     assert standalone_part("这个水平在全市排第几", first).startswith("“十三五”这几年")
+
+
+def test_a_part_left_open_quotes_its_sentences_as_related() -> None:
+    """A part answered by a sentence about something else is left open: its quotes follow as
+    related passages, not as evidence."""
+    from assistant.answer_form import EVIDENCE_LEAD, RELATED_LEAD
+    from assistant.extractive import Extract
+    from assistant.parts import part_left_open
+
+    whole = Extract("335家[1]\n依据：\n- 「…」[1]", (), False, (), "335家[1]")
+    other = Extract(f"第一名[1]\n{EVIDENCE_LEAD}\n- 「…第一名」[1]", (), False, (), "第一名[1]")
+    left = part_left_open("这个数在全国排第几", 1, whole, other)
+    assert left.refused and left.text.startswith("文档只回答了前一问（335家）")
+    assert RELATED_LEAD in left.text and EVIDENCE_LEAD not in left.text
