@@ -46,6 +46,7 @@ from assistant.question import (
     asks_of_whole_city,
     bigram_share,
     compact,
+    untitled,
 )
 from ingest.chunking import Chunk
 from ingest.sentences import split_sentences
@@ -405,7 +406,8 @@ def _in_another_years_part(question: Question, sentence: Sentence) -> bool:
     (「按照2019年的工作安排，…比例要提到多少」), and the sentence stands under a heading of
     another year (「一、2018 年主要工作成效」): a report's look back states what was done,
     however much 「提高至45%」 reads like a target."""
-    planned = {int(m.group(1)) for m in _PLAN_PART_ASKED.finditer(question.text)}
+    # (a cited title, 《…2018年工作总结和2019年工作安排》, names the whole report, not a part)
+    planned = {int(m.group(1)) for m in _PLAN_PART_ASKED.finditer(untitled(question.text))}
     if not planned:
         return False
     headed: set[int] = set()

@@ -1226,6 +1226,13 @@ def test_a_total_since_a_year_is_the_reports_not_that_years(assistant: Assistant
         # 全市 is the whole the district is ranked in, not another whole's sentence
         # (「全区研发R&D经费投入占GDP比重…居全市第一」); 首个…的区域 says what was done first
         ("“十三五”期间，黄埔区研发投入占GDP的比重在全市排第几？", "第一[1]"),
+        # a cited title naming both parts of a work report (…2018年工作总结和2019年工作安排)
+        # places the answer in neither
+        (
+            "据《强化科技创新引领 推动高质量发展 共建粤港澳大湾区国际科技创新中心——广州市科学技术局"
+            "2018年工作总结和2019年工作安排》，2018年底，广州省级新型研发机构总数达到多少家？",
+            "50家",
+        ),
         ("我们想对接粤港澳大湾区科技成果转化基金，它的规模是多少？", "200亿元"),
         # the giver (财政, 政府) before a verb of giving is no attribute: the money is asked
         ("广州那20项产业链创新联合体攻关项目，政府总共拨了多少钱？", "2900万元"),
