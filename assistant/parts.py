@@ -19,7 +19,7 @@ from assistant.answer_form import (
     later_part_left_open,
     sources_line,
 )
-from assistant.answer_types import stated_types
+from assistant.answer_types import AMOUNT, stated_types
 from assistant.evidence import typed_evidence
 from assistant.extractive import Extract
 from assistant.question import Question, compact
@@ -82,10 +82,25 @@ def quoted_answer(
         for passage, text in quotes
         if not figures or any(f in compact(text) for f in figures)
     ]
+    if _money_only(part) and any(s.type == AMOUNT for s in stated_types(said)):
+        # 「…促成600多个项目转化落地，涉及金额近500亿元」: money asked in a word for money (资金,
+        # 钱) is answered by the amount the first line states beside the first part's figure,
+        # however the text names it
+        return True
     held = (
         typed_evidence(part, text, passage.chunk.kind == "table_row") for passage, text in beside
     )
     return any(evidence.attribute > 0 and evidence.spans for evidence in held)
+
+
+# Words that say only "money": as a part's whole attribute they ask any amount.
+_MONEY_WORDS = frozenset({"资金", "钱", "金额", "经费", "费用", "资金量", "款项"})
+
+
+def _money_only(part: Question) -> bool:
+    """The part asks an amount and names it only as money (「牵涉的资金大致是多少」)."""
+    words = {t.text for t in part.attribute_terms}
+    return part.types[:1] == (AMOUNT,) and bool(words) and words <= _MONEY_WORDS
 
 
 # What a part may say besides an attribute: the scope a share or rank is taken in (全市,

@@ -752,6 +752,8 @@ def test_a_list_of_counted_members_needs_their_names(assistant: Assistant) -> No
         # total, not the 2000 added
         "全市科技企业孵化器有多少家？这个数在全国排第几？",
         "广州新增高新技术企业多少家？新增数量全国城市排第几？",
+        # money asked of a part whose first line states no amount
+        "创交会累计发布了多少个创新创业成果？背后的资金有多少？",
         # a fund named in full: 「…环港科大(广州)…母基金…投资额已达2300万元」 is another fund's
         "粤港澳大湾区科技成果转化基金到目前已经投资了多少个项目、投了多少钱？",
         # a yearly intake asked: 「在校研究生规模不低于200人」 is the number enrolled
@@ -1236,6 +1238,9 @@ def test_a_total_since_a_year_is_the_reports_not_that_years(assistant: Assistant
         ("我们想对接粤港澳大湾区科技成果转化基金，它的规模是多少？", "200亿元"),
         # the giver (财政, 政府) before a verb of giving is no attribute: the money is asked
         ("广州那20项产业链创新联合体攻关项目，政府总共拨了多少钱？", "2900万元"),
+        # money asked in a word for money (资金) is the amount the first line states beside the
+        # first part's figure (「…促成600多个项目转化落地，涉及金额近500亿元」)
+        ("创交会这些年一共促成了多少个项目转化落地？牵涉的资金大概有多少？", "近500亿元"),
         # 上市公司 is the class the plan writes 上市企业: its documents are not only those
         # that write 上市公司
         ("黄埔区有几家科创板上市公司？", "5家"),
