@@ -201,6 +201,8 @@ _SPANS: dict[str, re.Pattern[str]] = {
     ),
     PLACE: re.compile(
         r"[\u4e00-\u9fff]{2,6}?(?:省|市|区|县|镇|街道|新城|科学城|知识城|岛|湾区)"
+        # a site a thing is built at: 「…在巨湾技研南沙总部基地建成投产」
+        r"|(?<=在)[^\s，,。；;、：:]{2,16}?(?:基地|园区|产业园)(?=建成|投产|落成|开工|落户)"
         # cities and countries written without a suffix (「参照北京协同院模式」)
         rf"|{PLACE_NAMES}"
         # a venue: 「大会在广州(国际)科技成果转化天河基地召开」

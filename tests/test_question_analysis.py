@@ -232,6 +232,12 @@ def test_an_asked_unit_of_measure_must_be_the_figures_unit(
     assert bool(spans_of(text, "count", counter)) is answers, (counter, text)
 
 
+def test_a_site_a_thing_is_built_at_is_a_place() -> None:
+    text = "全球首家超快动力电池专业工厂在巨湾技研南沙总部基地建成投产;"
+    assert [s.text for s in spans_of(text, "place")] == ["巨湾技研南沙总部基地"]
+    assert spans_of("将创交会成果转化基地从原来的36家增至66家", "place") == []
+
+
 def test_a_city_or_a_country_is_a_place_without_a_suffix() -> None:
     text = "参照北京协同院模式，联合以色列、新加坡的高校。"
     assert [s.text for s in spans_of(text, "place")] == ["北京", "以色列", "新加坡"]
