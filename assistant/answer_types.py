@@ -496,7 +496,10 @@ def _organisation_name(span: Span) -> Span | None:
 # 「艾目易成功研制国内唯一的手术机器人定位系统」: a firm is often named by its brand alone,
 # with no suffix, as the subject that opens a sentence of what it achieved.
 _SUBJECT_BEFORE_DEED = re.compile(
-    r"^\s*([\u4e00-\u9fffA-Za-z]{2,8}?)(?=成功|研制|研发|推出|发布|建成|打造|推动|牵头|获批|荣获|入选)"
+    r"^\s*([\u4e00-\u9fffA-Za-z]{2,8}?)(?=成功|研制|研发|推出|发布|建成|打造|推动|牵头|获批|荣获|入选"
+    # 「亿航智能作为…代表企业,成为…」「中科宇航“力箭一号”运载火箭…」: a firm as what it is,
+    # or before the product it makes
+    r"|作为|成为|[“\"「][^”\"」]{2,10}[”\"」])"
 )
 # Who is no firm: a place or a whole (全市, 我区), an office, a pronoun.
 _NO_FIRM = re.compile(r"^(?:全|我|本|该|其|此|各)|[省市区县镇]$|政府|部门|局$|委$")

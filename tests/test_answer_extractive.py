@@ -1243,6 +1243,9 @@ def test_a_total_since_a_year_is_the_reports_not_that_years(assistant: Assistant
         ("创交会这些年一共促成了多少个项目转化落地？牵涉的资金大概有多少？", "近500亿元"),
         # a site a thing is built at (在…基地建成投产) answers where
         ("全球首家超快动力电池专业工厂建在哪？", "南沙总部基地"),
+        # a firm named by its brand, as what it is or before its product
+        ("广州哪家企业是eVTOL行业全球首个三证齐全的？", "亿航智能"),
+        ("“力箭一号”火箭是哪家公司造的？", "中科宇航"),
         # 上市公司 is the class the plan writes 上市企业: its documents are not only those
         # that write 上市公司
         ("黄埔区有几家科创板上市公司？", "5家"),

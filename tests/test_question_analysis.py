@@ -232,6 +232,18 @@ def test_an_asked_unit_of_measure_must_be_the_figures_unit(
     assert bool(spans_of(text, "count", counter)) is answers, (counter, text)
 
 
+def test_a_firm_may_be_named_by_its_brand_as_what_it_is_or_before_its_product() -> None:
+    from assistant.answer_types import brand_subjects
+
+    assert [s.text for s in brand_subjects("亿航智能作为广州低空经济的代表企业,成为…")] == [
+        "亿航智能"
+    ]
+    assert [s.text for s in brand_subjects("中科宇航“力箭一号”运载火箭已将57颗卫星…")] == [
+        "中科宇航"
+    ]
+    assert brand_subjects("广州作为国家中心城市,…") == []  # a place
+
+
 def test_a_site_a_thing_is_built_at_is_a_place() -> None:
     text = "全球首家超快动力电池专业工厂在巨湾技研南沙总部基地建成投产;"
     assert [s.text for s in spans_of(text, "place")] == ["巨湾技研南沙总部基地"]
