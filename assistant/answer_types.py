@@ -251,7 +251,9 @@ def asked_types(question: str) -> tuple[str, ...]:
             found.append((match.start(), answer_type))
     clauses = _clauses(question)
     found = [(pos, t) for pos, t in found if not _stated_in_clause(question, clauses, pos, t)]
-    found = [(pos, t) for pos, t in found if not _ranked_topic(question, clauses, pos, t, found)]
+    found = [
+        cue for cue in found if not _ranked_topic(question, _clause_at(clauses, cue[0]), cue, found)
+    ]
     for clause_start, clause in clauses:
         bare = _BARE_COUNT.search(clause)
         if bare and not any(clause_start <= pos < clause_start + len(clause) for pos, _ in found):
@@ -286,7 +288,7 @@ def _stated_in_clause(
     type and asks nothing states a premise; the question asks only in its other clauses."""
     if not ASKING.search(question):
         return False
-    start, clause = next((s, c) for s, c in reversed(clauses) if s <= position)
+    start, clause = _clause_at(clauses, position)
     if answer_type in FIGURE_TYPES and _DATED_HEAD.search(question[start:position]):
         return True  # 「是哪一年的排名结果」: the ranking is what is dated, not asked
     return (
@@ -301,18 +303,15 @@ _MEASURE_NOUN = re.compile(r"比例|占比|比重|份额|增长率|增速|增幅
 
 
 def _ranked_topic(
-    question: str,
-    clauses: list[tuple[int, str]],
-    position: int,
-    answer_type: str,
-    found: list[tuple[int, str]],
+    question: str, clause: tuple[int, str], cue: tuple[int, str], found: list[tuple[int, str]]
 ) -> bool:
-    """「研发投入占GDP的比重在全市排第几」: a share or an amount named as a noun before a rank
-    asked in its clause is what is ranked; the rank is asked, not the share."""
+    """「研发投入占GDP的比重在全市排第几」: a share or an amount named as a noun (the cue at
+    its position) before a rank asked in its clause is what is ranked; the rank is asked,
+    not the share."""
+    position, answer_type = cue
     if answer_type not in (SHARE, AMOUNT) or not _MEASURE_NOUN.match(question, position):
         return False
-    start, clause = next((s, c) for s, c in reversed(clauses) if s <= position)
-    end = start + len(clause)
+    end = clause[0] + len(clause[1])
     return any(t == RANK and position < p < end for p, t in found)
 
 
@@ -328,10 +327,15 @@ def _measure_for_figure(
     while a figure is asked, says what the figure is for. Only 怎样/如何/怎么 always ask how."""
     if answer_type != MEASURE or question.startswith(("怎样", "如何", "怎么"), position):
         return False
-    start, clause = next((s, c) for s, c in reversed(clauses) if s <= position)
+    start, clause = _clause_at(clauses, position)
     figures = [p for p, t in found if t in FIGURE_TYPES]
     in_clause = any(start <= p < start + len(clause) for p in figures)
     return in_clause or (bool(figures) and not ASKING.search(clause))
+
+
+def _clause_at(clauses: list[tuple[int, str]], position: int) -> tuple[int, str]:
+    """(start, text) of the clause holding `position`."""
+    return next((s, c) for s, c in reversed(clauses) if s <= position)
 
 
 def _clauses(text: str) -> list[tuple[int, str]]:
