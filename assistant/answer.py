@@ -230,13 +230,13 @@ class Assistant:
         first = self._analyse(parts[0] + "？")
         asked = [self._part_question(analysed, first, parts, n) for n in range(len(parts))]
         answers: dict[int, Extract] = {}
+        said = unmarked(extract.direct_answer)  # the first line, without its markers
         for n, part in enumerate(parts):
             if asks_of_the_answer(part):
                 continue
             alone, own_words = asked[n]
             # a part with no word of its own asks another side of the lead's figure, which
             # official texts write in the same sentence (「促成600多个项目…，涉及金额近500亿元」)
-            said = unmarked(extract.direct_answer)
             if quoted_answer(alone, extract.quotes, tied=own_words, said=said):
                 continue
             answers[n] = self._answered_alone(alone, filters, snapshot)

@@ -403,8 +403,8 @@ def asked_counter(question: str) -> str:
         return unit.group(1)
     # 「有几位院士？发表了几篇论文？」: each part's counter counts its own figure
     asked = re.findall(rf"{_COUNT_ASKED}([{COUNTERS}])", question)
-    bare = _BARE_COUNT.search(question)
-    if not asked and bare is not None:
+    bare = None if asked else _BARE_COUNT.search(question)
+    if bare is not None:
         whole = _whole_stated_before(question, bare.start())
         if whole is not None and whole.type == COUNT:
             asked = re.findall(rf"[{COUNTERS}]", whole.text)[-1:]  # 「近80家…中，有多少…」

@@ -53,11 +53,16 @@ _OF_THE_FIGURE = re.compile(
 )
 
 
+def _figures_of(said: str) -> list[str]:
+    """The figures a first line states, in matching form (「335家」)."""
+    return [compact(s.text) for s in stated_types(said)]
+
+
 def ranks_a_figure_unwritten(part: str, said: str, answer: Extract) -> bool:
     """The part asks of the first part's figure (「这个数量…排第几」) and its own answer stands
     on a sentence that does not write that figure (`said`, the first line): a rank or share
     of another thing (「…全国总决赛初创企业组第一名」)."""
-    figures = [compact(s.text) for s in stated_types(said)]
+    figures = _figures_of(said)
     if not figures or not _OF_THE_FIGURE.match(part):
         return False
     lead = compact(answer.quotes[0][1]) if answer.quotes else ""
@@ -76,17 +81,17 @@ def quoted_answer(
         passage, text = quotes[0] if quotes else (None, "")
         row = passage is not None and passage.chunk.kind == "table_row"
         return bool(text and typed_evidence(part, text, row, tie=False).spans)
-    figures = [compact(s.text) for s in stated_types(said)]
-    beside = [
-        (passage, text)
-        for passage, text in quotes
-        if not figures or any(f in compact(text) for f in figures)
-    ]
     if _money_only(part) and any(s.type == AMOUNT for s in stated_types(said)):
         # 「…促成600多个项目转化落地，涉及金额近500亿元」: money asked in a word for money (资金,
         # 钱) is answered by the amount the first line states beside the first part's figure,
         # however the text names it
         return True
+    figures = _figures_of(said)
+    beside = [
+        (passage, text)
+        for passage, text in quotes
+        if not figures or any(f in compact(text) for f in figures)
+    ]
     held = (
         typed_evidence(part, text, passage.chunk.kind == "table_row") for passage, text in beside
     )
