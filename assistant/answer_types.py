@@ -107,9 +107,10 @@ _CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
             rf"|多少(?:(?![{COUNTERS}])|(?=支[持撑]))(?:(?![获得拿有是])[\u4e00-\u9fff]){{0,4}}?"
             r"(?:资金|经费|补贴|补助|资助|奖励|奖金|会费|费用"
             r"|租金|预算|投资|税|贷款|融资|收入"
-            r"|营收|产值|资本)"
+            r"|营收|产值|资本|利润|利税|销售额|营业额)"
             # (规模 is not among them: 基金规模 is money, 在校研究生规模 a head count)
-            r"|(?:补贴|奖励|资助|会费|费用|租金|经费|预算|投资|投入|资金|资本|钱|[^，。？\s]额|产值|营收|收入)"
+            r"|(?:补贴|奖励|资助|会费|费用|租金|经费|预算|投资|投入|资金|资本|钱|[^，。？\s]额|产值|营收|收入"
+            r"|利润|利税)"
             r"[^，。？占]{0,8}(?:多少|多大|(?<![哪好十])几)"  # (「经费在研发经费里占多大比重」 asks a share)
         ),
     ),
@@ -265,14 +266,22 @@ def asked_types(question: str) -> tuple[str, ...]:
     ]
     ordered = [t for _, t in sorted(found)]
     types = tuple(dict.fromkeys(ordered))
-    if ORGANISATION in types and PERSON not in types and _PERSONS_POST.search(question):
-        # 「组长由谁担任」: 由谁 asks for a person when a post held by one is named
+    if (
+        ORGANISATION in types
+        and PERSON not in types
+        and _PERSONS_POST.search(question)
+        and not _BODY_ASKED.search(question)
+    ):
+        # 「组长由谁担任」: 由谁 asks for a person when a post held by one is named (not
+        # 「充当秘书长角色的是哪家单位」: a body's class noun is asked for by name)
         types = tuple(PERSON if t == ORGANISATION else t for t in types)
     if LIST in types and MEASURE in types:
         types = tuple(t for t in types if t != MEASURE)  # 「有哪些措施」 lists measures
     return types or (OTHER,)
 
 
+# 「哪家单位」「哪个机构」: the question names the class of body it wants.
+_BODY_ASKED = re.compile(r"哪[家个一]?[^，。？?]{0,4}?(?:单位|机构|部门|企业|公司|组织)")
 # A post a person holds (组长), not one a body holds (秘书长单位).
 _PERSONS_POST = re.compile(rf"(?:{ROLE.pattern})(?!单位|机构|部门|公司|组织)")
 # A question word of time right before the cue: the cued noun is what is dated.
@@ -331,6 +340,12 @@ def _measure_for_figure(
     figures = [p for p, t in found if t in FIGURE_TYPES]
     in_clause = any(start <= p < start + len(clause) for p in figures)
     return in_clause or (bool(figures) and not ASKING.search(clause))
+
+
+def asking_clauses(core: str) -> list[str]:
+    """The clauses of the focus (split at commas and semicolons) that ask something: a
+    clause before them states the setting (「2024年新培养了技术经理人，现在总共有多少」)."""
+    return [c for c in re.split(r"[，,；;]", core) if ASKING.search(c)]
 
 
 def _clause_at(clauses: list[tuple[int, str]], position: int) -> tuple[int, str]:

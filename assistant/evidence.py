@@ -42,6 +42,7 @@ from assistant.answer_types import (
 )
 from assistant.clauses import CLAUSE_END, clause_around, clause_bounds
 from assistant.figure_kinds import (
+    another_money_quantity,
     counts_another_after,
     flow_for_stock,
     joint_for_one,
@@ -156,6 +157,7 @@ def typed_evidence(
             and not _part_of_asked_whole(question, region, s)
             and not _target_for_actual(question, region, s)
             and not flow_for_stock(question, region, s)
+            and not another_money_quantity(question, region, s)
             and not total_for_each(question, region, s)
             and not counts_another_after(question, region, s)
             and not joint_for_one(question, region, s)

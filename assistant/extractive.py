@@ -22,7 +22,7 @@ from assistant.answer_form import (
     render_items,
     total_not_per_unit,
 )
-from assistant.answer_types import ASKING, ORGANISATION, RANK, SPAN_TYPES, spans_of
+from assistant.answer_types import ORGANISATION, RANK, SPAN_TYPES, asking_clauses, spans_of
 from assistant.decision import AnswerabilityModel, load_model
 from assistant.evidence import (
     ENUMERATION,
@@ -320,11 +320,6 @@ _COMPARED_WITH = re.compile(r"(?:占|居|列|在|于|超|位居|排名|领先)$"
 _RANKED_IN = re.compile(r"(?:的)?(?:第|前|首|排|领先|最)")
 
 
-def _asking_clauses(core: str) -> list[str]:
-    """The clauses of the focus (split at commas and semicolons) that ask something."""
-    return [c for c in re.split(r"[，,；;]", core) if ASKING.search(c)]
-
-
 def _city_for_wider_whole(question: Question, text: str) -> bool:
     """The question opens with a wider whole (全省, 全国) as its subject and names neither
     the city nor a district, and the text names that whole only as what a figure is compared
@@ -332,7 +327,7 @@ def _city_for_wider_whole(question: Question, text: str) -> bool:
     a fact and then asks in one clause, 「…排全省第一，那全广东一共有多少家」, is read by
     that clause.)"""
     core = question.core or question.text
-    asking = _asking_clauses(core)
+    asking = asking_clauses(core)
     if len(asking) == 1:
         core = _POINTER_START.sub("", asking[0])
     if re.search(r"广州|全市|市里|本市", core) or GUANGZHOU_DISTRICT.search(core):
@@ -395,7 +390,7 @@ def _per_unit_unwritten(question: Question, text: str) -> bool:
     is the asker's sum, not something the documents state."""
     if question.kind != "figure":
         return False
-    asked = any(_PER_UNIT_ASKED.search(c) for c in _asking_clauses(question.core or question.text))
+    asked = any(_PER_UNIT_ASKED.search(c) for c in asking_clauses(question.core or question.text))
     return asked and not _PER_UNIT_WRITTEN.search(text)
 
 

@@ -14,7 +14,7 @@ import re
 
 import jieba.posseg
 
-from assistant.answer_types import AMOUNT, ASKING, COUNT, COUNTERS, Span
+from assistant.answer_types import AMOUNT, ASKING, COUNT, COUNTERS, Span, asking_clauses
 from assistant.clauses import CLAUSE_END, clause_around, clause_bounds
 from assistant.question import Question, compact
 
@@ -33,6 +33,8 @@ _FLOW_ASKED = re.compile(
     r"新增|新(?:培养|引进|认定|培育|建|设)|当年|全年|年内|(?<![上前])一年|每年|(?<![比较])去年|今年"
 )
 _YEAR_END = re.compile(r"(?:到|截至|截止)\s*(?:19|20)\d{2}\s*年(?:底|末)")
+# 「现在总共有多少」「目前累计有几家」: a total held now, whatever year the question is set in.
+_NOW = re.compile(r"现在|目前|如今|至今|迄今|眼下")
 _FLOW_SET = re.compile(
     r"新(?:增|培养|引进|认定|培育|建|设立|注册|登记|获批|入选|落户|签约|招引)[^，,。；;]{0,16}$"
 )
@@ -60,16 +62,44 @@ def flow_for_stock(question: Question, region: str, span: Span) -> bool:
     with 累计, 共, 现有; a question asking one kind names its marker."""
     if span.type not in (COUNT, AMOUNT):
         return False
-    asked = question.core or question.text
+    core = question.core or question.text
+    asked = "，".join(asking_clauses(core)) or core
     before = region[clause_bounds(region, span)[0] : span.start]
     stock, flow = bool(_STOCK_ASKED.search(asked)), bool(_FLOW_ASKED.search(asked))
-    as_of = question.as_of or _YEAR_END.search(asked)
+    as_of = question.as_of or _YEAR_END.search(core) or _NOW.search(asked)
     if stock and not flow and (as_of or not question.years):
         # (a year asked, not as of its end, asks what that year added as well)
         return bool(_FLOW_SET.search(before)) and not _STOCK_SET.search(before)
     if flow and not stock:
         return bool(_STOCK_SET.search(before)) and not _FLOW_SET.search(before)
     return False
+
+
+# The money quantities official statistics keep apart: what is earned (利润) is not what is
+# sold (销售收入), produced (产值) or paid in tax (税收).
+_MONEY_QUANTITIES = (
+    ("profit", re.compile(r"利润|净利|盈利|利税")),
+    ("revenue", re.compile(r"收入|营收|销售额|营业额")),
+    ("output", re.compile(r"产值|产出")),
+    ("tax", re.compile(r"税收|纳税|税额")),
+)
+
+
+def another_money_quantity(question: Question, region: str, span: Span) -> bool:
+    """A question asking one money quantity (「创造了多少利润」) is not answered by a figure
+    whose clause names another and not the asked one (「产生销售收入300亿元」): a plan or
+    report states each of them as its own indicator."""
+    core = question.core or question.text
+    asked = _money_quantities("，".join(asking_clauses(core)) or core)
+    if len(asked) != 1:
+        return False
+    stated = _money_quantities(clause_around(region, span))
+    return bool(stated) and not stated & asked
+
+
+def _money_quantities(text: str) -> set[str]:
+    """The money quantities a text names."""
+    return {name for name, words in _MONEY_QUANTITIES if words.search(text)}
 
 
 # What a unit measures: 「±800千伏」 states a voltage, 「3.6平方公里」 an area.

@@ -935,7 +935,7 @@ _SIDE_BY_SIDE = re.compile(
 
 
 # How people write the whole city: 全市, 全广州, 整个广州(市), 广州(市)整个城市, 广州全城.
-_WHOLE_CITY = re.compile(r"全市|全广州|整个广州|广州市?(?:全市|全城|整个城市|全域|市域)")
+_WHOLE_CITY = re.compile(r"全市|全广州|整个广州|广州市?(?:全市|全城|整个城?市|全域|市域)")
 
 
 def asks_of_whole_city(core: str) -> bool:

@@ -53,6 +53,10 @@ ANSWERABLE = [
     ("黄埔区每万人拥有高价值发明专利数的目标是多少？", ("50", "75")),
     # entities
     ("新型研发机构协同创新联盟的秘书长单位是哪家？", ("大湾区科技创新服务中心",)),
+    # a post named (秘书长) and a body asked by its class noun (哪家单位)
+    ("协同创新联盟里扮演秘书长角色的是哪家单位？", ("大湾区科技创新服务中心",)),
+    # the money quantity asked is the one the sentence names (销售收入)
+    ("产学研技术创新联盟的成果产业化后产生了多少销售收入？", ("300 亿元",)),
     ("广州市科协的“一中心”指的是什么？", ("广州国际技术交易服务中心",)),
     ("哪家广州企业是eVTOL行业内全球首个三证齐全的企业？", ("亿航智能",)),
     # lists
@@ -762,6 +766,11 @@ def test_a_list_of_counted_members_needs_their_names(assistant: Assistant) -> No
         "截至2024年底，广州技术经理人总数是多少？",
         "广州现有技术经理人多少名？",
         "全市一共有多少位技术经理人？",
+        # the total asked in its own clause after a clause that sets the year's addition
+        "2024年广州新培养了技术经理人，那技术经理人目前一共有多少名？",
+        # profit asked: 「产生销售收入 300 亿元」 is sales, another money quantity
+        "全市产学研技术创新联盟实现成果产业化后带来了多少利润？",
+        "产学研技术创新联盟的成果产业化，一共赚了多少利润？",
         # 项目 asked: 「带动12个投资主体参与项目投资」 counts 投资主体, and names 项目 elsewhere
         "环港科大（广州）科技成果转化母基金一共投了多少个港科大（广州）的项目？",
         # the whole asked, its gloss in brackets: 「首批成员单位包含38家新型研发机构」 is a part

@@ -53,6 +53,14 @@ def test_a_later_part_the_documents_leave_open_is_refused_saying_so(
     assert answer.citations  # the closest passages are still shown
 
 
+def test_a_total_asked_after_a_years_addition_is_no_addition(assistant: Assistant) -> None:
+    """The second part asks a total held (现在总共): the first part's setting (2024年新培养)
+    does not make it ask that year's addition, which is all the documents give."""
+    answer = assistant.ask("2024年广州新培养了多少名技术经理人？技术经理人队伍现在总共有多少人？")
+    assert answer.refused
+    assert answer.text.splitlines()[0].startswith("文档只回答了前一问（近2000名）"), answer.text
+
+
 def test_a_part_the_first_line_leaves_out_is_added(assistant: Assistant) -> None:
     """The whole question's best sentence answers the second part only (1296 家, 5764 家): the
     first part's own answer (7 家) and its sentence are added."""

@@ -63,6 +63,9 @@ TYPES = [
     # 由谁 asks for a person when a person's post is named, not a body's (秘书长单位)
     ("领导小组的组长由谁担任？", ("person",)),
     ("联盟秘书长单位由谁担任？", ("organisation",)),
+    # a body's class noun asked by name (哪家单位) stays a body after a post (秘书长角色)
+    ("在联盟里充当秘书长角色的是哪家单位？", ("organisation",)),
+    ("担任理事长的是哪个机构？", ("organisation",)),
     ("交易中心是2020年9月几号揭牌的？", ("date",)),
     # money asked by its noun (多少贷款, 多少税)
     ("资金池带动了几家合作银行、累计放了多少贷款？", ("count", "amount")),
@@ -92,6 +95,9 @@ TYPES = [
     ("一个项目最多能补多少？", ("amount",)),
     ("每家机构一年能拿到多少技术性收入？", ("amount",)),
     ("有多少支持资金？", ("amount",)),
+    # profit and sales are money as income is (多少利润, 多少销售额)
+    ("这些联盟一年创造了多少利润？", ("amount",)),
+    ("成果产业化带来多少销售额？", ("amount",)),
     ("多少企业获投资？", ("count",)),
     # a share or an amount named as a noun before a rank asked is what is ranked
     ("“十三五”期间，黄埔区研发投入占GDP的比重在全市排第几？", ("rank",)),
@@ -160,6 +166,7 @@ def test_the_whole_city_is_asked_only_where_no_district_is() -> None:
     assert asks_of_whole_city("整个广州市的技术合同成交额是多少？")
     assert asks_of_whole_city("广州整个城市每万人有几件发明专利？")
     assert asks_of_whole_city("广州全城有多少家孵化器？")
+    assert asks_of_whole_city("广州整个市到2025年研发投入强度要到多少？")
 
 
 def test_a_source_may_be_introduced_by_the_body_that_issued_it() -> None:
