@@ -46,6 +46,7 @@ from assistant.question import (
     asks_of_whole_city,
     bigram_share,
     compact,
+    periods_asked,
     untitled,
 )
 from ingest.chunking import Chunk
@@ -577,8 +578,9 @@ def _holds_as_of(sentence: Sentence, question: Question) -> bool:
 def _asked_periods(question: Question) -> list[str]:
     """The five-year plan periods the question asks about: in its focus, or in a cut-off
     framing (「截至“十三五”期末，」), not in a cited title (《…“十四五”规划》)."""
+    core = question.core or question.text
     cut_off = [f for f in question.framing if CUT_OFF.match(f)]
-    return PLAN_PERIOD.findall(" ".join([question.core or question.text, *cut_off]))
+    return [*periods_asked(core), *PLAN_PERIOD.findall(" ".join(cut_off))]
 
 
 def _period_around(sentence: Sentence, question: Question) -> bool:

@@ -40,7 +40,7 @@ from assistant.answer_types import (
 from assistant.framing import split_framing
 from assistant.text_index import TextIndex
 from ingest.indicators import normalize_indicator, synonym_table
-from ingest.years import years_in
+from ingest.years import written_years, years_in
 from vectorstore.lexical import ChineseTokenizer, normalize
 
 MAX_QUESTION_CHARS = 2000
@@ -191,6 +191,10 @@ _GLUED_CHARS = "中内上下里外要能会把比被个位家项年末来"
 # A five-year plan's period (「“十三五”末」) is when a figure holds, like a year: not what is asked.
 PLAN_PERIOD = re.compile(r"十[一二三四五六七八九]五")
 _PERIOD_WEIGHT = 0.2
+# A plan named as the title of a document or table (「“十四五”发展目标表」「“十四五”规划」).
+_PLAN_AS_TITLE = re.compile(
+    rf"{PLAN_PERIOD.pattern}(?=[”\"」]?(?:科技创新)?(?:发展)?(?:规划|纲要|目标表|目标|指标))"
+)
 # A question word glued to its counter by the tokenizer (几环, 几届): asks, names nothing.
 _ASK_AND_COUNTER = re.compile(r"(?:几|多少)[\u4e00-\u9fff]")
 # A question word glued to the verb before it or the counter after it (占多大, 第几名): asks.
@@ -397,7 +401,7 @@ class TermWeigher:
         core = framed.core
         # The year asked about is the focus's: a framing's date (「截至2023年6月，」) says when
         # or where the asker read it, not which year's figure is wanted.
-        years = years_in(core)
+        years = years_in(" ".join(periods_asked(core))) | written_years(core)
         if not years and _THAT_YEAR.search(core):  # 「根据2019年工作安排，当年…」
             pointed = set().union(set(), *(years_in(f) for f in framed.framing))
             years = pointed if len(pointed) == 1 else years  # the framing's one year
@@ -421,8 +425,12 @@ class TermWeigher:
         zones = _ZONE.findall(core)
         districts = [] if _asks_of_city(core) else _districts(core) + _bare_districts(core)
         # 「我们是黄埔区的企业，…区里的资金池…」: 区里 is the district the asker named
-        pointed_to = _districts(" ".join(framed.framing)) if _THIS_DISTRICT.search(core) else []
-        if not districts and len(set(pointed_to)) == 1:
+        # (named with or without 区: 「我们是黄埔的企业」)
+        framing = " ".join(framed.framing)
+        pointed_to = (
+            _districts(framing) + _bare_districts(framing) if _THIS_DISTRICT.search(core) else []
+        )
+        if not districts and len({d.rstrip("区县") for d in pointed_to}) == 1:
             districts = pointed_to[:1]
         districts += areas + zones
         # An abbreviation (广马) cannot be checked by its letters; its terms still rank.
@@ -962,6 +970,15 @@ def _asks_of_city(core: str) -> bool:
     clauses = re.split(r"[，,；;？?]", core)
     own_ask = any(_CITY.search(c) and _ASKED_AT.search(c) and not _districts(c) for c in clauses)
     return own_ask or bool(_SIDE_BY_SIDE.search(core))
+
+
+def periods_asked(core: str) -> list[str]:
+    """The five-year plans whose years the question asks about: all it names, but a plan
+    named as a title when the question also writes a year out (「“十四五”目标表里…2030年目标
+    值」: the table is named, 2030 is asked)."""
+    if not written_years(core):
+        return PLAN_PERIOD.findall(core)
+    return PLAN_PERIOD.findall(_PLAN_AS_TITLE.sub("", core))
 
 
 def _districts(text: str) -> list[str]:

@@ -31,9 +31,14 @@ _YEAR = re.compile(rf"(?<!\d)({YEAR_DIGITS})(?:\s*年|(?!\d)(?!{_COUNTER_AFTER})
 _PERIOD = re.compile(rf"({YEAR_DIGITS})\s*[-–—~至到]\s*({YEAR_DIGITS})")
 
 
+def written_years(text: str) -> set[int]:
+    """Years a text writes out (2025年, 2018), without the years of a plan it names."""
+    return {int(match.group(1)) for match in _YEAR.finditer(text)}
+
+
 def years_in(text: str) -> set[int]:
     """Years a text names: explicit (2025年, 2018) and five-year plans (十四五 -> 2021..2025)."""
-    years = {int(match.group(1)) for match in _YEAR.finditer(text)}
+    years = written_years(text)
     for name, (first, last) in FIVE_YEAR_PLANS.items():
         if name in text:
             years.update(range(first, last + 1))

@@ -55,6 +55,8 @@ ANSWERABLE = [
     ("新型研发机构协同创新联盟的秘书长单位是哪家？", ("大湾区科技创新服务中心",)),
     # a post named (秘书长) and a body asked by its class noun (哪家单位)
     ("协同创新联盟里扮演秘书长角色的是哪家单位？", ("大湾区科技创新服务中心",)),
+    # 区里 is the district the asker names, with or without 区 (「我们是黄埔的…企业」)
+    ("我们是黄埔的一家生物医药企业，区里设立的科技信贷风险补偿资金池规模多大？", ("2000万元",)),
     # the money quantity asked is the one the sentence names (销售收入)
     ("产学研技术创新联盟的成果产业化后产生了多少销售收入？", ("300 亿元",)),
     ("广州市科协的“一中心”指的是什么？", ("广州国际技术交易服务中心",)),
@@ -660,6 +662,18 @@ def test_a_list_of_counted_members_needs_their_names(assistant: Assistant) -> No
     assert not [c for c in spelled if "、" not in c.sentence.text]  # 两大 gives the count too
     _, named = assistant.candidates("2018年入选《财富》未来全球企业50强的是哪几家广州企业？")
     assert any(c.features["type_match"] == 1.0 and "、" in c.sentence.text for c in named)
+
+
+def test_a_year_the_plans_table_has_no_column_for_is_said_to_be_missing(
+    assistant: Assistant,
+) -> None:
+    """The 「“十四五”」 of 「“十四五”规划的目标表」 names the table: 2030 is the year asked, and
+    the row's 2025 target is only the nearest year."""
+    answer = assistant.ask(
+        "黄埔区“十四五”规划的目标表中，每万人拥有高价值发明专利数2030年的目标值是多少？"
+    )
+    assert answer.refused
+    assert answer.text.startswith("已收录的文档中没有找到2030年的数值"), answer.text
 
 
 @pytest.mark.parametrize(

@@ -284,6 +284,17 @@ def test_a_venue_where_something_is_held_is_a_place() -> None:
     assert [s.text for s in spans_of(text, "place")] == ["广州(国际)科技成果转化天河基地"]
 
 
+def test_a_plan_named_as_a_title_gives_no_years_beside_a_year_written_out() -> None:
+    """「“十四五”发展目标表里…2030年目标值」: the plan names the table, 2030 is asked; a plan
+    named as a time (「十三五末」) is asked beside a later part's year."""
+    from assistant.question import periods_asked
+
+    assert periods_asked("“十四五”发展目标表里，研发投入强度2030年的目标值是多少？") == []
+    assert periods_asked("按“十四五”规划，2030年的目标是多少？") == []
+    assert periods_asked("十三五末排第几？规划希望2025年进入前几位？") == ["十三五"]
+    assert periods_asked("“十四五”规划里研发投入强度的目标是多少？") == ["十四五"]
+
+
 def test_a_number_with_a_counter_is_a_count_not_a_year() -> None:
     """「超过 2000 家」 would otherwise date its sentence to the year 2000."""
     assert years_in("新增高新技术企业超过 2000 家，总数突破 1.1 万家") == set()
