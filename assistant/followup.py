@@ -56,7 +56,7 @@ _SUBJECT_END = re.compile(
     r"达到|达|获得|拿|牵头|提出|占|位居|位列|进入|设立|设置|举办|开展|实现|增长|包括|负责|属于|"
     r"做到|多大|多高|计划|预计|力争"
 )
-_ASKS = re.compile(r"多少|几|哪|什么|谁|如何|怎么|怎样|是否|何时|吗")
+_ASKS = re.compile(r"多少|几|哪|什么|啥|谁|如何|怎么|怎样|是否|何时|吗|多大|多高")
 # What is asked about an entity (its 运营主体, 成立时间): the follow-up keeps the entity.
 _ATTRIBUTE = re.compile(
     r"(?:主体|单位|时间|日期|地点|地址|负责人|牵头人|会长|主任|规模|排名|名次|金额|数量|职责|宗旨|任务|"

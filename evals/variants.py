@@ -563,7 +563,10 @@ def _year_case(first: EvalItem, second: EvalItem) -> str | None:
     return f"那{year_b}年的目标呢？" if target and year_b > year_a else f"那{year_b}年呢？"
 
 
-_DEMONSTRATIVE = re.compile(r"(?:这个|这家|这一|这|该|那个)$")
+_DEMONSTRATIVE = re.compile(r"(?:这个|这家|这一|这|该|那个|那家|那)$")
+#: A connector before a match: the match may be the tail of a longer name (「…通信与网络创新
+#: 研究院」 is one institute, not 「网络创新研究院」).
+_JOINED = re.compile(r"[与和及]$")
 #: An organisation named as part of an event (「…联盟成立大会」): the event is the subject.
 _EVENT = re.compile(r"成立大会|大会|会议|论坛|仪式|活动")
 
@@ -587,11 +590,14 @@ def _pronoun_case(first: EvalItem, second: EvalItem) -> str | None:
             continue
         if _ORG_KIND.search(org):
             continue
+        if _JOINED.search(question[: match.start()]):
+            return None
         lead = _DEMONSTRATIVE.sub("", question[: match.start()])
-        if not lead:
-            return f"它{question[match.end() :]}"
+        rest = question[match.end() :]
+        if not lead:  # (「它，宗旨…」 is no sentence: a subject set off by a comma stays named)
+            return None if rest[:1] in "，," else f"它{rest}"
         suffix = _PRONOUN_TARGET.search(org)
-        return f"{lead}该{suffix.group(1)}{question[match.end() :]}" if suffix else None
+        return f"{lead}该{suffix.group(1)}{rest}" if suffix else None
     return None
 
 

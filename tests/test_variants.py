@@ -307,6 +307,31 @@ def test_no_pronoun_for_a_name_that_starts_a_longer_name() -> None:
     assert follow_ups["b>a~pronoun"] == "“该交易会项目投融资联盟”是哪一年策划组建的？"
 
 
+def test_a_pronoun_stands_only_where_the_whole_name_stood() -> None:
+    """No 「…通信与该研究院」 (the name's tail after 与), no 「那家该中心」, no 「它，宗旨…」."""
+    source = ("002_eb9130060e5878d8.txt",)
+    institute = EvalItem(
+        "a", "广东省新一代通信与网络创新研究院请的首席科学家是谁？", "邬江兴", ("邬江兴",),
+        source, ("邬江兴院士获聘首席科学家",), "entity", "easy", False,
+    )  # fmt: skip
+    centre = EvalItem(
+        "b", "搭了小程序的那家大湾区科技创新服务中心，董事长是谁？", "秦海鸥", ("秦海鸥",),
+        source, ("董事长秦海鸥",), "entity", "easy", False,
+    )  # fmt: skip
+    alliance = EvalItem(
+        "c", "大湾区科技创新服务中心，宗旨说的是啥？", "协同创新", ("协同创新",),
+        source, ("协同创新”为宗旨",), "entity", "easy", False,
+    )  # fmt: skip
+    first = EvalItem(
+        "d", "大湾区科技创新服务中心牵头筹建了什么？网络创新研究院呢？", "联盟", ("联盟",),
+        source, ("牵头筹建",), "entity", "easy", False,
+    )  # fmt: skip
+    follow_ups = {c.id: c.follow_up for c in follow_up_pairs([first, institute, centre, alliance])}
+    assert "d>a~pronoun" not in follow_ups
+    assert follow_ups["d>b~pronoun"] == "搭了小程序的该中心，董事长是谁？"
+    assert "d>c~pronoun" not in follow_ups
+
+
 def test_follow_up_pairs_are_deterministic(items: list[EvalItem]) -> None:
     assert follow_up_pairs(items) == follow_up_pairs(list(items))
 
