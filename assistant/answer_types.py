@@ -219,7 +219,9 @@ _ANY_COUNTER = COUNTERS
 # measure (kW/kg, 千伏), not with a counter of things (三项).
 MAGNITUDE_ASKED = re.compile(r"多(?:高|快|远|重|深|厚|宽)(?=[？?，,。的了啊呀呢吗]|$)")
 _BARE_COUNT = re.compile(
-    r"多少|(?<![哪好十])几(?![乎])|数量|总数|一共有|共有|多大规模|规模[^，。？]{0,8}多大"
+    r"多少|(?<![哪好十])几(?![乎])|数量|总数|一共有|共有|多大规模"
+    # 「装机容量能有多大」: a quantity's size asked, written with its unit
+    r"|(?:规模|容量|面积|功率|产能|体量)[^，。？]{0,8}多大"
     # 「功率密度到底多高」: 多 before an adjective of size asks how much of it, a figure
     rf"|{MAGNITUDE_ASKED.pattern}"
 )

@@ -495,9 +495,21 @@ def _tied(question: Question, region: str, spans: list[Span]) -> list[Span]:
             or _members_composing(question, region, s)
             or any(_continues(region, t, s) for t in tied)
             or s in measured
+            or (s.type == SHARE and _share_is_all_asked(question))
         ):
             tied.append(s)
     return tied
+
+
+# Words that name a share itself, not what it is a share of.
+_SHARE_WORDS = frozenset({"比例", "比重", "占比", "份额", "百分比", "比率", "几成"})
+
+
+def _share_is_all_asked(question: Question) -> bool:
+    """The attribute asked is only the word for a share (「首次获贷的企业占多大比例」): a
+    percentage (「首次获贷企业占 36%」) states it without writing 比例."""
+    words = [t.text for t in question.attribute_terms]
+    return bool(words) and all(w in _SHARE_WORDS for w in words)
 
 
 def _about_the_focus(question: Question, region: str, span: Span) -> bool:

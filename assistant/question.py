@@ -161,7 +161,8 @@ _LINKING = re.compile(
     # 「到2025年计划做到多少」: a modal before a verb of reaching plans the figure; 计划 is
     # no attribute there (「培育计划有多少」 names one)
     r"(?:(?:计划|打算|准备|力争|争取|预计|拟)要?(?:做到|搞到|冲到|达到|实现|完成|提到|做)"
-    r"|是|有|为|达到|达|约|要|将|能|可以|一共|总共|共|的|了|在|具体|分别|大概|大约|到底"
+    # (预计 alone is a modal too: 「预计要有多少家」)
+    r"|是|有|为|达到|达|约|要|将|能|可以|一共|总共|共|的|了|在|具体|分别|大概|大约|到底|预计"
     r"|(?:提升|提高|增加|增长|扩大|扩充|发展)到)+$"
 )
 # How far a modifier (「业内举足轻重的」) may run between a counter and the noun it counts.

@@ -57,6 +57,13 @@ ANSWERABLE = [
     ("协同创新联盟里扮演秘书长角色的是哪家单位？", ("大湾区科技创新服务中心",)),
     # 区里 is the district the asker names, with or without 区 (「我们是黄埔的…企业」)
     ("我们是黄埔的一家生物医药企业，区里设立的科技信贷风险补偿资金池规模多大？", ("2000万元",)),
+    # 预计 is a modal, no attribute: 「预计要有多少家」 asks the target
+    ("到“十四五”期末，全区完成备案的科技型中小企业预计要有多少家？", ("3000家",)),
+    # 占多大比例 is answered by a percentage that writes no 比例, however many framings stack
+    (
+        "从2018年的情况看，我们是第一次贷款的科技型小企业，想了解资金池的获贷企业里首次获贷企业占多大比例？",
+        ("36%",),
+    ),
     # the money quantity asked is the one the sentence names (销售收入)
     ("产学研技术创新联盟的成果产业化后产生了多少销售收入？", ("300 亿元",)),
     ("广州市科协的“一中心”指的是什么？", ("广州国际技术交易服务中心",)),
@@ -782,6 +789,8 @@ def test_a_year_the_plans_table_has_no_column_for_is_said_to_be_missing(
         "全市一共有多少位技术经理人？",
         # the total asked in its own clause after a clause that sets the year's addition
         "2024年广州新培养了技术经理人，那技术经理人目前一共有多少名？",
+        # a size asked (容量多大) that the plan never gives: 「加快建设GE海上风电中心」
+        "GE海上风电中心的装机容量有多大？",
         # profit asked: 「产生销售收入 300 亿元」 is sales, another money quantity
         "全市产学研技术创新联盟实现成果产业化后带来了多少利润？",
         "产学研技术创新联盟的成果产业化，一共赚了多少利润？",

@@ -82,6 +82,7 @@ TYPES = [
     # 多 before an adjective of size (多高, 多快) asks a figure; after a ……率 a share
     ("这条特高压线路的电压到底多高，有具体数字吗？", ("count",)),
     ("这台发动机的推力有多重？", ("count",)),
+    ("风电中心的装机容量能有多大？", ("count",)),
     ("资金池放出去的贷款，坏账率有多高？", ("share",)),
     ("应用基础研究比重要推到多高的水平？", ("share",)),
     # a bare 多少 asked of a stated whole is a part of it, in the whole's unit
