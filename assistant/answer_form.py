@@ -368,6 +368,12 @@ def total_not_per_unit(stated: str) -> str:
     return f"文档只给出了总数{said}，没有给出平均或单个的数值。"
 
 
+def another_quantity_given(stated: str, figure: str, asked: str) -> str:
+    """「文档只给出了销售收入（300 亿元），没有给出利润。」: one money quantity asked where the
+    documents give another."""
+    return f"文档只给出了{stated}（{figure}），没有给出{asked}。"
+
+
 def partial_refusal(question: Question, lead: Candidate | None) -> str | None:
     """When the entity is found but not the asked attribute: what the documents do state."""
     asked = [t for t in question.types if t in SPAN_TYPES]

@@ -501,13 +501,9 @@ def _tied(question: Question, region: str, spans: list[Span]) -> list[Span]:
     return tied
 
 
-# Words that name a share itself, not what it is a share of.
-_SHARE_WORDS = frozenset({"比例", "比重", "占比", "份额", "百分比", "比率", "几成"})
-
-
 def _share_is_all_asked(question: Question) -> bool:
-    """The attribute asked is only the word for a share (「首次获贷的企业占多大比例」): a
-    percentage (「首次获贷企业占 36%」) states it without writing 比例."""
+    """The attribute asked is only the word for a share (「首次获贷的企业占多大比例」, see
+    _SHARE_WORDS): a percentage (「首次获贷企业占 36%」) states it without writing 比例."""
     words = [t.text for t in question.attribute_terms]
     return bool(words) and all(w in _SHARE_WORDS for w in words)
 

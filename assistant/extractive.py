@@ -15,6 +15,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 
 from assistant.answer_form import (
+    another_quantity_given,
     compared_year_left_open,
     later_part_left_open,
     refusal_text,
@@ -22,17 +23,26 @@ from assistant.answer_form import (
     render_items,
     total_not_per_unit,
 )
-from assistant.answer_types import ORGANISATION, RANK, SPAN_TYPES, asking_clauses, spans_of
+from assistant.answer_types import (
+    AMOUNT,
+    ORGANISATION,
+    RANK,
+    SPAN_TYPES,
+    asking_clauses,
+    spans_of,
+)
 from assistant.decision import AnswerabilityModel, load_model
 from assistant.evidence import (
     ENUMERATION,
     TypedEvidence,
+    answer_text,
     attribute_attested,
     change_unanswered,
     could_name_what_is_asked,
     is_heading,
     typed_evidence,
 )
+from assistant.figure_kinds import money_quantity_given
 from assistant.outline import heading_children
 from assistant.question import (
     CUT_OFF,
@@ -778,6 +788,19 @@ def _names_subset(term: Term, text: str) -> bool:
     )
 
 
+def _another_quantity_said(question: Question, weighed: list[Candidate]) -> str | None:
+    """What a refusal says when the best candidates give another money quantity than the one
+    asked (销售收入 for 利润): the first such amount, else nothing."""
+    for candidate in weighed:
+        sentence = candidate.sentence
+        region = answer_text(sentence.text, sentence.is_table_row)
+        for span in spans_of(region, AMOUNT):
+            given = money_quantity_given(question, region, span)
+            if given:
+                return another_quantity_given(given[0], " ".join(span.text.split()), given[1])
+    return None
+
+
 def _lead_figure(lead: Sentence) -> str:
     """The lead's first typed span on one line, each run of whitespace one space (「12138 项」
     as written), for a refusal that says what is stated; '' when it holds none."""
@@ -932,7 +955,8 @@ def extract_answer(
         return refusal(question, sentences)  # the passages are about somewhere or something else
     weighed = weigh_candidates(question, [s for s in sentences if not s.heading], similarity, model)
     if not weighed or weighed[0].probability < model.threshold:
-        return refusal(question, sentences, weighed[0] if weighed else None)
+        said = _another_quantity_said(question, weighed)
+        return refusal(question, sentences, weighed[0] if weighed else None, said)
     lead = weighed[0].sentence
     chosen = _select(question, lead, sentences + _read_on(question, lead, outline))
     unstated = ""

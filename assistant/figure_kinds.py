@@ -77,10 +77,11 @@ def flow_for_stock(question: Question, region: str, span: Span) -> bool:
 
 # The money quantities official statistics keep apart: what is earned (利润) is not what is
 # sold (销售收入), produced (产值) or paid in tax (税收).
+# (with the modifiers that make a quantity's name: 销售收入, 净利润)
 _MONEY_QUANTITIES = (
-    ("profit", re.compile(r"利润|净利|盈利|利税")),
-    ("revenue", re.compile(r"收入|营收|销售额|营业额")),
-    ("output", re.compile(r"产值|产出")),
+    ("profit", re.compile(r"净?利润|净利|盈利|利税")),
+    ("revenue", re.compile(r"(?:销售|营业|技术性|经营)?收入|营收|销售额|营业额")),
+    ("output", re.compile(r"总?产值|产出")),
     ("tax", re.compile(r"税收|纳税|税额")),
 )
 
@@ -89,17 +90,26 @@ def another_money_quantity(question: Question, region: str, span: Span) -> bool:
     """A question asking one money quantity (「创造了多少利润」) is not answered by a figure
     whose clause names another and not the asked one (「产生销售收入300亿元」): a plan or
     report states each of them as its own indicator."""
+    return money_quantity_given(question, region, span) is not None
+
+
+def money_quantity_given(question: Question, region: str, span: Span) -> tuple[str, str] | None:
+    """(the quantity the span's clause names, the one asked) when they differ, for a refusal
+    that says which is given (「文档只给出了销售收入（300 亿元），没有给出利润。」)."""
     core = question.core or question.text
     asked = _money_quantities("，".join(asking_clauses(core)) or core)
     if len(asked) != 1:
-        return False
+        return None
     stated = _money_quantities(clause_around(region, span))
-    return bool(stated) and not stated & asked
+    if not stated or stated.keys() & asked.keys():
+        return None
+    return next(iter(stated.values())), next(iter(asked.values()))
 
 
-def _money_quantities(text: str) -> set[str]:
-    """The money quantities a text names."""
-    return {name for name, words in _MONEY_QUANTITIES if words.search(text)}
+def _money_quantities(text: str) -> dict[str, str]:
+    """The money quantities a text names, each with its first wording there."""
+    found = {name: words.search(text) for name, words in _MONEY_QUANTITIES}
+    return {name: match.group() for name, match in found.items() if match}
 
 
 # What a unit measures: 「±800千伏」 states a voltage, 「3.6平方公里」 an area.

@@ -1372,3 +1372,12 @@ def test_a_refusal_does_not_call_a_figure_the_question_gives_what_is_missing(
     answer = assistant.ask("粤穗开放基金一年投8000万，其中市里出多少？")
     first = answer.text.splitlines()[0]
     assert answer.refused and "没有给出" in first and "8000的" not in first, first
+
+
+def test_a_money_quantity_asked_where_another_is_given_is_refused_saying_which(
+    assistant: Assistant,
+) -> None:
+    """Profit asked, sales given (「产生销售收入 300 亿元」): the refusal says what is given."""
+    answer = assistant.ask("全市产学研技术创新联盟的成果产业化带来了多少利润？")
+    assert answer.refused
+    assert answer.text.splitlines()[0] == "文档只给出了销售收入（300 亿元），没有给出利润。"
