@@ -228,8 +228,9 @@ _BARE_COUNT = re.compile(
 # (not a part of a date or a time: 「6月2日」 counts nothing)
 _BARE_NUMBER = re.compile(rf"{_NUMBER}(?!\s*[月日号时点]|\d)\s*(?:余|多)?\s*(?:万|亿)?")
 _YEAR_ONLY = re.compile(r"(?:19|20)\d{2}")
-# 「培育一批企业」: 一批 is "a number of", no count.
-_INDEFINITE = re.compile(r"一\s*批")
+# 「培育一批企业」: 一批 is "a number of", no count; 「形成一个…的良性循环」: 一个 written in
+# characters is "a", since official texts write a statistic in Arabic digits (1个).
+_INDEFINITE = re.compile(r"一\s*[批个]")
 
 
 @dataclass(frozen=True)

@@ -35,8 +35,10 @@ _FLOW_ASKED = re.compile(
 _YEAR_END = re.compile(r"(?:到|截至|截止)\s*(?:19|20)\d{2}\s*年(?:底|末)")
 # 「现在总共有多少」「目前累计有几家」: a total held now, whatever year the question is set in.
 _NOW = re.compile(r"现在|目前|如今|至今|迄今|眼下")
+# (「每年投入8000万元」: a yearly amount is what each year adds, no total since a start)
 _FLOW_SET = re.compile(
-    r"新(?:增|培养|引进|认定|培育|建|设立|注册|登记|获批|入选|落户|签约|招引)[^，,。；;]{0,16}$"
+    r"(?:新(?:增|培养|引进|认定|培育|建|设立|注册|登记|获批|入选|落户|签约|招引)|每年|年均)"
+    r"[^，,。；;]{0,16}$"
 )
 _STOCK_SET = re.compile(r"(?:累计|总数|总量|合计|共计|总共|现有|在校|在册|在职)[^，,。；;]{0,16}$")
 

@@ -22,7 +22,9 @@ _OPENERS = (
     # (「据说」「据悉」「听说」 report what the asker heard: the clause after them is the
     # question's own topic, 「听说广州要建…生产线，是哪家公司在做」, unless it names a source
     # and a verb of saying closes it, 「听说联盟成立大会上讲了，」)
-    r"据(?![说悉])|根据|依据|按照|按|照|依照|参照|对照|从|截至|截止(?:到)?|作为|站在|"
+    # (「按每万人口计算的…，」 says how a figure is counted: the clause names what is asked)
+    r"据(?![说悉])|根据|依据|按照|按(?![^，,]{0,20}(?:计算|折算|核算))|照|依照|参照|对照|从|截至|"
+    r"截止(?:到)?|作为|站在|"
     # 「在联盟成立大会上，」「在2019年工作安排中，」: a source or an event placed by 在; 「在…
     # 获贷的企业里，」「在…排名中，」 place the question in a population or a list it asks of
     rf"在(?=[^，,]{{0,30}}(?:(?:{_SOURCES})(?:中|里|上)|看来|期间|时|之际|背景下)[，,])"

@@ -1381,3 +1381,17 @@ def test_a_money_quantity_asked_where_another_is_given_is_refused_saying_which(
     answer = assistant.ask("全市产学研技术创新联盟的成果产业化带来了多少利润？")
     assert answer.refused
     assert answer.text.splitlines()[0] == "文档只给出了销售收入（300 亿元），没有给出利润。"
+
+
+def test_a_yearly_amount_is_no_total_since_a_start(assistant: Assistant) -> None:
+    """「每年投入 8000 万元」 is what each year adds: a total asked (累计) is not answered by it,
+    and a yearly amount asked still is."""
+    from assistant.answer_types import spans_of
+    from assistant.figure_kinds import flow_for_stock
+
+    text = "与省科技厅共同设立粤港澳大湾区（粤穗）开放基金，每年投入 8000 万元，共同支持粤港澳地区基础研究。"
+    (span,) = spans_of(text, "amount")
+    total = assistant._analyse("粤穗开放基金设立以来累计投入了多少？")
+    yearly = assistant._analyse("粤穗开放基金每年投入多少？")
+    assert flow_for_stock(total, text, span)
+    assert not flow_for_stock(yearly, text, span)

@@ -285,6 +285,19 @@ def test_a_venue_where_something_is_held_is_a_place() -> None:
     assert [s.text for s in spans_of(text, "place")] == ["广州(国际)科技成果转化天河基地"]
 
 
+def test_one_written_in_characters_is_no_count() -> None:
+    """「形成一个优中选优的良性循环」: 一个 is "a"; a statistic is written in digits (1个)."""
+    assert spans_of("形成一个优中选优的良性循环", "count") == []
+    assert [s.text for s in spans_of("建成1个国家级平台", "count")] == ["1个"]
+
+
+def test_a_basis_of_counting_opened_by_an_is_no_framing() -> None:
+    """「按每万人口计算的…」 says how the asked figure is counted, not where it is read."""
+    framed = split_framing("按每万人口计算的高价值发明专利，到2025年要达到几件？")
+    assert framed.framing == ()
+    assert split_framing("按规划，到2025年要达到几件？").framing == ("按规划",)
+
+
 def test_a_plan_named_as_a_title_gives_no_years_beside_a_year_written_out() -> None:
     """「“十四五”发展目标表里…2030年目标值」: the plan names the table, 2030 is asked; a plan
     named as a time (「十三五末」) is asked beside a later part's year."""
