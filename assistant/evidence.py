@@ -653,10 +653,18 @@ def _part_of_total_asked(question: Question, region: str, span: Span) -> bool:
     deed = list(itertools.takewhile(lambda w: w[0] not in "，,。；;、", words[n:]))
     asked = compact(question.core or question.text)
     # (the counted noun named again in the deed, 「院士专家工作站」, says nothing of it)
-    if any(len(word) >= 2 and word in asked and word not in counted for word, _ in deed):
+    if any(len(word) >= 2 and _said_in(word, asked) and word not in counted for word, _ in deed):
         return False
     # a verb compound of the question's verb morpheme (送入 for 送上天) is the deed asked
     return not _verb_heads(deed) & _asked_verb_heads(asked)
+
+
+def _said_in(word: str, asked: str) -> bool:
+    """The question writes the word, a two-character verb perhaps split by 了 or 过 as
+    spoken Chinese splits 落地, 签约, 挂牌 (「项目真正落了地」)."""
+    if word in asked:
+        return True
+    return len(word) == 2 and re.search(f"{word[0]}[了过]{word[1]}", asked) is not None
 
 
 @functools.lru_cache(maxsize=256)

@@ -64,6 +64,8 @@ ANSWERABLE = [
         "从2018年的情况看，我们是第一次贷款的科技型小企业，想了解资金池的获贷企业里首次获贷企业占多大比例？",
         ("36%",),
     ),
+    # a spoken verb split by 了 (落了地) is the deed the sentence writes whole (转化落地)
+    ("创交会这些年一共促成了多少个项目真正落了地？", ("600多个",)),
     # the money quantity asked is the one the sentence names (销售收入)
     ("产学研技术创新联盟的成果产业化后产生了多少销售收入？", ("300 亿元",)),
     ("广州市科协的“一中心”指的是什么？", ("广州国际技术交易服务中心",)),
