@@ -58,6 +58,13 @@ def total_for_each(question: Question, region: str, span: Span) -> bool:
     return not _EACH_SET.search(clause_around(region, span) + region[span.end : span.end + 4])
 
 
+def _asking_part(question: Question) -> str:
+    """The clauses of the focus that ask (the whole focus if none does): a clause before
+    them sets the scene (「2024年新培养了技术经理人，现在总共有多少」)."""
+    core = question.core or question.text
+    return "，".join(asking_clauses(core)) or core
+
+
 def flow_for_stock(question: Question, region: str, span: Span) -> bool:
     """A total held asked is not answered by what one year added: official texts mark an
     addition with 新 and its verb (新增, 新培养, 新认定) right before the figure, and a total
@@ -65,7 +72,7 @@ def flow_for_stock(question: Question, region: str, span: Span) -> bool:
     if span.type not in (COUNT, AMOUNT):
         return False
     core = question.core or question.text
-    asked = "，".join(asking_clauses(core)) or core
+    asked = _asking_part(question)
     before = region[clause_bounds(region, span)[0] : span.start]
     stock, flow = bool(_STOCK_ASKED.search(asked)), bool(_FLOW_ASKED.search(asked))
     as_of = question.as_of or _YEAR_END.search(core) or _NOW.search(asked)
@@ -98,8 +105,7 @@ def another_money_quantity(question: Question, region: str, span: Span) -> bool:
 def money_quantity_given(question: Question, region: str, span: Span) -> tuple[str, str] | None:
     """(the quantity the span's clause names, the one asked) when they differ, for a refusal
     that says which is given (「文档只给出了销售收入（300 亿元），没有给出利润。」)."""
-    core = question.core or question.text
-    asked = _money_quantities("，".join(asking_clauses(core)) or core)
+    asked = _money_quantities(_asking_part(question))
     if len(asked) != 1:
         return None
     stated = _money_quantities(clause_around(region, span))
