@@ -179,7 +179,8 @@ _SPANS: dict[str, re.Pattern[str]] = {
     ),
     RANK: re.compile(
         rf"第\s*(?:{_NUMBER}|[{_CN_DIGITS}]+)\s*(?:[位名届个]|(?=[，,。；;、）)\s]|$))|首位|首个|首家|榜首"
-        rf"|前\s*(?:{_NUMBER}|[{_CN_DIGITS}]+)\s*[位名强]|前[万千百]分之[{_CN_DIGITS}\d]+"
+        rf"|前\s*(?:{_NUMBER}|[{_CN_DIGITS}]+)\s*(?:[位名强]|(?=[，,。；;、）)\s]|$))"
+        rf"|前[万千百]分之[{_CN_DIGITS}\d]+"
         rf"|前\s*{_NUMBER}\s*[%％]"
     ),
     SCORE: re.compile(rf"{_NUMBER}\s*分(?![之钟别类期批布配享])"),

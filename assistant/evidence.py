@@ -50,6 +50,7 @@ from assistant.figure_kinds import (
     total_for_each,
 )
 from assistant.question import Question, Term, bigram_share, compact, indicator_form, untitled
+from assistant.rank_groups import ranked_elsewhere, topic_named_before
 from ingest.figures import chinese_number
 
 _NUMBERED_HEADING = re.compile(
@@ -163,6 +164,7 @@ def typed_evidence(
             and not joint_for_one(question, region, s)
             and not _another_level(question, region, s)
             and not _holder_in_another_body(question, region, s)
+            and not ranked_elsewhere(question, region, s)
             and not _size_class(region, s)
         ]
         found += bool(typed)
@@ -496,6 +498,7 @@ def _tied(question: Question, region: str, spans: list[Span]) -> list[Span]:
             or any(_continues(region, t, s) for t in tied)
             or s in measured
             or (s.type == SHARE and _share_is_all_asked(question))
+            or topic_named_before(question, region, s)
         ):
             tied.append(s)
     return tied

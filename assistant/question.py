@@ -173,9 +173,21 @@ _POINTER_END = re.compile(r"(?:\d+(?:\.\d+)?\s*[万亿]?[\u4e00-\u9fff]?)?(?:那
 # Nouns of people (人才, 人员, 会员, 研究生): their 规模 is a head count.
 _PEOPLE = re.compile(r"(?:人才|人员|员|生|者|家|士)$")
 # Wholes a rank is taken within (在全国排第几, 在全市能排第几): a scope, not what is ranked.
-_SCOPE_WORD = re.compile(r"全国|全市|全省|全区|全球|全世界|世界|国内|省内|市内|各区|全广州|全广东")
+SCOPE_WORD = re.compile(r"全国|全市|全省|全区|全球|全世界|世界|国内|省内|市内|各区|全广州|全广东")
 # A head noun that only says "a figure of" (目标, 数量, 金额): the attribute is what stands before
 # its 的 (瞪羚企业 in 「瞪羚企业到2025年的目标是多少家」).
+# 「按市科技局的工作安排」「根据规划」: a clause opening with these cites where the figure is
+# written.
+_SOURCE_CLAUSE = re.compile(r"\s*(?:按照?|根据|依据|依照|据)")
+# 「X在全国经开区排第几」「X居全市第几」「这个数量放在全省是什么位次」: the topic ranked, then the
+# group it is ranked within, right before the question word.
+RANKED_WITHIN = re.compile(
+    rf"(?P<topic>[^，,；;？?]{{2,}}?)(?:在|于|居|位居|位列)(?P<group>(?:{SCOPE_WORD.pattern})[^，,；;？?]{{0,8}}?)"
+    r"(?:之|中|里|内|当中)?(?:能|可以|大概|大约)?(?:排名|排到|排在|排|位列|名列|居|处于|是)?"
+    r"(?=$|第几|前几|什么|多少|几|哪)"
+)
+# 「这个增幅在全国排第几」: a topic pointing back to what an earlier part asked.
+POINTER_START = re.compile(r"\s*(?:这|那|该|其|此)")
 _GENERIC_HEAD = re.compile(r"(?:目标值?|情况|数量|总量|总数|水平|数值|金额|数额|数目|榜单|排行榜)$")
 # 「多少家」「几项」「哪一年」: the counter between the question word and the thing counted.
 _COUNTER_AT_START = re.compile(rf"^\s*[一两几]?\s*[{COUNTERS}]")
@@ -666,11 +678,13 @@ class TermWeigher:
         words = self._content_words(window, years)
         nouns = [n for n, w in enumerate(words) if _nominal(w)]
         if not nouns and len(clauses) > 1:
-            # 「进入…序列的机构，黄埔区有几家」: the topic is put first, in its own clause.
-            window = _LINKING.sub("", clauses[-2])[-24:]
+            # 「进入…序列的机构，黄埔区有几家」: the topic is put first, in its own clause; a
+            # clause citing a source (「按市科技局的工作安排，」) only says where it is written.
+            topical = [c for c in clauses[:-1] if not _SOURCE_CLAUSE.match(c)]
+            window = _LINKING.sub("", topical[-1])[-24:] if topical else ""
             words = self._content_words(window, years)
             nouns = [n for n, w in enumerate(words) if _nominal(w)]
-        elif len(clauses) > 1 and nouns and all(_SCOPE_WORD.fullmatch(words[n]) for n in nouns):
+        elif len(clauses) > 1 and nouns and all(SCOPE_WORD.fullmatch(words[n]) for n in nouns):
             # 「技术合同成交额2646亿那个，在全国排第几名」: a clause naming only the scope a
             # rank is within ranks the topic the clause before names
             # (the scope stays asked: 「居全省第一」 is no rank in 全国)
@@ -678,8 +692,18 @@ class TermWeigher:
             topic = self._attribute(
                 _POINTER_END.sub("", _LINKING.sub("", clauses[-2])) + "是多少", years
             )
-            if topic and not _SCOPE_WORD.search(topic):
+            if topic and not SCOPE_WORD.search(topic):
                 return f"{topic.split()[-1]} {scope}"
+        elif (ranked := RANKED_WITHIN.search(before)) and not POINTER_START.match(
+            ranked.group("topic")
+        ):
+            # 「新型研发机构数量在全国排第几」: the same, with the topic and the group in one
+            # clause; without the topic, any rank in 全国 would answer.
+            topic = self._attribute(ranked.group("topic") + "是多少", years)
+            group = [w for w in self._content_words(ranked.group("group"), years) if _nominal(w)]
+            generic = all(_GENERIC_HEAD.fullmatch(w) for w in topic.split())
+            if topic and group and not generic and not SCOPE_WORD.search(topic):
+                return " ".join([topic, *group])
         elif len(clauses) > 1 and all(_MEASURE_HEAD.fullmatch(words[n]) for n in nouns):
             # 「…母基金，规模有多大」: a clause asking only a measure measures the topic the
             # clause before names, as 「母基金规模多大」 does

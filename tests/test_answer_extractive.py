@@ -1397,3 +1397,43 @@ def test_a_yearly_amount_is_no_total_since_a_start(assistant: Assistant) -> None
     yearly = assistant._analyse("粤穗开放基金每年投入多少？")
     assert flow_for_stock(total, text, span)
     assert not flow_for_stock(yearly, text, span)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "黄埔区国家级创客空间的数量在全市各区中排第几？",  # 国家级孵化器…居全市第一
+        "广州新型研发机构的技术性收入在全省排第几？",  # 新型研发机构近80家，居全省第一
+        "黄埔区瞪羚企业数量在全国经开区排第几？",  # 瞪羚: 全国高新区前四
+        "广州的新型研发机构数量在全国排第几？",  # 全国经开区榜首, 全国第六 of 广州高新区
+    ],
+)
+def test_a_rank_of_another_topic_or_group_is_refused(assistant: Assistant, question: str) -> None:
+    """A rank ranks one topic within one group: 「居全市第一」 of 孵化器 says nothing of 创客空间,
+    and 全国高新区前四 is no rank among 全国经开区."""
+    answer = assistant.ask(question)
+    assert answer.refused, answer.text
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("黄埔区瞪羚企业数量在全国高新区中排第几？", "前四"),  # 「…连续5年居全国高新区前四;」
+        ("截至2018年底，广州高新技术企业总量在全国排第几？", "第三"),  # topic two clauses back
+        ("航空轮胎动力学大科学装置在国内是第几个同类装置？", "首个"),  # topic after the rank
+    ],
+)
+def test_a_rank_of_the_asked_topic_and_group_answers(
+    assistant: Assistant, question: str, expected: str
+) -> None:
+    answer = assistant.ask(question)
+    assert_answers(answer, expected)
+    assert (answer.direct_answer or "").startswith(expected), answer.direct_answer
+
+
+def test_a_clause_citing_a_source_is_not_what_is_counted(assistant: Assistant) -> None:
+    """「…创新标杆企业，按市科技局2019年的工作安排，打算挑多少家」: 工作 in the source clause is
+    no attribute; the count of 创新标杆企业 answers."""
+    answer = assistant.ask("我们想申报创新标杆企业，按市科技局2019年的工作计划，打算选多少家？")
+    assert_answers(answer, "100 家")
+    assert (answer.direct_answer or "").startswith("100 家"), answer.direct_answer
