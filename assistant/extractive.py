@@ -462,10 +462,11 @@ def _about(passage: Passage, names: tuple[str, ...]) -> bool:
 
 
 def _names_a_term(question: Question, passage: Passage) -> bool:
-    """The passage (with its section) holds at least one of the question's key terms whole:
-    an answer must come from text that names something the question names."""
+    """The passage (with its section) holds at least one of the question's key terms whole,
+    or spelled out (个税 as 个人所得税): an answer must come from text that names something the
+    question names."""
     about = compact(f"{passage.section} {passage.text}")
-    return any(term.text in about for term in question.terms)
+    return any(term.match(about) == 1.0 for term in question.terms)
 
 
 def features_of(question: Question, sentence: Sentence, similarity: float) -> dict[str, float]:

@@ -1437,3 +1437,12 @@ def test_a_clause_citing_a_source_is_not_what_is_counted(assistant: Assistant) -
     answer = assistant.ask("我们想申报创新标杆企业，按市科技局2019年的工作计划，打算选多少家？")
     assert_answers(answer, "100 家")
     assert (answer.direct_answer or "").startswith("100 家"), answer.direct_answer
+
+
+def test_a_term_asked_in_its_short_form_names_the_passage_that_spells_it_out(
+    assistant: Assistant,
+) -> None:
+    """个税 is how people say 个人所得税: a passage writing the full form names what is asked,
+    so the policy is quoted instead of 「没有找到」."""
+    answer = assistant.ask("从海外来的高端人才，交个税这块有啥说法？")
+    assert_answers(answer, "个人所得税")
