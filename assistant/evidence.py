@@ -836,7 +836,7 @@ def _sized_for_another(question: Question, region: str, span: Span) -> bool:
         return False
     measure = question.attribute_terms[-1].text
     if not _SIZE_OF.fullmatch(measure):
-        return False
+        return _sized_as_another(question, region, span)
     owner = ""
     after = re.match(rf"\s*{measure}{_OWNER_AFTER}", region[span.end :])
     if after:
@@ -858,6 +858,31 @@ def _sized_for_another(question: Question, region: str, span: Span) -> bool:
     return owner not in asked and not any(
         len(own) >= _SHORT_OWNER_CHARS and owner.endswith(own) for own in owns
     )
+
+
+def _sized_as_another(question: Question, region: str, span: Span) -> bool:
+    """「2000万元规模的资金池」「规模60亿元的…母基金」: an amount written as the size of a noun
+    is that noun's. It is no figure of what is asked when that noun names none of the asked
+    attribute, or when the sentence sizes the body the question names apart
+    (「规模200亿元的粤港澳…基金和规模60亿元的中科院…母基金」)."""
+    if span.type != AMOUNT:
+        return False
+    owner = _size_owner(region, span)
+    asked = compact(question.text)
+    if not owner or owner in asked:
+        return False
+    if not any(t.match(owner) == 1.0 for t in question.attribute_terms):
+        return True
+    others = {_size_owner(region, s) for s in spans_of(region, AMOUNT)} - {owner, ""}
+    return any(other in asked for other in others)
+
+
+def _size_owner(region: str, span: Span) -> str:
+    """The noun an amount is written as the size of (compact), or ''."""
+    after = re.match(rf"\s*规模{_OWNER_AFTER}", region[span.end :])
+    before = region[: span.start].rstrip().endswith("规模")
+    sized = after or (re.match(_OWNER_AFTER, region[span.end :]) if before else None)
+    return compact(_noun_run(sized.group(1))) if sized else ""
 
 
 def _asked_owners(asked: str, measure: str) -> tuple[str, ...]:

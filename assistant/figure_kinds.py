@@ -211,6 +211,8 @@ def joint_for_one(question: Question, region: str, span: Span) -> bool:
     if joined is None:
         return False
     left, right = compact(joined.group(1)), compact(joined.group(2))
+    if right in ("规模", "总规模"):
+        return False  # 「…基金和规模60亿元的…母基金」: the figure sizes what follows it
     conjunction = joined.group(0)[len(joined.group(1)) :][: -len(joined.group(2))].strip()
     if left[-2:] + conjunction + right[:2] in compact(question.core or question.text):
         return False  # the question names the pair itself (「国际合作项目及平台」)

@@ -1446,3 +1446,12 @@ def test_a_term_asked_in_its_short_form_names_the_passage_that_spells_it_out(
     so the policy is quoted instead of 「没有找到」."""
     answer = assistant.ask("从海外来的高端人才，交个税这块有啥说法？")
     assert_answers(answer, "个人所得税")
+
+
+def test_an_amount_sizing_one_fund_answers_for_that_fund_only(assistant: Assistant) -> None:
+    """「设立规模200亿元的…转化基金和规模60亿元的中科院…母基金,不少于2000万元规模的…资金池」:
+    each amount is the size of the noun written with it; 和 before 规模 joins no pair."""
+    answer = assistant.ask("中科院科技成果转化母基金有多少钱？")
+    assert (answer.direct_answer or "").startswith("60亿元"), answer.text
+    paid_in = assistant.ask("那只200亿元的粤港澳大湾区科技成果转化基金，第一期到位多少资金？")
+    assert paid_in.refused, paid_in.text  # not the 资金池's 2000万元
