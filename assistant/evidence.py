@@ -865,24 +865,39 @@ def _sized_as_another(question: Question, region: str, span: Span) -> bool:
     is that noun's. It is no figure of what is asked when that noun names none of the asked
     attribute, or when the sentence sizes the body the question names apart
     (「规模200亿元的粤港澳…基金和规模60亿元的中科院…母基金」)."""
-    if span.type != AMOUNT:
+    if span.type not in (AMOUNT, COUNT):
         return False
     owner = _size_owner(region, span)
     asked = compact(question.text)
     if not owner or owner in asked:
         return False
     if not any(t.match(owner) == 1.0 for t in question.attribute_terms):
-        return True
+        # (a count's owner stands in its own clause: it is another's when the sentence names
+        # the asked noun elsewhere, 「…博士留学生培养,在校研究生规模不低于200人」)
+        return span.type == AMOUNT or _attribute_in(question, compact(region)) > 0
     others = {_size_owner(region, s) for s in spans_of(region, AMOUNT)} - {owner, ""}
     return any(other in asked for other in others)
 
 
 def _size_owner(region: str, span: Span) -> str:
-    """The noun an amount is written as the size of (compact), or ''."""
+    """The noun a figure is written as the size of (compact), or '': 「2000万元规模的资金池」,
+    「规模60亿元的…母基金」, 「在校研究生规模不低于200人」."""
+    clause = region[clause_bounds(region, span)[0] : span.start]
+    written = _SIZE_BEFORE.search(clause)
+    if written and span.type == COUNT:
+        return compact(_owner_before(clause[: written.start()]))
+    if span.type != AMOUNT:
+        return ""
     after = re.match(rf"\s*规模{_OWNER_AFTER}", region[span.end :])
     before = region[: span.start].rstrip().endswith("规模")
     sized = after or (re.match(_OWNER_AFTER, region[span.end :]) if before else None)
     return compact(_noun_run(sized.group(1))) if sized else ""
+
+
+# 「在校研究生规模不低于」: a size word and the verb of its figure, right before a count.
+_SIZE_BEFORE = re.compile(
+    r"(?:规模|人数|数量)\s*(?:不低于|不少于|达到|达|超过|突破|约|近|为|已达|共|累计)?\s*$"
+)
 
 
 def _asked_owners(asked: str, measure: str) -> tuple[str, ...]:

@@ -1455,3 +1455,14 @@ def test_an_amount_sizing_one_fund_answers_for_that_fund_only(assistant: Assista
     assert (answer.direct_answer or "").startswith("60亿元"), answer.text
     paid_in = assistant.ask("那只200亿元的粤港澳大湾区科技成果转化基金，第一期到位多少资金？")
     assert paid_in.refused, paid_in.text  # not the 资金池's 2000万元
+
+
+def test_a_count_written_as_the_size_of_another_noun_is_not_the_asked_ones(
+    assistant: Assistant,
+) -> None:
+    """「…开展国际和港澳台博士留学生培养,在校研究生规模不低于200人」: 200人 sizes 在校研究生, the
+    noun of its own clause, not the 博士留学生 the clause before names; asked of 研究生 it answers."""
+    students = assistant.ask("社科大黄埔研究院准备招多少名港澳台和国际博士留学生？")
+    assert students.refused, students.text
+    whole = assistant.ask("中国社会科学院大学黄埔研究院在校研究生规模多大？")
+    assert (whole.direct_answer or "").startswith("不低于200人"), whole.text
