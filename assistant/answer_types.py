@@ -92,7 +92,10 @@ _CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
         ),
     ),
     # 「在…排名中的得分」: a ranking the question is placed in asks no rank
-    (RANK, re.compile(r"第几|前几[位名强]?|排名(?![中里上])|排第|排在|名次|位次|位列|位居|排行")),
+    (
+        RANK,
+        re.compile(r"第几|老几|前几[位名强]?|排名(?![中里上])|排第|排在|名次|位次|位列|位居|排行"),
+    ),
     # (支 of 支持, 支出, 支付 is no counter: 「多少支持经费」 asks money)
     (COUNT, re.compile(rf"{_COUNT_ASKED}(?!支[持撑出付])[{COUNTERS}]")),
     (
@@ -261,6 +264,8 @@ def asked_types(question: str) -> tuple[str, ...]:
     ]
     for clause_start, clause in clauses:
         bare = _BARE_COUNT.search(clause)
+        if bare and re.search(r"\d", clause) and not ASKING.search(clause):
+            continue  # 「总数超过1.1万家，这个数量在省内排第几」: the first clause tells the figure
         if bare and not any(clause_start <= pos < clause_start + len(clause) for pos, _ in found):
             whole = _whole_stated_before(question, clause_start + bare.start())
             asked = AMOUNT if whole is not None and whole.type == AMOUNT else COUNT

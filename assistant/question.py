@@ -169,7 +169,7 @@ _LINKING = re.compile(
 _MODIFIER_CHARS = 12
 # 「…2646亿那个」「…125件，这个…」: a pointer back at what the clause names, and the figure
 # it is known by.
-_POINTER_END = re.compile(r"(?:\d+(?:\.\d+)?\s*[万亿]?[\u4e00-\u9fff]?)?(?:那个|这个|这|那)?$")
+_POINTER_END = re.compile(r"(?:\d+(?:\.\d+)?\s*[万亿]?[\u4e00-\u9fff%％]?)?(?:那个|这个|这|那)?$")
 # Nouns of people (人才, 人员, 会员, 研究生): their 规模 is a head count.
 _PEOPLE = re.compile(r"(?:人才|人员|员|生|者|家|士)$")
 # Wholes a rank is taken within (在全国排第几, 在全市能排第几): a scope, not what is ranked.
@@ -179,13 +179,32 @@ SCOPE_WORD = re.compile(r"全国|全市|全省|全区|全球|全世界|世界|�
 # 「按市科技局的工作安排」「根据规划」: a clause opening with these cites where the figure is
 # written.
 _SOURCE_CLAUSE = re.compile(r"\s*(?:按照?|根据|依据|依照|据)")
-# 「X在全国经开区排第几」「X居全市第几」「这个数量放在全省是什么位次」: the topic ranked, then the
-# group it is ranked within, right before the question word.
+# 「X在全国经开区排第几」「X居全市第几」「这个数量放在全省是什么位次」: the topic ranked (none when
+# an earlier clause names it), then the group it is ranked within, before the question word.
 RANKED_WITHIN = re.compile(
-    rf"(?P<topic>[^，,；;？?]{{2,}}?)(?:在|于|居|位居|位列)(?P<group>(?:{SCOPE_WORD.pattern})[^，,；;？?]{{0,8}}?)"
+    rf"(?P<topic>[^，,；;？?]*?)(?:在|于|居|位居|位列)"
+    rf"(?P<group>(?:广东|广州)?(?:{SCOPE_WORD.pattern})[^，,；;？?]{{0,8}}?)"
     r"(?:之|中|里|内|当中)?(?:能|可以|大概|大约)?(?:排名|排到|排在|排|位列|名列|居|处于|是)?"
-    r"(?=$|第几|前几|什么|多少|几|哪)"
+    r"(?=$|第几|前几|老几|什么|多少|几|哪)"
 )
+
+
+def ranked_within(core: str) -> tuple[str, str] | None:
+    """(topic, group) of a rank asked within a group (see RANKED_WITHIN); a rank's clause that
+    opens with the group ranks what the clause before states (「黄埔区2109家高新技术企业，在全国
+    高新区里能排第几」). After a clause that asks a figure, it ranks that figure: no topic of its
+    own (「研发投入占GDP多大比例？在全市排第几？」)."""
+    ranked = RANKED_WITHIN.search(core)
+    if ranked is None:
+        return None
+    topic = ranked.group("topic")
+    if not topic.strip():
+        clauses = re.split(r"[，,；;？?]", core[: ranked.start()].rstrip("，,；;？? "))
+        stated = clauses[-1] if clauses else ""
+        topic = "" if _ASKED_AT.search(stated) else stated
+    return topic, ranked.group("group")
+
+
 # 「这个增幅在全国排第几」: a topic pointing back to what an earlier part asked.
 POINTER_START = re.compile(r"\s*(?:这|那|该|其|此)")
 _GENERIC_HEAD = re.compile(r"(?:目标值?|情况|数量|总量|总数|水平|数值|金额|数额|数目|榜单|排行榜)$")
@@ -693,14 +712,14 @@ class TermWeigher:
                 _POINTER_END.sub("", _LINKING.sub("", clauses[-2])) + "是多少", years
             )
             if topic and not SCOPE_WORD.search(topic):
-                return f"{topic.split()[-1]} {scope}"
-        elif (ranked := RANKED_WITHIN.search(before)) and not POINTER_START.match(
-            ranked.group("topic")
+                return f"{topic} {scope}"
+        elif (ranked := ranked_within(core[: asked.start()])) and not POINTER_START.match(
+            ranked[0]
         ):
             # 「新型研发机构数量在全国排第几」: the same, with the topic and the group in one
             # clause; without the topic, any rank in 全国 would answer.
-            topic = self._attribute(ranked.group("topic") + "是多少", years)
-            group = [w for w in self._content_words(ranked.group("group"), years) if _nominal(w)]
+            topic = self._attribute(_POINTER_END.sub("", ranked[0]) + "是多少", years)
+            group = [w for w in self._content_words(ranked[1], years) if _nominal(w)]
             generic = all(_GENERIC_HEAD.fullmatch(w) for w in topic.split())
             if topic and group and not generic and not SCOPE_WORD.search(topic):
                 return " ".join([topic, *group])

@@ -11,7 +11,7 @@ import re
 
 from assistant.answer_types import RANK, Span
 from assistant.clauses import CLAUSE_END
-from assistant.question import POINTER_START, RANKED_WITHIN, SCOPE_WORD, Question, compact
+from assistant.question import POINTER_START, SCOPE_WORD, Question, compact, ranked_within
 
 # The kinds of body a group may be narrowed to (全国经开区, 全国高新区).
 _KIND = r"(?:经开区|高新区|开发区|园区|城市|地区|省份|区县)"
@@ -20,6 +20,13 @@ _WRITTEN_GROUP = re.compile(
     rf"(?P<scope>{SCOPE_WORD.pattern})(?P<kind>[\u4e00-\u9fff]{{0,4}}?{_KIND})?"
     r"(?:之|中|里|内|当中|范围内)?(?:排名|排在|排|位列|位居|居)?\s*$"
 )
+# 「全市首个研发投入强度突破5%的区域」: the first to do something, no place in a ranking; it
+# answers 「是第几个」, not 「排第几」.
+_FIRST_TO_DO = ("首个", "首家")
+_POSITION_ASKED = re.compile(r"排|名次|位次|位列|老几")
+# Words of how a topic is measured, which documents word freely (比例 for 比重): the topic is
+# what they measure.
+_MEASURE = re.compile(r"比例|占比|比重|份额|增长率|增速|增幅|金额|强度|规模|数量|总量|总数|水平")
 # Scopes written in other words.
 _SAME_SCOPE = {
     "国内": "全国",
@@ -29,6 +36,8 @@ _SAME_SCOPE = {
     "市内": "全市",
     "全广东": "全省",
     "省内": "全省",
+    "我国": "全国",
+    "各区": "全市",  # 「在广州各区里排第几」: among the city's districts
 }
 # Share (by weight) of the ranked topic the text before a rank must name: 企业 alone does not
 # name 瞪羚企业.
@@ -46,13 +55,15 @@ def ranked_elsewhere(question: Question, region: str, span: Span) -> bool:
     if span.type != RANK:
         return False
     asked_text = compact(question.core or question.text)
-    asked = RANKED_WITHIN.search(asked_text)
+    if span.text in _FIRST_TO_DO and _POSITION_ASKED.search(asked_text):
+        return True
+    asked = ranked_within(asked_text)
     if not asked:
         return False
     clause_start = max((m.end() for m in CLAUSE_END.finditer(region, 0, span.start)), default=0)
     written = _WRITTEN_GROUP.search(compact(region[clause_start : span.start]))
     if written:
-        asked_scope = SCOPE_WORD.match(asked.group("group"))
+        asked_scope = SCOPE_WORD.search(asked[1])
         if asked_scope and _scope(written.group("scope")) != _scope(asked_scope.group()):
             return True
         if written.group("kind") and written.group("kind")[-3:] not in asked_text:
@@ -66,10 +77,12 @@ def topic_named_before(question: Question, region: str, span: Span) -> bool | No
     names no topic of its own (「这个增幅在全国排第几」 ranks an earlier part's)."""
     if span.type != RANK:
         return None
-    asked = RANKED_WITHIN.search(compact(question.core or question.text))
-    if not asked or POINTER_START.match(asked.group("topic")):
+    asked = ranked_within(compact(question.core or question.text))
+    if not asked or POINTER_START.match(asked[0]):
         return None
-    topic = [t for t in question.attribute_terms if t.text in asked.group("topic")]
+    topic = [
+        t for t in question.attribute_terms if t.text in asked[0] and not _MEASURE.fullmatch(t.text)
+    ]
     if not topic:
         return None
     # (「是我国首个航空轮胎动力学试验大科学装置」: the thing ranked may follow the rank)

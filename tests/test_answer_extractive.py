@@ -1466,3 +1466,29 @@ def test_a_count_written_as_the_size_of_another_noun_is_not_the_asked_ones(
     assert students.refused, students.text
     whole = assistant.ask("中国社会科学院大学黄埔研究院在校研究生规模多大？")
     assert (whole.direct_answer or "").startswith("不低于200人"), whole.text
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "黄埔区2109家高新技术企业，在全国高新区里能排第几？",  # topic stated in the clause before
+        "黄埔区研发投入强度5.71%，在广东全省排第几？",  # 居全市第一: another scope
+        "2018年广州高新技术企业总数超过1.1万家，这个数量在广东省内排第几？",  # 居全国第三
+    ],
+)
+def test_a_rank_asked_after_a_stated_figure_needs_that_topic_and_group(
+    assistant: Assistant, question: str
+) -> None:
+    """The clause before a rank may state what is ranked; the scope may carry its place
+    (广东全省, 广东省内): neither 瞪羚's 全国高新区前四 nor 全市第一 nor 全国第三 answers."""
+    answer = assistant.ask(question)
+    assert answer.refused, answer.text
+
+
+def test_a_colloquial_rank_ask_and_a_first_to_do_are_told_apart(assistant: Assistant) -> None:
+    """排老几 asks a rank as 排第几 does; 「全市首个…突破5%的区域」 is the first to do something,
+    no place in a ranking, so 居全市第一 answers 排第几."""
+    colloquial = assistant.ask("2018年广州高企总数突破了多少家？在全国排老几？")
+    assert_answers(colloquial, "1.1 万家", "第三")
+    position = assistant.ask("黄埔区研发投入强度5.71%，在全市各区排第几？")
+    assert (position.direct_answer or "").startswith("第一"), position.text
