@@ -138,6 +138,7 @@ _CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"(?:单位|机构|部门|高校|大学|医院|组织|银行|学校|协会|学会)"
             r"|(?:单位|机构|部门|主体)(?:是谁|是哪|有哪)|由谁|谁(?:牵头|主办|承办|负责|运营)"
             r"|哪一?家(?=[？?，,。]|$)"  # 「最后选的是哪一家？」: one body
+            r"|谁家"  # 「…工厂是谁家的」: whose, a firm
         ),
     ),
     # a role's holder, or an actor; 「主席叫什么」 asks the holder's name

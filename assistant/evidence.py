@@ -279,7 +279,7 @@ def _target_for_actual(question: Question, region: str, span: Span) -> bool:
 _ORDINAL_ASKED = re.compile(r"第几\s*([^\s位名届个，,。？?的])")
 # 「哪家公司做出来的」「是哪家企业」: a firm, which a brand may name.
 _FIRM_ASKED = re.compile(
-    r"哪一?家(?:[^，,。？?]{0,4})?(?:公司|企业|厂商|厂家)|(?:公司|企业)[^？?。]{0,10}?是哪"
+    r"哪一?家(?:[^，,。？?]{0,4})?(?:公司|企业|厂商|厂家)|(?:公司|企业)[^？?。]{0,10}?是哪|谁家"
 )
 
 

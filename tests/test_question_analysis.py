@@ -77,6 +77,7 @@ TYPES = [
     # a bank or a school is a body like a 单位
     ("资金池是和哪家银行合作的？", ("organisation",)),
     ("这个实验室依托哪所学校建设？", ("organisation",)),
+    ("世界最大的那家飞行汽车工厂是谁家的？", ("organisation",)),  # 谁家: whose, a firm
     ("联盟成立大会在什么地方召开？", ("place",)),
     ("纵向项目里国家级的占了多少项？", ("count",)),
     # 多 before an adjective of size (多高, 多快) asks a figure; after a ……率 a share
