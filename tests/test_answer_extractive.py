@@ -1492,3 +1492,10 @@ def test_a_colloquial_rank_ask_and_a_first_to_do_are_told_apart(assistant: Assis
     assert_answers(colloquial, "1.1 万家", "第三")
     position = assistant.ask("黄埔区研发投入强度5.71%，在全市各区排第几？")
     assert (position.direct_answer or "").startswith("第一"), position.text
+
+
+def test_a_post_holder_is_named_before_a_verb_of_opinion(assistant: Assistant) -> None:
+    """「在…中心党支部书记、董事长秦海鸥看来，…」: 看来 (as 认为, 坦言) follows the name a post
+    is written with, as 指出 and 表示 do."""
+    answer = assistant.ask("大湾区科技创新服务中心的董事长是谁？")
+    assert_answers(answer, "秦海鸥")
