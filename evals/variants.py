@@ -332,6 +332,7 @@ _PERSON = re.compile(
 _CAPITAL = re.compile(r"注册资本|注册资金|资本金|\d[\d.,]*(?:万|亿)?元")
 _FOUNDED = re.compile(r"(?:19|20)\d{2}年|成立|创立|组建|设立|揭牌|注册|落户|建成")
 _TARGET_2030 = re.compile(r"2030")
+_YEARS_RUN = re.compile(r"连续[一二两三四五六七八九十\d]+年|连年")
 _ASKS_FIGURE = re.compile(r"多少|几[家个项位名件人所]|第几")
 _GROWTH = re.compile(r"\d[\d.]*\s*[%％]|增长率|增幅|增速")
 #: Who heads an organisation, by the kind its name ends in (a 实验室 has a 主任).
@@ -423,7 +424,12 @@ def _year_swap(item: EvalItem, core: str) -> Swap | None:
     earlier = str(int(year) - 2)
     subject = _YEAR.sub("", core)
     question = f"{_YEAR.sub(earlier + '年', core, count=1)}？"
-    return Swap(question, f"{earlier}年的数值", f"{year}年的数值", subject, re.compile(earlier))
+    # a run of years written after the entity (「…在全球创新指数排名连续三年位居第2位」) may
+    # cover the earlier year without writing it
+    terms = "|".join(re.escape(normalize_for_match(t)) for t in entity_terms(subject))
+    run = rf"|(?:{terms})[^。；，,]{{0,8}}(?:{_YEARS_RUN.pattern})" if terms else ""
+    covered = re.compile(rf"{earlier}{run}")
+    return Swap(question, f"{earlier}年的数值", f"{year}年的数值", subject, covered)
 
 
 def _organisations(item: EvalItem) -> list[str]:

@@ -239,6 +239,16 @@ def test_swap_check_drops_an_answerable_swap() -> None:
     assert not any("亿元" in v.question for v in attribute_swap_variants(item))
 
 
+def test_no_year_swap_where_a_run_of_years_may_cover_the_earlier_year() -> None:
+    # 000 (2023): 「“广深港”科技集群在全球创新指数排名连续三年位居第2位」 covers 2022 unwritten,
+    # so 「2022年…排第几」 is no question the documents leave open.
+    item = EvalItem(
+        "x", "2024年“广深港”科技集群在全球创新指数排第几？", "第2位", ("第2位",),
+        ("002_eb9130060e5878d8.txt",), ("位居全球创新指数第2位",), "figure", "easy", False,
+    )  # fmt: skip
+    assert not any("2022" in v.question for v in attribute_swap_variants(item))
+
+
 def test_swaps_are_deterministic(answerable: list[EvalItem]) -> None:
     for item in answerable:
         assert attribute_swap_variants(item, limit=1) == attribute_swap_variants(item, limit=1)
