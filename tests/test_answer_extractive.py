@@ -1499,3 +1499,11 @@ def test_a_post_holder_is_named_before_a_verb_of_opinion(assistant: Assistant) -
     is written with, as 指出 and 表示 do."""
     answer = assistant.ask("大湾区科技创新服务中心的董事长是谁？")
     assert_answers(answer, "秦海鸥")
+
+
+def test_a_turnover_asked_as_a_trading_scale_is_the_contract_turnover(
+    assistant: Assistant,
+) -> None:
+    """交易规模 of technology contracts is how people say 技术合同成交额: the table row answers."""
+    answer = assistant.ask("黄埔区技术合同交易规模到2025年要达到多少？")
+    assert_answers(answer, "800亿元")
