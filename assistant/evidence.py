@@ -47,6 +47,7 @@ from assistant.figure_kinds import (
     flow_for_stock,
     joint_for_one,
     measured_figures,
+    part_unnamed,
     total_for_each,
 )
 from assistant.question import Question, Term, bigram_share, compact, indicator_form, untitled
@@ -158,6 +159,7 @@ def typed_evidence(
             and not _part_of_asked_whole(question, region, s)
             and not _target_for_actual(question, region, s)
             and not flow_for_stock(question, region, s)
+            and not part_unnamed(question, region, s)
             and not another_money_quantity(question, region, s)
             and not total_for_each(question, region, s)
             and not counts_another_after(question, region, s)

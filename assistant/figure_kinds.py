@@ -84,6 +84,57 @@ def flow_for_stock(question: Question, region: str, span: Span) -> bool:
     return False
 
 
+# 「那一万多从业人员里面，博士有多少」「第一批成员里，搞科技金融的机构有几家」: a part asked of
+# a whole the question states first.
+_PART_OF_WHOLE = re.compile(
+    r"(?:里面|里头|当中|之中|其中|里(?=[，,])|中(?=[，,]))[，,]?\s*"
+    r"(?P<part>[^，,。？?]{1,16}?)(?:大概|大约|一共|总共|能)?(?:有|占)?(?:多少|几)"
+)
+# 「那一万多从业人员」「两千一百多家高企」: the whole a part is asked of, counted.
+_COUNTED_WHOLE = re.compile(
+    r"(?:\d+(?:\.\d+)?|[一二两三四五六七八九十百千万]+)\s*(?:多|余)?\s*(?:万|千|百)?\s*"
+    r"(?![年月日天])[家个名人项所位只条]?[\u4e00-\u9fff]{0,8}$"
+)
+# How far before a count a part named without its class noun may stand (其中国家级147项).
+_PART_BEFORE_CHARS = 4
+# Words naming only a class of the counted (机构, 项目): the rest of the part tells it apart.
+_PART_CLASS = re.compile(r"(?:机构|单位|企业|公司|项目|人员|人才|成员|人|家|个|类|种)$")
+_PART_TAGS = ("n", "j", "l", "s", "b", "vn")
+
+
+def part_unnamed(question: Question, region: str, span: Span) -> bool:
+    """A part asked of a stated whole (「…从业人员里面，博士有多少」) is counted only by a figure
+    whose clause names what sets the part apart (博士, 境外, 科技金融): any other figure of the
+    sentence counts the whole or another part."""
+    if span.type not in (COUNT, AMOUNT):
+        return False
+    core = question.core or question.text
+    asked = _PART_OF_WHOLE.search(core)
+    if asked is None:
+        return False
+    whole = re.split(r"[？?。，,]", core[: asked.start()])[-1]
+    if ASKING.search(whole) or not _COUNTED_WHOLE.search(whole):
+        return False  # the whole is asked too (「…一共有多少项？其中…」), or is no counted set
+    runs, run = [], ""
+    for word in jieba.posseg.cut(asked.group("part")):
+        if word.flag.startswith(_PART_TAGS):
+            run += word.word
+        else:
+            runs.append(run)
+            run = ""
+    runs.append(run)
+    # (研发人员 is named whole: 新型研发机构 names 研发 but no 研发人员)
+    telling = [compact(r) for r in runs if len(r) >= 2 and not _PART_CLASS.fullmatch(r)]
+    if not telling:
+        return False
+    clause = compact(clause_around(region, span))
+    right_before = compact(region[: span.start])[-_PART_BEFORE_CHARS:]
+    # (「国家级项目」 is written 「其中国家级147项」: the class is left to the counter)
+    return not all(
+        run in clause or (_PART_CLASS.sub("", run) or run) in right_before for run in telling
+    )
+
+
 # The money quantities official statistics keep apart: what is earned (利润) is not what is
 # sold (销售收入), produced (产值) or paid in tax (税收).
 # (with the modifiers that make a quantity's name: 销售收入, 净利润)

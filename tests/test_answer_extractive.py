@@ -1507,3 +1507,17 @@ def test_a_turnover_asked_as_a_trading_scale_is_the_contract_turnover(
     """交易规模 of technology contracts is how people say 技术合同成交额: the table row answers."""
     answer = assistant.ask("黄埔区技术合同交易规模到2025年要达到多少？")
     assert_answers(answer, "800亿元")
+
+
+def test_a_part_asked_of_a_stated_whole_is_counted_only_where_the_part_is_named(
+    assistant: Assistant,
+) -> None:
+    """「…一万多名从业人员当中，博士有多少人」: the whole is stated, a part asked; a figure is
+    the part's only where its clause names what sets the part apart (研发人员 7000余人),
+    not 1万余人 of the whole nor 5438家 of served firms."""
+    doctors = assistant.ask("新型研发机构一万多名从业人员当中，有博士学位的有多少人？")
+    assert doctors.refused, doctors.text
+    researchers = assistant.ask("新型研发机构一万多名从业人员当中，研发人员有多少？")
+    assert (researchers.direct_answer or "").startswith("7000余人"), researchers.text
+    national = assistant.ask("新型研发机构592项纵向项目中，国家级项目有多少项？")
+    assert (national.direct_answer or "").startswith("147项"), national.text
