@@ -40,7 +40,17 @@ _FLOW_SET = re.compile(
     r"(?:新(?:增|培养|引进|认定|培育|建|设立|注册|登记|获批|入选|落户|签约|招引)|每年|年均)"
     r"[^，,。；;]{0,16}$"
 )
-_STOCK_SET = re.compile(r"(?:累计|总数|总量|合计|共计|总共|现有|在校|在册|在职)[^，,。；;]{0,16}$")
+# (a part in brackets after a total is one too: 「共有…335家（国家级26家、…培育单位41家）」)
+_NEW_ASKED = re.compile(r"新增|新(?:培养|引进|认定|培育|建|设)")
+_ADDED_SET = re.compile(
+    r"新(?:增|培养|引进|认定|培育|建|设|注册|登记|获批|入选|落户|签约|招引)|增加|增长|增至"
+    # a deed of the year reported is an addition too (「引进…院士」「认定…家」)
+    r"|引进|认定|获批|建成|落地|入选|培育|培养|组建|成立"
+)
+_STOCK_SET = re.compile(
+    r"(?:累计|总数|总量|合计|共计|总共|共有|现有|在校|在册|在职)(?:[^，,。；;]{0,16}"
+    r"|[^，,。；;（(]{0,16}[（(][^）)]*)$"
+)
 
 
 # 「单个项目最多能拿多少」: what one item gets, or a ceiling, is asked ...
@@ -80,7 +90,13 @@ def flow_for_stock(question: Question, region: str, span: Span) -> bool:
         # (a year asked, not as of its end, asks what that year added as well)
         return bool(_FLOW_SET.search(before)) and not _STOCK_SET.search(before)
     if flow and not stock:
-        return bool(_STOCK_SET.search(before)) and not _FLOW_SET.search(before)
+        if _STOCK_SET.search(before) and not _FLOW_SET.search(before):
+            return True
+        # 「新增了多少家」 is answered by a figure written as an addition, not by any count
+        # (its own clause: 「…国家级培育单位41家），5家…获A类评级」 adds nothing by 培育)
+        start = max((m.end() for m in CLAUSE_END.finditer(region, 0, span.start)), default=0)
+        end = m.start() if (m := CLAUSE_END.search(region, span.end)) else len(region)
+        return bool(_NEW_ASKED.search(asked)) and not _ADDED_SET.search(region[start:end])
     return False
 
 

@@ -1521,3 +1521,14 @@ def test_a_part_asked_of_a_stated_whole_is_counted_only_where_the_part_is_named(
     assert (researchers.direct_answer or "").startswith("7000余人"), researchers.text
     national = assistant.ask("新型研发机构592项纵向项目中，国家级项目有多少项？")
     assert (national.direct_answer or "").startswith("147项"), national.text
+
+
+def test_an_addition_asked_is_answered_only_by_a_figure_written_as_one(
+    assistant: Assistant,
+) -> None:
+    """「新增了多少家孵化器」: 「全市共有…335家（国家级26家、…培育单位41家）」 are totals (a part
+    in brackets after 共有 too) and 「5家…获A类评级」 no addition; 「新增…超过 2000 家」 is one."""
+    incubators = assistant.ask("据市科技局2018年总结，全市当年新增科技企业孵化器多少家？")
+    assert incubators.refused, incubators.text
+    firms = assistant.ask("2018年广州新增了多少家高新技术企业？")
+    assert (firms.direct_answer or "").startswith("超过 2000 家"), firms.text
