@@ -772,10 +772,11 @@ class TermWeigher:
     def _members_counted(self, core: str, years: set[int]) -> str:
         """「…提了五个方面的功能，分别是哪五个」「五大功能分别是哪五项」: the members of a set
         the question has counted are asked; the noun its count is written with names them."""
-        asked = _MEMBERS_OF_COUNT.search(core)
+        asked = _MEMBERS_OF_COUNT.search(core) or _MEMBERS_ASKED.search(core)
         if not asked:
             return ""
-        count = re.escape(asked.group(1))
+        # (「五项功能，分别是啥」: any count written before names the set)
+        count = re.escape(asked.group(1)) if asked.re is _MEMBERS_OF_COUNT else _ANY_COUNT
         stated = re.search(
             rf"{count}\s*(?:个|大|项|类|条|种|家)(?:方面|领域)?(?:的)?([\u4e00-\u9fff]{{2,6}})",
             core[: asked.start()],
@@ -783,6 +784,8 @@ class TermWeigher:
         if not stated:
             return ""
         nouns = [w for w in self._content_words(stated.group(1), years) if _nominal(w)]
+        if nouns and asked.re is _MEMBERS_ASKED and nouns[0] in _ANSWER_CLASSES:
+            return ""  # 「作为节点的3个区域分别是哪些」: 区域 is the kind of answer, 节点 asked
         return nouns[0] if nouns else ""
 
     def _content_words(self, text: str, years: set[int]) -> list[str]:
@@ -863,6 +866,9 @@ class TermWeigher:
 
 # 「分别是哪五个」「具体是哪五项」: the members of a set counted before.
 _MEMBERS_OF_COUNT = re.compile(r"哪([一二两三四五六七八九十]|\d+)\s*[个项类大条种家]")
+# 「…五项功能，分别是啥」「三大平台分别有哪些」: the members of a set counted before.
+_MEMBERS_ASKED = re.compile(r"分别(?:是|为|有|包括)?(?:啥|什么|哪些)")
+_ANY_COUNT = r"(?:[一二三四五六七八九十两]|\d+)"
 # Spoken words and the written ones official documents use for them.
 _SPOKEN_WORDS = (
     ("第一次", "首次"),

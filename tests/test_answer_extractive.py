@@ -1532,3 +1532,10 @@ def test_an_addition_asked_is_answered_only_by_a_figure_written_as_one(
     assert incubators.refused, incubators.text
     firms = assistant.ask("2018年广州新增了多少家高新技术企业？")
     assert (firms.direct_answer or "").startswith("超过 2000 家"), firms.text
+
+
+def test_the_members_of_a_set_counted_before_分别是啥_are_asked(assistant: Assistant) -> None:
+    """「…今后要着力抓的五项功能，分别是啥」 asks the members of the 功能 counted (not 着力): the
+    sentence naming the 「五大功能」 answers."""
+    answer = assistant.ask("王桂林讲新研机构今后要着力抓的五项功能，分别是啥？")
+    assert_answers(answer, "技术供给", "金融赋能")
