@@ -40,13 +40,14 @@ _FLOW_SET = re.compile(
     r"(?:新(?:增|培养|引进|认定|培育|建|设立|注册|登记|获批|入选|落户|签约|招引)|每年|年均)"
     r"[^，,。；;]{0,16}$"
 )
-# (a part in brackets after a total is one too: 「共有…335家（国家级26家、…培育单位41家）」)
+# 「新增了多少」 asks an addition, which a text writes as one (新增, 引进) in the figure's clause.
 _NEW_ASKED = re.compile(r"新增|新(?:培养|引进|认定|培育|建|设)")
 _ADDED_SET = re.compile(
     r"新(?:增|培养|引进|认定|培育|建|设|注册|登记|获批|入选|落户|签约|招引)|增加|增长|增至"
     # a deed of the year reported is an addition too (「引进…院士」「认定…家」)
     r"|引进|认定|获批|建成|落地|入选|培育|培养|组建|成立"
 )
+# (a part in brackets after a total is one too: 「共有…335家（国家级26家、…培育单位41家）」)
 _STOCK_SET = re.compile(
     r"(?:累计|总数|总量|合计|共计|总共|共有|现有|在校|在册|在职)(?:[^，,。；;]{0,16}"
     r"|[^，,。；;（(]{0,16}[（(][^）)]*)$"
