@@ -174,8 +174,6 @@ _POINTER_END = re.compile(r"(?:\d+(?:\.\d+)?\s*[万亿]?[\u4e00-\u9fff%％]?)?(?
 _PEOPLE = re.compile(r"(?:人才|人员|员|生|者|家|士)$")
 # Wholes a rank is taken within (在全国排第几, 在全市能排第几): a scope, not what is ranked.
 SCOPE_WORD = re.compile(r"全国|全市|全省|全区|全球|全世界|世界|国内|省内|市内|各区|全广州|全广东")
-# A head noun that only says "a figure of" (目标, 数量, 金额): the attribute is what stands before
-# its 的 (瞪羚企业 in 「瞪羚企业到2025年的目标是多少家」).
 # 「按市科技局的工作安排」「根据规划」: a clause opening with these cites where the figure is
 # written.
 _SOURCE_CLAUSE = re.compile(r"\s*(?:按照?|根据|依据|依照|据)")
@@ -207,6 +205,8 @@ def ranked_within(core: str) -> tuple[str, str] | None:
 
 # 「这个增幅在全国排第几」: a topic pointing back to what an earlier part asked.
 POINTER_START = re.compile(r"\s*(?:这|那|该|其|此)")
+# A head noun that only says "a figure of" (目标, 数量, 金额): the attribute is what stands before
+# its 的 (瞪羚企业 in 「瞪羚企业到2025年的目标是多少家」).
 _GENERIC_HEAD = re.compile(r"(?:目标值?|情况|数量|总量|总数|水平|数值|金额|数额|数目|榜单|排行榜)$")
 # 「多少家」「几项」「哪一年」: the counter between the question word and the thing counted.
 _COUNTER_AT_START = re.compile(rf"^\s*[一两几]?\s*[{COUNTERS}]")

@@ -36,11 +36,10 @@ _SAME_SCOPE = {
     "市内": "全市",
     "全广东": "全省",
     "省内": "全省",
-    "我国": "全国",
     "各区": "全市",  # 「在广州各区里排第几」: among the city's districts
 }
-# Share (by weight) of the ranked topic the text before a rank must name: 企业 alone does not
-# name 瞪羚企业.
+# Share (by weight) of the ranked topic the text up to a rank's clause end must name: 企业
+# alone does not name 瞪羚企业.
 _TOPIC_NAMED = 0.5
 
 
