@@ -86,25 +86,6 @@ class TypedEvidence:
     exactness: float = 0.0
 
 
-# 「认定标准」「申报条件」: what it takes to be recognised, apply or win (a verb of doing and
-# a noun of criteria).
-_CRITERIA_ASKED = re.compile(r"([\u4e00-\u9fff]{2})(标准|条件|门槛|资格|流程|细则)")
-
-
-def _criteria_unstated(question: Question, region: str) -> bool:
-    """The criteria of a deed asked (「“双五”企业的认定标准是什么」) are stated only where the
-    deed and the criteria noun are written together (认定标准, 认定条件); a count of the
-    recognised ones (「“双五”企业…60家」) or another sense of the noun (品牌和标准) is not."""
-    asked = _CRITERIA_ASKED.search(question.core or question.text)
-    if asked is None:
-        return False
-    deed, noun = asked.groups()
-    if ASKING.search(deed):
-        return False  # 「有什么条件」 names no deed
-    text = compact(region)
-    return not re.search(rf"{deed}[^，,。；;]{{0,6}}{noun}", text)
-
-
 def answer_text(text: str, is_table_row: bool) -> str:
     """The part of a unit that can hold the answer. A table row is read in words, so that
     the unit of its indicator name (家, 亿元, %) stands after each value."""
@@ -134,8 +115,6 @@ def typed_evidence(
         share = 1.0
         if LIST in question.types:
             share = 0.5 + 0.5 * bool(ENUMERATION.search(region))
-        if _criteria_unstated(question, region):
-            return TypedEvidence((), 0.0, 0.0)
         return TypedEvidence((), share, _attribute_in(question, compact(region)))
     spans: list[Span] = []
     found = 0

@@ -1539,22 +1539,3 @@ def test_the_members_of_a_set_counted_before_分别是啥_are_asked(assistant: A
     sentence naming the 「五大功能」 answers."""
     answer = assistant.ask("王桂林讲新研机构今后要着力抓的五项功能，分别是啥？")
     assert_answers(answer, "技术供给", "金融赋能")
-
-
-@pytest.mark.parametrize(
-    "question", ["“双五”企业的评选标准是什么？", "黄埔区“双五”企业要满足哪些认定条件？"]
-)
-def test_criteria_asked_need_the_deed_and_the_criteria_written_together(
-    assistant: Assistant, question: str
-) -> None:
-    """The criteria of a deed (评选标准, 认定条件) are not stated by a count of the chosen
-    (「“双五”企业：…2025年目标值 60家」) nor by 标准 in another sense (「品牌和标准」)."""
-    answer = assistant.ask(question)
-    assert answer.refused, answer.text
-
-
-def test_a_sentence_writing_the_criteria_noun_with_its_deed_still_answers(
-    assistant: Assistant,
-) -> None:
-    answer = assistant.ask("哪项人才认定标准的试点取得了新成效？")
-    assert_answers(answer, "认定标准试点")
