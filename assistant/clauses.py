@@ -37,3 +37,10 @@ def clause_bounds(text: str, span: Span) -> tuple[int, int]:
         following = CLAUSE_END.search(text, after.end())
         return start, following.start() if following else len(text)
     return start, after.start() if after else len(text)
+
+
+def own_clause_bounds(text: str, span: Span) -> tuple[int, int]:
+    """Where the span's own clause starts and ends in `text`, without the clause before it."""
+    start = max((m.end() for m in CLAUSE_END.finditer(text, 0, span.start)), default=0)
+    after = CLAUSE_END.search(text, span.end)
+    return start, after.start() if after else len(text)

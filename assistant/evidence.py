@@ -40,7 +40,7 @@ from assistant.answer_types import (
     spans_of,
     titles_of,
 )
-from assistant.clauses import CLAUSE_END, clause_around, clause_bounds
+from assistant.clauses import CLAUSE_END, clause_around, clause_bounds, own_clause_bounds
 from assistant.figure_kinds import (
     another_money_quantity,
     counts_another_after,
@@ -359,7 +359,7 @@ def _number_of_things_asked(question: Question) -> bool:
 def _exactness(question: Question, region: str, span: Span) -> float:
     """Share of the name before a span (within its clause, up to `_NAME_CHARS`) the question
     says, by character bigrams."""
-    clause_start = max((m.end() for m in CLAUSE_END.finditer(region, 0, span.start)), default=0)
+    clause_start = own_clause_bounds(region, span)[0]
     name = compact(region[max(clause_start, span.start - _NAME_CHARS) : span.start])
     return bigram_share(name, compact(question.core or question.text))
 

@@ -15,7 +15,7 @@ import re
 import jieba.posseg
 
 from assistant.answer_types import AMOUNT, ASKING, COUNT, COUNTERS, Span, asking_clauses
-from assistant.clauses import CLAUSE_END, clause_around, clause_bounds
+from assistant.clauses import CLAUSE_END, clause_around, clause_bounds, own_clause_bounds
 from assistant.question import Question, compact
 
 # Nouns (n, nz, ns…), abbreviations, 国家级, set phrases and verbal nouns (投资主体).
@@ -95,8 +95,7 @@ def flow_for_stock(question: Question, region: str, span: Span) -> bool:
             return True
         # 「新增了多少家」 is answered by a figure written as an addition, not by any count
         # (its own clause: 「…国家级培育单位41家），5家…获A类评级」 adds nothing by 培育)
-        start = max((m.end() for m in CLAUSE_END.finditer(region, 0, span.start)), default=0)
-        end = m.start() if (m := CLAUSE_END.search(region, span.end)) else len(region)
+        start, end = own_clause_bounds(region, span)
         return bool(_NEW_ASKED.search(asked)) and not _ADDED_SET.search(region[start:end])
     return False
 
@@ -125,23 +124,7 @@ def part_unnamed(question: Question, region: str, span: Span) -> bool:
     sentence counts the whole or another part."""
     if span.type not in (COUNT, AMOUNT):
         return False
-    core = question.core or question.text
-    asked = _PART_OF_WHOLE.search(core)
-    if asked is None:
-        return False
-    whole = re.split(r"[？?。，,]", core[: asked.start()])[-1]
-    if ASKING.search(whole) or not _COUNTED_WHOLE.search(whole):
-        return False  # the whole is asked too (「…一共有多少项？其中…」), or is no counted set
-    runs, run = [], ""
-    for word in jieba.posseg.cut(asked.group("part")):
-        if word.flag.startswith(_PART_TAGS):
-            run += word.word
-        else:
-            runs.append(run)
-            run = ""
-    runs.append(run)
-    # (研发人员 is named whole: 新型研发机构 names 研发 but no 研发人员)
-    telling = [compact(r) for r in runs if len(r) >= 2 and not _PART_CLASS.fullmatch(r)]
+    telling = _telling_part(question.core or question.text)
     if not telling:
         return False
     clause = compact(clause_around(region, span))
@@ -150,6 +133,28 @@ def part_unnamed(question: Question, region: str, span: Span) -> bool:
     return not all(
         run in clause or (_PART_CLASS.sub("", run) or run) in right_before for run in telling
     )
+
+
+@functools.lru_cache(maxsize=512)
+def _telling_part(core: str) -> tuple[str, ...]:
+    """The noun runs that set a part asked of a counted whole apart (博士; 研发人员 whole, as
+    新型研发机构 names 研发 but no 研发人员), read once per question, not once per figure;
+    none when the question asks no such part."""
+    asked = _PART_OF_WHOLE.search(core)
+    if asked is None:
+        return ()
+    whole = re.split(r"[？?。，,]", core[: asked.start()])[-1]
+    if ASKING.search(whole) or not _COUNTED_WHOLE.search(whole):
+        return ()  # the whole is asked too (「…一共有多少项？其中…」), or is no counted set
+    runs, run = [], ""
+    for word in jieba.posseg.cut(asked.group("part")):
+        if word.flag.startswith(_PART_TAGS):
+            run += word.word
+        else:
+            runs.append(run)
+            run = ""
+    runs.append(run)
+    return tuple(compact(r) for r in runs if len(r) >= 2 and not _PART_CLASS.fullmatch(r))
 
 
 # The money quantities official statistics keep apart: what is earned (利润) is not what is
@@ -274,7 +279,7 @@ def joint_for_one(question: Question, region: str, span: Span) -> bool:
     attribute names one side only, and the asking clause says nothing of the other."""
     if span.type not in (COUNT, AMOUNT) or not question.attribute_terms:
         return False
-    start = max((m.end() for m in CLAUSE_END.finditer(region, 0, span.start)), default=0)
+    start = own_clause_bounds(region, span)[0]
     joined = _JOINED.search(region[start : span.start])
     if joined is None:
         return False

@@ -12,6 +12,7 @@ questions of ordinary length.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 import re
@@ -187,6 +188,7 @@ RANKED_WITHIN = re.compile(
 )
 
 
+@functools.lru_cache(maxsize=512)
 def ranked_within(core: str) -> tuple[str, str] | None:
     """(topic, group) of a rank asked within a group (see RANKED_WITHIN); a rank's clause that
     opens with the group ranks what the clause before states (「黄埔区2109家高新技术企业，在全国

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from assistant.answer_types import RANK, Span
-from assistant.clauses import CLAUSE_END
+from assistant.clauses import CLAUSE_END, own_clause_bounds
 from assistant.question import POINTER_START, SCOPE_WORD, Question, compact, ranked_within
 
 # The kinds of body a group may be narrowed to (全国经开区, 全国高新区).
@@ -59,7 +59,7 @@ def ranked_elsewhere(question: Question, region: str, span: Span) -> bool:
     asked = ranked_within(asked_text)
     if not asked:
         return False
-    clause_start = max((m.end() for m in CLAUSE_END.finditer(region, 0, span.start)), default=0)
+    clause_start = own_clause_bounds(region, span)[0]
     written = _WRITTEN_GROUP.search(compact(region[clause_start : span.start]))
     if written:
         asked_scope = SCOPE_WORD.search(asked[1])
