@@ -232,8 +232,12 @@ def _span_fit(
     (「孵化器335家（国家级26家）」 for 国家级的有几家); one followed by the asked noun; one in the
     clause naming most of the focus; one after more of the asked attribute, the first on ties."""
     clause = _clause_of(text, span)
+    # (a later part's own words, 「省部级的又有多少项」, draw its figure, not the first part's)
+    later = {t.text for part in question.part_attributes for t in part}
     focus = sum(
-        t.weight * t.match(compact(clause.group() if clause else "")) for t in question.terms
+        t.weight * t.match(compact(clause.group() if clause else ""))
+        for t in question.terms
+        if t.text not in later
     )
     upper = _RANGE_ON.match(text, span.end)
     describes = bool(_DESCRIBES_NOUN.match(text, upper.end() if upper else span.end))

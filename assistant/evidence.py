@@ -134,6 +134,8 @@ def typed_evidence(
         role = ROLE.search(question.core or question.text)
         if answer_type == PERSON and not role:
             typed += spans_of(region, ORGANISATION)  # 「谁跟谁一起研制的」: an actor
+        if answer_type == ORGANISATION and not deeds_asked(question):
+            typed = _affiliations(question, region, typed)
         if answer_type == ORGANISATION and _FIRM_ASKED.search(question.core or question.text):
             typed += [b for b in brand_subjects(region) if not any(b.start < t.end for t in typed)]
         elif answer_type == PERSON and role:  # a role is written next to its holder's name
@@ -248,7 +250,9 @@ def _another_level(question: Question, region: str, span: Span) -> bool:
     levels (「纵向项目592项，其中国家级147项，省部级218项」): none of them is the asked one."""
     if span.type not in FIGURE_TYPES or question.part_attributes:
         return False  # (each part of a multi-part question asks its own figure)
-    asked = set(_LEVEL.findall(question.core or question.text))
+    # a part of a multi-part question asks its own level (「国家级的有多少项？市级的呢？」)
+    named = "".join(t.text for t in question.attribute_terms)
+    asked = set(_LEVEL.findall(named)) or set(_LEVEL.findall(question.core or question.text))
     stated = set(_LEVEL.findall(region))
     return bool(asked and stated) and not asked & stated
 
@@ -285,14 +289,26 @@ _FIRM_ASKED = re.compile(
 )
 
 
+def _affiliations(question: Question, region: str, spans: list[Span]) -> list[Span]:
+    """「高国辉来自哪家企业」「秦海鸥是哪家单位的」: a named person's body is the one in the
+    posts written right before the name; the other bodies of the sentence are other people's."""
+    posts = [t for person in _people_named(question) for t in titles_of(region, person)]
+    if not posts:
+        return spans  # no post before a named person here (太赫兹: jieba's 赫兹 is a name)
+    return [s for s in spans if any(s.start < t.end and t.start < s.end for t in posts)]
+
+
 def _people_named(question: Question) -> list[str]:
     """The people a question names (王桂林): jieba tags a person's name nr, at times in two
-    pieces (王 + 桂林). A name it does not know (秦海鸥: 海鸥 is a bird) is the question's
-    subject when the question asks its posts (「秦海鸥在…担任什么职务」)."""
+    pieces (王 + 桂林), or only the surname (秦 + 海鸥, a bird) where the given name is a word
+    of its own; such a pair is a name where a clause or a verb of being follows it. A name
+    it does not know at all is the question's subject when the question asks its posts
+    (「秦海鸥在…担任什么职务」)."""
     people, run = [], ""
     asked = question.core or question.text
-    for pair in jieba.posseg.cut(asked):
-        if pair.flag == "nr":
+    pairs = list(jieba.posseg.cut(asked))
+    for n, pair in enumerate(pairs):
+        if pair.flag == "nr" or (run and len(run) == 1 and _given_name(pairs, n)):
             run += pair.word
             continue
         people.append(run)
@@ -300,6 +316,26 @@ def _people_named(question: Question) -> list[str]:
     named = [p for p in (*people, run) if len(p) >= 2]
     subject = _POSTS_ASKED_OF.match(asked)
     return named or ([subject.group(1)] if subject else [])
+
+
+# What follows a person's name where the question asks about the person.
+_AFTER_NAME = re.compile(r"[，,？?。]|是|在|担任|现任|来自|的")
+
+
+def _given_name(pairs: list[jieba.posseg.pair], n: int) -> bool:
+    """The word after a lone surname is its given name: one or two characters, with a clause
+    end or a verb of being after it."""
+    following = pairs[n + 1].word if n + 1 < len(pairs) else "？"
+    word, flag = pairs[n].word, pairs[n].flag
+    return (
+        bool(re.fullmatch(r"[\u4e00-\u9fff]{1,2}", word))
+        and not flag.startswith(_NOT_NAME_TAGS)
+        and bool(_AFTER_NAME.match(following))
+    )
+
+
+# Verbs, particles, prepositions, conjunctions, pronouns, adverbs: no given name.
+_NOT_NAME_TAGS = ("v", "u", "p", "c", "r", "d", "x")
 
 
 # 「秦海鸥在大湾区科技创新服务中心担任什么职务」: the person whose posts are asked stands first.
@@ -991,7 +1027,7 @@ _ASKED_ACTOR = re.compile(
 # Characters that carry no deed of their own in a verb (受聘, 来建, 搞定, 进行).
 _LIGHT_CHARS = frozenset("来去受被给进行得获作做搞让把将于在")
 # Verbs of being or of standing in for the actor, no deed of its own.
-_NOT_DEEDS = frozenset({"是", "有", "为", "叫", "由", "属于", "成为", "作为"})
+_NOT_DEEDS = frozenset({"是", "有", "为", "叫", "由", "属于", "成为", "作为", "来自"})
 
 
 def _deed_stated(question: Question, region: str) -> bool:

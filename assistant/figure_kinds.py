@@ -249,9 +249,21 @@ _COUNTED_ASKED = re.compile(
 )
 
 
+# 「有几家企业建有…的研发中心」: the text right after the asked count.
+_AFTER_ASKED_COUNT = re.compile(rf"(?:多少|几)\s*[{COUNTERS}]([^，,。？?]{{2,24}})")
+
+
 @functools.lru_cache(maxsize=512)
 def _counted_noun_asked(asked: str) -> str:
-    """The noun after the question's count (read once per question, not once per figure)."""
+    """The noun after the question's count (read once per question, not once per figure).
+    Where a verb follows that noun (「几家企业建有市级以上的研发中心」), the noun is counted
+    and the 的 further on modifies the verb's object."""
+    right_after = _AFTER_ASKED_COUNT.search(asked)
+    if right_after:
+        words = [(p.word, p.flag) for p in jieba.posseg.cut(right_after.group(1))]
+        run = list(itertools.takewhile(lambda pair: pair[1].startswith(_COUNTED_TAGS), words))
+        if run and len(words) > len(run) and words[len(run)][1] == "v":
+            return compact("".join(word for word, _ in run))
     match = _COUNTED_ASKED.search(asked)
     return _noun_after(match.group(1)) if match else ""
 

@@ -19,7 +19,7 @@ from assistant.answer_form import (
     later_part_left_open,
     sources_line,
 )
-from assistant.answer_types import AMOUNT, stated_types
+from assistant.answer_types import AMOUNT, TITLE, stated_types
 from assistant.evidence import typed_evidence
 from assistant.extractive import Extract
 from assistant.question import Question, compact
@@ -95,7 +95,9 @@ def quoted_answer(
     held = (
         typed_evidence(part, text, passage.chunk.kind == "table_row") for passage, text in beside
     )
-    return any(evidence.attribute > 0 and evidence.spans for evidence in held)
+    # (a post is tied to the person it is written before, not to a word like 职务)
+    by_person = part.types[:1] == (TITLE,)
+    return any((by_person or evidence.attribute > 0) and evidence.spans for evidence in held)
 
 
 # Words that say only "money": as a part's whole attribute they ask any amount.

@@ -1539,3 +1539,35 @@ def test_the_members_of_a_set_counted_before_分别是啥_are_asked(assistant: A
     sentence naming the 「五大功能」 answers."""
     answer = assistant.ask("王桂林讲新研机构今后要着力抓的五项功能，分别是啥？")
     assert_answers(answer, "技术供给", "金融赋能")
+
+
+def test_a_count_before_a_verb_counts_the_noun_before_the_verb(assistant: Assistant) -> None:
+    """「几家企业建有市级以上的…研究开发中心」: 企业 is counted, and the 的 modifies what they
+    have: 「15家企业建有…」 answers, though 研究开发中心 is written after another count."""
+    answer = assistant.ask(
+        "院士专家工作站建站单位当中，几家企业建有市级以上的工程技术研究开发中心？"
+    )
+    assert (answer.direct_answer or "").startswith("15家"), answer.text
+
+
+def test_a_named_persons_body_is_the_one_in_the_posts_before_the_name(
+    assistant: Assistant,
+) -> None:
+    """「天科雅…公司董事长苏震波，…，广东埃文低碳科技股份有限公司副总经理兼总工程师高国辉，…」:
+    each person's body is written in the posts before the name (来自 is no deed of its own),
+    and a part asking the person's posts is answered by them (秦 + 海鸥 is one name)."""
+    gao = assistant.ask("高国辉来自哪家企业？")
+    assert (gao.direct_answer or "").startswith("广东埃文低碳科技股份有限公司"), gao.text
+    su = assistant.ask("苏震波是哪家公司的？")
+    assert (su.direct_answer or "").startswith("广东天科雅生物医药科技股份有限公司"), su.text
+    qin = assistant.ask("秦海鸥是哪家单位的？担任什么职务？")
+    assert_answers(qin, "大湾区科技创新服务中心", "董事长")
+
+
+def test_each_part_asking_a_level_needs_that_levels_figure(assistant: Assistant) -> None:
+    """「纵向项目592项，其中国家级147项，省部级218项」: a later part asking 市级 is not stated;
+    one asking 省部级 is, and each part's figure is its own level's."""
+    city = assistant.ask("新型研发机构的纵向项目里，国家级有几项？市级又有几项？")
+    assert city.refused and "147项" in city.text, city.text
+    both = assistant.ask("新型研发机构的纵向项目里，国家级有几项？省部级又有几项？")
+    assert (both.direct_answer or "").startswith("147项，218项"), both.text
