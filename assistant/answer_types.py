@@ -134,7 +134,7 @@ _CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
             # 「哪家科研单位」「哪家基金管理机构」: a modifier may stand before the class noun
             # (not a count or kind: 「哪几类服务平台」「哪“三大平台”」 list things; nor a firm:
             # 「哪家广州企业」 is answered by a brand, 亿航智能, which no suffix marks)
-            r"|哪[家个]?[^的，,。？?、\s“”「」几类大种项一二三四五六七八九十两]{1,4}?"
+            r"|哪一?[家个]?[^的，,。？?、\s“”「」几类大种项一二三四五六七八九十两]{1,4}?"
             r"(?:单位|机构|部门|高校|大学|医院|组织|银行|学校|协会|学会)"
             r"|(?:单位|机构|部门|主体)(?:是谁|是哪|有哪)|由谁|谁(?:牵头|主办|承办|负责|运营)"
             r"|哪一?家(?=[？?，,。]|$)"  # 「最后选的是哪一家？」: one body
@@ -156,7 +156,8 @@ _CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
         LIST,
         re.compile(
             r"哪些|哪几|分别|包括什么|包括哪|有什么[^？?]*和|几大|几类|几个方面|哪[^，。？]{0,10}方面"
-            r"|哪[“\"「]?[一二三四五六七八九十两]+[大个项类家条种]"  # 哪“三大平台”
+            # 哪“三大平台” (not 哪一家: one)
+            r"|哪[“\"「]?(?!一[个项家条种])[一二三四五六七八九十两]+[大个项类家条种]"
         ),
     ),
     (
@@ -291,7 +292,7 @@ def asked_types(question: str) -> tuple[str, ...]:
 
 
 # 「哪家单位」「哪个机构」: the question names the class of body it wants.
-_BODY_ASKED = re.compile(r"哪[家个一]?[^，。？?]{0,4}?(?:单位|机构|部门|企业|公司|组织)")
+_BODY_ASKED = re.compile(r"哪一?[家个]?[^，。？?]{0,4}?(?:单位|机构|部门|企业|公司|组织)")
 # A post a person holds (组长), not one a body holds (秘书长单位).
 _PERSONS_POST = re.compile(rf"(?:{ROLE.pattern})(?!单位|机构|部门|公司|组织)")
 # A question word of time right before the cue: the cued noun is what is dated.

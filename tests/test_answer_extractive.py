@@ -1571,3 +1571,10 @@ def test_each_part_asking_a_level_needs_that_levels_figure(assistant: Assistant)
     assert city.refused and "147项" in city.text, city.text
     both = assistant.ask("新型研发机构的纵向项目里，国家级有几项？省部级又有几项？")
     assert (both.direct_answer or "").startswith("147项，218项"), both.text
+
+
+def test_which_one_body_is_no_list_and_needs_a_name(assistant: Assistant) -> None:
+    """「哪一家新型研发机构」 asks for one body by name (not a list of 一 item): 「吸引张伯礼、…、
+    叶甜春等领军人才作为院长领衔共建了一批高水平新型研发机构」 names none."""
+    answer = assistant.ask("贺福初院士作为院长领衔共建的，是哪一家新型研发机构？")
+    assert answer.refused, answer.text
