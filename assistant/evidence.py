@@ -891,6 +891,10 @@ def _sized_for_another(question: Question, region: str, span: Span) -> bool:
     if not owner:
         return False
     owner, asked = compact(owner).replace("的", ""), compact(question.text).replace("的", "")
+    # 「我们想申请做子基金，…母基金自身的总规模有多大」: a clause asking a noun's own size
+    # (自身, 本身) asks of that noun alone, whatever other clauses name
+    own = [c for c in re.split(r"[，,；;]", asked) if measure in c and _ITSELF.search(c)]
+    asked = own[-1] if own else asked
     # 「母基金的规模」 may shorten 「中科院科技成果转化母基金」: a shortened owner is the same one
     owns = _asked_owners(asked, measure)
     return owner not in asked and not any(
@@ -936,6 +940,9 @@ def _size_owner(region: str, span: Span) -> str:
 _SIZE_BEFORE = re.compile(
     r"(?:规模|人数|数量)\s*(?:不低于|不少于|达到|达|超过|突破|约|近|为|已达|共|累计)?\s*$"
 )
+
+
+_ITSELF = re.compile(r"自身|本身|自己")
 
 
 def _asked_owners(asked: str, measure: str) -> tuple[str, ...]:

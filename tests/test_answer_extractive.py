@@ -1578,3 +1578,12 @@ def test_which_one_body_is_no_list_and_needs_a_name(assistant: Assistant) -> Non
     叶甜春等领军人才作为院长领衔共建了一批高水平新型研发机构」 names none."""
     answer = assistant.ask("贺福初院士作为院长领衔共建的，是哪一家新型研发机构？")
     assert answer.refused, answer.text
+
+
+def test_a_bodys_own_size_is_not_its_parts_size_named_elsewhere_in_the_question(
+    assistant: Assistant,
+) -> None:
+    """「…母基金本身的规模」 asks the fund's own size: 「子基金实缴规模超260亿元」 sizes its
+    sub-funds, though the asker's clause before names 子基金 too."""
+    answer = assistant.ask("我们想成为子基金的管理人，广州科技创新母基金本身的总规模是多少？")
+    assert answer.refused, answer.text
