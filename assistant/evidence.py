@@ -243,6 +243,8 @@ _SAME_BODY_SHARE = 0.6
 
 
 _LEVEL = re.compile(r"(?:国家|省部|省|市|区|县)级")
+# 「各类研发机构」: all kinds (and so all levels) of a thing together.
+_ALL_KINDS = re.compile(r"各类|各种|各级|所有|全部")
 
 
 def _another_level(question: Question, region: str, span: Span) -> bool:
@@ -253,6 +255,9 @@ def _another_level(question: Question, region: str, span: Span) -> bool:
     # a part of a multi-part question asks its own level (「国家级的有多少项？市级的呢？」)
     named = "".join(t.text for t in question.attribute_terms)
     asked = set(_LEVEL.findall(named)) or set(_LEVEL.findall(question.core or question.text))
+    if not asked and _ALL_KINDS.search(question.core or question.text):
+        # 「各类研发机构总数」 asks every level together: 「国家级企业研发机构40家」 is one
+        return bool(_LEVEL.search(region[own_clause_bounds(region, span)[0] : span.start]))
     stated = set(_LEVEL.findall(region))
     return bool(asked and stated) and not asked & stated
 

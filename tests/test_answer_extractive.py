@@ -1587,3 +1587,12 @@ def test_a_bodys_own_size_is_not_its_parts_size_named_elsewhere_in_the_question(
     sub-funds, though the asker's clause before names 子基金 too."""
     answer = assistant.ask("我们想成为子基金的管理人，广州科技创新母基金本身的总规模是多少？")
     assert answer.refused, answer.text
+
+
+def test_all_kinds_asked_is_not_answered_by_one_levels_figure(assistant: Assistant) -> None:
+    """「各类研发机构」 asks every kind together: 「累计建成国家级企业研发机构40家」 counts one
+    level only; 「各类研发机构共1130家」 counts them all."""
+    target = assistant.ask("依照黄埔区“十四五”规划，到2025年区内各类研发机构总数要达到多少家？")
+    assert target.refused, target.text
+    stated = assistant.ask("黄埔区“十三五”末各类研发机构共有多少家？")
+    assert (stated.direct_answer or "").startswith("1130家"), stated.text
