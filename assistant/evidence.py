@@ -535,7 +535,10 @@ def _tied(question: Question, region: str, spans: list[Span]) -> list[Span]:
     for s in spans:
         if (
             s.type not in FIGURE_TYPES
-            or _attribute_near(question, region, s) > 0
+            or (
+                _attribute_near(question, region, s) > 0
+                and not _claimed_before(question, region, s)
+            )
             or _share_of_asked_whole(question, region, s)
             or _members_composing(question, region, s)
             or any(_continues(region, t, s) for t in tied)
@@ -545,6 +548,25 @@ def _tied(question: Question, region: str, spans: list[Span]) -> list[Span]:
         ):
             tied.append(s)
     return tied
+
+
+def _claimed_before(question: Question, region: str, span: Span) -> bool:
+    """「“两院”院士 97 人，490 人入选国家重大人才工程」: the attribute named in the clause
+    before already has its figure there, and the span's own clause, which names none of it,
+    counts something else (「，累计 166 家」 goes on about the same subject: `_continues`)."""
+    start, end = own_clause_bounds(region, span)
+    if _attribute_in(question, compact(region[start:end])) > 0:
+        return False
+    before = max((m.end() for m in CLAUSE_END.finditer(region, 0, max(0, start - 1))), default=0)
+    owners = [
+        t
+        for t in spans_of(region[before:start], span.type, question.counter)
+        if _attribute_in(question, compact(region[before:start])) > 0
+    ]
+    return bool(owners) and not any(
+        _continues(region, Span(before + t.start, before + t.end, t.type, t.text), span)
+        for t in owners
+    )
 
 
 def _share_is_all_asked(question: Question) -> bool:

@@ -1596,3 +1596,14 @@ def test_all_kinds_asked_is_not_answered_by_one_levels_figure(assistant: Assista
     assert target.refused, target.text
     stated = assistant.ask("黄埔区“十三五”末各类研发机构共有多少家？")
     assert (stated.direct_answer or "").startswith("1130家"), stated.text
+
+
+def test_a_figure_in_a_clause_after_the_attributes_own_figure_counts_something_else(
+    assistant: Assistant,
+) -> None:
+    """「“两院”院士 97 人，490 人入选国家重大人才工程」: 院士 has its figure in its own clause;
+    the next clause names none of it and counts who 入选; 「，累计 166 家」 would go on."""
+    added = assistant.ask("2018年来穗工作的两院院士新增了多少位？")
+    assert added.refused, added.text
+    platforms = assistant.ask("黄埔区培育的国际合作项目及平台有多少家？")
+    assert (platforms.direct_answer or "").startswith("40家"), platforms.text
