@@ -550,13 +550,18 @@ def _tied(question: Question, region: str, spans: list[Span]) -> list[Span]:
     return tied
 
 
+_PART_OPENS = re.compile(r"其中|内含|含|包括|占")
+
+
 def _claimed_before(question: Question, region: str, span: Span) -> bool:
     """「“两院”院士 97 人，490 人入选国家重大人才工程」: the attribute named in the clause
     before already has its figure there, and the span's own clause, which names none of it,
     counts something else (「，累计 166 家」 goes on about the same subject: `_continues`)."""
     start, end = own_clause_bounds(region, span)
-    if _attribute_in(question, compact(region[start:end])) > 0:
-        return False
+    own = compact(region[start:end])
+    named = any(t.match(own) > 0 for terms in question.part_attributes for t in terms)
+    if named or _attribute_in(question, own) > 0 or _PART_OPENS.match(own):
+        return False  # (「，其中国家级147项」 tells a part of the figure before)
     before = max((m.end() for m in CLAUSE_END.finditer(region, 0, max(0, start - 1))), default=0)
     owners = [
         t

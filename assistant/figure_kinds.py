@@ -236,6 +236,10 @@ def counts_another_after(question: Question, region: str, span: Span) -> bool:
         return False  # 「20项产业链创新联合体攻关项目」: a long name jieba cuts ends in the head
     if re.match(rf"{re.escape(counted)}{_WON}[^，,。；;]{{0,6}}?{re.escape(head)}", compact(after)):
         return False  # 「21项成果获国家科学技术奖」: the items that won the asked award count it
+    if re.match(
+        rf"{re.escape(counted)}(?:组成|构成)[^，,。；;]{{0,16}}?{re.escape(head)}", compact(after)
+    ):
+        return False  # 「19位战略科技人才组成的…委员会」: its members, 委员, are counted
     return head in compact(region).replace(counted, "")
 
 

@@ -1607,3 +1607,7 @@ def test_a_figure_in_a_clause_after_the_attributes_own_figure_counts_something_e
     assert added.refused, added.text
     platforms = assistant.ask("黄埔区培育的国际合作项目及平台有多少家？")
     assert (platforms.direct_answer or "").startswith("40家"), platforms.text
+    # 「…19位战略科技人才组成的…委员会,集聚各类高层次人才总量达1099人」: the members are
+    # counted where they compose the committee, not by the talents of the clause after
+    members = assistant.ask("黄埔区科技创新专家咨询委员会由多少名委员组成？")
+    assert (members.direct_answer or "").startswith("19位"), members.text
