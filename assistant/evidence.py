@@ -48,6 +48,7 @@ from assistant.figure_kinds import (
     joint_for_one,
     measured_figures,
     part_unnamed,
+    several_years_for_one,
     total_for_each,
 )
 from assistant.question import Question, Term, bigram_share, compact, indicator_form, untitled
@@ -165,6 +166,7 @@ def typed_evidence(
             and not another_money_quantity(question, region, s)
             and not total_for_each(question, region, s)
             and not counts_another_after(question, region, s)
+            and not several_years_for_one(question, region, s)
             and not joint_for_one(question, region, s)
             and not _another_level(question, region, s)
             and not _holder_in_another_body(question, region, s)

@@ -14,7 +14,15 @@ import re
 
 import jieba.posseg
 
-from assistant.answer_types import AMOUNT, ASKING, COUNT, COUNTERS, Span, asking_clauses
+from assistant.answer_types import (
+    AMOUNT,
+    ASKING,
+    COUNT,
+    COUNTERS,
+    FIGURE_TYPES,
+    Span,
+    asking_clauses,
+)
 from assistant.clauses import CLAUSE_END, clause_around, clause_bounds, own_clause_bounds
 from assistant.question import Question, compact
 
@@ -282,6 +290,23 @@ def _noun_after(text: str) -> str:
         return ""
     run = itertools.takewhile(lambda pair: pair[1].startswith(_COUNTED_TAGS), words)
     return compact("".join(word for word, _ in run))
+
+
+# 「2018年当年获得的…」: one year's own figure asked, in so many words …
+_ONE_YEAR_ASKED = re.compile(r"当年|这一年|那一年|单年|全年|一年里|一年内")
+# … which a figure counted over a longer stretch does not give (「一年多来，…37 件」).
+_OVER_YEARS = re.compile(
+    r"[一二三四五六七八九十两几多数\d]+\s*年多?(?:以)?来|多年来|以来|累计|历年"
+)
+
+
+def several_years_for_one(question: Question, region: str, span: Span) -> bool:
+    """「2018年当年获得的PCT专利是多少件」 asks one year's own figure: 「一年多来，…PCT 专利
+    37 件」 counts over more than a year, and the sentence states no year of its own."""
+    if span.type not in FIGURE_TYPES or not _ONE_YEAR_ASKED.search(question.core or question.text):
+        return False
+    asked = question.core or question.text
+    return bool(_OVER_YEARS.search(region[: span.start])) and not _OVER_YEARS.search(asked)
 
 
 # 「成果对接会和路演活动18场」: one figure for two kinds joined by 和/及/与 …

@@ -1611,3 +1611,12 @@ def test_a_figure_in_a_clause_after_the_attributes_own_figure_counts_something_e
     # counted where they compose the committee, not by the talents of the clause after
     members = assistant.ask("黄埔区科技创新专家咨询委员会由多少名委员组成？")
     assert (members.direct_answer or "").startswith("19位"), members.text
+
+
+def test_one_years_own_figure_is_not_a_count_over_a_longer_stretch(assistant: Assistant) -> None:
+    """「2018年全年取得了多少件」 asks that year alone: 「一年多来，…PCT 专利 37 件」 counts
+    over more than a year; asked over the same stretch, it answers."""
+    year = assistant.ask("创新创业领军团队2018年全年取得了多少件PCT专利？")
+    assert year.refused, year.text
+    stretch = assistant.ask("一年多来创新创业领军团队取得了多少件PCT专利？")
+    assert (stretch.direct_answer or "").startswith("37 件"), stretch.text
