@@ -565,11 +565,9 @@ def _claimed_before(question: Question, region: str, span: Span) -> bool:
     if named or _attribute_in(question, own) > 0 or _PART_OPENS.match(own):
         return False  # (「，其中国家级147项」 tells a part of the figure before)
     before = max((m.end() for m in CLAUSE_END.finditer(region, 0, max(0, start - 1))), default=0)
-    owners = [
-        t
-        for t in spans_of(region[before:start], span.type, question.counter)
-        if _attribute_in(question, compact(region[before:start])) > 0
-    ]
+    if _attribute_in(question, compact(region[before:start])) <= 0:
+        return False
+    owners = spans_of(region[before:start], span.type, question.counter)
     return bool(owners) and not any(
         _continues(region, Span(before + t.start, before + t.end, t.type, t.text), span)
         for t in owners

@@ -302,10 +302,10 @@ _OVER_YEARS = re.compile(
 
 def several_years_for_one(question: Question, region: str, span: Span) -> bool:
     """「2018年当年获得的PCT专利是多少件」 asks one year's own figure: 「一年多来，…PCT 专利
-    37 件」 counts over more than a year, and the sentence states no year of its own."""
-    if span.type not in FIGURE_TYPES or not _ONE_YEAR_ASKED.search(question.core or question.text):
-        return False
+    37 件」 counts over more than a year, unless the question asks over such a stretch too."""
     asked = question.core or question.text
+    if span.type not in FIGURE_TYPES or not _ONE_YEAR_ASKED.search(asked):
+        return False
     return bool(_OVER_YEARS.search(region[: span.start])) and not _OVER_YEARS.search(asked)
 
 
