@@ -408,10 +408,16 @@ _MEASURE_WORDS = re.compile(
 )
 
 
+def _as_written(text: str, word: str) -> str:
+    """The word as the question writes it (PCT, not the lower case it is matched in)."""
+    written = re.search(re.escape(word), text, re.IGNORECASE) if word else None
+    return written.group() if written else word
+
+
 def _wanted(question: Question, label: str) -> str:
     """What the refusal says is not given: the asked attribute when it is a measure (规模),
     what is counted for a count (「专家工作站的数量」), else the kind of value (得分)."""
-    attribute = question.attribute.replace(" ", "")
+    attribute = _as_written(question.text, question.attribute.replace(" ", ""))
     if re.fullmatch(r"[\d.]+", attribute):
         attribute = ""  # a figure the question gives (「每年8000万，…出多少」) names nothing asked
     if attribute and _MEASURE_WORDS.search(attribute):

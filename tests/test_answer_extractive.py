@@ -1618,5 +1618,6 @@ def test_one_years_own_figure_is_not_a_count_over_a_longer_stretch(assistant: As
     over more than a year; asked over the same stretch, it answers."""
     year = assistant.ask("创新创业领军团队2018年全年取得了多少件PCT专利？")
     assert year.refused, year.text
+    assert "PCT专利" in year.text  # as the question writes it, not as it is matched (pct)
     stretch = assistant.ask("一年多来创新创业领军团队取得了多少件PCT专利？")
     assert (stretch.direct_answer or "").startswith("37 件"), stretch.text
