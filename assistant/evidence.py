@@ -127,7 +127,7 @@ def typed_evidence(
         if answer_type == RANK and ordinal:
             typed += [o for o in ordinals_of(region, ordinal.group(1)) if o not in typed]
         if answer_type == TITLE:
-            typed = [t for person in _people_named(question) for t in titles_of(region, person)]
+            typed = _posts_of_people(question, region)
         if answer_type == COUNT and _number_of_things_asked(question):
             typed = [s for s in typed if s.type == COUNT and s.text[-1] not in _TIME_COUNTERS]
         if answer_type == COUNT and MAGNITUDE_ASKED.search(question.core or question.text):
@@ -299,20 +299,29 @@ _FIRM_ASKED = re.compile(
 def _affiliations(question: Question, region: str, spans: list[Span]) -> list[Span]:
     """「高国辉来自哪家企业」「秦海鸥是哪家单位的」: a named person's body is the one in the
     posts written right before the name; the other bodies of the sentence are other people's."""
-    posts = [t for person in _people_named(question) for t in titles_of(region, person)]
+    posts = _posts_of_people(question, region)
     if not posts:
         return spans  # no post before a named person here (太赫兹: jieba's 赫兹 is a name)
     return [s for s in spans if any(s.start < t.end and t.start < s.end for t in posts)]
 
 
-def _people_named(question: Question) -> list[str]:
+def _posts_of_people(question: Question, region: str) -> list[Span]:
+    """The posts written right before each person the question names."""
+    return [
+        t
+        for person in _people_named(question.core or question.text)
+        for t in titles_of(region, person)
+    ]
+
+
+@functools.lru_cache(maxsize=512)
+def _people_named(asked: str) -> tuple[str, ...]:
     """The people a question names (王桂林): jieba tags a person's name nr, at times in two
     pieces (王 + 桂林), or only the surname (秦 + 海鸥, a bird) where the given name is a word
     of its own; such a pair is a name where a clause or a verb of being follows it. A name
     it does not know at all is the question's subject when the question asks its posts
-    (「秦海鸥在…担任什么职务」)."""
+    (「秦海鸥在…担任什么职务」). Read once per question, not once per sentence weighed."""
     people, run = [], ""
-    asked = question.core or question.text
     pairs = list(jieba.posseg.cut(asked))
     for n, pair in enumerate(pairs):
         if pair.flag == "nr" or (run and len(run) == 1 and _given_name(pairs, n)):
@@ -320,9 +329,9 @@ def _people_named(question: Question) -> list[str]:
             continue
         people.append(run)
         run = ""
-    named = [p for p in (*people, run) if len(p) >= 2]
+    named = tuple(p for p in (*people, run) if len(p) >= 2)
     subject = _POSTS_ASKED_OF.match(asked)
-    return named or ([subject.group(1)] if subject else [])
+    return named or ((subject.group(1),) if subject else ())
 
 
 # What follows a person's name where the question asks about the person.
